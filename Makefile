@@ -1,0 +1,58 @@
+# Every target installs what it needs first and is safe to run twice.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format browser demo clean
+
+install: $(STAMP) node_modules/.installed peyvand/locale/fa/LC_MESSAGES/django.mo
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the UI falls back to system fonts instead of Vazirmatn"; mkdir -p node_modules; touch $@; fi
+
+peyvand/locale/fa/LC_MESSAGES/django.mo: peyvand/locale/fa/LC_MESSAGES/django.po $(STAMP)
+	cd peyvand && ../$(BIN)/peyvand compilemessages --ignore=.venv >/dev/null
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Install Debian's chromium (apt-get install chromium) to run the browser tests."; fi; \
+	fi
+
+run: install
+	$(BIN)/peyvand migrate --noinput
+	$(BIN)/peyvand demo --if-empty
+	$(BIN)/peyvand serve --host $(HOST) --port $(PORT)
+
+demo: install
+	$(BIN)/peyvand migrate --noinput
+	$(BIN)/peyvand demo --if-empty
+
+test: install browser
+	$(BIN)/peyvand makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration: run 'peyvand makemigrations'"; exit 1)
+	$(BIN)/ruff check peyvand tests e2e bench
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check peyvand tests e2e bench
+	$(BIN)/ruff format --check peyvand tests e2e bench
+
+format: install
+	$(BIN)/ruff check --fix peyvand tests e2e bench
+	$(BIN)/ruff format peyvand tests e2e bench
+
+clean:
+	rm -rf $(VENV) node_modules var

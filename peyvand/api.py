@@ -1,0 +1,29 @@
+"""The REST API, assembled from each app's router: /api/v1/, OpenAPI at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from peyvand.activities.api import ACTIVITIES
+from peyvand.activities.api import router as activities_router
+from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
+from peyvand.core.rest import API_AUTH, install_error_handlers
+from peyvand.leads.api import LEADS
+from peyvand.leads.api import router as leads_router
+from peyvand.sales.api import DEALS, deals_router, pipelines_router
+
+api = NinjaAPI(
+    title="Peyvand API",
+    version="1",
+    description="Persian-first CRM. Authenticate with `Authorization: Bearer <token>` (`peyvand token USER`).",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/companies", companies_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/leads", leads_router)
+api.add_router("/pipelines", pipelines_router)
+api.add_router("/deals", deals_router)
+api.add_router("/activities", activities_router)
+
+# Every resource the generic routes serve, for tests and tools that walk them all.
+RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

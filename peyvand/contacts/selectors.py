@@ -1,0 +1,60 @@
+"""Reads of companies and contacts, already limited to what the user may see."""
+
+from django.db.models import Count, Q
+
+from peyvand.contacts.models import Company, Contact
+from peyvand.core.listing import Filter, ListSpec, as_date, as_int
+
+COMPANY_LIST = ListSpec(
+    entity="company",
+    ordering=("name", "created_at", "updated_at", "city", "industry"),
+    default_ordering="name",
+    filters={
+        "owner": Filter("owner_id", as_int),
+        "team": Filter("team_id", as_int),
+        "industry": Filter("industry"),
+        "size": Filter("size"),
+        "city": Filter("city"),
+        "region": Filter("region"),
+        "tag": Filter("tags__name"),
+        "created_after": Filter("created_at__date__gte", as_date),
+        "created_before": Filter("created_at__date__lte", as_date),
+    },
+)
+
+CONTACT_LIST = ListSpec(
+    entity="contact",
+    ordering=("last_name", "first_name", "created_at", "updated_at", "city"),
+    default_ordering="last_name",
+    filters={
+        "owner": Filter("owner_id", as_int),
+        "team": Filter("team_id", as_int),
+        "company": Filter("company_id", as_int),
+        "source": Filter("source"),
+        "city": Filter("city"),
+        "region": Filter("region"),
+        "audience": Filter("audience"),
+        "tag": Filter("tags__name"),
+        "created_after": Filter("created_at__date__gte", as_date),
+        "created_before": Filter("created_at__date__lte", as_date),
+    },
+)
+
+
+def companies_visible_to(user):
+    return (
+        Company.objects.visible_to(user)
+        .select_related("owner", "team")
+        .prefetch_related("tags")
+        .annotate(
+            open_deals=Count(
+                "deals", filter=Q(deals__status="open", deals__deleted_at__isnull=True), distinct=True
+            )
+        )
+    )
+
+
+def contacts_visible_to(user):
+    return (
+        Contact.objects.visible_to(user).select_related("owner", "team", "company").prefetch_related("tags")
+    )

@@ -1,0 +1,165 @@
+"""Search, filters, ordering and pagination for every list, in the UI and the API alike.
+
+Each list declares an allow-list of filters and sort fields; anything else is refused with a field error.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from peyvand.core.customfields import custom_filter
+from peyvand.core.errors import ValidationFailed
+from peyvand.core.jalali import parse_date
+from peyvand.core.phones import InvalidPhone, to_e164
+from peyvand.core.text import normalize_text, to_ascii_digits
+
+
+def as_int(raw: str) -> int:
+    return int(to_ascii_digits(raw))
+
+
+def as_date(raw: str) -> dt.date:
+    return parse_date(raw)[0]
+
+
+def as_decimal(raw: str) -> Decimal:
+    value = Decimal(to_ascii_digits(raw).replace(",", ""))
+    if not value.is_finite():
+        raise ValueError(raw)
+    return value
+
+
+def as_bool(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in {"1", "true", "yes"}:
+        return True
+    if word in {"0", "false", "no"}:
+        return False
+    raise ValueError(raw)
+
+
+def as_text(raw: str) -> str:
+    return raw.strip()
+
+
+@dataclass(frozen=True)
+class Filter:
+    lookup: str
+    convert: Callable[[str], Any] = as_text
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    entity: str
+    ordering: tuple[str, ...]
+    default_ordering: str
+    filters: dict[str, Filter] = field(default_factory=dict)
+
+
+def search_terms(query: str) -> list[str]:
+    terms = []
+    for word in normalize_text(query).split():
+        if len(word) >= 7 and word.lstrip("+").isdigit():
+            try:
+                word = to_e164(word)
+            except InvalidPhone:
+                pass
+        terms.append(word)
+    return terms
+
+
+def apply_search(queryset: QuerySet, query: str) -> QuerySet:
+    for term in search_terms(query)[:8]:
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
+def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, Any]) -> QuerySet:
+    errors = []
+    for name, raw in params.items():
+        if raw in (None, "") or name in {"page", "page_size", "ordering", "search", "q"}:
+            continue
+        raw = str(raw)
+        try:
+            if name.startswith("cf_"):
+                queryset = queryset.filter(custom_filter(spec.entity, name[3:], raw))
+                continue
+            flt = spec.filters.get(name)
+            if flt is None:
+                continue
+            queryset = queryset.filter(Q(**{flt.lookup: flt.convert(raw)}))
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+        except (ValueError, TypeError, ArithmeticError, ValidationError, InvalidOperation):
+            errors.append({"field": name, "message": _("This filter value is not valid.")})
+    search = params.get("search") or params.get("q")
+    if search:
+        queryset = apply_search(queryset, str(search))
+    ordering = str(params.get("ordering") or spec.default_ordering)
+    if ordering.lstrip("-") not in spec.ordering:
+        errors.append(
+            {
+                "field": "ordering",
+                "message": _("Sort by one of: %(fields)s") % {"fields": ", ".join(spec.ordering)},
+            }
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return queryset.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+
+
+@dataclass
+class Page:
+    items: list
+    count: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def paginate(queryset: QuerySet, page: Any = 1, page_size: Any = None) -> Page:
+    errors = []
+    try:
+        number = int(to_ascii_digits(str(page or 1)))
+        if number < 1:
+            raise ValueError
+    except ValueError:
+        errors.append({"field": "page", "message": _("Page must be a whole number from 1.")})
+        number = 1
+    try:
+        size = int(to_ascii_digits(str(page_size or settings.PEYVAND_PAGE_SIZE)))
+        if not 1 <= size <= settings.PEYVAND_MAX_PAGE_SIZE:
+            raise ValueError
+    except ValueError:
+        errors.append(
+            {
+                "field": "page_size",
+                "message": _("Page size must be from 1 to %(max)s.")
+                % {"max": settings.PEYVAND_MAX_PAGE_SIZE},
+            }
+        )
+        size = settings.PEYVAND_PAGE_SIZE
+    if errors:
+        raise ValidationFailed(errors)
+    count = queryset.count()
+    start = (number - 1) * size
+    return Page(items=list(queryset[start : start + size]), count=count, number=number, size=size)

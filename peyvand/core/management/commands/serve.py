@@ -1,0 +1,37 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = _("Serve Peyvand with gunicorn (static files through WhiteNoise).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("PEYVAND_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PEYVAND_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("PEYVAND_WORKERS", "2")))
+
+    def handle(self, *args, host, port, workers, **options):
+        from gunicorn.app.base import BaseApplication
+
+        from peyvand.wsgi import application
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        class Server(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", 4)
+                self.cfg.set("accesslog", "-" if settings.DEBUG else None)
+
+            def load(self):
+                return application
+
+        self.stdout.write(
+            _("Peyvand is at http://%(host)s:%(port)s/ (Ctrl+C stops it)") % {"host": host, "port": port}
+        )
+        Server().run()

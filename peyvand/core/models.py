@@ -1,0 +1,148 @@
+"""Building blocks every customer-facing record shares: ownership, visibility, version, soft delete, audit."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OwnedQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def visible_to(self, user):
+        """The records ``user`` may see: all for an admin, the team's for a manager, their own for the rest.
+
+        Every list, detail, update, delete and export starts here, so a record outside it is simply not found.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        mine = Q(owner=user)
+        if user.team_id and (user.is_manager or settings.PEYVAND_REP_SEES_TEAM):
+            mine |= Q(team_id=user.team_id)
+        return self.filter(mine)
+
+
+class AliveManager(models.Manager.from_queryset(OwnedQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+AllManager = models.Manager.from_queryset(OwnedQuerySet)
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    color = models.CharField(_("colour"), max_length=7, default="#6b7280")
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OwnedModel(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, db_index=True)
+
+    objects = AliveManager()
+    all_objects = AllManager()
+
+    # Fields the audit trail records; subclasses list their own.
+    audited_fields: tuple[str, ...] = ("owner", "team")
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+
+class CustomFieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    BOOLEAN = "boolean", _("Yes/no")
+
+
+class CustomFieldEntity(models.TextChoices):
+    COMPANY = "company", _("Company")
+    CONTACT = "contact", _("Contact")
+    LEAD = "lead", _("Lead")
+    DEAL = "deal", _("Deal")
+
+
+class CustomField(models.Model):
+    """A typed field an admin adds to an entity; values live in the record's ``custom`` JSON."""
+
+    entity = models.CharField(_("entity"), max_length=30, choices=CustomFieldEntity.choices)
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("label"), max_length=100)
+    field_type = models.CharField(_("type"), max_length=10, choices=CustomFieldType.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["entity", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["entity", "key"], name="custom_field_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.entity}.{self.key}"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    MOVE = "move", _("Moved to stage")
+    DELETE = "delete", _("Deleted")
+    RESTORE = "restore", _("Restored")
+    CONVERT = "convert", _("Converted")
+
+
+class AuditEntry(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # {field: [old, new]}, values as the API shows them
+    changes = models.JSONField(_("changes"), default=dict)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.content_type.model}#{self.object_id}"

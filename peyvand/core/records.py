@@ -1,0 +1,204 @@
+"""The write path every owned record takes: validate, lock, check the version, save, audit, emit.
+
+Apps call these from their own services after applying their domain rules, so ownership, versioning,
+soft delete and the audit trail are written once.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peyvand.core import events
+from peyvand.core.audit import changes_since, diff, snapshot, write_audit
+from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.models import AuditAction, OwnedModel, Tag
+from peyvand.core.text import clean_display_text, normalize_text
+
+
+def field_error(field: str, message: Any) -> ValidationFailed:
+    return ValidationFailed([{"field": field, "message": message}])
+
+
+def get_visible(model: type[OwnedModel], pk: Any, user, *, include_deleted: bool = False) -> OwnedModel:
+    """Fetch one record through the user's visibility: a record they may not see is not found."""
+    manager = model.all_objects if include_deleted else model.objects
+    try:
+        return manager.visible_to(user).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def resolve_reference(model: type[models.Model], value: Any, user, field: str):
+    """Turn an id or instance into a record the user may see, or a field error that leaks nothing."""
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, models.Model) else value
+    manager = model.objects
+    queryset = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+    try:
+        return queryset.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise field_error(field, _("No such record, or you may not use it.")) from None
+
+
+def assignable_users(actor):
+    """Who may own a record the actor writes: anyone for an admin, their team for a manager, else themselves."""
+    users = get_user_model().objects.filter(is_active=True)
+    if actor.is_admin:
+        return users
+    if actor.is_manager and actor.team_id:
+        return users.filter(team_id=actor.team_id)
+    return users.filter(pk=actor.pk)
+
+
+def _assignable_owner(actor, owner):
+    if owner in (None, ""):
+        return actor
+    pk = owner.pk if isinstance(owner, models.Model) else owner
+    try:
+        return assignable_users(actor).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise field_error("owner", _("You may not give records to this user.")) from None
+
+
+def resolve_tags(names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for raw in names:
+        name = clean_display_text(raw)[:60]
+        if name:
+            tags.append(Tag.objects.get_or_create(name=name)[0])
+    return tags
+
+
+def _full_clean(instance: models.Model) -> None:
+    try:
+        instance.full_clean(exclude=["owner", "team", "search_text"], validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+        ) from None
+
+
+def _refresh_search_text(instance: models.Model) -> None:
+    if hasattr(instance, "search_parts"):
+        instance.search_text = " ".join(p for p in (normalize_text(x) for x in instance.search_parts()) if p)
+
+
+def _apply(instance: OwnedModel, actor, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name == "owner":
+            if value in (None, ""):
+                continue  # no owner given: keep the current one
+            owner = _assignable_owner(actor, value)
+            if owner.pk != instance.owner_id:
+                instance.owner = owner
+                instance.team_id = owner.team_id
+        elif name == "tags":
+            continue
+        else:
+            setattr(instance, name, value)
+
+
+@transaction.atomic
+def create_record(model: type[OwnedModel], *, actor, values: dict[str, Any], note: str = "") -> OwnedModel:
+    values = dict(values)
+    tags = values.pop("tags", None)
+    owner = _assignable_owner(actor, values.pop("owner", None))
+    instance = model(owner=owner, team_id=owner.team_id)
+    _apply(instance, actor, values)
+    _full_clean(instance)
+    _refresh_search_text(instance)
+    instance.save()
+    if tags is not None:
+        instance.tags.set(resolve_tags(tags))
+    changes = {k: [None, v] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
+    write_audit(instance=instance, actor=actor, action=AuditAction.CREATE, changes=changes, note=note)
+    events.emit(events.record_created, model, instance=instance, actor=actor)
+    return instance
+
+
+def lock_for_update(instance: OwnedModel, version: int | None) -> OwnedModel:
+    """Re-read the row under a lock and refuse if it moved past the version the caller saw."""
+    locked = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+    if version is None:
+        raise field_error("version", _("Send the version of the record you are changing."))
+    if locked.version != version:
+        raise StaleVersion(current_version=locked.version, changes=changes_since(locked, version))
+    return locked
+
+
+@transaction.atomic
+def update_record(
+    instance: OwnedModel,
+    *,
+    actor,
+    version: int | None,
+    values: dict[str, Any],
+    action: str = AuditAction.UPDATE,
+    note: str = "",
+) -> OwnedModel:
+    instance = lock_for_update(instance, version)
+    if instance.deleted_at is not None:
+        raise PeyvandError("record.deleted", _("This record is deleted; restore it first."), status=409)
+    values = dict(values)
+    tags = values.pop("tags", None)
+    before = snapshot(instance)
+    _apply(instance, actor, values)
+    _full_clean(instance)
+    if tags is not None:
+        instance.tags.set(resolve_tags(tags))
+    after = snapshot(instance)
+    changes = diff(before, after)
+    if not changes:
+        return instance
+    _refresh_search_text(instance)
+    instance.version += 1
+    instance.save()
+    write_audit(instance=instance, actor=actor, action=action, changes=changes, note=note)
+    events.emit(events.record_updated, type(instance), instance=instance, actor=actor, changes=changes)
+    return instance
+
+
+@transaction.atomic
+def delete_record(instance: OwnedModel, *, actor, version: int | None = None) -> OwnedModel:
+    """Soft delete: the row stays, hidden from every list, until an admin restores it."""
+    instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+    if version is not None and version != instance.version:
+        raise StaleVersion(current_version=instance.version, changes=changes_since(instance, version))
+    if instance.deleted_at is not None:
+        return instance
+    instance.deleted_at = timezone.now()
+    instance.version += 1
+    instance.save(update_fields=["deleted_at", "version", "updated_at"])
+    write_audit(
+        instance=instance,
+        actor=actor,
+        action=AuditAction.DELETE,
+        changes={"deleted_at": [None, instance.deleted_at.isoformat()]},
+    )
+    events.emit(events.record_deleted, type(instance), instance=instance, actor=actor)
+    return instance
+
+
+@transaction.atomic
+def restore_record(instance: OwnedModel, *, actor) -> OwnedModel:
+    if not actor.is_admin:
+        raise PeyvandError(
+            "record.restore_forbidden", _("Only an administrator can restore records."), status=403
+        )
+    instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+    if instance.deleted_at is None:
+        return instance
+    old = instance.deleted_at.isoformat()
+    instance.deleted_at = None
+    instance.version += 1
+    instance.save(update_fields=["deleted_at", "version", "updated_at"])
+    write_audit(
+        instance=instance, actor=actor, action=AuditAction.RESTORE, changes={"deleted_at": [old, None]}
+    )
+    return instance

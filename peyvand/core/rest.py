@@ -1,0 +1,234 @@
+"""What every REST resource shares: bearer auth, the error format, and list/read/write/delete/audit routes.
+
+Each app declares a ``Resource`` (its model, visibility selector, list spec, services and schemas) and gets the
+same endpoints with the same rules; endpoints of its own (moves, conversions) sit beside them in its api.py.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import create_model
+
+from peyvand.accounts.services import user_for_token
+from peyvand.core.audit import audit_for
+from peyvand.core.errors import PeyvandError
+from peyvand.core.listing import ListSpec, apply_list_params, paginate
+from peyvand.core.records import delete_record, get_visible, restore_record
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The signed-in browser may call the API too (CSRF-checked, as Ninja does for session auth)."""
+
+
+API_AUTH = [BearerAuth(), ActiveSessionAuth()]
+
+
+def _field_from_loc(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(PeyvandError)
+    def peyvand_error(request, exc: PeyvandError):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        errors = [
+            {"field": _field_from_loc(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
+        ]
+        return api.create_response(
+            request,
+            {"detail": _("Some values are not valid."), "code": "validation", "errors": errors},
+            status=422,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request, exc):
+        return api.create_response(
+            request,
+            {"detail": _("Sign in or send a valid API token."), "code": "unauthorized", "errors": []},
+            status=401,
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(
+            request, {"detail": _("Not found."), "code": "not_found", "errors": []}, status=404
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(
+            request, {"detail": str(exc), "code": "http", "errors": []}, status=exc.status_code
+        )
+
+
+class ErrorItem(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    errors: list[ErrorItem]
+
+
+class StaleOut(ErrorOut):
+    current_version: int
+    changed_since: dict[str, list[Any]]
+
+
+class AuditOut(Schema):
+    id: int
+    action: str
+    actor_id: int | None
+    actor: str | None
+    at: dt.datetime
+    version: int
+    changes: dict[str, Any]
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    model: type
+    visible: Callable[[Any], QuerySet]
+    list_spec: ListSpec
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    schema_in: type[Schema]
+    schema_patch: type[Schema]
+    schema_out: type[Schema]
+
+    def get(self, request: HttpRequest, pk: int, *, include_deleted: bool = False):
+        if include_deleted:
+            return get_visible(self.model, pk, request.user, include_deleted=True)
+        try:
+            return self.visible(request.user).get(pk=pk)
+        except self.model.DoesNotExist:
+            raise Http404 from None
+
+    def list(self, request: HttpRequest, params: dict[str, Any]):
+        queryset = self.visible(request.user)
+        if params.get("deleted") in ("1", "true") and request.user.is_admin:
+            queryset = self.model.all_objects.visible_to(request.user).filter(deleted_at__isnull=False)
+        return apply_list_params(queryset, self.list_spec, params)
+
+
+def add_crud_routes(router: Router, res: Resource) -> None:
+    """List, create, read, update (PATCH with version), delete, restore and audit for one resource."""
+    out, schema_in, schema_patch = res.schema_out, res.schema_in, res.schema_patch
+    list_out = create_model(
+        f"{res.model.__name__}List", __base__=Schema, items=(list[out], ...), count=(int, ...)
+    )
+    tag = res.name
+
+    @router.get(
+        "", response=list_out, tags=[tag], operation_id=f"{res.name}_list", summary=f"List {res.name}"
+    )
+    def list_records(
+        request,
+        page: int = 1,
+        page_size: int | None = None,
+        ordering: str | None = None,
+        search: str | None = None,
+    ):
+        """Any filter of the resource's allow-list, and ``cf_<key>`` for custom fields, may be added as query
+        parameters."""
+        page_obj = paginate(res.list(request, request.GET.dict()), page, page_size)
+        return {"items": page_obj.items, "count": page_obj.count}
+
+    @router.post(
+        "",
+        response={201: out, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+        tags=[tag],
+        operation_id=f"{res.name}_create",
+        summary=f"Create one of {res.name}",
+    )
+    def create_one(request, payload: schema_in):
+        record = res.create(actor=request.user, values=payload.model_dump())
+        return Status(201, res.get(request, record.pk))
+
+    @router.get(
+        "/{int:pk}",
+        response={200: out, 404: ErrorOut},
+        tags=[tag],
+        operation_id=f"{res.name}_read",
+        summary=f"Read one of {res.name}",
+    )
+    def read_one(request, pk: int):
+        return res.get(request, pk)
+
+    @router.patch(
+        "/{int:pk}",
+        response={200: out, 404: ErrorOut, 409: StaleOut, 422: ErrorOut},
+        tags=[tag],
+        operation_id=f"{res.name}_update",
+        summary=f"Change one of {res.name}",
+    )
+    def update_one(request, pk: int, payload: schema_patch):
+        values = payload.model_dump(exclude_unset=True)
+        version = values.pop("version", None)
+        record = res.update(actor=request.user, instance=res.get(request, pk), version=version, values=values)
+        return res.get(request, record.pk)
+
+    @router.delete(
+        "/{int:pk}",
+        response={204: None, 404: ErrorOut, 409: StaleOut},
+        tags=[tag],
+        operation_id=f"{res.name}_delete",
+        summary=f"Delete one of {res.name} (soft; an admin can restore it)",
+    )
+    def delete_one(request, pk: int, version: int | None = None):
+        delete_record(res.get(request, pk), actor=request.user, version=version)
+        return Status(204, None)
+
+    @router.post(
+        "/{int:pk}/restore",
+        response={200: out, 403: ErrorOut, 404: ErrorOut},
+        tags=[tag],
+        operation_id=f"{res.name}_restore",
+        summary=f"Restore a deleted one of {res.name}",
+    )
+    def restore_one(request, pk: int):
+        restore_record(res.get(request, pk, include_deleted=True), actor=request.user)
+        return res.get(request, pk)
+
+    @router.get(
+        "/{int:pk}/audit",
+        response={200: list[AuditOut], 404: ErrorOut},
+        tags=[tag],
+        operation_id=f"{res.name}_audit",
+        summary=f"Audit trail of one of {res.name}",
+    )
+    def audit_one(request, pk: int):
+        return list(audit_for(res.get(request, pk, include_deleted=True))[:500])

@@ -1,0 +1,154 @@
+"""Template filters every page uses: dates in the user's calendar, money, digits, field values."""
+
+import datetime as dt
+
+from django import template
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from peyvand.core import jalali
+from peyvand.core.money import format_money
+from peyvand.core.phones import display_phone
+
+register = template.Library()
+
+
+@register.filter
+def jdate(value):
+    return jalali.format_date(value)
+
+
+@register.filter
+def jdatetime(value):
+    return jalali.format_datetime(value)
+
+
+@register.filter
+def money(value, currency="IRR"):
+    return format_money(value, currency or "IRR")
+
+
+@register.filter
+def digits(value):
+    """Persian digits when the page is Persian."""
+    if value is None:
+        return ""
+    return jalali.persian_digits(value) if jalali.uses_jalali() else str(value)
+
+
+@register.filter
+def phone(value):
+    return display_phone(value)
+
+
+@register.filter
+def days_since(value):
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    return max(0, (timezone.now() - value).days)
+
+
+def _link(obj) -> str:
+    name = {
+        "company": "companies",
+        "contact": "contacts",
+        "lead": "leads",
+        "deal": "deals",
+        "activity": "activities",
+    }.get(obj._meta.model_name)
+    if not name:
+        return str(obj)
+    try:
+        return format_html('<a href="{}">{}</a>', reverse(f"{name}:detail", args=[obj.pk]), obj)
+    except NoReverseMatch:
+        return str(obj)
+
+
+@register.simple_tag
+def field_value(obj, name):
+    """A field's value as a person should read it: choice labels, links, Jalali dates, phones, money."""
+    field = obj._meta.get_field(name)
+    value = getattr(obj, name)
+    if value in (None, "", [], {}):
+        return ""
+    if field.many_to_many:
+        return ", ".join(t.name for t in value.all())
+    if field.is_relation:
+        return _link(value)
+    if field.choices:
+        return getattr(obj, f"get_{name}_display")()
+    if name == "amount":
+        return format_money(value, getattr(obj, "currency", "IRR"))
+    if name in ("phones", "phone"):
+        items = value if isinstance(value, list) else [value]
+        return format_html(
+            ", ".join('<a href="tel:{}" dir="ltr">{}</a>' for _ in items),
+            *[part for v in items for part in (v, display_phone(v))],
+        )
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(field, models.DateTimeField):
+        return jalali.format_datetime(value)
+    if isinstance(value, dt.date):
+        return jalali.format_date(value)
+    if isinstance(value, bool):
+        from django.utils.translation import gettext as _
+
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float):
+        return digits(value)
+    return value
+
+
+@register.simple_tag
+def field_label(model_or_obj, name):
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return model_or_obj._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters changed (sorting, paging), for links that keep filters."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def model_name(model_or_obj):
+    return model_or_obj._meta.model_name
+
+
+@register.filter
+def duration_days(seconds):
+    """A stay in a stage as people say it: hours under a day, days after."""
+    from django.utils.translation import ngettext
+
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds < 86400:
+        hours = max(1, seconds // 3600)
+        text = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    else:
+        days = seconds // 86400
+        text = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    return digits(text)

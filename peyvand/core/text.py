@@ -1,0 +1,42 @@
+"""Persian-aware text normalisation, used before every search, comparison and duplicate check."""
+
+import re
+import unicodedata
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا"})
+_TATWEEL = "\u0640"
+# Zero-width non-joiner and friends separate parts of one Persian word; for matching they are a space.
+_ZERO_WIDTH = re.compile("[\u200c\u200d\u200e\u200f\u00a0\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def to_ascii_digits(value: str) -> str:
+    return value.translate(_DIGITS)
+
+
+def normalize_text(value: str | None) -> str:
+    """Fold a name or phrase to the form that searches and comparisons use.
+
+    Arabic ي/ك become Persian ی/ک, diacritics and tatweel go, Persian and Arabic-Indic digits become ASCII,
+    ZWNJ and runs of white space become one space, Latin letters are lower-cased.
+    """
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFKC", str(value)).translate(_LETTERS).translate(_DIGITS)
+    value = value.replace(_TATWEEL, "")
+    value = "".join(ch for ch in unicodedata.normalize("NFD", value) if unicodedata.category(ch) != "Mn")
+    value = _ZERO_WIDTH.sub(" ", value)
+    return _SPACES.sub(" ", value).strip().lower()
+
+
+def clean_display_text(value: str | None) -> str:
+    """Tidy text for storing as the user typed it: Persian letters and spacing fixed, ZWNJ kept."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value)).translate(_LETTERS).replace(_TATWEEL, "")
+    return _SPACES.sub(" ", value).strip()
+
+
+def normalize_email(value: str | None) -> str:
+    return to_ascii_digits((value or "").strip()).lower()

@@ -1,0 +1,41 @@
+from ninja import Router
+
+from peyvand.core.rest import ErrorOut, Resource, StaleOut, add_crud_routes
+from peyvand.leads import selectors, services
+from peyvand.leads.models import Lead
+from peyvand.leads.schemas import LeadConvertIn, LeadConvertOut, LeadIn, LeadOut, LeadPatch
+
+LEADS = Resource(
+    name="leads",
+    model=Lead,
+    visible=selectors.leads_visible_to,
+    list_spec=selectors.LEAD_LIST,
+    create=services.create_lead,
+    update=lambda *, actor, instance, version, values: services.update_lead(
+        actor=actor, lead=instance, version=version, values=values
+    ),
+    schema_in=LeadIn,
+    schema_patch=LeadPatch,
+    schema_out=LeadOut,
+)
+
+router = Router()
+add_crud_routes(router, LEADS)
+
+
+@router.post(
+    "/{int:pk}/convert",
+    response={200: LeadConvertOut, 404: ErrorOut, 409: StaleOut, 422: ErrorOut},
+    tags=["leads"],
+    operation_id="leads_convert",
+)
+def convert(request, pk: int, payload: LeadConvertIn):
+    """Create or link the contact and company, and open a deal (on the default pipeline unless given)."""
+    data = payload.model_dump()
+    lead, deal = services.convert_lead(actor=request.user, lead=LEADS.get(request, pk), **data)
+    return {
+        "lead": LEADS.get(request, lead.pk),
+        "deal_id": deal.pk,
+        "contact_id": lead.contact_id,
+        "company_id": lead.company_id,
+    }

@@ -1,0 +1,124 @@
+from django.http import Http404
+from ninja import Router, Status
+
+from peyvand.core.listing import apply_list_params, paginate
+from peyvand.core.rest import ErrorOut, Resource, StaleOut, add_crud_routes
+from peyvand.sales import selectors, services
+from peyvand.sales.models import Deal, Pipeline
+from peyvand.sales.schemas import (
+    DealIn,
+    DealMoveIn,
+    DealOut,
+    DealPatch,
+    PipelineIn,
+    PipelineList,
+    PipelineOut,
+    PipelinePatch,
+    StageHistoryOut,
+)
+
+DEALS = Resource(
+    name="deals",
+    model=Deal,
+    visible=selectors.deals_visible_to,
+    list_spec=selectors.DEAL_LIST,
+    create=services.create_deal,
+    update=lambda *, actor, instance, version, values: services.update_deal(
+        actor=actor, deal=instance, version=version, values=values
+    ),
+    schema_in=DealIn,
+    schema_patch=DealPatch,
+    schema_out=DealOut,
+)
+
+deals_router = Router()
+add_crud_routes(deals_router, DEALS)
+
+
+@deals_router.post(
+    "/{int:pk}/move",
+    response={200: DealOut, 404: ErrorOut, 409: StaleOut, 422: ErrorOut},
+    tags=["deals"],
+    operation_id="deals_move",
+)
+def move(request, pk: int, payload: DealMoveIn):
+    """Move the deal to another stage of its pipeline; the version must be the one you read."""
+    deal = services.move_deal_to_stage(
+        actor=request.user,
+        deal=DEALS.get(request, pk),
+        stage=payload.stage,
+        version=payload.version,
+        lost_reason=payload.lost_reason,
+    )
+    return DEALS.get(request, deal.pk)
+
+
+@deals_router.get(
+    "/{int:pk}/stage-history",
+    response={200: list[StageHistoryOut], 404: ErrorOut},
+    tags=["deals"],
+    operation_id="deals_stage_history",
+)
+def stage_history(request, pk: int):
+    return list(selectors.stage_history(DEALS.get(request, pk)))
+
+
+pipelines_router = Router()
+
+
+def _pipeline(request, pk: int) -> Pipeline:
+    try:
+        return selectors.pipelines_visible_to(request.user).get(pk=pk)
+    except Pipeline.DoesNotExist:
+        raise Http404 from None
+
+
+@pipelines_router.get("", response=PipelineList, tags=["pipelines"], operation_id="pipelines_list")
+def list_pipelines(request, page: int = 1, page_size: int | None = None, ordering: str | None = None):
+    queryset = apply_list_params(
+        selectors.pipelines_visible_to(request.user), selectors.PIPELINE_LIST, request.GET.dict()
+    )
+    page_obj = paginate(queryset, page, page_size)
+    return {"items": page_obj.items, "count": page_obj.count}
+
+
+@pipelines_router.post(
+    "",
+    response={201: PipelineOut, 403: ErrorOut, 422: ErrorOut},
+    tags=["pipelines"],
+    operation_id="pipelines_create",
+)
+def create_pipeline(request, payload: PipelineIn):
+    pipeline = services.save_pipeline(actor=request.user, values=payload.model_dump())
+    return Status(201, _pipeline(request, pipeline.pk))
+
+
+@pipelines_router.get(
+    "/{int:pk}", response={200: PipelineOut, 404: ErrorOut}, tags=["pipelines"], operation_id="pipelines_read"
+)
+def read_pipeline(request, pk: int):
+    return _pipeline(request, pk)
+
+
+@pipelines_router.patch(
+    "/{int:pk}",
+    response={200: PipelineOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["pipelines"],
+    operation_id="pipelines_update",
+)
+def update_pipeline(request, pk: int, payload: PipelinePatch):
+    pipeline = services.save_pipeline(
+        actor=request.user, pipeline=_pipeline(request, pk), values=payload.model_dump(exclude_unset=True)
+    )
+    return _pipeline(request, pipeline.pk)
+
+
+@pipelines_router.delete(
+    "/{int:pk}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    tags=["pipelines"],
+    operation_id="pipelines_delete",
+)
+def delete_pipeline(request, pk: int):
+    services.delete_pipeline(actor=request.user, pipeline=_pipeline(request, pk))
+    return Status(204, None)

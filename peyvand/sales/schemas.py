@@ -1,0 +1,128 @@
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from peyvand.core.schemas import PatchBase, TaggedIn, TaggedOut
+
+
+class StageIn(Schema):
+    id: int | None = None
+    name: str = Field(min_length=1, max_length=80)
+    probability: int = Field(10, ge=0, le=100)
+    kind: str = "open"
+
+
+class StageOut(Schema):
+    id: int
+    name: str
+    order: int
+    probability: int
+    kind: str
+
+
+class PipelineIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    team: int | None = None
+    is_default: bool = False
+    order: int = 0
+    stages: list[StageIn]
+
+
+class PipelinePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    team: int | None = None
+    is_default: bool | None = None
+    order: int | None = None
+    stages: list[StageIn] | None = None
+
+
+class PipelineOut(Schema):
+    id: int
+    name: str
+    team_id: int | None
+    is_default: bool
+    order: int
+    stages: list[StageOut]
+
+    @staticmethod
+    def resolve_stages(obj) -> list:
+        return list(obj.stages.all())
+
+
+class PipelineList(Schema):
+    items: list[PipelineOut]
+    count: int
+
+
+class DealIn(TaggedIn):
+    title: str = Field(min_length=1, max_length=200)
+    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=20, decimal_places=2)
+    currency: str = Field("IRR", min_length=3, max_length=3)
+    expected_close_date: dt.date | None = None
+    pipeline: int | None = None
+    stage: int | None = None
+    contact: int | None = None
+    company: int | None = None
+    lost_reason: str = ""
+
+
+class DealPatch(PatchBase):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    expected_close_date: dt.date | None = None
+    pipeline: int | None = None
+    stage: int | None = None
+    contact: int | None = None
+    company: int | None = None
+    lost_reason: str | None = None
+    tags: list[str] | None = None
+    custom: dict | None = None
+
+
+class DealOut(TaggedOut):
+    title: str
+    amount: Decimal
+    currency: str
+    expected_close_date: dt.date | None
+    pipeline_id: int
+    stage_id: int
+    stage_name: str
+    status: str
+    contact_id: int | None
+    company_id: int | None
+    lead_id: int | None
+    lost_reason: str
+    stage_entered_at: dt.datetime
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_stage_name(obj) -> str:
+        return obj.stage.name
+
+
+class DealMoveIn(Schema):
+    stage: int
+    version: int
+    lost_reason: str | None = None
+
+
+class StageHistoryOut(Schema):
+    id: int
+    from_stage_id: int | None
+    from_stage: str | None
+    to_stage_id: int
+    to_stage: str
+    moved_at: dt.datetime
+    moved_by_id: int | None
+    seconds_in_previous: int | None
+
+    @staticmethod
+    def resolve_from_stage(obj) -> str | None:
+        return obj.from_stage.name if obj.from_stage else None
+
+    @staticmethod
+    def resolve_to_stage(obj) -> str:
+        return obj.to_stage.name

@@ -1,0 +1,50 @@
+"""A screen is the UI of one resource: list, record page, create/edit form, delete and restore.
+
+It reuses the REST ``Resource`` (model, visibility selector, list spec, services), so the UI and the API
+apply the very same rules; a screen adds only what people see: columns, filters, the form.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+from peyvand.core.rest import Resource
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """A filter shown above a list: a query parameter of the list spec and its options."""
+
+    param: str
+    label: Any
+    options: Callable[[Any], list[tuple[Any, Any]]]
+
+
+@dataclass(frozen=True)
+class Screen:
+    resource: Resource
+    form_class: type[forms.Form]
+    columns: tuple[str, ...]
+    detail_fields: tuple[str, ...]
+    filters: tuple[FilterChoice, ...] = ()
+    # extra context for the record page (related lists, actions), given the user and the record
+    detail_extra: Callable[[Any, Any], dict] | None = None
+    initial_from_request: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return self.resource.name
+
+    @property
+    def model(self):
+        return self.resource.model
+
+    @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def verbose_name_plural(self):
+        return self.model._meta.verbose_name_plural

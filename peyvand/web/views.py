@@ -1,0 +1,167 @@
+"""Generic pages for every screen: list, record page, create/edit form, delete and restore.
+
+Thin by design: parse the request, call the resource's selector or service, render. htmx requests for the
+results table get only the table partial; every link also works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peyvand.activities.selectors import my_open_tasks
+from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.listing import paginate
+from peyvand.core.records import delete_record, restore_record
+from peyvand.web.forms import add_service_errors, form_values
+from peyvand.web.screens import Screen
+from peyvand.web.timeline import timeline_for
+
+
+def _record(request, screen: Screen, pk: int, *, include_deleted: bool = False):
+    try:
+        return screen.resource.get(request, pk, include_deleted=include_deleted and request.user.is_admin)
+    except PeyvandError:
+        raise Http404 from None
+
+
+@login_required
+def home(request):
+    from peyvand.sales.selectors import deals_visible_to
+
+    tasks = my_open_tasks(request.user)
+    open_deals = (
+        deals_visible_to(request.user)
+        .filter(owner=request.user, status="open")
+        .order_by("expected_close_date", "-amount")[:10]
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "overdue": list(tasks["overdue"][:50]),
+            "today": list(tasks["today"][:50]),
+            "open_deals": open_deals,
+        },
+    )
+
+
+@login_required
+def list_view(request, screen: Screen):
+    params = request.GET.dict()
+    errors = []
+    try:
+        page = paginate(screen.resource.list(request, params), params.get("page"), params.get("page_size"))
+    except ValidationFailed as exc:
+        errors = exc.errors
+        page = paginate(screen.resource.visible(request.user).none())
+    context = {
+        "screen": screen,
+        "page": page,
+        "errors": errors,
+        "params": params,
+        "filters": [(f, f.options(request.user)) for f in screen.filters],
+        "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
+        "sortable": screen.resource.list_spec.ordering,
+    }
+    template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def detail_view(request, screen: Screen, pk: int):
+    record = _record(request, screen, pk, include_deleted=True)
+    context = {"screen": screen, "record": record, "timeline": timeline_for(request.user, record)}
+    if screen.detail_extra:
+        context.update(screen.detail_extra(request.user, record))
+    return render(
+        request,
+        f"{screen.model._meta.app_label}/{screen.model._meta.model_name}_detail.html"
+        if _has_template(screen)
+        else "web/detail.html",
+        context,
+    )
+
+
+def _has_template(screen: Screen) -> bool:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template(f"{screen.model._meta.app_label}/{screen.model._meta.model_name}_detail.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+@login_required
+def form_view(request, screen: Screen, pk: int | None = None):
+    instance = _record(request, screen, pk) if pk else None
+    initial = {name: request.GET[name] for name in screen.initial_from_request if request.GET.get(name)}
+    form = screen.form_class(request.POST or None, user=request.user, instance=instance, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                record = screen.resource.create(actor=request.user, values=form_values(form))
+                messages.success(request, _("Saved."))
+            else:
+                record = screen.resource.update(
+                    actor=request.user,
+                    instance=instance,
+                    version=_int(request.POST.get("version")),
+                    values=form_values(form),
+                )
+                messages.success(request, _("Changes saved."))
+            return HttpResponseRedirect(reverse(f"{screen.name}:detail", args=[record.pk]))
+        except StaleVersion as exc:
+            stale = exc
+            instance = _record(request, screen, pk)
+        except PeyvandError as exc:
+            add_service_errors(form, exc)
+    return render(
+        request,
+        "web/form.html",
+        {
+            "screen": screen,
+            "form": form,
+            "record": instance,
+            "stale": stale,
+            "version": instance.version if instance else None,
+        },
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def delete_view(request, screen: Screen, pk: int):
+    record = _record(request, screen, pk)
+    try:
+        delete_record(record, actor=request.user, version=_int(request.POST.get("version")))
+        messages.success(request, _("Deleted. An administrator can restore it."))
+        return HttpResponseRedirect(reverse(f"{screen.name}:list"))
+    except PeyvandError as exc:
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(reverse(f"{screen.name}:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def restore_view(request, screen: Screen, pk: int):
+    record = _record(request, screen, pk, include_deleted=True)
+    try:
+        restore_record(record, actor=request.user)
+        messages.success(request, _("Restored."))
+    except PeyvandError as exc:
+        messages.error(request, str(exc.message))
+    return HttpResponseRedirect(reverse(f"{screen.name}:detail", args=[pk]))

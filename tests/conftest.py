@@ -1,0 +1,82 @@
+import pytest
+from django.test import Client
+
+from peyvand.accounts.models import Role
+from peyvand.accounts.services import issue_token
+from tests.factories import TeamFactory, UserFactory, make_pipeline
+
+
+@pytest.fixture
+def team_a(db):
+    return TeamFactory(name="Tehran")
+
+
+@pytest.fixture
+def team_b(db):
+    return TeamFactory(name="Shiraz")
+
+
+@pytest.fixture
+def admin(team_a):
+    return UserFactory(username="admin", role=Role.ADMIN, team=team_a, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def manager_a(team_a):
+    return UserFactory(username="manager_a", role=Role.SALES_MANAGER, team=team_a)
+
+
+@pytest.fixture
+def rep_a(team_a):
+    return UserFactory(username="rep_a", role=Role.SALES_REP, team=team_a)
+
+
+@pytest.fixture
+def rep_a2(team_a):
+    return UserFactory(username="rep_a2", role=Role.SALES_REP, team=team_a)
+
+
+@pytest.fixture
+def rep_b(team_b):
+    return UserFactory(username="rep_b", role=Role.SALES_REP, team=team_b)
+
+
+@pytest.fixture
+def pipeline(db):
+    return make_pipeline()
+
+
+class ApiClient:
+    """Real HTTP requests through the whole Django stack, authenticated with a bearer token."""
+
+    def __init__(self, user):
+        self.user = user
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {issue_token(user=user)}"}
+
+    def _call(self, method, path, data=None, **params):
+        kwargs = {"headers": self.headers}
+        if data is not None:
+            kwargs.update(data=data, content_type="application/json")
+        if params:
+            from urllib.parse import urlencode
+
+            path = f"{path}?{urlencode(params)}"
+        return getattr(self.client, method)(f"/api/v1{path}", **kwargs)
+
+    def get(self, path, **params):
+        return self._call("get", path, **params)
+
+    def post(self, path, data=None):
+        return self._call("post", path, data if data is not None else {})
+
+    def patch(self, path, data):
+        return self._call("patch", path, data)
+
+    def delete(self, path, **params):
+        return self._call("delete", path, **params)
+
+
+@pytest.fixture
+def api_for():
+    return ApiClient
