@@ -10,9 +10,17 @@ from django.db import models
 from peyvand.core.models import AuditEntry
 
 
-def _plain(value: Any) -> Any:
+def plain_value(field: models.Field, value: Any) -> Any:
+    """A field's value as the audit trail and the API compare it: ids, sorted tag names, fixed decimals."""
+    if value is None:
+        return None
+    if field.many_to_many:
+        names = value.all() if hasattr(value, "all") else value
+        return sorted(getattr(t, "name", t) for t in names)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(field, models.DecimalField):
+        return str(Decimal(value).quantize(Decimal(10) ** -field.decimal_places))
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
@@ -26,14 +34,11 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     for name in instance.audited_fields:
         field = instance._meta.get_field(name)
         if field.many_to_many:
-            values[name] = sorted(t.name for t in getattr(instance, name).all()) if instance.pk else []
+            values[name] = plain_value(field, getattr(instance, name)) if instance.pk else []
         elif field.is_relation:
             values[name] = getattr(instance, field.attname)
-        elif isinstance(field, models.DecimalField) and getattr(instance, name) is not None:
-            places = Decimal(10) ** -field.decimal_places
-            values[name] = str(Decimal(getattr(instance, name)).quantize(places))
         else:
-            values[name] = _plain(getattr(instance, name))
+            values[name] = plain_value(field, getattr(instance, name))
     return values
 
 

@@ -23,9 +23,7 @@ class LocalDateInput(forms.TextInput):
 
     def __init__(self, with_time: bool = False, attrs=None):
         self.with_time = with_time
-        base = {"dir": "ltr", "autocomplete": "off", "class": "date-input"}
-        base["placeholder"] = "1404/09/04 14:30" if with_time else "1404/09/04"
-        super().__init__({**base, **(attrs or {})})
+        super().__init__({"dir": "ltr", "autocomplete": "off", "class": "date-input", **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, dt.datetime):
@@ -36,8 +34,13 @@ class LocalDateInput(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        if not jalali.uses_jalali():
-            context["widget"]["attrs"]["placeholder"] = "2025-11-25 14:30" if self.with_time else "2025-11-25"
+        now = timezone.localtime()
+        example = (
+            jalali.input_datetime(now.replace(hour=14, minute=30))
+            if self.with_time
+            else jalali.input_date(now.date())
+        )
+        context["widget"]["attrs"].setdefault("placeholder", example)
         return context
 
 
@@ -182,7 +185,7 @@ class RecordForm(forms.Form):
     def __init__(self, data=None, *, user, instance=None, initial=None):
         self.user = user
         self.instance = instance
-        super().__init__(data, initial=dict(initial or {}))
+        super().__init__(data)
         generated = forms.fields_for_model(
             self.model, fields=self.field_names, formfield_callback=_form_field
         )
@@ -194,6 +197,7 @@ class RecordForm(forms.Form):
         self._limit_choices()
         if self.entity:
             add_custom_fields(self, self.entity, instance.custom if instance is not None else None)
+        self.initial.update(initial or {})
 
     def _limit_choices(self) -> None:
         for name, form_field in list(self.fields.items()):

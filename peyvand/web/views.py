@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peyvand.activities.selectors import my_open_tasks
+from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.records import delete_record, restore_record
@@ -120,6 +121,11 @@ def form_view(request, screen: Screen, pk: int | None = None):
         except StaleVersion as exc:
             stale = exc
             instance = _record(request, screen, pk)
+            form = screen.form_class(
+                user=request.user,
+                instance=instance,
+                initial=_own_edits(form, instance, exc.extra["changed_since"]),
+            )
         except PeyvandError as exc:
             add_service_errors(form, exc)
     return render(
@@ -133,6 +139,24 @@ def form_view(request, screen: Screen, pk: int | None = None):
             "version": instance.version if instance else None,
         },
     )
+
+
+def _own_edits(form, current, changed_since: dict) -> dict:
+    """What the user changed in the form they opened, to lay over the record as it is now.
+
+    A field counts as theirs when its value differs from what they saw: the value before the other change for
+    fields that changed meanwhile, the current value for the rest.
+    """
+    now = snapshot(current)
+    edits = {}
+    for name, value in form.cleaned_data.items():
+        if name not in now:
+            edits[name] = value
+            continue
+        seen = changed_since[name][0] if name in changed_since else now[name]
+        if plain_value(current._meta.get_field(name), value) != seen:
+            edits[name] = value
+    return edits
 
 
 def _int(value) -> int | None:

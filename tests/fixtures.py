@@ -1,3 +1,5 @@
+"""Fixtures shared by the unit, API and browser tests (registered by the root conftest.py)."""
+
 import pytest
 from django.test import Client
 
