@@ -12,7 +12,9 @@ from peyvand.sales.services import update_deal
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_rep_creates_a_deal_drags_it_to_the_next_stage_and_sees_the_move_in_history(page, sign_in, rep_a, pipeline):
+def test_rep_creates_a_deal_drags_it_to_the_next_stage_and_sees_the_move_in_history(
+    page, sign_in, rep_a, pipeline
+):
     sign_in(rep_a)
     page.goto("/deals/new/")
     page.fill("#id_title", "Warehouse scanners")
@@ -25,7 +27,9 @@ def test_rep_creates_a_deal_drags_it_to_the_next_stage_and_sees_the_move_in_hist
     page.goto(f"/board/?pipeline={pipeline.pk}")
     first, second = pipeline.stages.all()[:2]
     card = page.locator(f'.deal-card[data-deal="{deal.pk}"]')
-    expect(page.locator(f'.column[data-stage="{first.pk}"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+    expect(
+        page.locator(f'.column[data-stage="{first.pk}"] .deal-card[data-deal="{deal.pk}"]')
+    ).to_be_visible()
     card.drag_to(page.locator(f'.column[data-stage="{second.pk}"] .cards'))
     moved = page.locator(f'.column[data-stage="{second.pk}"] .deal-card[data-deal="{deal.pk}"]')
     expect(moved).to_have_attribute("data-version", str(deal.version + 1))
@@ -50,14 +54,20 @@ def test_board_refuses_a_stale_card_and_puts_it_back(page, sign_in, rep_a, pipel
     page.goto(f"/board/?pipeline={pipeline.pk}")
     update_deal(actor=rep_a, deal=deal, version=deal.version, values={"amount": 5})  # someone else edits
     first, second = pipeline.stages.all()[:2]
-    page.locator(f'.deal-card[data-deal="{deal.pk}"]').drag_to(page.locator(f'.column[data-stage="{second.pk}"] .cards'))
+    page.locator(f'.deal-card[data-deal="{deal.pk}"]').drag_to(
+        page.locator(f'.column[data-stage="{second.pk}"] .cards')
+    )
     expect(page.locator("#toast")).to_be_visible()
-    expect(page.locator(f'.column[data-stage="{first.pk}"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+    expect(
+        page.locator(f'.column[data-stage="{first.pk}"] .deal-card[data-deal="{deal.pk}"]')
+    ).to_be_visible()
     deal.refresh_from_db()
     assert deal.stage == first and StageHistory.objects.filter(deal=deal).count() == 1
 
 
-def test_persian_pages_are_rtl_with_jalali_dates_and_english_pages_ltr_with_gregorian(page, sign_in, rep_a, pipeline):
+def test_persian_pages_are_rtl_with_jalali_dates_and_english_pages_ltr_with_gregorian(
+    page, sign_in, rep_a, pipeline
+):
     sign_in(rep_a)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "fa")

@@ -1,0 +1,133 @@
+"""The htmx pages through real requests: the same visibility, rules and errors as the API."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from peyvand.activities.services import create_activity
+from peyvand.contacts.models import Contact
+from peyvand.contacts.services import create_company, create_contact
+from peyvand.leads.services import create_lead
+from peyvand.sales.services import create_deal
+
+pytestmark = pytest.mark.django_db
+
+
+def browser_for(user, language="en"):
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+@pytest.fixture
+def foreign_records(rep_b, pipeline):
+    company = create_company(actor=rep_b, values={"name": "Shiraz Steel"})
+    contact = create_contact(actor=rep_b, values={"last_name": "Foreign", "company": company.pk})
+    deal = create_deal(actor=rep_b, values={"title": "Foreign deal", "contact": contact.pk})
+    lead = create_lead(actor=rep_b, values={"last_name": "Foreign lead"})
+    activity = create_activity(actor=rep_b, values={"subject": "Foreign call", "deal": deal.pk})
+    return {"companies": company, "contacts": contact, "deals": deal, "leads": lead, "activities": activity}
+
+
+@pytest.mark.parametrize("name", ["companies", "contacts", "deals", "leads", "activities"])
+def test_another_teams_record_is_not_found_on_every_page(name, foreign_records, rep_a):
+    record = foreign_records[name]
+    client = browser_for(rep_a)
+    assert client.get(f"/{name}/{record.pk}/").status_code == 404
+    assert client.get(f"/{name}/{record.pk}/edit/").status_code == 404
+    assert client.post(f"/{name}/{record.pk}/edit/", {"version": record.version}).status_code == 404
+    assert client.post(f"/{name}/{record.pk}/delete/", {"version": record.version}).status_code == 404
+    listing = client.get(f"/{name}/", {"search": str(record)})
+    assert listing.status_code == 200
+    assert listing.context["page"].count == 0 and record not in listing.context["page"].items
+    record.refresh_from_db()
+    assert record.deleted_at is None and record.version == 1
+
+
+def test_board_move_convert_and_done_refuse_another_teams_records(foreign_records, rep_a, pipeline):
+    client = browser_for(rep_a)
+    deal, lead, activity = foreign_records["deals"], foreign_records["leads"], foreign_records["activities"]
+    stage = pipeline.stages.all()[1]
+    assert client.post(f"/deals/{deal.pk}/move/", {"stage": stage.pk, "version": 1}).status_code == 404
+    assert client.post(f"/leads/{lead.pk}/convert/", {"version": 1}).status_code == 404
+    assert client.post(f"/activities/{activity.pk}/done/", {"version": 1}).status_code == 404
+    board = client.get("/board/", {"pipeline": pipeline.pk})
+    assert b"Foreign deal" not in board.content
+    deal.refresh_from_db()
+    assert deal.stage_id != stage.pk
+
+
+def test_contact_form_shows_the_invalid_phone_on_its_field_and_stores_nothing(rep_a):
+    client = browser_for(rep_a)
+    response = client.post("/contacts/new/", {"last_name": "Ahmadi", "phones": "0912 123 4567, 12ab"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "phones" in form.errors and "12ab" in form.errors["phones"][0]
+    assert not Contact.objects.filter(last_name="Ahmadi").exists()
+
+
+def test_contact_form_offers_only_visible_companies(rep_a, foreign_records):
+    mine = create_company(actor=rep_a, values={"name": "Tehran Textiles"})
+    response = browser_for(rep_a).get("/contacts/new/")
+    choices = [c for c, _ in response.context["form"].fields["company"].choices if c]
+    assert [c.value for c in choices] == [mine.pk]
+    forged = browser_for(rep_a).post(
+        "/contacts/new/", {"last_name": "Forged", "company": foreign_records["companies"].pk}
+    )
+    assert "company" in forged.context["form"].errors
+    assert not Contact.objects.filter(last_name="Forged").exists()
+
+
+def test_list_search_answers_the_table_alone_to_htmx_and_matches_persian_variants(rep_a):
+    create_contact(actor=rep_a, values={"first_name": "علي", "last_name": "كاظمي", "phones": ["09121234567"]})
+    create_contact(actor=rep_a, values={"first_name": "Sara", "last_name": "Nouri"})
+    client = browser_for(rep_a, "fa")
+    partial = client.get(
+        "/contacts/", {"search": "کاظمی"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    assert partial.status_code == 200
+    html = partial.content.decode()
+    assert html.lstrip().startswith('<div id="results">') and "<html" not in html
+    # stored with Persian letters, found whichever keyboard typed it
+    assert "کاظمی" in html and "Nouri" not in html
+    by_phone = client.get("/contacts/", {"search": "۰۹۱۲۱۲۳۴۵۶۷"})
+    assert [c.last_name for c in by_phone.context["page"].items] == ["کاظمی"]
+
+
+def test_a_bad_sort_field_is_reported_on_the_page_not_a_server_error(rep_a):
+    response = browser_for(rep_a).get("/deals/", {"ordering": "owner__password"})
+    assert response.status_code == 200
+    assert response.context["errors"][0]["field"] == "ordering"
+
+
+def test_my_day_lists_overdue_and_todays_tasks(rep_a, rep_a2):
+    now = timezone.now()
+    create_activity(
+        actor=rep_a, values={"subject": "Call back Parsa", "due_at": now - timezone.timedelta(days=2)}
+    )
+    create_activity(actor=rep_a2, values={"subject": "Not mine", "due_at": now - timezone.timedelta(days=2)})
+    response = browser_for(rep_a).get("/")
+    assert [t.subject for t in response.context["overdue"]] == ["Call back Parsa"]
+    assert b"Not mine" not in response.content
+
+
+def test_persian_page_shows_jalali_dates_and_english_page_gregorian(rep_a, pipeline):
+    deal = create_deal(actor=rep_a, values={"title": "Jalali", "expected_close_date": "2026-03-21"})
+    fa = browser_for(rep_a, "fa").get(f"/deals/{deal.pk}/").content.decode()
+    en = browser_for(rep_a, "en").get(f"/deals/{deal.pk}/").content.decode()
+    assert 'dir="rtl"' in fa and "۱۴۰۵/۰۱/۰۱" in fa
+    assert 'dir="ltr"' in en and "2026-03-21" in en
+
+
+def test_list_pages_make_a_fixed_number_of_queries(rep_a, pipeline, django_assert_max_num_queries):
+    company = create_company(actor=rep_a, values={"name": "Budget Co", "tags": ["VIP"]})
+    for i in range(30):
+        contact = create_contact(
+            actor=rep_a, values={"last_name": f"Person {i}", "company": company.pk, "tags": ["VIP"]}
+        )
+        create_deal(actor=rep_a, values={"title": f"Deal {i}", "contact": contact.pk, "company": company.pk})
+    client = browser_for(rep_a)
+    for url in ("/contacts/", "/companies/", "/deals/", "/leads/", "/activities/", "/board/"):
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200
