@@ -58,14 +58,30 @@ def stage_history(deal: Deal):
     return StageHistory.objects.filter(deal=deal).select_related("from_stage", "to_stage", "moved_by")
 
 
-def board(user, pipeline: Pipeline, params=None):
-    """The pipeline's stages, each with the open and recently closed deals the user may see."""
+def board(user, pipeline: Pipeline, params=None, *, closed_days: int = 30, per_stage: int = 200):
+    """The pipeline's stages, each with the deals the user may see: open ones, and those closed lately.
+
+    Returns (stage, deals, total) per stage; ``deals`` is capped at ``per_stage``, ``total`` is not.
+    """
+    from django.db.models import Count
+    from django.utils import timezone
+
     from peyvand.core.listing import apply_list_params
 
-    deals = deals_visible_to(user).filter(pipeline=pipeline)
+    deals = (
+        deals_visible_to(user)
+        .filter(pipeline=pipeline)
+        .filter(Q(status="open") | Q(closed_at__gte=timezone.now() - timezone.timedelta(days=closed_days)))
+    )
     if params:
         deals = apply_list_params(deals, DEAL_LIST, {k: v for k, v in params.items() if k != "pipeline"})
-    by_stage: dict[int, list[Deal]] = {}
-    for deal in deals.order_by("stage_entered_at", "id")[:2000]:
-        by_stage.setdefault(deal.stage_id, []).append(deal)
-    return [(stage, by_stage.get(stage.pk, [])) for stage in pipeline.stages.all()]
+    totals = dict(deals.order_by().values_list("stage_id").annotate(n=Count("id")))
+    columns = []
+    for stage in pipeline.stages.all():
+        cards = (
+            list(deals.filter(stage=stage).order_by("stage_entered_at", "id")[:per_stage])
+            if totals.get(stage.pk)
+            else []
+        )
+        columns.append((stage, cards, totals.get(stage.pk, 0)))
+    return columns

@@ -17,6 +17,7 @@ from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.records import delete_record, restore_record
+from peyvand.web.filters import custom_field_filters
 from peyvand.web.forms import add_service_errors, form_values
 from peyvand.web.screens import Screen
 from peyvand.web.timeline import timeline_for
@@ -64,7 +65,10 @@ def list_view(request, screen: Screen):
         "page": page,
         "errors": errors,
         "params": params,
-        "filters": [(f, f.options(request.user)) for f in screen.filters],
+        "filters": [
+            (f, f.options(request.user))
+            for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
+        ],
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "sortable": screen.resource.list_spec.ordering,
     }

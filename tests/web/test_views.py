@@ -131,3 +131,18 @@ def test_list_pages_make_a_fixed_number_of_queries(rep_a, pipeline, django_asser
     for url in ("/contacts/", "/companies/", "/deals/", "/leads/", "/activities/", "/board/"):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_choice_custom_fields_become_list_filters(rep_a):
+    from peyvand.core.models import CustomField
+
+    CustomField.objects.create(
+        entity="contact", key="tier", label="Tier", field_type="choice", choices=["gold", "silver"]
+    )
+    create_contact(actor=rep_a, values={"last_name": "Golden", "custom": {"tier": "gold"}})
+    create_contact(actor=rep_a, values={"last_name": "Silvery", "custom": {"tier": "silver"}})
+    response = browser_for(rep_a).get("/contacts/", {"cf_tier": "gold"})
+    assert [f.param for f, _ in response.context["filters"]][-1] == "cf_tier"
+    assert [c.last_name for c in response.context["page"].items] == ["Golden"]
+    bad = browser_for(rep_a).get("/contacts/", {"cf_tier": "bronze"})
+    assert bad.status_code == 200 and bad.context["errors"][0]["field"] == "cf_tier"

@@ -17,12 +17,11 @@
     box._timer = setTimeout(function () { box.hidden = true; }, 6000);
   }
 
-  function recount(board) {
-    board.querySelectorAll(".column").forEach(function (column) {
-      var count = column.querySelectorAll(".deal-card").length;
-      var label = column.querySelector("[data-count]");
-      if (label) { label.textContent = count.toLocaleString(document.documentElement.lang); }
-    });
+  function shiftCount(column, delta) {
+    var label = column.querySelector("[data-count]");
+    var total = parseInt(column.dataset.total || "0", 10) + delta;
+    column.dataset.total = String(total);
+    if (label) { label.textContent = total.toLocaleString(document.documentElement.lang); }
   }
 
   function moveCard(board, card, column) {
@@ -44,20 +43,19 @@
           holder.innerHTML = html.trim();
           var fresh = holder.firstElementChild;
           card.replaceWith(fresh);
-          recount(board);
+          shiftCount(origin.closest(".column"), -1);
+          shiftCount(column, 1);
         });
       }
       return response.json().then(function (error) {
         origin.appendChild(card);
         card.classList.remove("moving");
-        recount(board);
         toast(error.detail + (error.errors && error.errors.length ? " " + error.errors.map(function (e) { return e.message; }).join(" ") : ""));
       });
     }).catch(function () {
       origin.appendChild(card);
       card.classList.remove("moving");
-      recount(board);
-      toast(document.documentElement.lang === "fa" ? "ارتباط با سرور برقرار نشد." : "Could not reach the server.");
+      toast(board.dataset.offlineMessage);
     });
   }
 
