@@ -3,7 +3,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from peyvand.core.schemas import PatchBase, TaggedIn, TaggedOut
+from peyvand.core.schemas import Date, Int, PatchBase, TaggedIn, TaggedOut
 
 
 class CompanyIn(TaggedIn):
@@ -50,10 +50,10 @@ class ContactIn(TaggedIn):
     first_name: str = ""
     last_name: str = Field(min_length=1, max_length=100)
     title: str = ""
-    company: int | None = None
+    company: Int | None = None
     phones: list[str] = []
     emails: list[str] = []
-    birthday: dt.date | None = None
+    birthday: Date | None = None
     source: str = ""
     region: str = ""
     city: str = ""
@@ -64,10 +64,10 @@ class ContactPatch(PatchBase):
     first_name: str | None = None
     last_name: str | None = Field(None, min_length=1, max_length=100)
     title: str | None = None
-    company: int | None = None
+    company: Int | None = None
     phones: list[str] | None = None
     emails: list[str] | None = None
-    birthday: dt.date | None = None
+    birthday: Date | None = None
     source: str | None = None
     region: str | None = None
     city: str | None = None

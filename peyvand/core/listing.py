@@ -62,6 +62,8 @@ class ListSpec:
     ordering: tuple[str, ...]
     default_ordering: str
     filters: dict[str, Filter] = field(default_factory=dict)
+    # records keep a normalised ``search_text``; configuration lists (pipelines) search their name
+    search_lookup: str = "search_text__contains"
 
 
 def search_terms(query: str) -> list[str]:
@@ -76,9 +78,9 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-def apply_search(queryset: QuerySet, query: str) -> QuerySet:
+def apply_search(queryset: QuerySet, query: str, lookup: str = "search_text__contains") -> QuerySet:
     for term in search_terms(query)[:8]:
-        queryset = queryset.filter(search_text__contains=term)
+        queryset = queryset.filter(**{lookup: term})
     return queryset
 
 
@@ -102,7 +104,7 @@ def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, A
             errors.append({"field": name, "message": _("This filter value is not valid.")})
     search = params.get("search") or params.get("q")
     if search:
-        queryset = apply_search(queryset, str(search))
+        queryset = apply_search(queryset, str(search), spec.search_lookup)
     ordering = str(params.get("ordering") or spec.default_ordering)
     if ordering.lstrip("-") not in spec.ordering:
         errors.append(
@@ -114,6 +116,9 @@ def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, A
     if errors:
         raise ValidationFailed(errors)
     return queryset.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+
+
+MAX_PAGE = 100_000
 
 
 @dataclass
@@ -140,10 +145,15 @@ def paginate(queryset: QuerySet, page: Any = 1, page_size: Any = None) -> Page:
     errors = []
     try:
         number = int(to_ascii_digits(str(page or 1)))
-        if number < 1:
+        if not 1 <= number <= MAX_PAGE:
             raise ValueError
     except ValueError:
-        errors.append({"field": "page", "message": _("Page must be a whole number from 1.")})
+        errors.append(
+            {
+                "field": "page",
+                "message": _("Page must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE},
+            }
+        )
         number = 1
     try:
         size = int(to_ascii_digits(str(page_size or settings.PEYVAND_PAGE_SIZE)))

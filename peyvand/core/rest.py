@@ -7,12 +7,13 @@ same endpoints with the same rules; endpoints of its own (moves, conversions) si
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -21,7 +22,7 @@ from pydantic import create_model
 from peyvand.accounts.services import user_for_token
 from peyvand.core.audit import audit_for
 from peyvand.core.errors import PeyvandError
-from peyvand.core.listing import ListSpec, apply_list_params, paginate
+from peyvand.core.listing import MAX_PAGE, ListSpec, apply_list_params, paginate
 from peyvand.core.records import delete_record, get_visible, restore_record
 
 
@@ -82,6 +83,23 @@ def install_error_handlers(api) -> None:
         )
 
 
+def csrf_failure(request, reason=""):
+    """CSRF refusals: JSON under /api/ (a signed-in browser calling the API), Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.csrf import csrf_failure as default_failure
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": _("CSRF check failed; send the X-CSRFToken header or use a bearer token."),
+                "code": "csrf",
+                "errors": [],
+            },
+            status=403,
+        )
+    return default_failure(request, reason=reason)
+
+
 class ErrorItem(Schema):
     field: str | None
     message: str
@@ -96,6 +114,15 @@ class ErrorOut(Schema):
 class StaleOut(ErrorOut):
     current_version: int
     changed_since: dict[str, list[Any]]
+
+
+def responses(ok: dict, *errors: int) -> dict:
+    """A route's documented answers: its own, plus what every route may give (malformed body, no valid
+    token, a browser session's failed CSRF check, invalid values)."""
+    answers = {**ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+    for code in errors:
+        answers.setdefault(code, StaleOut if code == 409 else ErrorOut)
+    return answers
 
 
 class AuditOut(Schema):
@@ -144,6 +171,11 @@ class Resource:
         return apply_list_params(queryset, self.list_spec, params)
 
 
+def ordering_choices(spec: ListSpec):
+    """The allow-listed sort fields, each ascending or descending, as a type the OpenAPI document lists."""
+    return Literal[tuple(f"{sign}{name}" for name in spec.ordering for sign in ("", "-"))]
+
+
 def add_crud_routes(router: Router, res: Resource) -> None:
     """List, create, read, update (PATCH with version), delete, restore and audit for one resource."""
     out, schema_in, schema_patch = res.schema_out, res.schema_in, res.schema_patch
@@ -151,16 +183,21 @@ def add_crud_routes(router: Router, res: Resource) -> None:
         f"{res.model.__name__}List", __base__=Schema, items=(list[out], ...), count=(int, ...)
     )
     tag = res.name
+    ordering_type = ordering_choices(res.list_spec)
 
     @router.get(
-        "", response=list_out, tags=[tag], operation_id=f"{res.name}_list", summary=f"List {res.name}"
+        "",
+        response=responses({200: list_out}),
+        tags=[tag],
+        operation_id=f"{res.name}_list",
+        summary=f"List {res.name}",
     )
     def list_records(
         request,
-        page: int = 1,
-        page_size: int | None = None,
-        ordering: str | None = None,
-        search: str | None = None,
+        page: int = Query(1, ge=1, le=MAX_PAGE),
+        page_size: int = Query(settings.PEYVAND_PAGE_SIZE, ge=1, le=settings.PEYVAND_MAX_PAGE_SIZE),
+        ordering: ordering_type | None = None,
+        search: str | None = Query(None, max_length=200),
     ):
         """Any filter of the resource's allow-list, and ``cf_<key>`` for custom fields, may be added as query
         parameters."""
@@ -169,7 +206,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.post(
         "",
-        response={201: out, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+        response=responses({201: out}, 403, 409),
         tags=[tag],
         operation_id=f"{res.name}_create",
         summary=f"Create one of {res.name}",
@@ -180,7 +217,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.get(
         "/{int:pk}",
-        response={200: out, 404: ErrorOut},
+        response=responses({200: out}, 404),
         tags=[tag],
         operation_id=f"{res.name}_read",
         summary=f"Read one of {res.name}",
@@ -190,7 +227,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.patch(
         "/{int:pk}",
-        response={200: out, 404: ErrorOut, 409: StaleOut, 422: ErrorOut},
+        response=responses({200: out}, 403, 404, 409),
         tags=[tag],
         operation_id=f"{res.name}_update",
         summary=f"Change one of {res.name}",
@@ -203,7 +240,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.delete(
         "/{int:pk}",
-        response={204: None, 404: ErrorOut, 409: StaleOut},
+        response=responses({204: None}, 404, 409),
         tags=[tag],
         operation_id=f"{res.name}_delete",
         summary=f"Delete one of {res.name} (soft; an admin can restore it)",
@@ -214,7 +251,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.post(
         "/{int:pk}/restore",
-        response={200: out, 403: ErrorOut, 404: ErrorOut},
+        response=responses({200: out}, 403, 404),
         tags=[tag],
         operation_id=f"{res.name}_restore",
         summary=f"Restore a deleted one of {res.name}",
@@ -225,7 +262,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.get(
         "/{int:pk}/audit",
-        response={200: list[AuditOut], 404: ErrorOut},
+        response=responses({200: list[AuditOut]}, 404),
         tags=[tag],
         operation_id=f"{res.name}_audit",
         summary=f"Audit trail of one of {res.name}",

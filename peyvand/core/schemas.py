@@ -1,8 +1,39 @@
 """Schema pieces every owned resource shares."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import BeforeValidator, StrictBool, StrictInt, model_validator
+
+
+def _text_only(value):
+    """JSON numbers are not dates: refuse them instead of reading them as Unix time."""
+    if isinstance(value, bool | int | float):
+        raise ValueError("Send dates as ISO 8601 text, such as 2026-03-21 or 2026-03-21T09:30:00+03:30.")
+    return value
+
+
+# Input types that take JSON literally: no true-as-1, no "5"-as-5, no 0-as-1970-01-01.
+Date = Annotated[dt.date, BeforeValidator(_text_only)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_text_only)]
+Int = StrictInt
+Bool = StrictBool
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object, nothing else.
+
+    Ninja schemas also read attributes of arbitrary objects (for ORM output); a body must not be read that
+    way, or a JSON string would lend its methods as field values.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _object_only(cls, value, handler):
+        if not isinstance(value, dict) and not isinstance(value, cls):
+            raise ValueError("Send a JSON object.")
+        return handler(value)
 
 
 class OwnedOut(Schema):
@@ -29,8 +60,8 @@ class TaggedOut(OwnedOut):
         return sorted(t.name for t in obj.tags.all())
 
 
-class OwnedIn(Schema):
-    owner: int | None = None
+class OwnedIn(InputSchema):
+    owner: Int | None = None
 
 
 class TaggedIn(OwnedIn):
@@ -38,6 +69,6 @@ class TaggedIn(OwnedIn):
     custom: dict = {}
 
 
-class PatchBase(Schema):
-    version: int
-    owner: int | None = None
+class PatchBase(InputSchema):
+    version: Int
+    owner: Int | None = None

@@ -1,6 +1,6 @@
 from ninja import Router
 
-from peyvand.core.rest import ErrorOut, Resource, StaleOut, add_crud_routes
+from peyvand.core.rest import Resource, add_crud_routes, responses
 from peyvand.leads import selectors, services
 from peyvand.leads.models import Lead
 from peyvand.leads.schemas import LeadConvertIn, LeadConvertOut, LeadIn, LeadOut, LeadPatch
@@ -25,7 +25,7 @@ add_crud_routes(router, LEADS)
 
 @router.post(
     "/{int:pk}/convert",
-    response={200: LeadConvertOut, 404: ErrorOut, 409: StaleOut, 422: ErrorOut},
+    response=responses({200: LeadConvertOut}, 404, 409),
     tags=["leads"],
     operation_id="leads_convert",
 )

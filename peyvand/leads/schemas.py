@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from peyvand.core.schemas import PatchBase, TaggedIn, TaggedOut
+from peyvand.core.schemas import InputSchema, Int, PatchBase, TaggedIn, TaggedOut
 
 
 class LeadIn(TaggedIn):
@@ -57,13 +57,13 @@ class LeadOut(TaggedOut):
     converted_at: dt.datetime | None
 
 
-class LeadConvertIn(Schema):
-    version: int
-    pipeline: int | None = None
+class LeadConvertIn(InputSchema):
+    version: Int
+    pipeline: Int | None = None
     deal_title: str = ""
     amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
-    contact: int | None = None
-    company: int | None = None
+    contact: Int | None = None
+    company: Int | None = None
 
 
 class LeadConvertOut(Schema):

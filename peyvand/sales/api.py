@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.http import Http404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
-from peyvand.core.listing import apply_list_params, paginate
-from peyvand.core.rest import ErrorOut, Resource, StaleOut, add_crud_routes
+from peyvand.core.listing import MAX_PAGE, apply_list_params, paginate
+from peyvand.core.rest import Resource, add_crud_routes, ordering_choices, responses
 from peyvand.sales import selectors, services
 from peyvand.sales.models import Deal, Pipeline
 from peyvand.sales.schemas import (
@@ -37,7 +38,7 @@ add_crud_routes(deals_router, DEALS)
 
 @deals_router.post(
     "/{int:pk}/move",
-    response={200: DealOut, 404: ErrorOut, 409: StaleOut, 422: ErrorOut},
+    response=responses({200: DealOut}, 404, 409),
     tags=["deals"],
     operation_id="deals_move",
 )
@@ -55,7 +56,7 @@ def move(request, pk: int, payload: DealMoveIn):
 
 @deals_router.get(
     "/{int:pk}/stage-history",
-    response={200: list[StageHistoryOut], 404: ErrorOut},
+    response=responses({200: list[StageHistoryOut]}, 404),
     tags=["deals"],
     operation_id="deals_stage_history",
 )
@@ -73,8 +74,15 @@ def _pipeline(request, pk: int) -> Pipeline:
         raise Http404 from None
 
 
-@pipelines_router.get("", response=PipelineList, tags=["pipelines"], operation_id="pipelines_list")
-def list_pipelines(request, page: int = 1, page_size: int | None = None, ordering: str | None = None):
+@pipelines_router.get(
+    "", response=responses({200: PipelineList}), tags=["pipelines"], operation_id="pipelines_list"
+)
+def list_pipelines(
+    request,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(settings.PEYVAND_PAGE_SIZE, ge=1, le=settings.PEYVAND_MAX_PAGE_SIZE),
+    ordering: ordering_choices(selectors.PIPELINE_LIST) | None = None,
+):
     queryset = apply_list_params(
         selectors.pipelines_visible_to(request.user), selectors.PIPELINE_LIST, request.GET.dict()
     )
@@ -84,7 +92,7 @@ def list_pipelines(request, page: int = 1, page_size: int | None = None, orderin
 
 @pipelines_router.post(
     "",
-    response={201: PipelineOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({201: PipelineOut}, 403),
     tags=["pipelines"],
     operation_id="pipelines_create",
 )
@@ -94,7 +102,10 @@ def create_pipeline(request, payload: PipelineIn):
 
 
 @pipelines_router.get(
-    "/{int:pk}", response={200: PipelineOut, 404: ErrorOut}, tags=["pipelines"], operation_id="pipelines_read"
+    "/{int:pk}",
+    response=responses({200: PipelineOut}, 404),
+    tags=["pipelines"],
+    operation_id="pipelines_read",
 )
 def read_pipeline(request, pk: int):
     return _pipeline(request, pk)
@@ -102,7 +113,7 @@ def read_pipeline(request, pk: int):
 
 @pipelines_router.patch(
     "/{int:pk}",
-    response={200: PipelineOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: PipelineOut}, 403, 404),
     tags=["pipelines"],
     operation_id="pipelines_update",
 )
@@ -115,7 +126,7 @@ def update_pipeline(request, pk: int, payload: PipelinePatch):
 
 @pipelines_router.delete(
     "/{int:pk}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=responses({204: None}, 403, 404, 409),
     tags=["pipelines"],
     operation_id="pipelines_delete",
 )

@@ -4,13 +4,13 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from peyvand.core.schemas import PatchBase, TaggedIn, TaggedOut
+from peyvand.core.schemas import Bool, Date, InputSchema, Int, PatchBase, TaggedIn, TaggedOut
 
 
-class StageIn(Schema):
-    id: int | None = None
+class StageIn(InputSchema):
+    id: Int | None = None
     name: str = Field(min_length=1, max_length=80)
-    probability: int = Field(10, ge=0, le=100)
+    probability: Int = Field(10, ge=0, le=100)
     kind: str = "open"
 
 
@@ -22,19 +22,19 @@ class StageOut(Schema):
     kind: str
 
 
-class PipelineIn(Schema):
+class PipelineIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
-    team: int | None = None
-    is_default: bool = False
-    order: int = 0
+    team: Int | None = None
+    is_default: Bool = False
+    order: Int = 0
     stages: list[StageIn]
 
 
-class PipelinePatch(Schema):
+class PipelinePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
-    team: int | None = None
-    is_default: bool | None = None
-    order: int | None = None
+    team: Int | None = None
+    is_default: Bool | None = None
+    order: Int | None = None
     stages: list[StageIn] | None = None
 
 
@@ -60,11 +60,11 @@ class DealIn(TaggedIn):
     title: str = Field(min_length=1, max_length=200)
     amount: Decimal = Field(Decimal("0"), ge=0, max_digits=20, decimal_places=2)
     currency: str = Field("IRR", min_length=3, max_length=3)
-    expected_close_date: dt.date | None = None
-    pipeline: int | None = None
-    stage: int | None = None
-    contact: int | None = None
-    company: int | None = None
+    expected_close_date: Date | None = None
+    pipeline: Int | None = None
+    stage: Int | None = None
+    contact: Int | None = None
+    company: Int | None = None
     lost_reason: str = ""
 
 
@@ -72,11 +72,11 @@ class DealPatch(PatchBase):
     title: str | None = Field(None, min_length=1, max_length=200)
     amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
-    expected_close_date: dt.date | None = None
-    pipeline: int | None = None
-    stage: int | None = None
-    contact: int | None = None
-    company: int | None = None
+    expected_close_date: Date | None = None
+    pipeline: Int | None = None
+    stage: Int | None = None
+    contact: Int | None = None
+    company: Int | None = None
     lost_reason: str | None = None
     tags: list[str] | None = None
     custom: dict | None = None
@@ -103,9 +103,9 @@ class DealOut(TaggedOut):
         return obj.stage.name
 
 
-class DealMoveIn(Schema):
-    stage: int
-    version: int
+class DealMoveIn(InputSchema):
+    stage: Int
+    version: Int
     lost_reason: str | None = None
 
 

@@ -32,6 +32,7 @@ PIPELINE_LIST = ListSpec(
     ordering=("order", "name", "created_at"),
     default_ordering="order",
     filters={"team": Filter("team_id", as_int)},
+    search_lookup="name__icontains",
 )
 
 

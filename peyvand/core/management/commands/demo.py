@@ -1,0 +1,86 @@
+"""``peyvand demo``: fill an empty database with a believable Persian business and say how to sign in."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from peyvand.contacts.models import Company
+from peyvand.core.demo import DemoSizes, build_demo, demo_blockers
+
+SERVE_URL = "http://127.0.0.1:8000"
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    @property
+    def help(self) -> str:  # a property, so it is translated when shown rather than at import
+        return _(
+            "Fill an empty database with demo data: teams, users, companies, contacts, leads, deals, "
+            "activities."
+        )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        defaults = DemoSizes()
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=_("Do nothing (and say so) when the database already has companies."),
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1404, help=_("Seed of the random generator (default %(default)s).")
+        )
+        for name in ("companies", "contacts", "leads", "deals", "activities"):
+            parser.add_argument(
+                f"--{name}",
+                type=_count,
+                default=getattr(defaults, name),
+                help=_("How many %(what)s to create (default %(count)d).")
+                % {"what": name, "count": getattr(defaults, name)},
+            )
+
+    def handle(self, *args, **options) -> None:
+        if options["if_empty"] and Company.all_objects.exists():
+            self.stdout.write(_("The database already has companies; no demo data was added."))
+            return
+        problems = demo_blockers()
+        if problems:
+            raise CommandError(" ".join(problems))
+        sizes = DemoSizes(
+            companies=options["companies"],
+            contacts=options["contacts"],
+            leads=options["leads"],
+            deals=options["deals"],
+            activities=options["activities"],
+        )
+        started = time.monotonic()
+        result = build_demo(seed=options["seed"], sizes=sizes)
+        counts = result.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Demo data is ready: %(companies)d companies, %(contacts)d contacts, %(leads)d leads, "
+                    "%(deals)d deals (%(stage_moves)d stage moves), %(activities)d activities, in %(seconds).1f s."
+                )
+                % {**counts, "seconds": time.monotonic() - started}
+            )
+        )
+        self.stdout.write(
+            _("Open %(url)s and sign in with one of these (all share the password %(password)s):")
+            % {"url": SERVE_URL, "password": result.password}
+        )
+        for label, username in (
+            (_("administrator"), result.admin),
+            (_("sales manager"), result.manager),
+            (_("sales rep"), result.rep),
+        ):
+            self.stdout.write(
+                _("  %(role)s: username %(username)s, password %(password)s")
+                % {"role": label, "username": username, "password": result.password}
+            )
