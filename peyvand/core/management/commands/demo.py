@@ -5,8 +5,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from peyvand.accounts.models import User
 from peyvand.contacts.models import Company
-from peyvand.core.demo import DemoSizes, build_demo, demo_blockers
+from peyvand.core.demo import DEMO_PASSWORD, DemoSizes, build_demo, demo_blockers
 
 SERVE_URL = "http://127.0.0.1:8000"
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["if_empty"] and Company.all_objects.exists():
             self.stdout.write(_("The database already has companies; no demo data was added."))
+            if User.objects.filter(username="admin").exists():
+                self.stdout.write(
+                    _("Sign in at %(url)s as admin (the demo password is %(password)s unless it was changed).")
+                    % {"url": SERVE_URL, "password": DEMO_PASSWORD}
+                )
             return
         problems = demo_blockers()
         if problems:
