@@ -152,3 +152,38 @@ def duration_days(seconds):
         days = seconds // 86400
         text = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
     return digits(text)
+
+
+@register.simple_tag
+def arrow():
+    """ "From → to" as read in the page's direction."""
+    from django.utils.translation import get_language_bidi
+
+    return "←" if get_language_bidi() else "→"
+
+
+@register.simple_tag
+def audit_value(record, name, value):
+    """An audit value as a person reads it: a related record's name, a choice's label, a Jalali date."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    if value in (None, "", [], {}):
+        return "—"
+    try:
+        field = record._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if field.is_relation and not field.many_to_many:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(field, models.DateTimeField):
+        return jalali.format_datetime(dt.datetime.fromisoformat(value))
+    if isinstance(field, models.DateField):
+        return jalali.format_date(dt.date.fromisoformat(value))
+    if name == "amount":
+        return format_money(value, getattr(record, "currency", "IRR"))
+    return value
