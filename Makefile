@@ -43,16 +43,16 @@ demo: install
 
 test: install browser
 	$(BIN)/peyvand makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration: run 'peyvand makemigrations'"; exit 1)
-	$(BIN)/ruff check peyvand tests e2e bench
+	$(BIN)/ruff check peyvand tests e2e
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check peyvand tests e2e bench
-	$(BIN)/ruff format --check peyvand tests e2e bench
+	$(BIN)/ruff check peyvand tests e2e
+	$(BIN)/ruff format --check peyvand tests e2e
 
 format: install
-	$(BIN)/ruff check --fix peyvand tests e2e bench
-	$(BIN)/ruff format peyvand tests e2e bench
+	$(BIN)/ruff check --fix peyvand tests e2e
+	$(BIN)/ruff format peyvand tests e2e
 
 clean:
 	rm -rf $(VENV) node_modules var
