@@ -114,3 +114,22 @@ def test_edit_form_shows_field_errors_and_what_changed_meanwhile(page, sign_in, 
     expect(page.locator("h1")).to_have_text(re.compile("Router upgrade"))
     deal.refresh_from_db()
     assert deal.amount == 999
+
+
+def test_dropping_a_card_on_lost_asks_why_and_keeps_the_reason(page, sign_in, rep_a, pipeline):
+    from peyvand.sales.services import create_deal
+
+    deal = create_deal(actor=rep_a, values={"title": "Lost cause"})
+    lost = pipeline.stages.get(kind="lost")
+    sign_in(rep_a)
+    page.goto(f"/board/?pipeline={pipeline.pk}")
+    page.once("dialog", lambda dialog: dialog.accept("قیمت بالا"))
+    page.locator(f'.deal-card[data-deal="{deal.pk}"]').drag_to(
+        page.locator(f'.column[data-stage="{lost.pk}"] .cards')
+    )
+    expect(
+        page.locator(f'.column[data-stage="{lost.pk}"] .deal-card[data-deal="{deal.pk}"]')
+    ).to_have_attribute("data-version", "2")
+    deal.refresh_from_db()
+    assert (deal.status, deal.lost_reason) == ("lost", "قیمت بالا")
+    assert deal.closed_at is not None

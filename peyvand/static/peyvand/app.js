@@ -33,6 +33,15 @@
     var body = new FormData();
     body.append("stage", column.dataset.stage);
     body.append("version", card.dataset.version);
+    if (column.classList.contains("stage-lost")) {
+      var reason = window.prompt(board.dataset.lostPrompt || "");
+      if (reason === null) {
+        origin.appendChild(card);
+        card.classList.remove("moving");
+        return;
+      }
+      body.append("lost_reason", reason);
+    }
     fetch(card.dataset.moveUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: {"X-CSRFToken": csrfToken(), "X-Requested-With": "fetch"}
