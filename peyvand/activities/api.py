@@ -11,9 +11,7 @@ ACTIVITIES = Resource(
     visible=selectors.activities_visible_to,
     list_spec=selectors.ACTIVITY_LIST,
     create=services.create_activity,
-    update=lambda *, actor, instance, version, values: services.update_activity(
-        actor=actor, activity=instance, version=version, values=values
-    ),
+    update_service=services.update_activity,
     schema_in=ActivityIn,
     schema_patch=ActivityPatch,
     schema_out=ActivityOut,

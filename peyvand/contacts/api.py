@@ -11,9 +11,7 @@ COMPANIES = Resource(
     visible=selectors.companies_visible_to,
     list_spec=selectors.COMPANY_LIST,
     create=services.create_company,
-    update=lambda *, actor, instance, version, values: services.update_company(
-        actor=actor, company=instance, version=version, values=values
-    ),
+    update_service=services.update_company,
     schema_in=CompanyIn,
     schema_patch=CompanyPatch,
     schema_out=CompanyOut,
@@ -24,9 +22,7 @@ CONTACTS = Resource(
     visible=selectors.contacts_visible_to,
     list_spec=selectors.CONTACT_LIST,
     create=services.create_contact,
-    update=lambda *, actor, instance, version, values: services.update_contact(
-        actor=actor, contact=instance, version=version, values=values
-    ),
+    update_service=services.update_contact,
     schema_in=ContactIn,
     schema_patch=ContactPatch,
     schema_out=ContactOut,

@@ -150,11 +150,16 @@ class Resource:
     model: type
     visible: Callable[[Any], QuerySet]
     list_spec: ListSpec
-    create: Callable[..., Any]
-    update: Callable[..., Any]
+    create: Callable[..., Any]  # create(*, actor, values)
+    update_service: Callable[..., Any]  # update_<model>(*, actor, <model>, version, values)
     schema_in: type[Schema]
     schema_patch: type[Schema]
     schema_out: type[Schema]
+
+    def update(self, *, actor, instance, version: int | None, values: dict[str, Any]):
+        return self.update_service(
+            actor=actor, **{self.model._meta.model_name: instance}, version=version, values=values
+        )
 
     def get(self, request: HttpRequest, pk: int, *, include_deleted: bool = False):
         if include_deleted:

@@ -11,9 +11,7 @@ LEADS = Resource(
     visible=selectors.leads_visible_to,
     list_spec=selectors.LEAD_LIST,
     create=services.create_lead,
-    update=lambda *, actor, instance, version, values: services.update_lead(
-        actor=actor, lead=instance, version=version, values=values
-    ),
+    update_service=services.update_lead,
     schema_in=LeadIn,
     schema_patch=LeadPatch,
     schema_out=LeadOut,

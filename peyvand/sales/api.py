@@ -24,9 +24,7 @@ DEALS = Resource(
     visible=selectors.deals_visible_to,
     list_spec=selectors.DEAL_LIST,
     create=services.create_deal,
-    update=lambda *, actor, instance, version, values: services.update_deal(
-        actor=actor, deal=instance, version=version, values=values
-    ),
+    update_service=services.update_deal,
     schema_in=DealIn,
     schema_patch=DealPatch,
     schema_out=DealOut,

@@ -27,11 +27,17 @@ class Screen:
     resource: Resource
     form_class: type[forms.Form]
     columns: tuple[str, ...]
-    detail_fields: tuple[str, ...]
+    # shown on the record page after the form's fields (derived or read-only fields)
+    extra_fields: tuple[str, ...] = ()
     filters: tuple[FilterChoice, ...] = ()
     # extra context for the record page (related lists, actions), given the user and the record
     detail_extra: Callable[[Any, Any], dict] | None = None
     initial_from_request: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def detail_fields(self) -> tuple[str, ...]:
+        fields = (*self.form_class.field_names, *self.extra_fields, "team", "created_at", "updated_at")
+        return tuple(dict.fromkeys(fields))
 
     @property
     def name(self) -> str:

@@ -51,7 +51,9 @@ class Command(BaseCommand):
             self.stdout.write(_("The database already has companies; no demo data was added."))
             if User.objects.filter(username="admin").exists():
                 self.stdout.write(
-                    _("Sign in at %(url)s as admin (the demo password is %(password)s unless it was changed).")
+                    _(
+                        "Sign in at %(url)s as admin (the demo password is %(password)s unless it was changed)."
+                    )
                     % {"url": SERVE_URL, "password": DEMO_PASSWORD}
                 )
             return
