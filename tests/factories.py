@@ -32,11 +32,21 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
-def make_pipeline(name="Sales", stages=(("Lead in", 10, "open"), ("Qualified", 30, "open"),
-                                         ("Proposal", 60, "open"), ("Won", 100, "won"), ("Lost", 0, "lost")),
-                  is_default=True, team=None) -> Pipeline:
+def make_pipeline(
+    name="Sales",
+    stages=(
+        ("Lead in", 10, "open"),
+        ("Qualified", 30, "open"),
+        ("Proposal", 60, "open"),
+        ("Won", 100, "won"),
+        ("Lost", 0, "lost"),
+    ),
+    is_default=True,
+    team=None,
+) -> Pipeline:
     pipeline = Pipeline.objects.create(name=name, is_default=is_default, team=team)
     for order, (stage_name, probability, kind) in enumerate(stages):
-        Stage.objects.create(pipeline=pipeline, name=stage_name, order=order, probability=probability,
-                             kind=StageKind(kind))
+        Stage.objects.create(
+            pipeline=pipeline, name=stage_name, order=order, probability=probability, kind=StageKind(kind)
+        )
     return pipeline

@@ -8,6 +8,12 @@ from peyvand.accounts.services import issue_token
 from tests.factories import TeamFactory, UserFactory, make_pipeline
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing a password properly takes a third of a second; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team_a(db):
     return TeamFactory(name="Tehran")

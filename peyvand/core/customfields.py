@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import parse_date
 from peyvand.core.models import CustomField, CustomFieldType
+from peyvand.core.text import strip_control
 
 TRUE_WORDS = {"1", "true", "yes", "on", "بله", "آری", "درست"}
 FALSE_WORDS = {"0", "false", "no", "off", "خیر", "نه", "نادرست"}
@@ -21,7 +22,7 @@ def fields_for(entity: str) -> list[CustomField]:
 
 def _coerce(field: CustomField, value: Any) -> Any:
     if field.field_type == CustomFieldType.TEXT:
-        return str(value).strip()[:1000]
+        return strip_control(str(value)).strip()[:1000]
     if field.field_type == CustomFieldType.NUMBER:
         try:
             number = Decimal(str(value).strip())

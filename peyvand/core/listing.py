@@ -4,6 +4,7 @@ Each list declares an allow-list of filters and sort fields; anything else is re
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,11 +19,16 @@ from peyvand.core.customfields import custom_filter
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
-from peyvand.core.text import normalize_text, to_ascii_digits
+from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
+
+_MAX_ID = 2**63 - 1  # the largest key either database stores
 
 
 def as_int(raw: str) -> int:
-    return int(to_ascii_digits(raw))
+    value = int(to_ascii_digits(raw))
+    if not 0 <= value <= _MAX_ID:
+        raise ValueError(raw)
+    return value
 
 
 def as_date(raw: str) -> dt.date:
@@ -46,7 +52,11 @@ def as_bool(raw: str) -> bool:
 
 
 def as_text(raw: str) -> str:
-    return raw.strip()
+    return clean_display_text(raw)
+
+
+# Parameters every list takes besides its filters.
+LIST_PARAMS = frozenset({"page", "page_size", "ordering", "search", "q", "deleted"})
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,20 @@ class ListSpec:
     search_lookup: str = "search_text__contains"
 
 
+_PHONE_LIKE = re.compile(r"^\+?[\d\s\-()./]{7,}$")
+
+
 def search_terms(query: str) -> list[str]:
+    """The words to look for; a query that is a phone number, however typed, is one E.164 term."""
+    text = normalize_text(query)
+    if _PHONE_LIKE.match(text):
+        compact = re.sub(r"[^\d+]", "", text)
+        try:
+            return [to_e164(compact)]
+        except InvalidPhone:
+            return [compact]
     terms = []
-    for word in normalize_text(query).split():
+    for word in text.split():
         if len(word) >= 7 and word.lstrip("+").isdigit():
             try:
                 word = to_e164(word)
@@ -87,7 +108,7 @@ def apply_search(queryset: QuerySet, query: str, lookup: str = "search_text__con
 def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, Any]) -> QuerySet:
     errors = []
     for name, raw in params.items():
-        if raw in (None, "") or name in {"page", "page_size", "ordering", "search", "q"}:
+        if raw in (None, "") or name in LIST_PARAMS:
             continue
         raw = str(raw)
         try:
@@ -96,6 +117,13 @@ def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, A
                 continue
             flt = spec.filters.get(name)
             if flt is None:
+                errors.append(
+                    {
+                        "field": name,
+                        "message": _("There is no such filter. Filters: %(names)s")
+                        % {"names": ", ".join(spec.filters)},
+                    }
+                )
                 continue
             queryset = queryset.filter(Q(**{flt.lookup: flt.convert(raw)}))
         except ValidationFailed as exc:
@@ -103,7 +131,11 @@ def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, A
         except (ValueError, TypeError, ArithmeticError, ValidationError, InvalidOperation):
             errors.append({"field": name, "message": _("This filter value is not valid.")})
     search = params.get("search") or params.get("q")
-    if search:
+    if search and "\x00" in str(search):
+        errors.append(
+            {"field": "search", "message": _("The search contains a character that is not allowed.")}
+        )
+    elif search:
         queryset = apply_search(queryset, str(search), spec.search_lookup)
     ordering = str(params.get("ordering") or spec.default_ordering)
     if ordering.lstrip("-") not in spec.ordering:

@@ -17,7 +17,7 @@ from peyvand.core import events
 from peyvand.core.audit import changes_since, diff, snapshot, write_audit
 from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.models import AuditAction, OwnedModel, Tag
-from peyvand.core.text import clean_display_text, normalize_text
+from peyvand.core.text import clean_display_text, normalize_text, strip_control
 
 
 def field_error(field: str, message: Any) -> ValidationFailed:
@@ -101,7 +101,7 @@ def _apply(instance: OwnedModel, actor, values: dict[str, Any]) -> None:
         elif name == "tags":
             continue
         else:
-            setattr(instance, name, value)
+            setattr(instance, name, strip_control(value) if isinstance(value, str) else value)
 
 
 @transaction.atomic

@@ -4,11 +4,15 @@ import re
 import unicodedata
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا"})
+_LETTERS = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "ە": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا"}
+)
 _TATWEEL = "\u0640"
 # Zero-width non-joiner and friends separate parts of one Persian word; for matching they are a space.
 _ZERO_WIDTH = re.compile("[\u200c\u200d\u200e\u200f\u00a0\ufeff]")
 _SPACES = re.compile(r"\s+")
+# NUL and other control characters never belong in stored or searched text (PostgreSQL refuses NUL).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def to_ascii_digits(value: str) -> str:
@@ -23,10 +27,11 @@ def normalize_text(value: str | None) -> str:
     """
     if not value:
         return ""
-    value = unicodedata.normalize("NFKC", str(value)).translate(_LETTERS).translate(_DIGITS)
-    value = value.replace(_TATWEEL, "")
+    value = unicodedata.normalize("NFKC", str(value)).replace(_TATWEEL, "")
+    # Marks go before letters are folded: stripping the hamza of ئ leaves an Arabic ي to fold into ی.
     value = "".join(ch for ch in unicodedata.normalize("NFD", value) if unicodedata.category(ch) != "Mn")
-    value = _ZERO_WIDTH.sub(" ", value)
+    value = value.translate(_LETTERS).translate(_DIGITS)
+    value = _CONTROL.sub(" ", _ZERO_WIDTH.sub(" ", value))
     return _SPACES.sub(" ", value).strip().lower()
 
 
@@ -35,7 +40,12 @@ def clean_display_text(value: str | None) -> str:
     if not value:
         return ""
     value = unicodedata.normalize("NFC", str(value)).translate(_LETTERS).replace(_TATWEEL, "")
-    return _SPACES.sub(" ", value).strip()
+    return _SPACES.sub(" ", _CONTROL.sub(" ", value)).strip()
+
+
+def strip_control(value: str) -> str:
+    """Remove control characters from free text (notes, descriptions), keeping its lines and tabs."""
+    return _CONTROL.sub("", value)
 
 
 def normalize_email(value: str | None) -> str:

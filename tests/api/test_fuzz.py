@@ -7,8 +7,10 @@ exists, a stage of the deal's own pipeline) rightly answer 422 to input the sche
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from peyvand.accounts.services import issue_token
 from peyvand.wsgi import application
@@ -21,6 +23,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 def bearer(db, admin):
     make_pipeline()
     return {"Authorization": f"Bearer {issue_token(user=admin)}"}
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection_open():
+    """Schemathesis calls the WSGI app directly, so Django would close the test's database connection at the
+    end of each request; Django's own test client suspends that the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

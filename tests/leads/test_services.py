@@ -1,0 +1,240 @@
+"""Converting a lead (peyvand/leads/services.py): contact, company and an open deal, once, with an audit row."""
+
+import pytest
+
+from peyvand.contacts.models import Company, Contact
+from peyvand.contacts.services import create_company, create_contact
+from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.models import AuditEntry
+from peyvand.leads.models import Lead, LeadStatus
+from peyvand.leads.services import convert_lead, create_lead, update_lead
+from peyvand.sales.models import Deal, Pipeline
+from tests.factories import make_pipeline
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pipelines(pipeline):
+    """The default pipeline, with another one listed before it."""
+    make_pipeline(name="Renewals", is_default=False)
+    return pipeline
+
+
+@pytest.fixture
+def lead(rep_a):
+    return create_lead(
+        actor=rep_a,
+        values={
+            "first_name": "علي",
+            "last_name": "كريمي",
+            "title": "مدیر فناوری",
+            "company_name": "پارس‌نوین",
+            "industry": "نرم‌افزار",
+            "phone": "۰۹۱۲ ۳۴۵ ۶۷۸۹",
+            "email": "Ali@ParsNovin.ir",
+            "city": "تهران",
+            "source": "exhibition",
+        },
+    )
+
+
+def _convert(actor, lead, **kwargs):
+    lead.refresh_from_db()
+    return convert_lead(actor=actor, lead=lead, version=lead.version, **kwargs)
+
+
+def test_converting_a_lead_creates_a_contact_a_company_and_an_open_deal_on_the_default_pipeline(
+    rep_a,
+    lead,
+    pipelines,
+):
+    converted, deal = _convert(rep_a, lead)
+
+    contact, company = converted.contact, converted.company
+    assert (contact.first_name, contact.last_name, contact.title) == ("علی", "کریمی", "مدیر فناوری")
+    assert contact.phones == ["+989123456789"] and contact.emails == ["ali@parsnovin.ir"]
+    assert (contact.company, contact.source, contact.owner) == (company, "exhibition", rep_a)
+    assert (company.name, company.industry, company.city, company.owner) == (
+        "پارس‌نوین",
+        "نرم‌افزار",
+        "تهران",
+        rep_a,
+    )
+    assert deal.pipeline == pipelines
+    assert deal.stage == pipelines.stages.get(name="Lead in")
+    assert (deal.status, deal.title, deal.owner) == ("open", "پارس‌نوین", rep_a)
+    assert (deal.contact, deal.company, deal.lead) == (contact, company, converted)
+    assert converted.status == LeadStatus.CONVERTED and converted.converted_at is not None
+
+
+def test_converting_takes_the_deal_title_amount_and_pipeline_when_given(rep_a, lead, pipelines):
+    renewals = Pipeline.objects.get(name="Renewals")
+
+    _, deal = _convert(rep_a, lead, deal_title="تمدید پشتیبانی", amount="250000000", pipeline=renewals.pk)
+
+    assert (deal.title, deal.amount, deal.pipeline) == ("تمدید پشتیبانی", 250000000, renewals)
+
+
+def test_converting_links_an_existing_visible_contact_with_the_same_phone_instead_of_a_duplicate(
+    rep_a,
+    lead,
+    pipeline,
+):
+    existing = create_contact(actor=rep_a, values={"last_name": "کریمی", "phones": ["+989123456789"]})
+    contacts_before = Contact.objects.count()
+
+    converted, deal = _convert(rep_a, lead)
+
+    assert converted.contact == existing
+    assert deal.contact == existing
+    assert Contact.objects.count() == contacts_before
+
+
+def test_converting_links_an_existing_visible_contact_with_the_same_email(rep_a, pipeline):
+    existing = create_contact(actor=rep_a, values={"last_name": "کریمی", "emails": ["ali@parsnovin.ir"]})
+    lead = create_lead(actor=rep_a, values={"last_name": "کریمی", "email": "ALI@parsnovin.ir"})
+
+    converted, _ = _convert(rep_a, lead)
+
+    assert converted.contact == existing
+
+
+def test_converting_never_links_a_contact_of_another_team_with_the_same_phone(rep_a, rep_b, lead, pipeline):
+    strangers = create_contact(actor=rep_b, values={"last_name": "کریمی", "phones": ["+989123456789"]})
+
+    converted, _ = _convert(rep_a, lead)
+
+    assert converted.contact != strangers
+    assert converted.contact.owner == rep_a
+    assert Contact.objects.filter(search_text__contains="+989123456789").count() == 2
+
+
+def test_converting_links_an_existing_visible_company_with_the_same_name_however_spelled(rep_a, pipeline):
+    existing = create_company(actor=rep_a, values={"name": "پارس نوين"})
+    lead = create_lead(actor=rep_a, values={"last_name": "کریمی", "company_name": "پارس‌نوین"})
+    companies_before = Company.objects.count()
+
+    converted, deal = _convert(rep_a, lead)
+
+    assert converted.company == existing and deal.company == existing
+    assert Company.objects.count() == companies_before
+
+
+def test_a_lead_without_a_company_name_converts_without_a_company(rep_a, pipeline):
+    lead = create_lead(actor=rep_a, values={"first_name": "سارا", "last_name": "احمدی"})
+
+    converted, deal = _convert(rep_a, lead)
+
+    assert converted.company is None and deal.company is None
+    assert deal.title == "سارا احمدی"
+
+
+def test_a_second_conversion_is_refused_with_409_lead_already_converted(rep_a, lead, pipeline):
+    _convert(rep_a, lead)
+    deals_before = Deal.objects.count()
+
+    with pytest.raises(PeyvandError) as refused:
+        _convert(rep_a, lead)
+
+    assert (refused.value.code, refused.value.status) == ("lead.already_converted", 409)
+    assert Deal.objects.count() == deals_before
+
+
+def test_a_disqualified_lead_cannot_be_converted(rep_a, lead, pipeline):
+    lead = update_lead(actor=rep_a, lead=lead, version=lead.version, values={"status": "disqualified"})
+
+    with pytest.raises(PeyvandError) as refused:
+        _convert(rep_a, lead)
+
+    assert (refused.value.code, refused.value.status) == ("lead.disqualified", 409)
+    assert not Deal.objects.exists()
+
+
+def test_converting_with_a_stale_version_is_refused_and_creates_nothing(rep_a, lead, pipeline):
+    stale = lead.version
+    update_lead(actor=rep_a, lead=lead, version=lead.version, values={"city": "کرج"})
+
+    with pytest.raises(StaleVersion):
+        convert_lead(actor=rep_a, lead=lead, version=stale)
+
+    assert not Deal.objects.exists() and not Contact.objects.exists() and not Company.objects.exists()
+
+
+def test_a_conversion_that_fails_on_the_deal_leaves_no_contact_or_company_behind(
+    rep_a, team_b, lead, pipeline
+):
+    other_teams = make_pipeline(name="Shiraz sales", team=team_b, is_default=False)
+
+    with pytest.raises(ValidationFailed) as refused:
+        _convert(rep_a, lead, pipeline=other_teams.pk)
+
+    assert [e["field"] for e in refused.value.errors] == ["pipeline"]
+    assert not Contact.objects.exists() and not Company.objects.exists() and not Deal.objects.exists()
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW
+
+
+def test_converting_writes_a_convert_audit_row_with_the_actor_and_the_changes(rep_a, lead, pipeline):
+    converted, deal = _convert(rep_a, lead)
+
+    entry = AuditEntry.objects.filter(object_id=lead.pk, content_type__model="lead").order_by("-id").first()
+    assert (entry.action, entry.actor, entry.version) == ("convert", rep_a, converted.version)
+    assert entry.changes["status"] == ["new", "converted"]
+    assert entry.changes["contact"] == [None, converted.contact_id]
+    assert entry.changes["company"] == [None, converted.company_id]
+    assert str(deal.pk) in entry.note
+
+
+def test_a_manager_converting_a_reps_lead_gives_everything_to_the_rep(manager_a, rep_a, lead, pipeline):
+    converted, deal = _convert(manager_a, lead)
+
+    assert converted.contact.owner == rep_a and converted.company.owner == rep_a and deal.owner == rep_a
+
+
+# --- through the API ------------------------------------------------------------------------------------------
+
+
+def test_post_convert_answers_with_the_lead_the_deal_the_contact_and_the_company(
+    api_for, rep_a, lead, pipeline
+):
+    api = api_for(rep_a)
+
+    answer = api.post(f"/leads/{lead.pk}/convert", {"version": lead.version, "amount": "1000"})
+
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    deal = Deal.objects.get(pk=body["deal_id"])
+    assert (body["contact_id"], body["company_id"]) == (deal.contact_id, deal.company_id)
+    assert body["lead"]["status"] == "converted" and body["lead"]["contact_id"] == deal.contact_id
+    assert api.get(f"/deals/{deal.pk}").json()["amount"] in ("1000.00", "1000")
+    assert api.get(f"/leads/{lead.pk}/audit").json()[0]["action"] == "convert"
+
+
+def test_post_convert_twice_answers_409_lead_already_converted(api_for, rep_a, lead, pipeline):
+    api = api_for(rep_a)
+    first = api.post(f"/leads/{lead.pk}/convert", {"version": lead.version})
+
+    again = api.post(f"/leads/{lead.pk}/convert", {"version": first.json()["lead"]["version"]})
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "lead.already_converted"
+    assert Deal.objects.count() == 1
+
+
+def test_post_convert_with_a_stale_version_answers_409_with_what_changed(api_for, rep_a, lead, pipeline):
+    api = api_for(rep_a)
+    api.patch(f"/leads/{lead.pk}", {"version": lead.version, "city": "کرج"})
+
+    stale = api.post(f"/leads/{lead.pk}/convert", {"version": lead.version})
+
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_version"
+    assert stale.json()["changed_since"] == {"city": ["تهران", "کرج"]}
+    assert not Deal.objects.exists()
+
+
+def test_post_convert_without_a_version_is_refused_on_field_version(api_for, rep_a, lead, pipeline):
+    refused = api_for(rep_a).post(f"/leads/{lead.pk}/convert", {})
+
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["version"]

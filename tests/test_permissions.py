@@ -1,0 +1,619 @@
+"""The permission matrix: every endpoint of the API, for every role of team A, on a record of team B.
+
+The endpoints come from the OpenAPI document, so an endpoint added tomorrow is walked by these tests (or makes
+``test_every_operation_in_the_openapi_document_is_covered`` fail, naming it, until it is given a rule here).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from peyvand.accounts.models import ApiToken, Role
+from peyvand.activities.services import create_activity
+from peyvand.api import RESOURCES, api
+from peyvand.contacts.services import create_company, create_contact
+from peyvand.core.models import AuditEntry
+from peyvand.core.records import delete_record
+from peyvand.leads.services import create_lead
+from peyvand.sales.models import Pipeline, StageHistory
+from peyvand.sales.services import create_deal
+from tests.factories import UserFactory, make_pipeline
+
+pytestmark = pytest.mark.django_db
+
+SECRET_NAME = "Secretfox Shirazi"
+SECRET_WORD = "secretfox"
+
+
+# --- the operations, read from the OpenAPI document ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    resource: str
+    action: str
+    query_params: frozenset[str]
+    has_body: bool
+
+    @property
+    def is_collection(self) -> bool:
+        return "{pk}" not in self.path
+
+    def url(self, pk: Any = None) -> str:
+        return self.path.replace("{pk}", str(pk))
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _operations() -> list[Operation]:
+    schema = api.get_openapi_schema(path_prefix="")
+    operations = []
+    for path, methods in schema["paths"].items():
+        resource = path.strip("/").split("/")[0]
+        for method, spec in methods.items():
+            operation_id = spec["operationId"]
+            operations.append(
+                Operation(
+                    method=method.upper(),
+                    path=path,
+                    operation_id=operation_id,
+                    resource=resource,
+                    action=operation_id.removeprefix(f"{resource}_"),
+                    query_params=frozenset(
+                        p["name"] for p in spec.get("parameters", []) if p["in"] == "query"
+                    ),
+                    has_body="requestBody" in spec,
+                )
+            )
+    return operations
+
+
+OPERATIONS = _operations()
+RECORD_OPERATIONS = [op for op in OPERATIONS if not op.is_collection]
+LIST_OPERATIONS = [op for op in OPERATIONS if op.is_collection and op.method == "GET"]
+CREATE_OPERATIONS = [op for op in OPERATIONS if op.is_collection and op.method == "POST"]
+RESOURCE_NAMES = [res.name for res in RESOURCES]
+
+TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "marketer_a"]
+TEAM_A_NON_ADMINS = [role for role in TEAM_A_ROLES if role != "admin"]
+
+
+# --- records of each resource, made through the service layer ------------------------------------------------
+
+
+def _company(owner, name):
+    return create_company(actor=owner, values={"name": name})
+
+
+def _contact(owner, name):
+    return create_contact(actor=owner, values={"first_name": "Kian", "last_name": name})
+
+
+def _lead(owner, name):
+    return create_lead(actor=owner, values={"last_name": name, "company_name": f"{name} Co"})
+
+
+def _deal(owner, name):
+    return create_deal(actor=owner, values={"title": name, "amount": "1000"})
+
+
+def _activity(owner, name):
+    return create_activity(actor=owner, values={"subject": name, "kind": "task"})
+
+
+def _pipeline(owner, name):
+    """Pipelines are not owned; a pipeline "of" a user is their team's pipeline."""
+    return make_pipeline(name=name, team=owner.team, is_default=False)
+
+
+MAKERS = {
+    "companies": _company,
+    "contacts": _contact,
+    "leads": _lead,
+    "deals": _deal,
+    "activities": _activity,
+    "pipelines": _pipeline,
+}
+NAME_FIELD = {
+    "companies": "name",
+    "contacts": "last_name",
+    "leads": "last_name",
+    "deals": "title",
+    "activities": "subject",
+    "pipelines": "name",
+}
+CREATE_BODY = {
+    "companies": lambda name: {"name": name},
+    "contacts": lambda name: {"last_name": name},
+    "leads": lambda name: {"last_name": name},
+    "deals": lambda name: {"title": name},
+    "activities": lambda name: {"subject": name},
+    "pipelines": lambda name: {"name": name, "stages": [{"name": "New"}, {"name": "Won", "kind": "won"}]},
+}
+# Resources only an administrator may write; everyone else is refused with 403.
+ADMIN_ONLY_WRITES = {"pipelines"}
+
+
+def _reload(record):
+    model = type(record)
+    return getattr(model, "all_objects", model.objects).filter(pk=record.pk).first()
+
+
+def _stored_state(record) -> tuple:
+    """Everything a request could have changed: the row itself, and the count of audit and history rows."""
+    model = type(record)
+    row = getattr(model, "all_objects", model.objects).filter(pk=record.pk).values().first()
+    return row, AuditEntry.objects.count(), StageHistory.objects.count()
+
+
+# --- what each record endpoint needs and what an admin gets from it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    admin_status: int
+    body: Any = None  # (operation, record) -> JSON body
+    prepare: Any = None  # (record, owner) -> None, run before the request
+    admin_check: Any = None  # (operation, record, response) -> None, after an admin's request
+
+
+def _patch_body(op, record):
+    body = {NAME_FIELD[op.resource]: "Renamed"}
+    if hasattr(record, "version"):
+        body["version"] = record.version
+    return body
+
+
+def _other_stage(deal):
+    return deal.pipeline.stages.exclude(pk=deal.stage_id).order_by("order").first()
+
+
+def _soft_delete(record, owner):
+    delete_record(record, actor=owner)
+
+
+def _check_read(op, record, response):
+    assert response.json()["id"] == record.pk
+
+
+def _check_update(op, record, response):
+    assert response.json()[NAME_FIELD[op.resource]] == "Renamed"
+
+
+def _check_delete(op, record, response):
+    stored = _reload(record)
+    assert stored is None or stored.deleted_at is not None
+
+
+def _check_restore(op, record, response):
+    assert response.json()["deleted_at"] is None
+    assert _reload(record).deleted_at is None
+
+
+def _check_audit(op, record, response):
+    assert "create" in [entry["action"] for entry in response.json()]
+
+
+def _check_move(op, record, response):
+    assert response.json()["stage_id"] != record.stage_id
+
+
+def _check_stage_history(op, record, response):
+    assert [h["to_stage_id"] for h in response.json()] == [record.stage_id]
+
+
+def _check_convert(op, record, response):
+    assert response.json()["lead"]["status"] == "converted"
+
+
+ACTIONS = {
+    "read": Action(200, admin_check=_check_read),
+    "update": Action(200, body=_patch_body, admin_check=_check_update),
+    "delete": Action(204, admin_check=_check_delete),
+    "restore": Action(200, prepare=_soft_delete, admin_check=_check_restore),
+    "audit": Action(200, admin_check=_check_audit),
+    "move": Action(
+        200,
+        body=lambda op, deal: {"stage": _other_stage(deal).pk, "version": deal.version},
+        admin_check=_check_move,
+    ),
+    "stage_history": Action(200, admin_check=_check_stage_history),
+    "convert": Action(200, body=lambda op, lead: {"version": lead.version}, admin_check=_check_convert),
+}
+COLLECTION_ACTIONS = {"list", "create"}
+
+
+def _send(client, op: Operation, pk: Any = None, body: Any = None, **params):
+    if op.method == "GET":
+        return client.get(op.url(pk), **params)
+    if op.method == "DELETE":
+        return client.delete(op.url(pk), **params)
+    if op.method == "POST":
+        return client.post(op.url(pk), body if body is not None else {})
+    if op.method == "PATCH":
+        return client.patch(op.url(pk), body if body is not None else {})
+    raise AssertionError(f"no way to send {op}")
+
+
+def _request_for(op: Operation, record) -> tuple[Any, dict]:
+    action = ACTIONS.get(op.action)
+    if action is None:
+        pytest.fail(f"{op} ({op.operation_id}) has no rule in the permission matrix; add one to ACTIONS")
+    if op.has_body and action.body is None:
+        pytest.fail(f"{op} takes a body but ACTIONS[{op.action!r}] does not say how to build one")
+    body = action.body(op, record) if action.body else None
+    params = {"version": record.version} if "version" in op.query_params else {}
+    return body, params
+
+
+def _ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["items"]]
+
+
+@pytest.fixture
+def support_a(team_a):
+    return UserFactory(username="support_a", role=Role.SUPPORT_AGENT, team=team_a)
+
+
+@pytest.fixture
+def marketer_a(team_a):
+    return UserFactory(username="marketer_a", role=Role.MARKETER, team=team_a)
+
+
+@pytest.fixture
+def foreign_record(rep_b, pipeline):
+    """A maker of records owned by rep_b, of team B."""
+
+    def make(resource):
+        if resource not in MAKERS:
+            pytest.fail(f"no maker for resource {resource!r}; add one to MAKERS")
+        return MAKERS[resource](rep_b, SECRET_NAME)
+
+    return make
+
+
+# --- coverage of the matrix -----------------------------------------------------------------------------------
+
+
+def test_every_operation_in_the_openapi_document_is_covered():
+    uncovered = []
+    for op in OPERATIONS:
+        known_actions = COLLECTION_ACTIONS if op.is_collection else set(ACTIONS)
+        if op.resource not in MAKERS or op.action not in known_actions:
+            uncovered.append(f"{op} ({op.operation_id})")
+    assert not uncovered, "Not covered by the permission matrix: " + ", ".join(uncovered)
+
+
+def test_every_resource_and_pipelines_has_list_create_and_record_endpoints_in_the_matrix():
+    for name in [*RESOURCE_NAMES, "pipelines"]:
+        assert name in {op.resource for op in LIST_OPERATIONS}, name
+        assert name in {op.resource for op in CREATE_OPERATIONS}, name
+        assert {"read", "update", "delete"} <= {
+            op.action for op in RECORD_OPERATIONS if op.resource == name
+        }, name
+    for name in RESOURCE_NAMES:
+        assert {"restore", "audit"} <= {op.action for op in RECORD_OPERATIONS if op.resource == name}, name
+
+
+# --- record endpoints -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", RECORD_OPERATIONS, ids=str)
+def test_admin_may_use_every_record_endpoint_on_another_teams_record(
+    op, admin, rep_b, foreign_record, api_for
+):
+    record = foreign_record(op.resource)
+    action = ACTIONS.get(op.action)
+    if action and action.prepare:
+        action.prepare(record, rep_b)
+        record = _reload(record)
+    body, params = _request_for(op, record)
+
+    response = _send(api_for(admin), op, record.pk, body, **params)
+
+    assert response.status_code == action.admin_status, response.content
+    if action.admin_check:
+        action.admin_check(op, record, response)
+
+
+@pytest.mark.parametrize("role", TEAM_A_NON_ADMINS)
+@pytest.mark.parametrize("op", RECORD_OPERATIONS, ids=str)
+def test_team_a_non_admins_get_404_from_every_record_endpoint_for_a_team_b_record(
+    op,
+    role,
+    request,
+    rep_b,
+    foreign_record,
+    api_for,
+):
+    user = request.getfixturevalue(role)
+    record = foreign_record(op.resource)
+    action = ACTIONS.get(op.action)
+    if action and action.prepare:
+        action.prepare(record, rep_b)
+        record = _reload(record)
+    body, params = _request_for(op, record)
+    before = _stored_state(record)
+
+    response = _send(api_for(user), op, record.pk, body, **params)
+
+    assert response.status_code == 404, (role, response.content)
+    body = response.json()
+    assert body["detail"] and body["code"] == "not_found" and body["errors"] == []
+    assert SECRET_WORD not in response.content.decode().lower()
+    assert _stored_state(record) == before, "a refused request changed something"
+
+
+@pytest.mark.parametrize("role", TEAM_A_NON_ADMINS)
+@pytest.mark.parametrize(
+    "op", [op for op in RECORD_OPERATIONS if op.resource in ADMIN_ONLY_WRITES and op.method != "GET"], ids=str
+)
+def test_non_admins_are_refused_403_when_writing_a_shared_admin_only_record(
+    op, role, request, pipeline, api_for
+):
+    user = request.getfixturevalue(role)
+    body, params = _request_for(op, pipeline)
+    before = _stored_state(pipeline)
+
+    response = _send(api_for(user), op, pipeline.pk, body, **params)
+
+    assert response.status_code == 403, response.content
+    assert _stored_state(pipeline) == before
+
+
+# --- list endpoints -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", TEAM_A_ROLES)
+@pytest.mark.parametrize("op", LIST_OPERATIONS, ids=str)
+def test_lists_show_another_teams_record_to_admin_only(op, role, request, foreign_record, api_for):
+    user = request.getfixturevalue(role)
+    foreign = foreign_record(op.resource)
+    own = MAKERS[op.resource](user, "Own record")
+    model = type(foreign)
+    everything = set(model.objects.values_list("pk", flat=True))
+    expected = everything if role == "admin" else everything - {foreign.pk}
+    client = api_for(user)
+
+    listed = client.get(op.url(), page_size=200)
+
+    assert sorted(_ids(listed)) == sorted(expected)
+    assert listed.json()["count"] == len(expected)
+    assert own.pk in _ids(listed)
+
+
+@pytest.mark.parametrize("role", TEAM_A_ROLES)
+@pytest.mark.parametrize("op", LIST_OPERATIONS, ids=str)
+def test_searching_a_list_for_another_teams_record_by_name_finds_it_for_admin_only(
+    op,
+    role,
+    request,
+    foreign_record,
+    api_for,
+):
+    user = request.getfixturevalue(role)
+    foreign = foreign_record(op.resource)
+    MAKERS[op.resource](user, "Own record")
+    client = api_for(user)
+
+    found = client.get(op.url(), search=SECRET_WORD, page_size=200)
+
+    ids = _ids(found)
+    if role == "admin":
+        assert foreign.pk in ids
+    else:
+        assert foreign.pk not in ids
+        assert SECRET_WORD not in found.content.decode().lower()
+    if "search" in op.query_params:
+        expected = [foreign.pk] if role == "admin" else []
+        assert ids == expected
+        assert found.json()["count"] == len(expected)
+
+
+@pytest.mark.parametrize("role", TEAM_A_NON_ADMINS)
+@pytest.mark.parametrize("op", [op for op in LIST_OPERATIONS if op.resource in RESOURCE_NAMES], ids=str)
+def test_filtering_a_list_by_another_teams_owner_or_team_finds_nothing(
+    op,
+    role,
+    request,
+    rep_b,
+    team_b,
+    foreign_record,
+    api_for,
+):
+    user = request.getfixturevalue(role)
+    foreign_record(op.resource)
+    client = api_for(user)
+
+    by_owner = client.get(op.url(), owner=rep_b.pk)
+    by_team = client.get(op.url(), team=team_b.pk)
+
+    assert by_owner.json() == {"items": [], "count": 0}
+    assert by_team.json() == {"items": [], "count": 0}
+
+
+# --- create endpoints -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", TEAM_A_ROLES)
+@pytest.mark.parametrize("op", CREATE_OPERATIONS, ids=str)
+def test_each_role_creates_records_it_owns_and_only_admin_writes_admin_only_resources(
+    op,
+    role,
+    request,
+    pipeline,
+    api_for,
+):
+    user = request.getfixturevalue(role)
+    if op.resource not in CREATE_BODY:
+        pytest.fail(f"no create body for {op}; add one to CREATE_BODY")
+
+    response = _send(api_for(user), op, body=CREATE_BODY[op.resource]("Created here"))
+
+    if op.resource in ADMIN_ONLY_WRITES and role != "admin":
+        assert response.status_code == 403, response.content
+        assert not Pipeline.objects.filter(name="Created here").exists()
+        return
+    assert response.status_code == 201, response.content
+    if op.resource not in ADMIN_ONLY_WRITES:
+        assert response.json()["owner_id"] == user.pk
+        assert response.json()["team_id"] == user.team_id
+
+
+@pytest.mark.parametrize("role", TEAM_A_ROLES)
+@pytest.mark.parametrize(
+    "op", [op for op in CREATE_OPERATIONS if op.resource not in ADMIN_ONLY_WRITES], ids=str
+)
+def test_only_admin_creates_a_record_owned_by_another_teams_user(
+    op, role, request, rep_b, team_b, pipeline, api_for
+):
+    user = request.getfixturevalue(role)
+    model = type(MAKERS[op.resource](user, "Own record"))
+    count_before = model.all_objects.count()
+
+    response = _send(api_for(user), op, body={**CREATE_BODY[op.resource]("Handed over"), "owner": rep_b.pk})
+
+    if role == "admin":
+        assert response.status_code == 201, response.content
+        assert (response.json()["owner_id"], response.json()["team_id"]) == (rep_b.pk, team_b.pk)
+    else:
+        assert response.status_code == 422, response.content
+        assert [e["field"] for e in response.json()["errors"]] == ["owner"]
+        assert model.all_objects.count() == count_before
+
+
+# --- visibility inside a team ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
+def test_manager_sees_and_changes_own_teams_rep_records_but_not_another_teams(
+    resource,
+    manager_a,
+    rep_a,
+    rep_b,
+    pipeline,
+    api_for,
+):
+    teammates = MAKERS[resource](rep_a, "Teammate record")
+    strangers = MAKERS[resource](rep_b, SECRET_NAME)
+    client = api_for(manager_a)
+
+    assert client.get(f"/{resource}/{teammates.pk}").status_code == 200
+    assert client.get(f"/{resource}/{strangers.pk}").status_code == 404
+    assert _ids(client.get(f"/{resource}", page_size=200)) == [teammates.pk]
+    changed = client.patch(
+        f"/{resource}/{teammates.pk}",
+        {"version": teammates.version, NAME_FIELD[resource]: "Changed by manager"},
+    )
+    assert changed.status_code == 200, changed.content
+
+
+@pytest.mark.parametrize("viewer", ["rep_a", "support_a", "marketer_a"])
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
+def test_with_rep_sees_team_on_a_team_member_sees_a_teammates_record_but_not_another_teams(
+    resource,
+    viewer,
+    request,
+    settings,
+    rep_a2,
+    rep_b,
+    pipeline,
+    api_for,
+):
+    settings.PEYVAND_REP_SEES_TEAM = True
+    user = request.getfixturevalue(viewer)
+    teammates = MAKERS[resource](rep_a2, "Teammate record")
+    strangers = MAKERS[resource](rep_b, SECRET_NAME)
+    client = api_for(user)
+
+    assert client.get(f"/{resource}/{teammates.pk}").status_code == 200
+    assert client.get(f"/{resource}/{strangers.pk}").status_code == 404
+    assert _ids(client.get(f"/{resource}", page_size=200)) == [teammates.pk]
+
+
+@pytest.mark.parametrize("viewer", ["rep_a", "support_a", "marketer_a"])
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
+def test_with_rep_sees_team_off_a_team_member_sees_only_their_own_records(
+    resource,
+    viewer,
+    request,
+    settings,
+    rep_a2,
+    pipeline,
+    api_for,
+):
+    settings.PEYVAND_REP_SEES_TEAM = False
+    user = request.getfixturevalue(viewer)
+    teammates = MAKERS[resource](rep_a2, "Teammate record")
+    own = MAKERS[resource](user, "Own record")
+    client = api_for(user)
+
+    assert client.get(f"/{resource}/{teammates.pk}").status_code == 404
+    assert client.get(f"/{resource}/{own.pk}").status_code == 200
+    assert _ids(client.get(f"/{resource}", page_size=200)) == [own.pk]
+
+
+# --- requests without a valid token ---------------------------------------------------------------------------
+
+
+def _without_token(user):
+    return Client()
+
+
+def _with_unknown_token(user):
+    return Client(headers={"Authorization": "Bearer pv_not-a-real-token"})
+
+
+def _with_revoked_token(user):
+    token, key = ApiToken.issue(user)
+    token.revoke()
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def _with_token_of_deactivated_user(user):
+    _, key = ApiToken.issue(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def _with_wrong_scheme(user):
+    _, key = ApiToken.issue(user)
+    return Client(headers={"Authorization": f"Token {key}"})
+
+
+CREDENTIALS = [
+    _without_token,
+    _with_unknown_token,
+    _with_revoked_token,
+    _with_token_of_deactivated_user,
+    _with_wrong_scheme,
+]
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=str)
+def test_requests_without_a_valid_token_get_401_json_and_change_nothing(op, admin, foreign_record):
+    record = foreign_record(op.resource)
+    url = f"/api/v1{op.url(record.pk)}"
+    for credentials in CREDENTIALS:
+        client = credentials(admin)
+        before = _stored_state(record)
+
+        if op.method in ("POST", "PATCH"):
+            response = getattr(client, op.method.lower())(url, data={}, content_type="application/json")
+        else:
+            response = getattr(client, op.method.lower())(url)
+
+        assert response.status_code == 401, (credentials.__name__, response.content)
+        assert response["Content-Type"].startswith("application/json")
+        body = response.json()
+        assert body["detail"] and body["errors"] == [], credentials.__name__
+        assert SECRET_WORD not in response.content.decode().lower()
+        assert _stored_state(record) == before, credentials.__name__
