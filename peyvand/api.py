@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.api import router as activities_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
+from peyvand.core.api import router as jobs_router
 from peyvand.core.rest import API_AUTH, install_error_handlers
 from peyvand.leads.api import LEADS
 from peyvand.leads.api import router as leads_router
@@ -24,6 +25,7 @@ api.add_router("/leads", leads_router)
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/deals", deals_router)
 api.add_router("/activities", activities_router)
+api.add_router("/jobs", jobs_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

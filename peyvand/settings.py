@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "peyvand.core",
     "peyvand.accounts",
     "peyvand.contacts",
@@ -143,6 +145,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PEYVAND_LOG_LEVEL", "WARNING")},
+}
+
+# Background jobs (imports, re-scoring, scans): Django's Tasks API with the database backend; `peyvand worker`
+# runs them. PEYVAND_TASKS=immediate runs them in the request instead (tests, tiny installs).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("PEYVAND_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
 }
 
 # Peyvand's own settings.

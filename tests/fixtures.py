@@ -14,6 +14,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background jobs run inside the request in tests; tests of the worker itself choose the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def team_a(db):
     return TeamFactory(name="Tehran")

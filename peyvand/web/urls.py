@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("board/", board_view, name="board"),
+    path("jobs/<int:pk>/", views.job_view, name="job"),
     path("companies/", screen_urls(COMPANY_SCREEN)),
     path("contacts/", screen_urls(CONTACT_SCREEN)),
     path("leads/", screen_urls(LEAD_SCREEN, [path("<int:pk>/convert/", convert_view, name="convert")])),

@@ -193,3 +193,15 @@ def restore_view(request, screen: Screen, pk: int):
     except PeyvandError as exc:
         messages.error(request, str(exc.message))
     return HttpResponseRedirect(reverse(f"{screen.name}:detail", args=[pk]))
+
+
+@login_required
+def job_view(request, pk: int):
+    """A job's progress; htmx polls it every second until the job is finished."""
+    from peyvand.core.jobs import jobs_visible_to
+
+    job = jobs_visible_to(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    template = "web/_job.html" if request.htmx else "web/job.html"
+    return render(request, template, {"job": job})
