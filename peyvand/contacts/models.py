@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -116,3 +117,92 @@ class Contact(OwnedModel):
             *self.phones,
             *self.emails,
         ]
+
+
+class DuplicateEntity(models.TextChoices):
+    CONTACT = "contact", _("Contact")
+    COMPANY = "company", _("Company")
+    LEAD = "lead", _("Lead")
+
+
+class DuplicateKey(models.Model):
+    """One lookup key of a record (its E.164 phone, its e-mail, a name token where it lives), so a new record
+    finds its likely duplicates through an index instead of reading every row; see docs/decisions."""
+
+    entity = models.CharField(max_length=10, choices=DuplicateEntity.choices)
+    kind = models.CharField(max_length=10)  # phone, email or name
+    value = models.CharField(max_length=255)
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["entity", "kind", "value"], name="duplicate_key_lookup"),
+            models.Index(fields=["entity", "object_id"], name="duplicate_key_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity}#{self.object_id} {self.kind}={self.value}"
+
+
+class DuplicateGroupStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MERGED = "merged", _("Merged")
+
+
+class DuplicateGroup(models.Model):
+    """Records a duplicate scan believes are the same person or company, with how sure it is and why."""
+
+    entity = models.CharField(_("entity"), max_length=10, choices=DuplicateEntity.choices)
+    score = models.PositiveSmallIntegerField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DuplicateGroupStatus.choices, default=DuplicateGroupStatus.OPEN
+    )
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duplicate group")
+        verbose_name_plural = _("duplicate groups")
+        ordering = ["-score", "id"]
+        indexes = [models.Index(fields=["entity", "status", "-score"], name="duplicate_group_listing")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} duplicates #{self.pk} ({self.score})"
+
+
+class DuplicateMember(models.Model):
+    group = models.ForeignKey(DuplicateGroup, on_delete=models.CASCADE, related_name="members")
+    object_id = models.PositiveBigIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["object_id"]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.object_id}"
+
+
+class MergeRecord(models.Model):
+    """What one merge changed, kept so it can be undone: the survivor's earlier values and every moved row."""
+
+    entity = models.CharField(_("entity"), max_length=10, choices=DuplicateEntity.choices)
+    survivor_id = models.PositiveBigIntegerField(db_index=True)
+    other_ids = models.JSONField(default=list)
+    previous = models.JSONField(default=dict)  # the survivor's audited values before the merge
+    moved = models.JSONField(default=dict)  # {"app.Model.field": {other_id: [row ids]}}
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.entity} merge into #{self.survivor_id}"

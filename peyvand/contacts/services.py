@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.db import transaction
+
+from peyvand.contacts.duplicates import index_record, refuse_duplicates
 from peyvand.contacts.models import Company, Contact
 from peyvand.core.contactpoints import clean_emails, clean_phones
 from peyvand.core.customfields import clean_custom_values
@@ -31,21 +34,39 @@ def _clean(
     return {k: ("" if v is None and k in _TEXT_FIELDS else v) for k, v in values.items()}
 
 
-def create_company(*, actor, values: dict[str, Any]) -> Company:
-    return create_record(Company, actor=actor, values=_clean(actor, values, entity="company", current=None))
+@transaction.atomic
+def create_company(*, actor, values: dict[str, Any], allow_duplicate: bool = False) -> Company:
+    """Create a company; refused with the likely duplicates the actor can see unless ``allow_duplicate``."""
+    values = _clean(actor, values, entity="company", current=None)
+    refuse_duplicates("company", actor=actor, values=values, allow_duplicate=allow_duplicate)
+    company = create_record(Company, actor=actor, values=values)
+    index_record("company", company)
+    return company
 
 
+@transaction.atomic
 def update_company(*, actor, company: Company, version: int | None, values: dict[str, Any]) -> Company:
-    return update_record(
+    company = update_record(
         company, actor=actor, version=version, values=_clean(actor, values, entity="company", current=company)
     )
+    index_record("company", company)
+    return company
 
 
-def create_contact(*, actor, values: dict[str, Any]) -> Contact:
-    return create_record(Contact, actor=actor, values=_clean(actor, values, entity="contact", current=None))
+@transaction.atomic
+def create_contact(*, actor, values: dict[str, Any], allow_duplicate: bool = False) -> Contact:
+    """Create a contact; refused with the likely duplicates the actor can see unless ``allow_duplicate``."""
+    values = _clean(actor, values, entity="contact", current=None)
+    refuse_duplicates("contact", actor=actor, values=values, allow_duplicate=allow_duplicate)
+    contact = create_record(Contact, actor=actor, values=values)
+    index_record("contact", contact)
+    return contact
 
 
+@transaction.atomic
 def update_contact(*, actor, contact: Contact, version: int | None, values: dict[str, Any]) -> Contact:
-    return update_record(
+    contact = update_record(
         contact, actor=actor, version=version, values=_clean(actor, values, entity="contact", current=contact)
     )
+    index_record("contact", contact)
+    return contact

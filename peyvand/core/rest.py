@@ -5,6 +5,7 @@ same endpoints with the same rules; endpoints of its own (moves, conversions) si
 """
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -116,6 +117,18 @@ class StaleOut(ErrorOut):
     changed_since: dict[str, list[Any]]
 
 
+class DuplicateCandidateOut(Schema):
+    id: int
+    entity: str
+    name: str
+    score: int
+    reasons: list[str]
+
+
+class DuplicateOut(ErrorOut):
+    candidates: list[DuplicateCandidateOut]
+
+
 def responses(ok: dict, *errors: int) -> dict:
     """A route's documented answers: its own, plus what every route may give (malformed body, no valid
     token, a browser session's failed CSRF check, invalid values)."""
@@ -209,15 +222,21 @@ def add_crud_routes(router: Router, res: Resource) -> None:
         page_obj = paginate(res.list(request, request.GET.dict()), page, page_size)
         return {"items": page_obj.items, "count": page_obj.count}
 
+    # Services that look for duplicates take allow_duplicate; the others never refuse with "duplicate".
+    checks_duplicates = "allow_duplicate" in inspect.signature(res.create).parameters
+
     @router.post(
         "",
-        response=responses({201: out}, 403, 409),
+        response=responses({201: out, 409: DuplicateOut}, 403),
         tags=[tag],
         operation_id=f"{res.name}_create",
         summary=f"Create one of {res.name}",
     )
-    def create_one(request, payload: schema_in):
-        record = res.create(actor=request.user, values=payload.model_dump())
+    def create_one(request, payload: schema_in, allow_duplicate: bool = False):
+        """409 with ``code: "duplicate"`` lists the likely duplicates you can see; send ``allow_duplicate=true``
+        to create the record anyway."""
+        extra = {"allow_duplicate": allow_duplicate} if checks_duplicates else {}
+        record = res.create(actor=request.user, values=payload.model_dump(), **extra)
         return Status(201, res.get(request, record.pk))
 
     @router.get(

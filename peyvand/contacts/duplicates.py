@@ -1,0 +1,401 @@
+"""Finding likely duplicates of a contact, company or lead: exact keys (E.164 phone, e-mail) and a fuzzy
+name match within the same company or city.
+
+Lookups go through ``DuplicateKey`` rows (indexed), written by the services on every create and update, so the
+check on create costs a few index reads whatever the size of the database. Candidates are always limited to the
+records the actor may see: a duplicate they cannot see is not revealed (the record is simply created).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from peyvand.contacts.models import Company, Contact, DuplicateKey
+from peyvand.core.errors import PeyvandError
+from peyvand.core.phones import InvalidPhone, to_e164
+from peyvand.core.text import normalize_email, normalize_text
+
+# A fuzzy name match counts from this similarity (0-100) of the normalised names, token order ignored.
+NAME_THRESHOLD = 90
+MAX_CANDIDATES = 10
+
+
+@dataclass
+class Candidate:
+    record: Any
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.record)
+
+
+class DuplicateFound(PeyvandError):
+    """Refusal to create a record that looks like one the actor can already see."""
+
+    status = 409
+
+    def __init__(self, candidates: list[Candidate]):
+        self.candidates = candidates
+        super().__init__(
+            "duplicate",
+            _("This looks like a record that already exists. Check the candidates or save anyway."),
+            extra={
+                "candidates": [
+                    {
+                        "id": c.record.pk,
+                        "entity": c.record._meta.model_name,
+                        "name": c.name,
+                        "score": c.score,
+                        "reasons": c.reasons,
+                    }
+                    for c in candidates
+                ]
+            },
+        )
+
+
+def _model(entity: str):
+    if entity == "contact":
+        return Contact
+    if entity == "company":
+        return Company
+    if entity == "lead":
+        from peyvand.leads.models import Lead  # the lead app builds on contacts, not the other way round
+
+        return Lead
+    raise ValueError(entity)
+
+
+def _list(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def name_parts(entity: str, values: dict[str, Any]) -> tuple[str, str]:
+    """The normalised name in two parts without spaces: "محمد رضا" and "محمدرضا" are one name."""
+    if entity == "company":
+        return "", _compact(normalize_text(values.get("name")))
+    return _compact(normalize_text(values.get("first_name"))), _compact(
+        normalize_text(values.get("last_name"))
+    )
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def name_keys(place: str, first: str, last: str) -> list[str]:
+    """Blocking keys of a name within a place: the whole of one part plus two letters of the other, from its
+    start or its end, so a single typo in either part leaves at least one key intact. A company name (no first
+    part) gives its first and last three letters."""
+    if not last:
+        return []
+    if not first:
+        return [f"{place}|{last[:3]}<", f"{place}|{last[-3:]}>"]
+    return [
+        f"{place}|{first}|{last[:2]}<",
+        f"{place}|{first}|{last[-2:]}>",
+        f"{place}|{first[:2]}<|{last}",
+        f"{place}|{first[-2:]}>|{last}",
+    ]
+
+
+def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
+    return round(fuzz.ratio(" ".join(a).strip(), " ".join(b).strip()))
+
+
+def places(entity: str, values: dict[str, Any]) -> list[str]:
+    """Where a record lives, as keys: its company and its city; a fuzzy name match must share one."""
+    result = []
+    company = values.get("company")
+    company_id = getattr(company, "pk", company)
+    if entity in ("contact", "lead") and company_id not in (None, ""):
+        result.append(f"co{company_id}")
+    if entity == "lead" and values.get("company_name"):
+        result.append("cn" + normalize_text(values["company_name"]))
+    city = normalize_text(values.get("city"))
+    if city:
+        result.append("ci" + city)
+    return result
+
+
+def contact_points(entity: str, values: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The record's phones in E.164 (unreadable ones left out) and its lower-cased e-mails."""
+    if entity == "lead":
+        phones, emails = _list(values.get("phone")), _list(values.get("email"))
+    else:
+        phones, emails = _list(values.get("phones")), _list(values.get("emails"))
+    return [p for p in (_e164(p) for p in phones) if p], [normalize_email(e) for e in emails if e]
+
+
+def _e164(phone: str) -> str:
+    if phone.startswith("+") and phone[1:].isdigit():
+        return phone  # stored numbers are E.164 already
+    try:
+        return to_e164(phone)
+    except InvalidPhone:
+        return ""
+
+
+def keys_for(entity: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    phones, emails = contact_points(entity, values)
+    keys = [("phone", p) for p in phones] + [("email", e[:255]) for e in emails]
+    first, last = name_parts(entity, values)
+    keys += [("name", key[:255]) for place in places(entity, values) for key in name_keys(place, first, last)]
+    return list(dict.fromkeys(keys))
+
+
+def _values_of(entity: str, record) -> dict[str, Any]:
+    if entity == "company":
+        return {"name": record.name, "city": record.city, "phones": record.phones, "emails": record.emails}
+    values = {
+        "first_name": record.first_name,
+        "last_name": record.last_name,
+        "city": record.city,
+        "company": record.company_id,
+    }
+    if entity == "lead":
+        values.update(phone=record.phone, email=record.email, company_name=record.company_name)
+    else:
+        values.update(phones=record.phones, emails=record.emails)
+    return values
+
+
+def index_record(entity: str, record) -> None:
+    """Write the lookup keys of ``record`` (after a create or an update), replacing its earlier ones."""
+    DuplicateKey.objects.filter(entity=entity, object_id=record.pk).delete()
+    DuplicateKey.objects.bulk_create(
+        DuplicateKey(entity=entity, kind=kind, value=value, object_id=record.pk)
+        for kind, value in keys_for(entity, _values_of(entity, record))
+    )
+
+
+def index_all(entity: str, batch: int = 5000) -> int:
+    """Rebuild every key of one entity (after a bulk import that bypassed the services)."""
+    model = _model(entity)
+    count = 0
+    with transaction.atomic():
+        DuplicateKey.objects.filter(entity=entity).delete()
+        rows: list[DuplicateKey] = []
+        for record in model.objects.all().iterator(chunk_size=batch):
+            rows += [
+                DuplicateKey(entity=entity, kind=kind, value=value, object_id=record.pk)
+                for kind, value in keys_for(entity, _values_of(entity, record))
+            ]
+            count += 1
+            if len(rows) >= batch:
+                DuplicateKey.objects.bulk_create(rows)
+                rows = []
+        DuplicateKey.objects.bulk_create(rows)
+    return count
+
+
+def _matching_ids(entity: str, keys: Iterable[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
+    keys = list(keys)
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, []).append(value)
+    hits: dict[int, set[tuple[str, str]]] = {}
+    for kind, values in by_kind.items():
+        rows = DuplicateKey.objects.filter(entity=entity, kind=kind, value__in=values).values_list(
+            "object_id", "value"
+        )
+        for object_id, value in rows[:2000]:
+            hits.setdefault(object_id, set()).add((kind, value))
+    return hits
+
+
+def _place_reason(entity: str, values: dict, other: dict) -> str | None:
+    mine, theirs = set(places(entity, values)), set(places(entity, other))
+    shared = mine & theirs
+    if any(p.startswith(("co", "cn")) for p in shared):
+        return _("same company")
+    if shared:
+        return _("same city")
+    return None
+
+
+def score_pair(entity: str, values: dict[str, Any], other: dict[str, Any]) -> tuple[int, list[str]]:
+    """How alike two records are (0-100) and why, from their values as the services store them."""
+    phones, emails = contact_points(entity, values)
+    other_phones, other_emails = contact_points(entity, other)
+    reasons, score = [], 0
+    for phone in sorted(set(phones) & set(other_phones)):
+        reasons.append(_("same phone %(phone)s") % {"phone": phone})
+        score = 100
+    for email in sorted(set(emails) & set(other_emails)):
+        reasons.append(_("same e-mail %(email)s") % {"email": email})
+        score = 100
+    name, other_name = name_parts(entity, values), name_parts(entity, other)
+    if name[1] and other_name[1]:
+        similarity = name_similarity(name, other_name)
+        place = _place_reason(entity, values, other)
+        if similarity >= NAME_THRESHOLD and place:
+            reasons.append(
+                _("name %(similarity)s %% alike, %(place)s") % {"similarity": similarity, "place": place}
+            )
+            # A name alone is weaker evidence than a shared phone or e-mail.
+            score = max(score, round(similarity * 0.9))
+    return score, reasons
+
+
+def find_duplicates(entity: str, *, actor, values: dict[str, Any], exclude_pk=None) -> list[Candidate]:
+    """Records the actor may see that look like ``values`` (as the services clean them), best first."""
+    model = _model(entity)
+    hits = _matching_ids(entity, keys_for(entity, values))
+    hits.pop(exclude_pk, None)
+    if not hits:
+        return []
+    candidates = []
+    for record in model.objects.visible_to(actor).filter(pk__in=list(hits)):
+        score, reasons = score_pair(entity, values, _values_of(entity, record))
+        if reasons:
+            candidates.append(Candidate(record=record, score=score, reasons=reasons))
+    candidates.sort(key=lambda c: (-c.score, c.record.pk))
+    return candidates[:MAX_CANDIDATES]
+
+
+def refuse_duplicates(entity: str, *, actor, values: dict[str, Any], allow_duplicate: bool) -> None:
+    if allow_duplicate:
+        return
+    candidates = find_duplicates(entity, actor=actor, values=values)
+    if candidates:
+        raise DuplicateFound(candidates)
+
+
+def check_lead_duplicates(actor, values: dict[str, Any]) -> list[Candidate]:
+    """Leads and contacts the actor may see that look like a new lead's values (phone already E.164).
+
+    For create_lead: raise ``DuplicateFound(candidates)`` when this is not empty and duplicates are not allowed,
+    and call ``index_record("lead", lead)`` after saving so later leads find this one.
+    """
+    candidates = find_duplicates("lead", actor=actor, values=values)
+    as_contact = dict(values, phones=_list(values.get("phone")), emails=_list(values.get("email")))
+    candidates += find_duplicates("contact", actor=actor, values=as_contact)
+    candidates.sort(key=lambda c: (-c.score, type(c.record).__name__, c.record.pk))
+    return candidates[:MAX_CANDIDATES]
+
+
+# --- The whole-database scan -------------------------------------------------------------------------------
+#
+# Reading every pair of a million records is out of the question, so records are put in blocks that a true
+# duplicate almost surely shares: each phone, each e-mail, and the name keys of its place (its company, else its
+# city). Only pairs that share a block are scored.
+
+SCAN_NAME_THRESHOLD = 90
+# A block this big is a shared switchboard number or a common name in a big city, not one person.
+MAX_BLOCK = 200
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _scan_rows(entity: str):
+    """(pk, normalised first, normalised last, phones, emails, place) for every live record of ``entity``."""
+    if entity == "company":
+        for pk, name, city, phones, emails in Company.objects.values_list(
+            "pk", "name", "city", "phones", "emails"
+        ).iterator(chunk_size=10000):
+            first, last = name_parts("company", {"name": name})
+            yield pk, first, last, phones, emails, "ci" + normalize_text(city)
+        return
+    for pk, first, last, phones, emails, company_id, city in Contact.objects.values_list(
+        "pk", "first_name", "last_name", "phones", "emails", "company_id", "city"
+    ).iterator(chunk_size=10000):
+        place = f"co{company_id}" if company_id else "ci" + normalize_text(city)
+        yield pk, _compact(normalize_text(first)), _compact(normalize_text(last)), phones, emails, place
+
+
+def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, list[str]]]:
+    """Every pair of live records that looks like one person (or company): {(pk, pk): (score, reasons)}."""
+    blocks: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
+    points: dict[int, tuple[frozenset, frozenset]] = {}
+    read = 0
+    for pk, first, last, phones, emails, place in _scan_rows(entity):
+        emails = [normalize_email(e) for e in emails]
+        names[pk] = (first, last)
+        points[pk] = (frozenset(phones), frozenset(emails))
+        for phone in phones:
+            blocks.setdefault("p" + phone, []).append(pk)
+        for email in emails:
+            blocks.setdefault("e" + email, []).append(pk)
+        for key in name_keys(place, first, last):
+            blocks.setdefault("n" + key, []).append(pk)
+        read += 1
+        if progress and read % 50_000 == 0:
+            progress(read)
+    pairs: dict[tuple[int, int], tuple[int, list[str]]] = {}
+    for key, members in blocks.items():
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        exact = key[0] in "pe"
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                if exact:
+                    score, reasons = pairs.get(pair, (0, []))
+                    reason = (_("same phone %(phone)s") if key[0] == "p" else _("same e-mail %(email)s")) % {
+                        "phone": key[1:],
+                        "email": key[1:],
+                    }
+                    pairs[pair] = (100, [*reasons, reason])
+                elif pair not in pairs:
+                    pairs[pair] = (0, [])  # scored below, once, if no exact key joins them
+    result = {}
+    for (a, b), (score, reasons) in pairs.items():
+        if score == 0:
+            (phones_a, emails_a), (phones_b, emails_b) = points[a], points[b]
+            # Two different phones, or two different e-mails, say two different people of the same name.
+            if (phones_a and phones_b and not phones_a & phones_b) or (
+                emails_a and emails_b and not emails_a & emails_b
+            ):
+                continue
+            similarity = name_similarity(names[a], names[b])
+            if similarity < SCAN_NAME_THRESHOLD:
+                continue
+            score = round(similarity * 0.9)
+            reasons = [_("name %(similarity)s %% alike, same company or city") % {"similarity": similarity}]
+        result[(a, b)] = (score, reasons)
+    return result
+
+
+def group_pairs(
+    pairs: dict[tuple[int, int], tuple[int, list[str]]],
+) -> list[tuple[list[int], int, list[str]]]:
+    """Join pairs into groups (a record alike to two others makes one group of three): (members, score, reasons)."""
+    union = _UnionFind()
+    for a, b in pairs:
+        union.union(a, b)
+    groups: dict[int, tuple[set[int], list[int], list[str]]] = {}
+    for (a, b), (score, reasons) in pairs.items():
+        members, scores, all_reasons = groups.setdefault(union.find(a), (set(), [], []))
+        members.update((a, b))
+        scores.append(score)
+        all_reasons.extend(r for r in reasons if r not in all_reasons)
+    return [(sorted(m), min(s), r[:10]) for m, s, r in groups.values()]
