@@ -7,6 +7,7 @@ from peyvand.activities.api import router as activities_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.core.api import router as jobs_router
 from peyvand.core.rest import API_AUTH, install_error_handlers
+from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import LEADS
 from peyvand.leads.api import router as leads_router
 from peyvand.sales.api import DEALS, deals_router, pipelines_router
@@ -26,6 +27,8 @@ api.add_router("/pipelines", pipelines_router)
 api.add_router("/deals", deals_router)
 api.add_router("/activities", activities_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/imports", imports_router)
+api.add_router("/exports", exports_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

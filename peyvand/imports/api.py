@@ -1,0 +1,97 @@
+"""Imports and exports over the API: upload a file (dry run or import), read a run's report, export a list."""
+
+from typing import Literal
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from peyvand.core.errors import PeyvandError
+from peyvand.core.rest import responses
+from peyvand.imports import exporting, services
+from peyvand.imports.schemas import ImportRunOut
+
+imports_router = Router()
+exports_router = Router()
+
+Kind = Literal["contacts", "companies", "leads", "deals"]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@imports_router.post(
+    "",
+    response=responses({201: ImportRunOut}, 413),
+    tags=["imports"],
+    operation_id="imports_create",
+    summary="Upload a CSV or XLSX file: check it (dry run) or import it",
+)
+def create_import(
+    request,
+    file: File[UploadedFile],
+    kind: Form[Kind],
+    dry_run: Form[bool] = True,
+    owner: Form[str | None] = None,
+):
+    """With ``dry_run`` (the default) every row is checked and every bad cell reported by row and column;
+    nothing is written. Without it the import runs as a background job (``job_id``); read the run again for
+    its counts."""
+    if file.size and file.size > services.MAX_UPLOAD:
+        raise PeyvandError("import.bad_file", _("The file is too large."), field="file", status=413)
+    run = services.create_run(
+        actor=request.user, kind=kind, file_name=file.name or "", content=file.read(), owner=owner or None
+    )
+    run = (
+        services.execute(run=run, dry_run=True)
+        if dry_run
+        else services.start_import(run=run, actor=request.user)
+    )
+    run.refresh_from_db()
+    return Status(201, run)
+
+
+@imports_router.get(
+    "/{int:pk}",
+    response=responses({200: ImportRunOut}, 404),
+    tags=["imports"],
+    operation_id="imports_read",
+    summary="An import's status, counts, failed cells and duplicates",
+)
+def read_import(request, pk: int):
+    run = services.runs_visible_to(request.user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@exports_router.get(
+    "/{resource}",
+    response=responses({200: None}, 404),
+    tags=["exports"],
+    operation_id="exports_read",
+    summary="Export a filtered list as CSV or XLSX",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def export_list(
+    request, resource: Kind, format: Query[Literal["csv", "xlsx"]] = "csv", ordering: str | None = None
+):
+    """Takes the list's own filters, search and ordering as query parameters; only records the caller may
+    see are exported."""
+    params = request.GET.dict()
+    rows = exporting.rows_for_export(user=request.user, kind=resource, params=params)
+    if format == "xlsx":
+        response = HttpResponse(exporting.xlsx_bytes(rows), content_type=XLSX_TYPE)
+    else:
+        response = StreamingHttpResponse(exporting.csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{resource}.{format}"'
+    return response

@@ -1,0 +1,309 @@
+"""The columns each kind of record takes in a spreadsheet: names, Persian and English aliases, how a cell is read.
+
+A cell is read with the same rules the services apply (phones to E.164, e-mails checked, lengths, choices,
+Jalali or Gregorian dates), so a file that passes the dry run is written without surprises.
+"""
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from peyvand.core.contactpoints import clean_emails, clean_phones
+from peyvand.core.errors import ValidationFailed
+from peyvand.core.jalali import parse_date
+from peyvand.core.phones import InvalidPhone, to_e164
+from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; its message names what is wrong, for a person."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    # how a cell becomes a value; the default reads text of the model field's length
+    read: Callable[[str, models.Field], Any] | None = None
+
+
+def read_text(raw: str, field: models.Field) -> str:
+    value = clean_display_text(raw)
+    limit = getattr(field, "max_length", None)
+    if limit and len(value) > limit:
+        raise CellError(_("Longer than %(limit)d characters.") % {"limit": limit})
+    return value
+
+
+def read_long_text(raw: str, field: models.Field) -> str:
+    return raw.strip()
+
+
+def _first_error(exc: ValidationFailed) -> str:
+    return "; ".join(str(e["message"]) for e in exc.errors)
+
+
+# An Iranian mobile however typed (09.., +989.., 00989.., 9.., with spaces or dashes): the common case in files.
+_MOBILE = re.compile(r"^(?:\+98|0098|0)?(9\d{9})$")
+_SEPARATORS = re.compile(r"[\s\-().]")
+_PREFIX_VALID: dict[str, bool] = {}
+
+
+def _mobile_prefix_valid(national: str) -> bool:
+    """Whether ``phonenumbers`` accepts every mobile number of this four-digit prefix (checked once each)."""
+    prefix = national[:4]
+    if prefix not in _PREFIX_VALID:
+        samples = ("000000", "555555", "999999", "123456")
+        valid = True
+        for tail in samples:
+            try:
+                to_e164("0" + prefix + tail)
+            except InvalidPhone:
+                valid = False
+                break
+        _PREFIX_VALID[prefix] = valid
+    return _PREFIX_VALID[prefix]
+
+
+def fast_mobile(raw: str) -> str | None:
+    """E.164 of an Iranian mobile without parsing it in full; None when the services' parser must decide."""
+    match = _MOBILE.match(_SEPARATORS.sub("", to_ascii_digits(raw)))
+    if match and _mobile_prefix_valid(match.group(1)):
+        return "+98" + match.group(1)
+    return None
+
+
+def read_phones(raw: str, field: models.Field) -> list[str]:
+    if "," not in raw and "،" not in raw and "\n" not in raw:
+        number = fast_mobile(raw)
+        if number:
+            return [number]
+    try:
+        return clean_phones(raw)
+    except ValidationFailed as exc:
+        raise CellError(_first_error(exc)) from None
+
+
+def read_phone(raw: str, field: models.Field) -> str:
+    phones = read_phones(raw, field)
+    return phones[0] if phones else ""
+
+
+def read_emails(raw: str, field: models.Field) -> list[str]:
+    try:
+        return clean_emails(raw)
+    except ValidationFailed as exc:
+        raise CellError(_first_error(exc)) from None
+
+
+def read_email(raw: str, field: models.Field) -> str:
+    emails = read_emails(raw, field)
+    return emails[0] if emails else ""
+
+
+def read_date(raw: str, field: models.Field) -> dt.date:
+    try:
+        return parse_date(raw.strip().split("T")[0].split(" ")[0])[0]
+    except (ValueError, TypeError):
+        raise CellError(_("Not a date; write 1404/09/04 (Jalali) or 2025-11-25.")) from None
+
+
+def read_amount(raw: str, field: models.Field) -> Decimal:
+    text = to_ascii_digits(raw).replace(",", "").replace("٬", "").replace("،", "").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("Not a number.")) from None
+    if not value.is_finite() or value < 0 or abs(value) >= Decimal(10) ** (field.max_digits - 2):
+        raise CellError(_("Not an amount this field can hold."))
+    return value.quantize(Decimal("0.01"))
+
+
+@functools.cache
+def _choice_names(field: models.Field) -> list[tuple[str, set[str]]]:
+    result = []
+    for value, label in field.choices:
+        names = {normalize_text(value)}
+        for language in ("en", "fa"):
+            with translation.override(language):
+                names.add(normalize_text(str(label)))
+        result.append((value, names))
+    return result
+
+
+def read_choice(raw: str, field: models.Field) -> str:
+    """A choice by its stored value or its label in English or Persian."""
+    wanted = normalize_text(raw)
+    for value, names in _choice_names(field):
+        if wanted in names:
+            return value
+    raise CellError(
+        _("Not one of: %(choices)s.") % {"choices": ", ".join(str(label) for _v, label in field.choices)}
+    )
+
+
+def read_reference_name(raw: str, field: models.Field) -> str:
+    """A record named in the cell (company, pipeline, stage, owner); the importer resolves the name."""
+    return clean_display_text(raw)
+
+
+NAME = ("نام", "first name", "firstname", "given name", "name", "اسم", "نام کوچک")
+LAST = ("نام خانوادگی", "فامیلی", "فامیل", "last name", "lastname", "surname", "family name", "family")
+TITLE = ("سمت", "عنوان شغلی", "رتبه", "title", "job title", "position", "rank")
+PHONES = (
+    "تلفن",
+    "موبایل",
+    "شماره همراه",
+    "شماره تلفن",
+    "شماره موبایل",
+    "همراه",
+    "تلفن همراه",
+    "mobile",
+    "phone",
+    "phones",
+    "phone number",
+    "cell",
+    "tel",
+)
+EMAILS = ("ایمیل", "پست الکترونیک", "رایانامه", "email", "e-mail", "emails", "mail", "email address")
+CITY = ("شهر", "city", "town")
+REGION = ("استان", "منطقه", "region", "province", "state")
+COMPANY = ("شرکت", "نام شرکت", "سازمان", "company", "company name", "organization", "organisation")
+SOURCE = ("منبع", "کانال", "source", "channel", "source channel")
+INDUSTRY = ("صنعت", "حوزه فعالیت", "industry", "sector")
+OWNER = ("مسئول", "مالک", "کارشناس", "owner", "assigned to", "seller", "username")
+
+KINDS: dict[str, tuple[Column, ...]] = {
+    "contacts": (
+        Column("first_name", NAME),
+        Column("last_name", LAST, required=True),
+        Column("title", TITLE),
+        Column("company", COMPANY, read=read_reference_name),
+        Column("phones", PHONES, read=read_phones),
+        Column("emails", EMAILS, read=read_emails),
+        Column("birthday", ("تاریخ تولد", "تولد", "birthday", "birth date", "date of birth"), read=read_date),
+        Column("source", SOURCE, read=read_choice),
+        Column("region", REGION),
+        Column("city", CITY),
+        Column("audience", ("مخاطب", "گروه مخاطب", "audience", "segment")),
+        Column("owner", OWNER, read=read_reference_name),
+    ),
+    "companies": (
+        Column("name", ("نام", "نام شرکت", "شرکت", "name", "company", "company name"), required=True),
+        Column("industry", INDUSTRY),
+        Column("size", ("اندازه", "تعداد کارکنان", "size", "employees"), read=read_choice),
+        Column("region", REGION),
+        Column("city", CITY),
+        Column("website", ("وبسایت", "وب سایت", "سایت", "website", "site", "url")),
+        Column("phones", PHONES, read=read_phones),
+        Column("emails", EMAILS, read=read_emails),
+        Column("owner", OWNER, read=read_reference_name),
+    ),
+    "leads": (
+        Column("first_name", NAME),
+        Column("last_name", LAST, required=True),
+        Column("title", TITLE),
+        Column("company_name", COMPANY),
+        Column("industry", INDUSTRY),
+        Column("phone", PHONES, read=read_phone),
+        Column("email", EMAILS, read=read_email),
+        Column("city", CITY),
+        Column("region", REGION),
+        Column("source", SOURCE, read=read_choice),
+        Column("status", ("وضعیت", "status", "state"), read=read_choice),
+        Column("description", ("توضیحات", "شرح", "description", "notes", "note"), read=read_long_text),
+        Column("owner", OWNER, read=read_reference_name),
+    ),
+    "deals": (
+        Column(
+            "title", ("عنوان", "عنوان معامله", "معامله", "title", "deal", "deal name", "name"), required=True
+        ),
+        Column("amount", ("مبلغ", "ارزش", "amount", "value", "price"), read=read_amount),
+        Column("currency", ("ارز", "واحد پول", "currency")),
+        Column(
+            "expected_close_date",
+            ("تاریخ بستن", "تاریخ پیش بینی بستن", "expected close date", "close date"),
+            read=read_date,
+        ),
+        Column("pipeline", ("قیف", "قیف فروش", "پایپ لاین", "pipeline"), read=read_reference_name),
+        Column("stage", ("مرحله", "stage"), read=read_reference_name),
+        Column("company", COMPANY, read=read_reference_name),
+        Column("owner", OWNER, read=read_reference_name),
+    ),
+}
+
+
+def model_for(kind: str) -> type[models.Model]:
+    from peyvand.contacts.models import Company, Contact
+    from peyvand.leads.models import Lead
+    from peyvand.sales.models import Deal
+
+    return {"contacts": Contact, "companies": Company, "leads": Lead, "deals": Deal}[kind]
+
+
+def model_field(kind: str, name: str) -> models.Field:
+    return model_for(kind)._meta.get_field(name)
+
+
+def column_label(kind: str, name: str) -> str:
+    """The column's header in the current language: the model field's own name."""
+    return str(model_field(kind, name).verbose_name)
+
+
+def _header_key(text: str) -> str:
+    return normalize_text(str(text or "").replace("_", " ").replace("*", "").replace(":", ""))
+
+
+def _names_of(kind: str, column: Column) -> list[str]:
+    """Every header that means this column, most specific first: its own name, labels, aliases."""
+    names = [column.name]
+    for language in ("en", "fa"):
+        with translation.override(language):
+            names.append(column_label(kind, column.name))
+    return [_header_key(n) for n in (*names, *column.aliases)]
+
+
+def match_headers(kind: str, headers: list[str]) -> dict[str, str]:
+    """{header: field name or ""}: each header to the first unclaimed column that knows it.
+
+    Exact field names and labels win over aliases, so «نام» goes to a company's name but, for a contact whose
+    file also has «نام خانوادگی», each finds its own column.
+    """
+    columns = KINDS[kind]
+    candidates = {c.name: _names_of(kind, c) for c in columns}
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    keys = {h: _header_key(h) for h in headers}
+    # the rank of a name in its column's list breaks ties: a field's own label beats a loose alias
+    best: list[tuple[int, int, str, str]] = []
+    for position, header in enumerate(headers):
+        for column in columns:
+            names = candidates[column.name]
+            if keys[header] in names:
+                best.append((names.index(keys[header]), position, header, column.name))
+    for _rank, _pos, header, name in sorted(best):
+        if header not in result and name not in taken:
+            result[header] = name
+            taken.add(name)
+    return {h: result.get(h, "") for h in headers}
+
+
+def reader_of(column: Column) -> Callable[[str, models.Field], Any]:
+    return column.read or read_text
+
+
+def read_cell(kind: str, column: Column, raw: str) -> Any:
+    return reader_of(column)(raw, model_field(kind, column.name))
+
+
+def column_by_name(kind: str) -> dict[str, Column]:
+    return {c.name: c for c in KINDS[kind]}

@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    CONTACTS = "contacts", _("Contacts")
+    COMPANIES = "companies", _("Companies")
+    LEADS = "leads", _("Leads")
+    DEALS = "deals", _("Deals")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKED = "checked", _("Checked")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """One import of one file: its column mapping, its outcome counts and every failed cell."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # sha256 of the file's bytes: the file's identity in every row's import key
+    file_sha256 = models.CharField(_("file checksum"), max_length=64)
+    file_path = models.CharField(max_length=500, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    # {header text: field name or ""}, as matched or as the person fixed it
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    skipped_duplicate = models.PositiveIntegerField(_("skipped as duplicate"), default=0)
+    already_imported = models.PositiveIntegerField(_("already imported"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    # [{"row": 7, "column": "تلفن", "message": "..."}], capped so a hopeless file does not fill the database
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # [{"row": 9, "existing_id": 12, "key": "+98912..."}], capped likewise
+    duplicates = models.JSONField(_("duplicates"), default=list, blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file_name}"
+
+
+class ImportedRow(models.Model):
+    """A row already written: its stable key makes running the same file again skip it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id}"

@@ -1,0 +1,105 @@
+"""Import pages: upload, fix the column mapping, dry-run report, start, progress and report; and export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peyvand.core.errors import PeyvandError
+from peyvand.imports import exporting, services
+from peyvand.imports import fields as F
+from peyvand.imports.api import XLSX_TYPE
+from peyvand.imports.models import ImportKind, ImportStatus
+
+
+def _run(request, pk: int):
+    run = services.runs_visible_to(request.user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def upload_view(request):
+    error = None
+    kind = request.POST.get("kind") or request.GET.get("kind") or ImportKind.CONTACTS
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise PeyvandError("import.bad_file", _("Choose a file."), field="file", status=422)
+            run = services.create_run(
+                actor=request.user, kind=kind, file_name=upload.name, content=upload.read()
+            )
+            return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
+        except PeyvandError as exc:
+            error = exc
+    return render(request, "imports/upload.html", {"kinds": ImportKind.choices, "kind": kind, "error": error})
+
+
+def _detail_context(run) -> dict:
+    fields = [(c.name, F.column_label(run.kind, c.name), c.required) for c in F.KINDS[run.kind]]
+    return {
+        "run": run,
+        "fields": fields,
+        "mapping": list(run.mapping.items()),
+        "unmatched": services.unmatched_columns(run),
+        "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
+        "editable": run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
+        "running": run.status == ImportStatus.RUNNING,
+    }
+
+
+@login_required
+def detail_view(request, pk: int):
+    run = _run(request, pk)
+    template = "imports/_report.html" if request.htmx else "imports/detail.html"
+    return render(request, template, _detail_context(run))
+
+
+@login_required
+@require_POST
+def check_view(request, pk: int):
+    """Save the column mapping the person chose, then run the dry run."""
+    run = _run(request, pk)
+    headers = list(run.mapping)
+    mapping = {h: request.POST.get(f"col_{i}", "") for i, h in enumerate(headers)}
+    try:
+        services.set_mapping(run=run, mapping=mapping)
+        services.execute(run=run, dry_run=True)
+    except PeyvandError as exc:
+        for error in exc.errors or [{"field": None, "message": exc.message}]:
+            messages.error(request, f"{error['field'] or ''} {error['message']}".strip())
+    return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
+
+
+@login_required
+@require_POST
+def start_view(request, pk: int):
+    run = _run(request, pk)
+    try:
+        services.start_import(run=run, actor=request.user)
+    except PeyvandError as exc:
+        messages.error(request, str(exc.message))
+    return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
+
+
+@login_required
+def export_view(request, kind: str):
+    """The list page's rows (its filters, search and ordering), every page of them, as CSV or XLSX."""
+    if kind not in ImportKind.values:
+        raise Http404
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    try:
+        rows = exporting.rows_for_export(user=request.user, kind=kind, params=request.GET.dict())
+    except PeyvandError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+    if fmt == "xlsx":
+        response = HttpResponse(exporting.xlsx_bytes(rows), content_type=XLSX_TYPE)
+    else:
+        response = StreamingHttpResponse(exporting.csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    return response
