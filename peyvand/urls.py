@@ -18,5 +18,6 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("peyvand.leads.urls")),
     path("", include("peyvand.web.urls")),
 ]

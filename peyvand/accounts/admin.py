@@ -9,7 +9,9 @@ from peyvand.accounts.models import ApiToken, Team, User
 class PeyvandUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "team", "is_active")
     list_filter = ("role", "team", "is_active")
-    fieldsets = UserAdmin.fieldsets + ((_("CRM"), {"fields": ("role", "team")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        (_("CRM"), {"fields": ("role", "team", "skills", "territories", "languages")}),
+    )
     add_fieldsets = UserAdmin.add_fieldsets + ((_("CRM"), {"fields": ("role", "team")}),)
 
 

@@ -34,6 +34,11 @@ class User(AbstractUser):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    # What lead assignment matches a seller on (see peyvand/leads/assignment.py); free words, Persian-normalised
+    # when compared, such as ["نرم‌افزار", "صنعتی"], ["تهران", "البرز"], ["fa", "en"].
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    territories = models.JSONField(_("territories (regions, cities)"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("user")

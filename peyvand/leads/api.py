@@ -1,9 +1,26 @@
-from ninja import Router
+from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Body, Path, Query, Router, Status
+
+from peyvand.core.errors import PeyvandError
 from peyvand.core.rest import Resource, add_crud_routes, responses
-from peyvand.leads import selectors, services
-from peyvand.leads.models import Lead
-from peyvand.leads.schemas import LeadConvertIn, LeadConvertOut, LeadIn, LeadOut, LeadPatch
+from peyvand.leads import intake, scoring, selectors, services
+from peyvand.leads.models import Lead, ScoringModel
+from peyvand.leads.schemas import (
+    AcceptedOut,
+    InsightsOut,
+    IntakeOut,
+    JobStartedOut,
+    LeadConvertIn,
+    LeadConvertOut,
+    LeadIn,
+    LeadOut,
+    LeadPatch,
+    LeadScoreOut,
+)
 
 LEADS = Resource(
     name="leads",
@@ -37,3 +54,134 @@ def convert(request, pk: int, payload: LeadConvertIn):
         "contact_id": lead.contact_id,
         "company_id": lead.company_id,
     }
+
+
+@router.get(
+    "/{int:pk}/score",
+    response=responses({200: LeadScoreOut}, 404),
+    tags=["leads"],
+    operation_id="leads_score",
+)
+def lead_score(request, pk: int):
+    """The lead's score, band and qualification, and which rules fired with how many points each."""
+    lead = LEADS.get(request, pk)
+    model = lead.scoring_model
+    return {
+        "lead_id": lead.pk,
+        "score": lead.score,
+        "band": lead.score_band,
+        "qualified": lead.qualified,
+        "model_id": model.pk if model else None,
+        "model": model.name if model else None,
+        "threshold": model.threshold if model else None,
+        "explanation": lead.score_explanation,
+        "assignment_reason": lead.assignment_reason,
+    }
+
+
+intake_router = Router(tags=["intake"])
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+@intake_router.post(
+    "/forms/{key}",
+    auth=None,
+    response=responses({201: IntakeOut}, 404, 429),
+    operation_id="intake_web_form",
+)
+def submit_form(request, payload: Body[dict[str, Any]], key: str = Path(..., max_length=64)):
+    """A public web form's submission as JSON (no sign-in; the form's key, a honeypot field and a per-address
+    rate limit protect it). Fields are the form's own; custom fields as ``custom.<key>``."""
+    form = intake.active_form(key)
+    data = intake.web_form_data(form, payload)
+    lead = intake.submit_web_form(
+        form=form, data=data, address=client_address(request), page_url=request.headers.get("Referer", "")
+    )
+    return Status(201, {"lead_id": lead.pk, "created": True, "message": form.thank_you or _("Thank you.")})
+
+
+@intake_router.post(
+    "/email",
+    response=responses({200: IntakeOut, 201: IntakeOut}, 413),
+    operation_id="intake_email",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            "description": "The raw RFC 822 message (message/rfc822 or text/plain), as an inbound-mail "
+            "webhook or a mail pipe sends it.",
+        }
+    },
+)
+def submit_email(request, pipeline: int | None = Query(None, ge=1, le=2**31 - 1)):
+    """One inbound e-mail becomes a lead (source e-mail); the same Message-ID again returns the first lead
+    (200). An administrator's or integration's token is required."""
+    if not request.user.is_admin:
+        raise PeyvandError(
+            "intake.forbidden", _("Only an administrator or integration may post e-mail."), status=403
+        )
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise PeyvandError("intake.too_large", _("The message is too large."), status=413) from None
+    lead, created = intake.intake_email(actor=request.user, raw=raw, pipeline=pipeline)
+    return Status(
+        201 if created else 200,
+        {
+            "lead_id": lead.pk,
+            "created": created,
+            "message": _("Lead created.") if created else _("This message was already received."),
+        },
+    )
+
+
+scoring_router = Router(tags=["scoring"])
+
+
+def _scoring_model(request, pk: int) -> ScoringModel:
+    if not request.user.is_admin:
+        raise PeyvandError(
+            "scoring.forbidden", _("Only an administrator can see scoring models."), status=403
+        )
+    model = ScoringModel.objects.filter(pk=pk).first()
+    if model is None:
+        raise Http404
+    return model
+
+
+@scoring_router.get(
+    "/{int:pk}/insights",
+    response=responses({200: InsightsOut}, 404),
+    operation_id="scoring_models_insights",
+)
+def model_insights(request, pk: int):
+    """Per rule: win rate of won/lost leads that matched it versus those that did not, with counts and a
+    suggested point value; and the model's lift (conversion above versus below the threshold)."""
+    return scoring.insights(_scoring_model(request, pk))
+
+
+@scoring_router.post(
+    "/{int:pk}/rules/{int:rule_id}/accept",
+    response=responses({200: AcceptedOut}, 404, 409),
+    operation_id="scoring_models_accept_suggestion",
+)
+def accept_suggestion(request, pk: int, rule_id: int):
+    """Give the rule its suggested points (audited) and re-score the model's leads in the background."""
+    rule, job = scoring.accept_suggestion(
+        actor=request.user, model=_scoring_model(request, pk), rule_id=rule_id
+    )
+    return {"rule_id": rule.pk, "points": rule.points, "job_id": job.pk}
+
+
+@scoring_router.post(
+    "/{int:pk}/rescore",
+    response=responses({202: JobStartedOut}, 404),
+    operation_id="scoring_models_rescore",
+)
+def rescore_model(request, pk: int):
+    """Re-score every lead of the model as a background job; follow it at /api/v1/jobs/{id}."""
+    job = scoring.start_rescore_by(actor=request.user, model=_scoring_model(request, pk))
+    return Status(202, {"job_id": job.pk})

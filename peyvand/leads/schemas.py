@@ -20,6 +20,12 @@ class LeadIn(TaggedIn):
     source: str = "other"
     status: str = "new"
     description: str = ""
+    pipeline: Int | None = None
+    budget: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    purchase_timeline: str = "unknown"
+    audience: str = ""
+    language: str = Field("", max_length=10)
+    source_detail: str = Field("", max_length=200)
 
 
 class LeadPatch(PatchBase):
@@ -37,6 +43,12 @@ class LeadPatch(PatchBase):
     description: str | None = None
     tags: list[str] | None = None
     custom: dict | None = None
+    pipeline: Int | None = None
+    budget: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    purchase_timeline: str | None = None
+    audience: str | None = None
+    language: str | None = Field(None, max_length=10)
+    source_detail: str | None = Field(None, max_length=200)
 
 
 class LeadOut(TaggedOut):
@@ -55,6 +67,18 @@ class LeadOut(TaggedOut):
     contact_id: int | None
     company_id: int | None
     converted_at: dt.datetime | None
+    pipeline_id: int | None
+    budget: Decimal | None
+    purchase_timeline: str
+    audience: str
+    language: str
+    source_detail: str
+    source_url: str
+    web_form_id: int | None
+    score: int
+    score_band: str
+    qualified: bool
+    assignment_reason: str
 
 
 class LeadConvertIn(InputSchema):
@@ -71,3 +95,72 @@ class LeadConvertOut(Schema):
     deal_id: int
     contact_id: int | None
     company_id: int | None
+
+
+class ScoreRuleOut(Schema):
+    rule: int
+    label: str
+    field: str
+    points: int
+
+
+class LeadScoreOut(Schema):
+    lead_id: int
+    score: int
+    band: str
+    qualified: bool
+    model_id: int | None
+    model: str | None
+    threshold: int | None
+    explanation: list[ScoreRuleOut]
+    assignment_reason: str
+
+
+class RateOut(Schema):
+    leads: int
+    won: int
+    win_rate: float | None
+
+
+class RuleInsightOut(Schema):
+    rule_id: int
+    label: str
+    field: str
+    condition: str
+    value: str
+    points: int
+    matched: RateOut
+    not_matched: RateOut
+    suggested_points: int | None
+
+
+class LiftOut(Schema):
+    above_threshold: RateOut
+    below_threshold: RateOut
+    ratio: float | None
+
+
+class InsightsOut(Schema):
+    model_id: int
+    model: str
+    threshold: int
+    leads_with_outcome: int
+    min_sample: int
+    rules: list[RuleInsightOut]
+    lift: LiftOut
+
+
+class AcceptedOut(Schema):
+    rule_id: int
+    points: int
+    job_id: int
+
+
+class JobStartedOut(Schema):
+    job_id: int
+
+
+class IntakeOut(Schema):
+    lead_id: int
+    created: bool
+    message: str

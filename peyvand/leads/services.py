@@ -13,9 +13,10 @@ from peyvand.core.contactpoints import clean_emails, clean_phones
 from peyvand.core.customfields import clean_custom_values
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import AuditAction
-from peyvand.core.records import create_record, lock_for_update, resolve_reference, update_record
+from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
 from peyvand.core.text import clean_display_text, normalize_text
-from peyvand.leads.models import Lead, LeadStatus
+from peyvand.leads import assignment, scoring
+from peyvand.leads.models import Lead, LeadStatus, PipelineIntake
 
 _TEXT_FIELDS = (
     "first_name",
@@ -52,6 +53,11 @@ def _clean(actor, values: dict[str, Any], current: Lead | None) -> dict[str, Any
     for name, model in (("contact", Contact), ("company", Company)):
         if name in values:
             values[name] = resolve_reference(model, values[name], actor, name)
+    if "pipeline" in values:
+        values["pipeline"] = _pipeline(actor, values["pipeline"])
+    for name in ("source_detail", "language"):
+        if name in values:
+            values[name] = clean_display_text(values[name] or "")
     if "custom" in values or current is None:
         values["custom"] = clean_custom_values(
             "lead", values.get("custom"), current=current.custom if current else None
@@ -59,12 +65,96 @@ def _clean(actor, values: dict[str, Any], current: Lead | None) -> dict[str, Any
     return values
 
 
-def create_lead(*, actor, values: dict[str, Any]) -> Lead:
-    return create_record(Lead, actor=actor, values=_clean(actor, values, None))
+def _pipeline(actor, value):
+    from peyvand.sales.models import Pipeline
+    from peyvand.sales.selectors import pipelines_visible_to
+
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, Pipeline) else value
+    try:
+        return pipelines_visible_to(actor).get(pk=pk)
+    except (Pipeline.DoesNotExist, ValueError, TypeError):
+        raise field_error("pipeline", _("No such pipeline, or you may not use it.")) from None
 
 
+def _draft(lead: Lead, values: dict[str, Any]) -> Lead:
+    """The lead as it will be after ``values``, unsaved, for scoring and assignment to look at."""
+    draft = Lead(**{f.attname: getattr(lead, f.attname) for f in Lead._meta.concrete_fields})
+    for name, value in values.items():
+        if name not in ("tags", "owner"):
+            setattr(draft, name, value)
+    return draft
+
+
+def _opens_deal(lead: Lead, open_deal: bool | None) -> bool:
+    if open_deal is not None:
+        return open_deal
+    return PipelineIntake.objects.filter(pipeline_id=lead.pipeline_id, open_deal=True).exists()
+
+
+@transaction.atomic
+def create_lead(
+    *,
+    actor,
+    values: dict[str, Any],
+    allow_duplicate: bool = False,
+    use_rules: bool | None = None,
+    default_owner=None,
+    open_deal: bool | None = None,
+) -> Lead:
+    """Create a lead: scored by its pipeline's model, given an owner, and a deal opened where configured.
+
+    Without an explicit owner the assignment rules choose one when ``use_rules`` (by default when the actor is
+    an administrator or an integration: a rep or manager typing a lead keeps it), else ``default_owner``, else
+    the actor. ``open_deal`` None means "as the lead's pipeline says" (PipelineIntake).
+    """
+    values = _clean(actor, values, None)
+    draft = _draft(Lead(), values)
+    score = scoring.score_lead(draft)
+    values.update(score.as_values())
+    draft = _draft(draft, score.as_values())
+    note = ""
+    if values.get("owner") in (None, ""):
+        chosen = (
+            assignment.choose_owner(draft) if (actor.is_admin if use_rules is None else use_rules) else None
+        )
+        if chosen is not None:
+            values.update(owner=chosen.owner, assigned_by=chosen.rule, assignment_reason=chosen.reason)
+            note = chosen.reason
+        elif default_owner is not None:
+            note = _("No assignment rule matched; given to the intake's default owner %(user)s.") % {
+                "user": default_owner
+            }
+            values.update(owner=default_owner, assignment_reason=note[:255])
+    lead = create_record(Lead, actor=actor, values=values, note=note or values.get("assignment_reason", ""))
+    if _opens_deal(lead, open_deal):
+        from peyvand.sales.services import create_deal
+
+        create_deal(
+            actor=actor,
+            values={
+                "title": lead.company_name or str(lead),
+                "amount": lead.budget or 0,
+                "pipeline": lead.pipeline,
+                "contact": lead.contact,
+                "company": lead.company,
+                "lead": lead,
+                "owner": lead.owner,
+            },
+        )
+    return lead
+
+
+@transaction.atomic
 def update_lead(*, actor, lead: Lead, version: int | None, values: dict[str, Any]) -> Lead:
-    return update_record(lead, actor=actor, version=version, values=_clean(actor, values, lead))
+    values = _clean(actor, values, lead)
+    score = scoring.score_lead(_draft(lead, values))
+    lead = update_record(lead, actor=actor, version=version, values={**values, **score.as_values()})
+    if lead.score_explanation != score.explanation:  # same total from other rules: keep the explanation true
+        Lead.all_objects.filter(pk=lead.pk).update(score_explanation=score.explanation)
+        lead.score_explanation = score.explanation
+    return lead
 
 
 def _matching_contact(actor, lead: Lead) -> Contact | None:

@@ -1,0 +1,277 @@
+"""Leads arriving from outside: embedded web forms and inbound e-mail.
+
+Each submission becomes one lead in one transaction (lead, score, assignment and, where configured, a deal),
+so a refusal anywhere stores nothing. Public forms are protected by the form's unguessable key, a honeypot
+field people never see, and a per-address rate limit.
+"""
+
+import datetime as dt
+import email
+import email.policy
+import hashlib
+import html
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from peyvand.accounts.models import Role, User
+from peyvand.contacts.models import Contact
+from peyvand.core.choices import Channel
+from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
+from peyvand.core.text import normalize_email
+from peyvand.leads.models import IntakeAttempt, Lead, WebForm
+from peyvand.leads.services import create_lead
+from peyvand.web.forms import add_custom_fields, form_values
+
+HONEYPOT = "website_url"  # a field bots fill in and people never see (hidden by CSS, not by type=hidden)
+INTAKE_USERNAME = "peyvand-intake"
+RATE_WINDOW = dt.timedelta(minutes=10)
+
+
+def rate_limit() -> int:
+    return getattr(settings, "PEYVAND_INTAKE_RATE_LIMIT", 5)
+
+
+def intake_actor() -> User:
+    """The user public intake acts as: an administrator no one can sign in as (no usable password), so
+    rules may give leads to anyone and the audit trail says the lead came in by itself."""
+    user, created = User.objects.get_or_create(
+        username=INTAKE_USERNAME, defaults={"role": Role.ADMIN, "first_name": "Intake", "is_active": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def fallback_owner() -> User | None:
+    """Who gets a lead no rule and no default owner claims: the first administrator."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(role=Role.ADMIN))
+        .exclude(username=INTAKE_USERNAME)
+        .order_by("id")
+        .first()
+    )
+
+
+def active_form(key: str) -> WebForm:
+    form = WebForm.objects.filter(key=str(key)[:64], active=True).select_related("pipeline").first()
+    if form is None:
+        raise NotFound(_("No such form, or it is closed."))
+    return form
+
+
+# --- web forms ---------------------------------------------------------------------------------------------
+
+
+class PublicLeadForm(forms.Form):
+    """The inputs a web form asks for, made from the lead's own fields (labels, lengths, choices)."""
+
+    def __init__(self, web_form: WebForm, data=None):
+        super().__init__(data)
+        plain = [f for f in web_form.fields if not f.startswith("custom.")]
+        generated = forms.fields_for_model(Lead, fields=plain)
+        add_custom_fields(self, "lead", None)
+        custom = {
+            f"cf_{f[7:]}": self.fields[f"cf_{f[7:]}"] for f in web_form.fields if f"cf_{f[7:]}" in self.fields
+        }
+        self.fields = {}
+        for name in web_form.fields:
+            key = f"cf_{name[7:]}" if name.startswith("custom.") else name
+            field = custom.get(key) if name.startswith("custom.") else generated.get(name)
+            if field is None:
+                continue
+            field.required = name == "last_name" or name in web_form.required_fields
+            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not field.required:
+                field.choices = [("", "—"), *[c for c in field.choices if c[0] != ""]]
+            self.fields[key] = field
+
+    @staticmethod
+    def api_name(name: str) -> str:
+        return f"custom.{name[3:]}" if name.startswith("cf_") else name
+
+
+def _check_rate(form: WebForm, address: str) -> None:
+    """Count this submission and refuse past the limit; counted in its own transaction, so refused and
+    failed submissions count too."""
+    now = timezone.now()
+    with transaction.atomic():
+        IntakeAttempt.objects.filter(at__lt=now - RATE_WINDOW * 6).delete()
+        recent = IntakeAttempt.objects.filter(form=form, address=address, at__gte=now - RATE_WINDOW).count()
+        if recent >= rate_limit():
+            raise PeyvandError(
+                "intake.rate_limited",
+                _("Too many submissions from your address; try again in a few minutes."),
+                status=429,
+            )
+        IntakeAttempt.objects.create(form=form, address=address)
+
+
+def submit_web_form(*, form: WebForm, data: dict[str, Any], address: str, page_url: str = "") -> Lead:
+    """Turn one public submission into a lead, or refuse it with an error per field and store nothing."""
+    if str(data.get(HONEYPOT) or "").strip():
+        raise PeyvandError("intake.rejected", _("This submission was not accepted."), status=400)
+    _check_rate(form, address or "0.0.0.0")
+    public = PublicLeadForm(form, data={k: v for k, v in data.items() if k != HONEYPOT})
+    if not public.is_valid():
+        raise ValidationFailed(
+            [
+                {"field": public.api_name(name), "message": str(message)}
+                for name, messages in public.errors.items()
+                for message in messages
+            ]
+        )
+    values = form_values(public)
+    values.update(
+        source=form.source,
+        source_detail=form.name,
+        source_url=page_url[:500] if page_url.startswith(("http://", "https://")) else "",
+        web_form=form,
+        pipeline=form.pipeline,
+    )
+    with transaction.atomic():
+        return create_lead(
+            actor=intake_actor(),
+            values=values,
+            use_rules=form.use_assignment_rules,
+            default_owner=form.default_owner or fallback_owner(),
+            open_deal=True if form.open_deal else None,
+        )
+
+
+def web_form_data(form: WebForm, payload: dict[str, Any]) -> dict[str, Any]:
+    """A JSON body as form data: ``custom.<key>`` (or a nested ``custom`` object) for custom fields; a field
+    the form does not ask for is refused by name."""
+    data: dict[str, Any] = {}
+    custom = payload.get("custom") if isinstance(payload.get("custom"), dict) else {}
+    items = [
+        *((k, v) for k, v in payload.items() if k != "custom"),
+        *((f"custom.{k}", v) for k, v in custom.items()),
+    ]
+    errors = []
+    for name, value in items:
+        if name != HONEYPOT and name not in form.fields:
+            errors.append({"field": name, "message": _("This form does not ask for this field.")})
+            continue
+        if isinstance(value, dict | list):
+            errors.append({"field": name, "message": _("Send text or a number.")})
+            continue
+        key = f"cf_{name[7:]}" if name.startswith("custom.") else name
+        data[key] = "" if value is None else str(value)
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+# --- e-mail ------------------------------------------------------------------------------------------------
+
+_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+
+
+def html_to_text(markup: str) -> str:
+    text = _BREAKS.sub("\n", _INVISIBLE.sub("", markup))
+    text = html.unescape(strip_tags(text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _body(message) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError, AttributeError):
+        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+    if not isinstance(content, str):
+        content = content.decode("utf-8", "replace") if isinstance(content, bytes) else ""
+    return html_to_text(content) if part.get_content_type() == "text/html" else content.strip()
+
+
+def parse_email(raw: bytes) -> dict[str, Any]:
+    """Sender, display name (RFC 2047 decoded), subject, text body and Message-ID of a raw RFC 822 message."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        addresses = message["From"].addresses if message["From"] is not None else ()
+        subject = str(message["Subject"] or "")
+        message_id = str(message["Message-ID"] or "").strip()
+    except (TypeError, ValueError, IndexError, AttributeError, LookupError):
+        addresses, subject, message_id, message = (), "", "", None
+    sender = next((a for a in addresses if a.addr_spec and "@" in a.addr_spec), None)
+    if sender is None:
+        raise PeyvandError(
+            "intake.no_sender", _("The message has no sender address (From)."), field="from", status=422
+        )
+    if not message_id:  # no Message-ID: the content itself identifies a second delivery
+        message_id = "sha256:" + hashlib.sha256(raw).hexdigest()
+    return {
+        "email": normalize_email(sender.addr_spec),
+        "name": " ".join(str(sender.display_name or "").split()),
+        "subject": " ".join(subject.split()),
+        "body": _body(message),
+        "message_id": message_id[:255],
+    }
+
+
+def known_contact(address: str) -> Contact | None:
+    for contact in Contact.objects.filter(search_text__contains=address).select_related("company", "owner"):
+        if address in [normalize_email(e) for e in contact.emails]:
+            return contact
+    return None
+
+
+def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Lead, bool]:
+    """A lead from one e-mail, or the lead the same message already made: (lead, created).
+
+    A sender who is a known contact is linked to that contact (and given to its owner) instead of becoming an
+    anonymous new person.
+    """
+    mail = parse_email(raw)
+    existing = Lead.all_objects.filter(message_id=mail["message_id"]).first()
+    if existing is not None:
+        return existing, False
+    contact = known_contact(mail["email"])
+    if contact is not None:
+        first, last = contact.first_name, contact.last_name
+    else:
+        first, _sep, last = mail["name"].rpartition(" ")
+        last = last or mail["email"].split("@")[0]
+    description = "\n\n".join(p for p in (mail["subject"], mail["body"]) if p)[:10000]
+    values = {
+        "first_name": first[:100],
+        "last_name": last[:100],
+        "email": mail["email"],
+        "description": description,
+        "source": Channel.EMAIL,
+        "source_detail": mail["subject"][:200],
+        "message_id": mail["message_id"],
+        "contact": contact,
+        "pipeline": pipeline,
+    }
+    if contact is not None:
+        values.update(
+            title=contact.title,
+            company=contact.company,
+            company_name=contact.company.name if contact.company else "",
+            owner=contact.owner,
+            assignment_reason=_("The sender is a known contact; given to its owner %(user)s.")
+            % {"user": contact.owner},
+        )
+    try:
+        with transaction.atomic():
+            lead = create_lead(actor=actor, values=values, default_owner=fallback_owner())
+    except IntegrityError:  # the same message delivered twice at once: the other delivery made the lead
+        existing = Lead.all_objects.filter(message_id=mail["message_id"]).first()
+        if existing is None:
+            raise
+        return existing, False
+    return lead, True
