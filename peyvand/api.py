@@ -9,6 +9,7 @@ from peyvand.core.api import router as jobs_router
 from peyvand.core.rest import API_AUTH, install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import LEADS
+from peyvand.leads.api import intake_router, scoring_router
 from peyvand.leads.api import router as leads_router
 from peyvand.sales.api import DEALS, deals_router, pipelines_router
 
@@ -29,6 +30,8 @@ api.add_router("/activities", activities_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
+api.add_router("/intake", intake_router)
+api.add_router("/scoring-models", scoring_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)
