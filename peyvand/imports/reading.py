@@ -72,7 +72,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     for number, cells in enumerate(rows, start=1):
         if number == 1:
             continue
-        if any(c.strip() for c in cells):
+        if "".join(cells).strip():
             yield number, cells
 
 

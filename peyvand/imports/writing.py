@@ -35,11 +35,15 @@ def insert(model: type[models.Model], instances: list[models.Model], *, returnin
         return
     now = timezone.now()
     fields = _columns(model)
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            for instance in instances:
-                setattr(instance, f.attname, now)
-    converters = [(f.attname, _converter(f)) for f in fields]
+    stamped = {
+        f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    for instance in instances:
+        for attname in stamped:
+            setattr(instance, attname, now)
+    # the timestamps are the same for the whole batch: adapted once, not once per row
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    converters = [(f.attname, (lambda _v: stamp) if f.attname in stamped else _converter(f)) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
