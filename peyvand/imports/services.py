@@ -130,7 +130,7 @@ def set_mapping(*, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
 
 
 def unmatched_columns(run: ImportRun) -> list[str]:
-    return [h for h, name in run.mapping.items() if not name]
+    return [h for h in headers_of(run) if not run.mapping.get(h)]
 
 
 def missing_required(run: ImportRun) -> list[str]:
@@ -326,6 +326,18 @@ class Importer:
                     if key:
                         self.known.setdefault(key, pk)
 
+    def hide_foreign(self, entries: list[dict[str, Any]]) -> None:
+        """A duplicate of a record the user may not see is still skipped, but its id is not shown."""
+        ids = {e["existing_id"] for e in entries if e["existing_id"]}
+        if not ids:
+            return
+        visible = set(
+            self.model.objects.visible_to(self.actor).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        for entry in entries:
+            if entry["existing_id"] not in visible:
+                entry["existing_id"] = None
+
     # writing ------------------------------------------------------------------------------------------
 
     def build(self, values: dict[str, Any]):
@@ -496,6 +508,7 @@ def execute(
         stored = set(ImportedRow.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         pending: list[tuple[int, str, Any]] = []
         waiting_dups: list[tuple[dict[str, Any], Any]] = []
+        batch_dups: list[dict[str, Any]] = []
         for number, cells in batch:
             if keys[number] in stored:
                 outcome.already_imported += 1
@@ -510,6 +523,7 @@ def execute(
                 entry = {"row": number, "key": duplicate, "existing_id": importer.known[duplicate]}
                 if len(outcome.duplicates) < MAX_REPORTED:
                     outcome.duplicates.append(entry)
+                    batch_dups.append(entry)
                 if entry["existing_id"] is None:
                     waiting_dups.append((entry, duplicate))
                 continue
@@ -519,12 +533,14 @@ def execute(
             pending.append((number, keys[number], instance))
         if dry_run:
             outcome.created += len(pending)
+            importer.hide_foreign(batch_dups)
         else:
             with transaction.atomic():
                 importer.write_batch(pending, outcome)
                 outcome.created += len(pending)
                 for entry, key in waiting_dups:
                     entry["existing_id"] = importer.known.get(key)
+                importer.hide_foreign(batch_dups)
                 _save_outcome(run, outcome, ImportStatus.RUNNING)
         done += len(batch)
         if progress:

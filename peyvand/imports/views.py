@@ -45,7 +45,8 @@ def _detail_context(run) -> dict:
     return {
         "run": run,
         "fields": fields,
-        "mapping": list(run.mapping.items()),
+        # in the file's order (PostgreSQL's jsonb keeps its keys in an order of its own)
+        "mapping": [(h, run.mapping.get(h, "")) for h in services.headers_of(run)],
         "unmatched": services.unmatched_columns(run),
         "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
         "editable": run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
@@ -65,7 +66,7 @@ def detail_view(request, pk: int):
 def check_view(request, pk: int):
     """Save the column mapping the person chose, then run the dry run."""
     run = _run(request, pk)
-    headers = list(run.mapping)
+    headers = services.headers_of(run)
     mapping = {h: request.POST.get(f"col_{i}", "") for i, h in enumerate(headers)}
     try:
         services.set_mapping(run=run, mapping=mapping)

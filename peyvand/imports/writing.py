@@ -49,6 +49,9 @@ def insert(model: type[models.Model], instances: list[models.Model], *, returnin
     pk = connection.ops.quote_name(model._meta.pk.column)
     per_statement = max(1, min(500, 30000 // len(fields)))
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if connection.vendor == "postgresql":
+        _copy_instances(model, instances, converters, returning=returning)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(instances), per_statement):
             chunk = instances[start : start + per_statement]
@@ -75,8 +78,50 @@ def insert_rows(table_model: type[models.Model], columns: list[str], rows: list[
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     per_statement = max(1, min(500, 30000 // len(columns)))
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    if connection.vendor == "postgresql":
+        _copy(table, columns, rows)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             params = [v for row in chunk for v in row]
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}", params)
+
+
+# PostgreSQL: COPY is several times faster than INSERT; ids are taken from the table's sequence beforehand so
+# each record knows its id, as the ORM's INSERT ... RETURNING would have told it.
+
+
+def _copy(table: str, columns: list[str], rows) -> None:
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _copy_instances(model, instances, converters, *, returning: bool) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = model._meta.pk
+    columns = [f.column for f in _columns(model)]
+    if returning:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk.column, len(instances)],
+            )
+            for instance, (key,) in zip(instances, cursor.fetchall(), strict=True):
+                instance.pk = key
+                instance._state.adding = False
+        columns = [pk.column, *columns]
+
+    def rows():
+        for instance in instances:
+            values = [
+                convert(value) if convert and value is not None else value
+                for attname, convert in converters
+                for value in (getattr(instance, attname),)
+            ]
+            yield [instance.pk, *values] if returning else values
+
+    _copy(table, columns, rows())

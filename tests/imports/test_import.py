@@ -51,8 +51,16 @@ def test_an_import_creates_owned_audited_searchable_records_and_skips_duplicates
     assert audit.action == "create" and audit.actor == rep_a and audit.changes["last_name"] == [None, "رضایی"]
     duplicates = {d["row"]: d for d in run.duplicates}
     assert duplicates[4]["existing_id"] == ali.pk  # the same mobile written another way, earlier in the file
-    assert duplicates[6]["existing_id"] == known.pk
+    assert duplicates[6]["existing_id"] is None  # rep_b's contact: skipped, its id not shown to rep_a
+    assert duplicates[6]["key"] == "+989351112233" and known.phones == ["+989351112233"]
     assert {(e["row"], e["column"]) for e in run.errors} == {(5, "نام خانوادگی"), (5, "موبایل")}
+
+
+@pytest.mark.django_db
+def test_a_duplicate_of_a_visible_record_names_it(manager_a, rep_a):
+    known = create_contact(actor=rep_a, values={"last_name": "Known", "phones": ["09351112233"]})
+    run = run_import(manager_a, CONTACTS.encode())
+    assert {d["row"]: d["existing_id"] for d in run.duplicates}[6] == known.pk
 
 
 @pytest.mark.django_db
