@@ -82,10 +82,6 @@ def lead_score(request, pk: int):
 intake_router = Router(tags=["intake"])
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
-
-
 @intake_router.post(
     "/forms/{key}",
     auth=None,
@@ -98,7 +94,10 @@ def submit_form(request, payload: Body[dict[str, Any]], key: str = Path(..., max
     form = intake.active_form(key)
     data = intake.web_form_data(form, payload)
     lead = intake.submit_web_form(
-        form=form, data=data, address=client_address(request), page_url=request.headers.get("Referer", "")
+        form=form,
+        data=data,
+        address=intake.client_address(request),
+        page_url=request.headers.get("Referer", ""),
     )
     return Status(201, {"lead_id": lead.pk, "created": True, "message": form.thank_you or _("Thank you.")})
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError
 from peyvand.leads import intake, scoring
-from peyvand.leads.api import LEADS, client_address
+from peyvand.leads.api import LEADS
 from peyvand.leads.models import Lead, LeadStatus, ScoringModel
 from peyvand.leads.services import convert_lead
 from peyvand.sales.selectors import pipelines_visible_to
@@ -127,7 +127,7 @@ def public_form_view(request, key: str):
                 intake.submit_web_form(
                     form=form,
                     data=request.POST.dict(),
-                    address=client_address(request),
+                    address=intake.client_address(request),
                     page_url=request.headers.get("Referer", ""),
                 )
                 done = True

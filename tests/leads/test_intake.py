@@ -203,3 +203,18 @@ def test_custom_fields_are_asked_validated_and_stored(web_form, admin):
     assert bad.status_code == 422 and 'id="cf_product-errors"' in bad.content.decode()
     assert good.status_code == 200
     assert Lead.objects.get().custom == {"product": "ERP"}
+
+
+def test_behind_a_proxy_the_address_the_proxy_saw_is_limited_not_the_proxy_itself(web_form, settings):
+    settings.PEYVAND_INTAKE_RATE_LIMIT = 1
+    settings.PEYVAND_BEHIND_PROXY = True
+    proxy = "10.0.0.1"
+
+    first = _post(web_form, PERSIAN_LEAD, address=proxy, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9")
+    spoofed = _post(web_form, PERSIAN_LEAD, address=proxy, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9")
+    another = _post(
+        web_form, {**PERSIAN_LEAD, "phone": "09120000007"}, address=proxy, HTTP_X_FORWARDED_FOR="198.51.100.4"
+    )
+
+    assert (first.status_code, spoofed.status_code, another.status_code) == (200, 429, 200)
+    assert set(IntakeAttempt.objects.values_list("address", flat=True)) == {"203.0.113.9", "198.51.100.4"}
