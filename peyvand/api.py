@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.api import router as activities_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
+from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core.api import router as jobs_router
 from peyvand.core.rest import API_AUTH, install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
@@ -28,6 +29,7 @@ api.add_router("/pipelines", pipelines_router)
 api.add_router("/deals", deals_router)
 api.add_router("/activities", activities_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/duplicates", duplicates_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
 api.add_router("/intake", intake_router)

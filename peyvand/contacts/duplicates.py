@@ -34,6 +34,13 @@ class Candidate:
     def name(self) -> str:
         return str(self.record)
 
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        screens = {"contact": "contacts", "company": "companies", "lead": "leads"}
+        return reverse(f"{screens[self.record._meta.model_name]}:detail", args=[self.record.pk])
+
 
 class DuplicateFound(PeyvandError):
     """Refusal to create a record that looks like one the actor can already see."""
@@ -355,6 +362,8 @@ def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, l
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
         exact = key[0] in "pe"
+        if not exact and all(points[pk][0] or points[pk][1] for pk in members):
+            continue  # no member without a phone and an e-mail: see below why the name alone is not enough
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 pair = (a, b) if a < b else (b, a)
@@ -371,10 +380,10 @@ def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, l
     for (a, b), (score, reasons) in pairs.items():
         if score == 0:
             (phones_a, emails_a), (phones_b, emails_b) = points[a], points[b]
-            # Two different phones, or two different e-mails, say two different people of the same name.
-            if (phones_a and phones_b and not phones_a & phones_b) or (
-                emails_a and emails_b and not emails_a & emails_b
-            ):
+            # Across the whole database a common name at a big company meets many namesakes: a name alone joins
+            # two records only when one of them has no phone and no e-mail to tell them apart (records that
+            # shared one were joined above; different ones say two people).
+            if (phones_a or emails_a) and (phones_b or emails_b):
                 continue
             similarity = name_similarity(names[a], names[b])
             if similarity < SCAN_NAME_THRESHOLD:
@@ -399,3 +408,28 @@ def group_pairs(
         scores.append(score)
         all_reasons.extend(r for r in reasons if r not in all_reasons)
     return [(sorted(m), min(s), r[:10]) for m, s, r in groups.values()]
+
+
+def groups_visible_to(actor, entity: str):
+    """Open duplicate groups every member of which the actor may see (a group is merged whole, or not at all)."""
+    from peyvand.contacts.models import DuplicateGroup, DuplicateGroupStatus
+
+    model = _model(entity)
+    groups = DuplicateGroup.objects.filter(entity=entity, status=DuplicateGroupStatus.OPEN)
+    if actor is None or not actor.is_authenticated:
+        return groups.none()
+    if not actor.is_admin:
+        hidden = model.all_objects.exclude(pk__in=model.objects.visible_to(actor).values("pk")).values("pk")
+        groups = groups.exclude(members__object_id__in=hidden)
+    return groups.prefetch_related("members")
+
+
+def group_records(actor, groups) -> dict[int, list]:
+    """{group id: its member records}, read in one query for a page of groups."""
+    groups = list(groups)
+    if not groups:
+        return {}
+    model = _model(groups[0].entity)
+    ids = {m.object_id for g in groups for m in g.members.all()}
+    records = model.objects.visible_to(actor).in_bulk(ids)
+    return {g.pk: [records[m.object_id] for m in g.members.all() if m.object_id in records] for g in groups}

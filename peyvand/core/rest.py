@@ -117,7 +117,7 @@ class StaleOut(ErrorOut):
     changed_since: dict[str, list[Any]]
 
 
-class DuplicateCandidateOut(Schema):
+class LikelyDuplicateOut(Schema):
     id: int
     entity: str
     name: str
@@ -125,8 +125,8 @@ class DuplicateCandidateOut(Schema):
     reasons: list[str]
 
 
-class DuplicateOut(ErrorOut):
-    candidates: list[DuplicateCandidateOut]
+class DuplicateRefusalOut(ErrorOut):
+    candidates: list[LikelyDuplicateOut]
 
 
 def responses(ok: dict, *errors: int) -> dict:
@@ -227,7 +227,7 @@ def add_crud_routes(router: Router, res: Resource) -> None:
 
     @router.post(
         "",
-        response=responses({201: out, 409: DuplicateOut}, 403),
+        response=responses({201: out, 409: DuplicateRefusalOut}, 403),
         tags=[tag],
         operation_id=f"{res.name}_create",
         summary=f"Create one of {res.name}",

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from peyvand.activities.views import ACTIVITY_SCREEN, done_view
+from peyvand.contacts import views_duplicates
 from peyvand.contacts.views import COMPANY_SCREEN, CONTACT_SCREEN
 from peyvand.imports.views import export_view
 from peyvand.leads.views import LEAD_SCREEN, convert_view
@@ -34,6 +35,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("board/", board_view, name="board"),
     path("jobs/<int:pk>/", views.job_view, name="job"),
+    path("duplicates/", views_duplicates.duplicates_view, name="duplicates"),
+    path("duplicates/scan/", views_duplicates.scan_view, name="duplicates-scan"),
+    path("duplicates/merge/", views_duplicates.merge_view, name="merge"),
+    path("duplicates/merges/<int:pk>/", views_duplicates.merge_detail_view, name="merge-detail"),
+    path("duplicates/merges/<int:pk>/undo/", views_duplicates.undo_view, name="merge-undo"),
     path("imports/", include("peyvand.imports.urls")),
     path("exports/<str:kind>/", export_view, name="export"),
     path("companies/", screen_urls(COMPANY_SCREEN)),

@@ -4,6 +4,8 @@ Thin by design: parse the request, call the resource's selector or service, rend
 results table get only the table partial; every link also works without JavaScript.
 """
 
+import inspect
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peyvand.activities.selectors import my_open_tasks
+from peyvand.contacts.duplicates import DuplicateFound
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
@@ -107,11 +110,17 @@ def form_view(request, screen: Screen, pk: int | None = None):
     instance = _record(request, screen, pk) if pk else None
     initial = {name: request.GET[name] for name in screen.initial_from_request if request.GET.get(name)}
     form = screen.form_class(request.POST or None, user=request.user, instance=instance, initial=initial)
-    stale = None
+    stale = duplicates = None
     if request.method == "POST" and form.is_valid():
         try:
             if instance is None:
-                record = screen.resource.create(actor=request.user, values=form_values(form))
+                # Services that look for duplicates refuse them until the user ticks "save anyway".
+                extra = (
+                    {"allow_duplicate": request.POST.get("allow_duplicate") == "on"}
+                    if "allow_duplicate" in inspect.signature(screen.resource.create).parameters
+                    else {}
+                )
+                record = screen.resource.create(actor=request.user, values=form_values(form), **extra)
                 messages.success(request, _("Saved."))
             else:
                 record = screen.resource.update(
@@ -130,16 +139,19 @@ def form_view(request, screen: Screen, pk: int | None = None):
                 instance=instance,
                 initial=_own_edits(form, instance, exc.extra["changed_since"]),
             )
+        except DuplicateFound as exc:
+            duplicates = exc.candidates
         except PeyvandError as exc:
             add_service_errors(form, exc)
     return render(
         request,
-        "web/form.html",
+        "contacts/duplicates_form.html" if duplicates else "web/form.html",
         {
             "screen": screen,
             "form": form,
             "record": instance,
             "stale": stale,
+            "duplicates": duplicates,
             "version": instance.version if instance else None,
         },
     )

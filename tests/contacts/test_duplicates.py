@@ -180,4 +180,43 @@ def test_409_is_documented_in_the_openapi_document(rep_a):
     answers = document["paths"]["/api/v1/contacts"]["post"]["responses"]
     assert "409" in answers
     schema = answers["409"]["content"]["application/json"]["schema"]
-    assert schema["$ref"].endswith("/DuplicateOut")
+    assert schema["$ref"].endswith("/DuplicateRefusalOut")
+
+
+def _browser(user):
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_create_form_warns_with_links_and_saves_anyway_when_ticked(rep_a):
+    existing = create_contact(
+        actor=rep_a, values={"first_name": "Sara", "last_name": "Nouri", "phones": ["09121234567"]}
+    )
+    client = _browser(rep_a)
+    answer = client.post(
+        "/contacts/new/", {"first_name": "Sara", "last_name": "Nouri", "phones": "0912 123 4567"}
+    )
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "already exists" in page
+    assert f'href="/contacts/{existing.pk}/"' in page
+    assert "same phone +989121234567" in page
+    assert 'name="allow_duplicate"' in page
+    assert Contact.objects.count() == 1
+    answer = client.post(
+        "/contacts/new/",
+        {"first_name": "Sara", "last_name": "Nouri", "phones": "0912 123 4567", "allow_duplicate": "on"},
+    )
+    assert answer.status_code == 302
+    assert Contact.objects.count() == 2
+
+
+def test_create_form_shows_no_warning_for_a_record_of_another_team(rep_a, rep_b):
+    create_contact(
+        actor=rep_b, values={"first_name": "Hidden", "last_name": "Stranger", "phones": ["09121234567"]}
+    )
+    answer = _browser(rep_a).post("/contacts/new/", {"last_name": "Mine", "phones": "09121234567"})
+    assert answer.status_code == 302
+    assert Contact.objects.filter(last_name="Mine").exists()

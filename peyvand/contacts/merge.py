@@ -1,0 +1,229 @@
+"""Merging duplicate contacts or companies into one survivor, and undoing it.
+
+A merge runs in one transaction: the survivor takes the chosen value of each field (through update_record, so the
+version is checked and the audit trail written), every related row (deals, activities, leads, and the contacts of
+a merged company) moves to the survivor, the others are soft-deleted with a note, and a ``MergeRecord`` keeps
+what undo needs: the survivor's earlier values and which rows moved from which record.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peyvand.contacts.duplicates import index_record
+from peyvand.contacts.models import Company, Contact, DuplicateGroup, DuplicateGroupStatus, MergeRecord
+from peyvand.core.audit import write_audit
+from peyvand.core.errors import NotFound, PeyvandError
+from peyvand.core.models import AuditAction
+from peyvand.core.records import delete_record, get_visible, update_record
+
+# Fields whose surviving value the user picks, one record's value each.
+CHOSEN_FIELDS = {
+    "contact": (
+        "first_name",
+        "last_name",
+        "title",
+        "company",
+        "birthday",
+        "source",
+        "region",
+        "city",
+        "audience",
+    ),
+    "company": ("name", "industry", "size", "region", "city", "website"),
+}
+# Lists the survivor keeps from every record (nothing is lost by merging them).
+JOINED_FIELDS = ("phones", "emails")
+
+# Rows that point at a contact or company and follow it to the survivor: (app label, model, field).
+RELATIONS = {
+    "contact": (
+        ("sales", "Deal", "contact"),
+        ("activities", "Activity", "contact"),
+        ("leads", "Lead", "contact"),
+    ),
+    "company": (
+        ("sales", "Deal", "company"),
+        ("activities", "Activity", "company"),
+        ("leads", "Lead", "company"),
+        ("contacts", "Contact", "company"),
+    ),
+}
+
+
+def model_for(entity: str):
+    if entity == "contact":
+        return Contact
+    if entity == "company":
+        return Company
+    raise NotFound()
+
+
+def entity_of(record) -> str:
+    return "company" if isinstance(record, Company) else "contact"
+
+
+def _merged_values(entity: str, survivor, others: list, choices: dict[str, Any]) -> dict[str, Any]:
+    by_pk = {r.pk: r for r in [survivor, *others]}
+    values: dict[str, Any] = {}
+    for name in CHOSEN_FIELDS[entity]:
+        source = by_pk.get(_as_int(choices.get(name)), survivor)
+        field = survivor._meta.get_field(name)
+        value = getattr(source, field.attname)
+        if value != getattr(survivor, field.attname):
+            values[name] = value
+    for name in JOINED_FIELDS:
+        joined = list(dict.fromkeys(v for r in [survivor, *others] for v in getattr(r, name)))
+        if joined != getattr(survivor, name):
+            values[name] = joined
+    tags = sorted({t.name for r in [survivor, *others] for t in r.tags.all()})
+    if tags != sorted(t.name for t in survivor.tags.all()):
+        values["tags"] = tags
+    custom = {k: v for r in reversed(others) for k, v in r.custom.items()} | survivor.custom
+    if custom != survivor.custom:
+        values["custom"] = custom
+    return values
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _names(records) -> str:
+    return ", ".join(f"#{r.pk} {r}" for r in records)[:200]
+
+
+@transaction.atomic
+def merge_records(
+    *, actor, survivor, others: list, choices: dict[str, Any] | None = None, version: int | None = None
+) -> MergeRecord:
+    """Merge ``others`` into ``survivor``; ``choices`` maps a field to the pk of the record whose value survives.
+
+    Every record must be one the actor may see (else not found); ``version`` is the survivor's version the user
+    saw (the loaded instance's by default).
+    """
+    entity = entity_of(survivor)
+    model = model_for(entity)
+    version = survivor.version if version is None else version
+    survivor = get_visible(model, survivor.pk, actor)
+    other_pks = list(dict.fromkeys(getattr(o, "pk", o) for o in others))
+    if not other_pks or survivor.pk in other_pks:
+        raise PeyvandError("merge.no_others", _("Pick at least one other record to merge."), field="others")
+    others = [get_visible(model, pk, actor) for pk in other_pks]
+    previous = _previous_values(survivor)
+    values = _merged_values(entity, survivor, others, choices or {})
+    note = _("Merged with %(records)s") % {"records": _names(others)}
+    survivor = update_record(
+        survivor, actor=actor, version=version, values=_as_assignable(survivor, values), note=note
+    )
+    if not values:
+        write_audit(instance=survivor, actor=actor, action=AuditAction.UPDATE, changes={}, note=note)
+    moved: dict[str, dict[str, list[int]]] = {}
+    for app_label, model_name, field in RELATIONS[entity]:
+        related = apps.get_model(app_label, model_name)
+        key = f"{app_label}.{model_name}.{field}"
+        for other in others:
+            ids = list(related._base_manager.filter(**{f"{field}_id": other.pk}).values_list("pk", flat=True))
+            if ids:
+                moved.setdefault(key, {})[str(other.pk)] = ids
+                related._base_manager.filter(pk__in=ids).update(**{f"{field}_id": survivor.pk})
+    for other in others:
+        delete_record(other, actor=actor)
+        write_audit(
+            instance=other,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            changes={},
+            note=_("Merged into #%(pk)s %(name)s") % {"pk": survivor.pk, "name": str(survivor)[:150]},
+        )
+    index_record(entity, survivor)
+    DuplicateGroup.objects.filter(
+        entity=entity, status=DuplicateGroupStatus.OPEN, members__object_id__in=[survivor.pk, *other_pks]
+    ).update(status=DuplicateGroupStatus.MERGED)
+    return MergeRecord.objects.create(
+        entity=entity,
+        survivor_id=survivor.pk,
+        other_ids=other_pks,
+        previous=previous,
+        moved=moved,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _previous_values(record) -> dict[str, Any]:
+    values = {}
+    for name in (*CHOSEN_FIELDS[entity_of(record)], *JOINED_FIELDS, "custom"):
+        field = record._meta.get_field(name)
+        value = getattr(record, field.attname)
+        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    values["tags"] = sorted(t.name for t in record.tags.all())
+    return values
+
+
+def _as_assignable(record, values: dict[str, Any]) -> dict[str, Any]:
+    """Values keyed as update_record sets them: foreign keys by their id attribute."""
+    result = {}
+    for name, value in values.items():
+        if name == "tags":
+            result[name] = value
+            continue
+        field = record._meta.get_field(name)
+        result[field.attname] = value
+    return result
+
+
+def merges_visible_to(actor, entity: str):
+    """Merges whose survivor the actor may see."""
+    visible = model_for(entity).all_objects.visible_to(actor).values("pk")
+    return MergeRecord.objects.filter(entity=entity, survivor_id__in=visible)
+
+
+@transaction.atomic
+def undo_merge(*, actor, merge: MergeRecord) -> MergeRecord:
+    """Bring the merged records back, move their rows back and give the survivor its earlier values."""
+    merge = MergeRecord.objects.select_for_update().get(pk=merge.pk)
+    model = model_for(merge.entity)
+    survivor = get_visible(model, merge.survivor_id, actor)
+    others = [get_visible(model, pk, actor, include_deleted=True) for pk in merge.other_ids]
+    if merge.undone_at is not None:
+        raise PeyvandError("merge.already_undone", _("This merge was already undone."), status=409)
+    note = _("Merge with %(records)s undone") % {"records": _names(others)}
+    for other in others:
+        if other.deleted_at is not None:
+            old = other.deleted_at.isoformat()
+            other.deleted_at = None
+            other.version += 1
+            other.save(update_fields=["deleted_at", "version", "updated_at"])
+            write_audit(
+                instance=other,
+                actor=actor,
+                action=AuditAction.RESTORE,
+                changes={"deleted_at": [old, None]},
+                note=note,
+            )
+        index_record(merge.entity, other)
+    for key, by_other in merge.moved.items():
+        app_label, model_name, field = key.split(".")
+        related = apps.get_model(app_label, model_name)
+        for other_pk, ids in by_other.items():
+            related._base_manager.filter(pk__in=ids, **{f"{field}_id": survivor.pk}).update(
+                **{f"{field}_id": int(other_pk)}
+            )
+    survivor = update_record(
+        survivor,
+        actor=actor,
+        version=survivor.version,
+        values=_as_assignable(survivor, merge.previous),
+        note=note,
+    )
+    index_record(merge.entity, survivor)
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor if getattr(actor, "pk", None) else None
+    merge.save(update_fields=["undone_at", "undone_by"])
+    return merge
