@@ -48,6 +48,10 @@ class LeadForm(RecordForm):
         "owner",
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["pipeline"].queryset = pipelines_visible_to(user)
+
 
 class ConvertForm(forms.Form):
     pipeline = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Pipeline"), required=False)

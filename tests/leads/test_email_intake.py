@@ -159,3 +159,21 @@ def test_the_maildir_command_leaves_unreadable_mail_in_new_and_says_so(admin, tm
     assert len(list((tmp_path / "inbox" / "new").iterdir())) == 1
     with pytest.raises(CommandError, match="not a Maildir"):
         call_command("intake-mail", str(tmp_path / "missing"))
+
+
+def test_mail_for_a_pipeline_that_opens_deals_gets_a_deal(admin, pipeline):
+    from peyvand.leads.models import PipelineIntake
+    from peyvand.sales.models import Deal
+
+    PipelineIntake.objects.create(pipeline=pipeline, open_deal=True)
+
+    response = Client().post(
+        f"/api/v1/intake/email?pipeline={pipeline.pk}",
+        raw_message(),
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {issue_token(user=admin)}"},
+    )
+
+    lead = Lead.objects.get(pk=response.json()["lead_id"])
+    assert lead.pipeline == pipeline
+    assert Deal.objects.get(lead=lead).pipeline == pipeline

@@ -238,3 +238,46 @@ def test_post_convert_without_a_version_is_refused_on_field_version(api_for, rep
 
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["version"]
+
+
+def test_an_api_call_creates_a_scored_assigned_lead_and_opens_a_deal_when_the_pipeline_says_so(
+    admin, rep_a, pipeline, api_for
+):
+    from peyvand.leads.models import AssignmentRule, PipelineIntake, ScoringModel, ScoringRule
+
+    PipelineIntake.objects.create(pipeline=pipeline, open_deal=True)
+    model = ScoringModel.objects.create(name="Default", threshold=20)
+    ScoringRule.objects.create(
+        model=model, label="Industrial", field="industry", condition="contains", value="صنعت", points=30
+    )
+    AssignmentRule.objects.create(name="API leads", source="campaign", target_user=rep_a)
+
+    response = api_for(admin).post(
+        "/leads",
+        {
+            "last_name": "توکلی",
+            "company_name": "صنایع غرب",
+            "industry": "صنعتی",
+            "source": "campaign",
+            "pipeline": pipeline.pk,
+            "budget": "120000000",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["score"], body["score_band"], body["qualified"]) == (30, "warm", True)
+    assert (body["owner_id"], body["pipeline_id"]) == (rep_a.pk, pipeline.pk)
+    assert "API leads" in body["assignment_reason"]
+    deal = Deal.objects.get(lead_id=body["id"])
+    assert (deal.pipeline, deal.owner, deal.amount, deal.title) == (pipeline, rep_a, 120000000, "صنایع غرب")
+
+
+def test_without_a_pipeline_rule_no_deal_opens_and_a_foreign_pipeline_is_refused(rep_a, pipeline, team_b):
+    lead = create_lead(actor=rep_a, values={"last_name": "بی‌معامله", "pipeline": pipeline.pk})
+    assert not Deal.objects.filter(lead=lead).exists()
+
+    foreign = make_pipeline(name="Team B only", team=team_b, is_default=False)
+    with pytest.raises(ValidationFailed) as refused:
+        create_lead(actor=rep_a, values={"last_name": "ناپیدا", "pipeline": foreign.pk})
+    assert refused.value.errors[0]["field"] == "pipeline"
