@@ -36,8 +36,13 @@ class Column:
     read: Callable[[str, models.Field], Any] | None = None
 
 
+@functools.lru_cache(maxsize=100_000)
+def _display_text(raw: str) -> str:
+    return clean_display_text(raw)
+
+
 def read_text(raw: str, field: models.Field) -> str:
-    value = clean_display_text(raw)
+    value = _display_text(raw)  # names, cities and titles repeat across a file
     limit = getattr(field, "max_length", None)
     if limit and len(value) > limit:
         raise CellError(_("Longer than %(limit)d characters.") % {"limit": limit})

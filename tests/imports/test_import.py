@@ -148,3 +148,19 @@ def test_the_api_import_runs_as_a_job_with_progress_and_a_report(rep_a):
     job = Job.objects.get(pk=run["job_id"])
     assert (job.status, job.done, job.total, job.percent) == ("done", 5, 5, 100)
     assert Contact.objects.filter(owner=rep_a).count() == 3
+
+
+@pytest.mark.django_db
+def test_imported_search_text_is_what_the_services_would_store(rep_a):
+    from bench.contacts_data import COLUMNS, generate
+    from peyvand.core.records import _refresh_search_text
+
+    lines = [",".join(COLUMNS)] + [",".join(row[c] for c in COLUMNS) for row, _t in generate(300, 3)]
+    lines.append("Tab\\tName,ZWNJ\u200cName  x,,,,,")
+    run_import(rep_a, "\n".join(lines).encode())
+    contacts = list(Contact.objects.all())
+    assert len(contacts) > 250
+    for contact in contacts:
+        stored = contact.search_text
+        _refresh_search_text(contact)
+        assert stored == contact.search_text
