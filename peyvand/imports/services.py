@@ -400,6 +400,7 @@ class Importer:
         self._create_companies(instances)
         writing.insert(self.model, instances)
         self._audit(instances)
+        self._index_duplicate_keys(instances)
         writing.insert_rows(
             ImportedRow,
             ["key", "kind", "object_id", "run_id"],
@@ -444,6 +445,24 @@ class Importer:
             ],
         )
 
+    def _index_duplicate_keys(self, instances) -> None:
+        """The lookup keys the duplicate check on create reads, as the services write them for each record."""
+        from peyvand.contacts.duplicates import _values_of, keys_for
+        from peyvand.contacts.models import DuplicateKey
+
+        entity = {"Contact": "contact", "Company": "company", "Lead": "lead"}.get(type(instances[0]).__name__)
+        if entity is None:
+            return
+        writing.insert_rows(
+            DuplicateKey,
+            ["entity", "kind", "value", "object_id"],
+            [
+                (entity, kind, value, i.pk)
+                for i in instances
+                for kind, value in keys_for(entity, _values_of(entity, i))
+            ],
+        )
+
     def _create_companies(self, instances) -> None:
         """The companies named in the batch that the user has none of, created as the services would."""
         from peyvand.contacts.models import Company
@@ -462,6 +481,7 @@ class Importer:
                 company.search_text = search_text_of(company)
             writing.insert(Company, list(wanted.values()))
             self._audit(list(wanted.values()))
+            self._index_duplicate_keys(list(wanted.values()))
             for key, company in wanted.items():
                 self._companies[key] = company.pk
         for instance in instances:

@@ -164,3 +164,11 @@ def test_imported_search_text_is_what_the_services_would_store(rep_a):
         stored = contact.search_text
         _refresh_search_text(contact)
         assert stored == contact.search_text
+
+
+@pytest.mark.django_db
+def test_an_imported_contact_is_found_as_a_duplicate_when_someone_creates_it_again(api_for, rep_a):
+    run_import(rep_a, CONTACTS.encode())
+    response = api_for(rep_a).post("/contacts", {"last_name": "Again", "phones": ["0912 123 4567"]})
+    assert response.status_code == 409
+    assert response.json()["candidates"][0]["id"] == Contact.objects.get(last_name="رضایی").pk
