@@ -34,6 +34,7 @@ from peyvand.imports import writing
 from peyvand.imports.models import ImportedRow, ImportKind, ImportRun, ImportStatus
 from peyvand.imports.reading import XLSX_MAGIC, count_rows, read_headers, read_rows, sniff_text
 
+ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
 MAX_REPORTED = 10_000  # errors and duplicates kept on a run; counts are always exact
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -215,6 +216,8 @@ class Importer:
             raw = cells[position] if position < len(cells) else ""
             if not raw or raw.isspace():
                 continue
+            if raw[0] == "'" and raw[1:2] in ESCAPED_STARTS:
+                raw = raw[1:]  # a cell an export escaped so a spreadsheet would not run it
             try:
                 values[column.name] = reader(raw, model_field)
             except F.CellError as exc:

@@ -75,6 +75,7 @@ def test_an_xlsx_export_imports_back_as_the_same_people(api_for, rep_a, rep_a2):
         values={
             "first_name": "علی",
             "last_name": "رضایی",
+            "title": "-=manager=-",
             "phones": ["09121234567"],
             "birthday": "1990-01-02",
         },
@@ -89,6 +90,8 @@ def test_an_xlsx_export_imports_back_as_the_same_people(api_for, rep_a, rep_a2):
     run = execute(run=run)
     assert (run.created, run.failed) == (1, 0), run.errors
     back = Contact.objects.get()
+    assert back.phones == ["+989121234567"]  # the apostrophe the export put before "+98..." is taken off
+    assert back.title == "-=manager=-"
     assert (back.first_name, back.last_name, back.phones, str(back.birthday)) == (
         "علی",
         "رضایی",
