@@ -43,10 +43,6 @@ class ImportRun(models.Model):
     skipped_duplicate = models.PositiveIntegerField(_("skipped as duplicate"), default=0)
     already_imported = models.PositiveIntegerField(_("already imported"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
-    # [{"row": 7, "column": "تلفن", "message": "..."}], capped so a hopeless file does not fill the database
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    # [{"row": 9, "existing_id": 12, "key": "+98912..."}], capped likewise
-    duplicates = models.JSONField(_("duplicates"), default=list, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -58,6 +54,41 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.file_name}"
+
+    @property
+    def errors(self) -> list[dict]:
+        """The bad cells, by row and column (the first ten thousand; the count of failed rows is exact)."""
+        issues = self.issues.filter(existing_id__isnull=True, key="").order_by("row", "id")[:10_000]
+        return [{"row": i.row, "column": i.column, "message": i.message} for i in issues]
+
+    @property
+    def duplicates(self) -> list[dict]:
+        """Rows skipped as duplicates, with the key they share and the existing record when the user may see it."""
+        issues = self.issues.exclude(key="").order_by("row", "id")[:10_000]
+        return [{"row": i.row, "key": i.key, "existing_id": i.existing_id} for i in issues]
+
+
+class ImportIssue(models.Model):
+    """One bad cell, or one row skipped as a duplicate (``key`` set), of an import's report.
+
+    Kept as rows rather than in the run so each batch adds its own and a large file's report costs the same
+    per batch from the first to the last.
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="issues")
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=255, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    key = models.CharField(_("duplicate key"), max_length=255, blank=True)
+    existing_id = models.PositiveBigIntegerField(_("existing record"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import issue")
+        verbose_name_plural = _("import issues")
+        indexes = [models.Index(fields=["run", "row"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.row}"
 
 
 class ImportedRow(models.Model):

@@ -31,12 +31,12 @@ from peyvand.core.records import assignable_users
 from peyvand.core.text import normalize_text
 from peyvand.imports import fields as F
 from peyvand.imports import writing
-from peyvand.imports.models import ImportedRow, ImportKind, ImportRun, ImportStatus
+from peyvand.imports.models import ImportedRow, ImportIssue, ImportKind, ImportRun, ImportStatus
 from peyvand.imports.reading import XLSX_MAGIC, count_rows, read_headers, read_rows, sniff_text
 
 ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
-MAX_REPORTED = 10_000  # errors and duplicates kept on a run; counts are always exact
+MAX_REPORTED = 200_000  # issues kept for a run; its counts are always exact
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
@@ -162,12 +162,21 @@ class Outcome:
     skipped_duplicate: int = 0
     already_imported: int = 0
     failed: int = 0
+    # this batch's issues, written with the batch
     errors: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    reported: int = 0
 
     def error(self, row: int, column: str, message: Any) -> None:
-        if len(self.errors) < MAX_REPORTED:
-            self.errors.append({"row": row, "column": column, "message": str(message)})
+        if self.reported + len(self.errors) < MAX_REPORTED:
+            self.errors.append({"row": row, "column": column[:255], "message": str(message)})
+
+    def flush(self, run: ImportRun) -> None:
+        rows = [(run.pk, e["row"], e["column"], e["message"], "", None) for e in self.errors]
+        rows += [(run.pk, d["row"], "", "", d["key"][:255], d["existing_id"]) for d in self.duplicates]
+        writing.insert_rows(ImportIssue, ["run_id", "row", "column", "message", "key", "existing_id"], rows)
+        self.reported += len(rows)
+        self.errors, self.duplicates = [], []
 
 
 class Importer:
@@ -539,6 +548,7 @@ def execute(
         )
     importer = Importer(run)
     importer.load_known()
+    run.issues.all().delete()  # a dry run's report, replaced by this run's
     outcome = Outcome()
     run.status = ImportStatus.RUNNING if not dry_run else run.status
     done = 0
@@ -561,7 +571,7 @@ def execute(
             if duplicate is not None:
                 outcome.skipped_duplicate += 1
                 entry = {"row": number, "key": duplicate, "existing_id": importer.known[duplicate]}
-                if len(outcome.duplicates) < MAX_REPORTED:
+                if outcome.reported + len(outcome.duplicates) < MAX_REPORTED:
                     outcome.duplicates.append(entry)
                     batch_dups.append(entry)
                 if entry["existing_id"] is None:
@@ -574,6 +584,7 @@ def execute(
         if dry_run:
             outcome.created += len(pending)
             importer.hide_foreign(batch_dups)
+            outcome.flush(run)
         else:
             with transaction.atomic():
                 importer.write_batch(pending, outcome)
@@ -581,6 +592,7 @@ def execute(
                 for entry, key in waiting_dups:
                     entry["existing_id"] = importer.known.get(key)
                 importer.hide_foreign(batch_dups)
+                outcome.flush(run)
                 _save_outcome(run, outcome, ImportStatus.RUNNING)
         done += len(batch)
         if progress:
@@ -594,10 +606,8 @@ def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bo
     run.skipped_duplicate = outcome.skipped_duplicate
     run.already_imported = outcome.already_imported
     run.failed = outcome.failed
-    run.errors = outcome.errors
-    run.duplicates = outcome.duplicates
     run.status = status
-    fields = ["created", "skipped_duplicate", "already_imported", "failed", "errors", "duplicates", "status"]
+    fields = ["created", "skipped_duplicate", "already_imported", "failed", "status"]
     if finished:
         run.finished_at = timezone.now()
         fields.append("finished_at")
