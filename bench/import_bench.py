@@ -104,11 +104,10 @@ def check_against_truth(run, file: Path) -> dict:
                 truth_dups.add(int(row["row"]))
             elif row["kind"] == "bad":
                 truth_bad.add(int(row["row"]))
-    flagged = {d["row"] for d in run.duplicates}
-    failed = {e["row"] for e in run.errors}
-    complete = (
-        len(run.duplicates) == run.skipped_duplicate and len({e["row"] for e in run.errors}) == run.failed
-    )
+    issues = list(run.issues.values_list("row", "key"))
+    flagged = {row for row, key in issues if key}
+    failed = {row for row, key in issues if not key}
+    complete = len(flagged) == run.skipped_duplicate and len(failed) == run.failed
     return {
         "planted duplicates": len(truth_dups),
         "flagged duplicates": run.skipped_duplicate,
