@@ -141,11 +141,8 @@ scoring_router = Router(tags=["scoring"])
 
 
 def _scoring_model(request, pk: int) -> ScoringModel:
-    if not request.user.is_admin:
-        raise PeyvandError(
-            "scoring.forbidden", _("Only an administrator can see scoring models."), status=403
-        )
-    model = ScoringModel.objects.filter(pk=pk).first()
+    """Scoring models are administrators' configuration: to anyone else they do not exist (404)."""
+    model = ScoringModel.objects.filter(pk=pk).first() if request.user.is_admin else None
     if model is None:
         raise Http404
     return model
