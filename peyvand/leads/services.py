@@ -1,5 +1,6 @@
 """Writes to leads, and converting a lead into a contact, a company and an open deal."""
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +27,6 @@ _TEXT_FIELDS = (
     "industry",
     "city",
     "region",
-    "description",
 )
 
 
@@ -35,6 +35,9 @@ def _clean(actor, values: dict[str, Any], current: Lead | None) -> dict[str, Any
     for name in _TEXT_FIELDS:
         if name in values:
             values[name] = clean_display_text(values[name] or "")
+    if "description" in values:  # free text keeps its lines (an e-mail body, a note pasted in)
+        lines = [clean_display_text(line) for line in str(values["description"] or "").splitlines()]
+        values["description"] = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if "phone" in values:
         phones = clean_phones(values["phone"], field="phone")
         values["phone"] = phones[0] if phones else ""

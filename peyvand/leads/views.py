@@ -15,7 +15,7 @@ from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError
 from peyvand.leads import intake, scoring
 from peyvand.leads.api import LEADS
-from peyvand.leads.models import Lead, LeadStatus, ScoringModel
+from peyvand.leads.models import Lead, LeadStatus, ScoreBand, ScoringModel
 from peyvand.leads.services import convert_lead
 from peyvand.sales.selectors import pipelines_visible_to
 from peyvand.web.filters import choices_filter, owner_filter
@@ -84,6 +84,7 @@ LEAD_SCREEN = Screen(
         owner_filter(),
         choices_filter("status", gettext_lazy("Status"), LeadStatus.choices),
         choices_filter("source", gettext_lazy("Source channel"), Channel.choices),
+        choices_filter("score_band", gettext_lazy("Score band"), ScoreBand.choices),
     ),
 )
 

@@ -59,7 +59,7 @@ def test_a_raw_message_becomes_a_lead_with_the_decoded_persian_name_and_the_html
     lead = Lead.objects.get(pk=response.json()["lead_id"])
     assert (lead.first_name, lead.last_name, lead.email) == ("سارا", "احمدی", "sara@example.ir")
     assert (lead.source, lead.source_detail, lead.message_id) == ("email", "قیمت", "<m1@example.ir>")
-    assert lead.description == "قیمت سلام، لطفاً برای ۲۰ کاربر پیش‌فاکتور بفرستید & تماس بگیرید."
+    assert lead.description == "قیمت\n\nسلام،\nلطفاً برای ۲۰ کاربر پیش‌فاکتور بفرستید & تماس بگیرید."
     assert "<" not in lead.description and "color" not in lead.description
 
 
