@@ -28,8 +28,12 @@ def _setup() -> None:
     django.setup()
 
 
-def _clean_rows(rows: int, seed: int):
-    """(row number, contact values) for every good row, and the truth of every row."""
+def _clean_rows(rows: int, seed: int, bare_duplicates: float = 0.0):
+    """(row number, contact values) for every good row, and the truth of every row.
+
+    ``bare_duplicates`` is the share of planted duplicates whose phone and e-mail are blanked, so that only
+    their name (at the same company or city) can join them to their original.
+    """
     from bench.contacts_data import FIRST_ROW, generate
     from peyvand.core.phones import InvalidPhone, to_e164
     from peyvand.core.text import clean_display_text, normalize_email
@@ -44,6 +48,8 @@ def _clean_rows(rows: int, seed: int):
         except InvalidPhone:
             continue
         emails = [normalize_email(row["email"])] if row["email"] else []
+        if truth.kind == "duplicate" and (number * 2_654_435_761) % 1000 < bare_duplicates * 1000:
+            phones, emails = [], []
         good.append(
             (
                 number,
@@ -146,6 +152,12 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--bare-duplicates",
+        type=float,
+        default=0.0,
+        help="share of planted duplicates left without phone and e-mail (found by name alone)",
+    )
     args = parser.parse_args(argv)
     _setup()
     from django.core.management import call_command
@@ -157,7 +169,7 @@ def main(argv=None) -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    good, truths = _clean_rows(args.rows, args.seed)
+    good, truths = _clean_rows(args.rows, args.seed, args.bare_duplicates)
     cleaned = time.perf_counter()
     row_of = _load(_bench_user(), good)
     loaded = time.perf_counter()
@@ -174,7 +186,10 @@ def main(argv=None) -> None:
     planted = {(a, b) for a, b in duplicate_pairs(truths) if a in good_rows and b in good_rows}
     hits = len(found & planted)
     scan_time = scanned - loaded
-    print(f"database: {connection.vendor}, rows generated: {args.rows}, contacts loaded: {len(good)}")
+    print(
+        f"database: {connection.vendor}, rows generated: {args.rows}, contacts loaded: {len(good)}, "
+        f"duplicates without phone and e-mail: {args.bare_duplicates:.0%}"
+    )
     print(f"generate + clean: {cleaned - started:.1f} s; load: {loaded - cleaned:.1f} s")
     print(
         f"scan: {scan_time:.1f} s ({len(good) / scan_time:,.0f} contacts/s), groups: {len(groups)}, pairs: {len(found)}"

@@ -117,7 +117,11 @@ def name_keys(place: str, first: str, last: str) -> list[str]:
 
 
 def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
-    return round(fuzz.ratio(" ".join(a).strip(), " ".join(b).strip()))
+    a_text, b_text = " ".join(a).strip(), " ".join(b).strip()
+    # "Branch 1" and "Branch 12" are alike as strings but different as names.
+    if [c for c in a_text if c.isdigit()] != [c for c in b_text if c.isdigit()]:
+        return 0
+    return round(fuzz.ratio(a_text, b_text))
 
 
 def places(entity: str, values: dict[str, Any]) -> list[str]:
@@ -377,20 +381,33 @@ def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, l
                 elif pair not in pairs:
                     pairs[pair] = (0, [])  # scored below, once, if no exact key joins them
     result = {}
+    by_name: dict[int, list[tuple[int, int]]] = {}  # bare record -> [(similarity, other)]
     for (a, b), (score, reasons) in pairs.items():
-        if score == 0:
-            (phones_a, emails_a), (phones_b, emails_b) = points[a], points[b]
-            # Across the whole database a common name at a big company meets many namesakes: a name alone joins
-            # two records only when one of them has no phone and no e-mail to tell them apart (records that
-            # shared one were joined above; different ones say two people).
-            if (phones_a or emails_a) and (phones_b or emails_b):
-                continue
-            similarity = name_similarity(names[a], names[b])
-            if similarity < SCAN_NAME_THRESHOLD:
-                continue
-            score = round(similarity * 0.9)
-            reasons = [_("name %(similarity)s %% alike, same company or city") % {"similarity": similarity}]
-        result[(a, b)] = (score, reasons)
+        if score:
+            result[(a, b)] = (score, reasons)
+            continue
+        # Across the whole database a common name at a big company meets many namesakes: a name alone joins
+        # two records only when one of them has no phone and no e-mail to tell them apart (records that shared
+        # one were joined above; different ones say two people).
+        bare_a, bare_b = not any(points[a]), not any(points[b])
+        if not (bare_a or bare_b):
+            continue
+        similarity = name_similarity(names[a], names[b])
+        if similarity >= SCAN_NAME_THRESHOLD:
+            for bare, other in ((a, b), (b, a)):
+                if not any(points[bare]):
+                    by_name.setdefault(bare, []).append((similarity, other))
+    for bare, matches in by_name.items():
+        # The bare record joins the one record its name is most like; two equally alike namesakes leave it
+        # undecided, since joining both would join two people.
+        best = max(similarity for similarity, _ in matches)
+        others = [other for similarity, other in matches if similarity == best]
+        if len(others) != 1:
+            continue
+        pair = (min(bare, others[0]), max(bare, others[0]))
+        if pair not in result:
+            reason = _("name %(similarity)s %% alike, same company or city") % {"similarity": best}
+            result[pair] = (round(best * 0.9), [reason])
     return result
 
 

@@ -227,3 +227,13 @@ def undo_merge(*, actor, merge: MergeRecord) -> MergeRecord:
     merge.undone_by = actor if getattr(actor, "pk", None) else None
     merge.save(update_fields=["undone_at", "undone_by"])
     return merge
+
+
+def undoable_merge_for(record, actor) -> MergeRecord | None:
+    """The latest merge into ``record`` that the actor may still undo, for an "Undo" button on its timeline."""
+    return (
+        merges_visible_to(actor, entity_of(record))
+        .filter(survivor_id=record.pk, undone_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -220,3 +220,13 @@ def test_create_form_shows_no_warning_for_a_record_of_another_team(rep_a, rep_b)
     answer = _browser(rep_a).post("/contacts/new/", {"last_name": "Mine", "phones": "09121234567"})
     assert answer.status_code == 302
     assert Contact.objects.filter(last_name="Mine").exists()
+
+
+def test_names_that_differ_in_a_number_are_different_records(rep_a):
+    company = create_company(actor=rep_a, values={"name": "Budget Co"})
+    create_contact(actor=rep_a, values={"last_name": "Person 1", "company": company.pk})
+    assert (
+        find_duplicates("contact", actor=rep_a, values={"last_name": "Person 12", "company": company.pk})
+        == []
+    )
+    create_company(actor=rep_a, values={"name": "Budget Co 2"})

@@ -169,3 +169,56 @@ def test_merge_api_answers_404_for_a_record_of_another_team(twins, rep_a, rep_b,
     merge = merge_records(actor=rep_a, survivor=survivor, others=[other])
     assert api_for(rep_b).post(f"/duplicates/merges/{merge.pk}/undo").status_code == 404
     assert Contact.all_objects.get(pk=other.pk).deleted_at is not None
+
+
+def _browser(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_merge_screen_shows_each_field_side_by_side_with_a_choice(twins, rep_a):
+    survivor, other, _, _ = twins
+    page = (
+        _browser(rep_a)
+        .get(f"/duplicates/merge/?entity=contact&ids={survivor.pk},{other.pk}")
+        .content.decode()
+    )
+    assert f'name="survivor" value="{other.pk}"' in page
+    assert f'name="field_last_name" value="{other.pk}"' in page
+    assert "کریمی‌نژاد" in page and "+989351234567" in page
+
+
+def test_merge_screen_of_a_record_the_user_cannot_see_is_404_and_merges_nothing(twins, rep_a, rep_b):
+    survivor, other, deal, _ = twins
+    client = _browser(rep_b)
+    url = f"/duplicates/merge/?entity=contact&ids={survivor.pk},{other.pk}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"survivor": survivor.pk}).status_code == 404
+    assert Contact.objects.filter(pk=other.pk).exists()
+    merge = merge_records(actor=rep_a, survivor=survivor, others=[other])
+    assert client.get(f"/duplicates/merges/{merge.pk}/").status_code == 404
+    assert client.post(f"/duplicates/merges/{merge.pk}/undo/").status_code == 404
+    assert MergeRecord.objects.get(pk=merge.pk).undone_at is None
+
+
+def test_merge_screen_refuses_nonsense_ids(rep_a):
+    client = _browser(rep_a)
+    for ids in ("", "1", "a,b", "1,99999999999999999999999"):
+        assert client.get(f"/duplicates/merge/?entity=contact&ids={ids}").status_code == 404
+    assert client.get("/duplicates/merge/?entity=deal&ids=1,2").status_code == 404
+
+
+def test_the_latest_merge_into_a_record_is_offered_for_undo_until_undone(twins, rep_a, rep_b):
+    from peyvand.contacts.merge import undoable_merge_for
+
+    survivor, other, _, _ = twins
+    assert undoable_merge_for(survivor, rep_a) is None
+    merge = merge_records(actor=rep_a, survivor=survivor, others=[other])
+    assert undoable_merge_for(survivor, rep_a) == merge
+    assert undoable_merge_for(survivor, rep_b) is None
+    undo_merge(actor=rep_a, merge=merge)
+    assert undoable_merge_for(survivor, rep_a) is None
