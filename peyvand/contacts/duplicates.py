@@ -6,6 +6,7 @@ check on create costs a few index reads whatever the size of the database. Candi
 records the actor may see: a duplicate they cannot see is not revealed (the record is simply created).
 """
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,19 +328,30 @@ class _UnionFind:
 
 
 def _scan_rows(entity: str):
-    """(pk, normalised first, normalised last, phones, emails, place) for every live record of ``entity``."""
+    """(pk, normalised first, normalised last, phones, emails, place, traits) for every live record of
+    ``entity``; traits (city, title) only break ties between namesakes."""
     if entity == "company":
         for pk, name, city, phones, emails in Company.objects.values_list(
             "pk", "name", "city", "phones", "emails"
         ).iterator(chunk_size=10000):
             first, last = name_parts("company", {"name": name})
-            yield pk, first, last, phones, emails, "ci" + normalize_text(city)
+            yield pk, first, last, phones, emails, "ci" + normalize_text(city), ()
         return
-    for pk, first, last, phones, emails, company_id, city in Contact.objects.values_list(
-        "pk", "first_name", "last_name", "phones", "emails", "company_id", "city"
+    for pk, first, last, phones, emails, company_id, city, title in Contact.objects.values_list(
+        "pk", "first_name", "last_name", "phones", "emails", "company_id", "city", "title"
     ).iterator(chunk_size=10000):
-        place = f"co{company_id}" if company_id else "ci" + normalize_text(city)
-        yield pk, _compact(normalize_text(first)), _compact(normalize_text(last)), phones, emails, place
+        city = normalize_text(city)
+        place = f"co{company_id}" if company_id else "ci" + city
+        traits = (sys.intern(city), sys.intern(normalize_text(title)))
+        yield (
+            pk,
+            _compact(normalize_text(first)),
+            _compact(normalize_text(last)),
+            phones,
+            emails,
+            place,
+            traits,
+        )
 
 
 def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, list[str]]]:
@@ -348,9 +360,11 @@ def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, l
     names: dict[int, str] = {}
     points: dict[int, tuple[frozenset, frozenset]] = {}
     read = 0
-    for pk, first, last, phones, emails, place in _scan_rows(entity):
+    traits: dict[int, tuple] = {}
+    for pk, first, last, phones, emails, place, record_traits in _scan_rows(entity):
         emails = [normalize_email(e) for e in emails]
         names[pk] = (first, last)
+        traits[pk] = record_traits
         points[pk] = (frozenset(phones), frozenset(emails))
         for phone in phones:
             blocks.setdefault("p" + phone, []).append(pk)
@@ -398,10 +412,20 @@ def scan_pairs(entity: str, progress=None) -> dict[tuple[int, int], tuple[int, l
                 if not any(points[bare]):
                     by_name.setdefault(bare, []).append((similarity, other))
     for bare, matches in by_name.items():
-        # The bare record joins the one record its name is most like; two equally alike namesakes leave it
-        # undecided, since joining both would join two people.
-        best = max(similarity for similarity, _ in matches)
-        others = [other for similarity, other in matches if similarity == best]
+        # The bare record joins the one record its name is most like, namesakes told apart by how many of
+        # city and title they share with it; two equally alike leave it undecided, since joining both would
+        # join two people.
+        ranked = [
+            (
+                similarity,
+                sum(1 for x, y in zip(traits[bare], traits[other], strict=True) if x and x == y),
+                other,
+            )
+            for similarity, other in matches
+        ]
+        best = max(rank[:2] for rank in ranked)
+        others = [other for similarity, shared, other in ranked if (similarity, shared) == best]
+        best = best[0]
         if len(others) != 1:
             continue
         pair = (min(bare, others[0]), max(bare, others[0]))

@@ -128,3 +128,18 @@ def test_only_managers_and_admins_see_the_duplicates_page_and_start_a_scan(
     assert Job.objects.get(pk=answer.json()["id"]).status == JobStatus.DONE
     answer = _browser(manager_a).post("/duplicates/scan/")
     assert answer.status_code == 302 and answer["Location"].startswith("/jobs/")
+
+
+def test_a_bare_record_joins_the_namesake_with_its_title_and_not_a_tie(manager_a, scan):
+    company = create_company(actor=manager_a, values={"name": "کیان پخش"})
+    same = {"first_name": "مریم", "last_name": "کریمی", "company": company.pk}
+    buyer = create_contact(actor=manager_a, values={**same, "title": "Buyer", "phones": ["09121234567"]})
+    create_contact(
+        actor=manager_a, values={**same, "title": "CEO", "phones": ["09351234567"]}, allow_duplicate=True
+    )
+    bare = create_contact(actor=manager_a, values={**same, "title": "Buyer"}, allow_duplicate=True)
+    untitled = create_contact(actor=manager_a, values={**same, "last_name": "كريمي"}, allow_duplicate=True)
+    scan(manager_a)
+    groups = [[m.object_id for m in g.members.all()] for g in DuplicateGroup.objects.all()]
+    assert groups == [[buyer.pk, bare.pk]]
+    assert untitled.pk not in groups[0]
