@@ -9,7 +9,9 @@ what undo needs: the survivor's earlier values and which rows moved from which r
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +19,7 @@ from peyvand.contacts.duplicates import index_record
 from peyvand.contacts.models import Company, Contact, DuplicateGroup, DuplicateGroupStatus, MergeRecord
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import NotFound, PeyvandError
-from peyvand.core.models import AuditAction
+from peyvand.core.models import AuditAction, AuditEntry
 from peyvand.core.records import delete_record, get_visible, update_record
 
 # Fields whose surviving value the user picks, one record's value each.
@@ -132,7 +134,7 @@ def merge_records(
             ids = list(related._base_manager.filter(**{f"{field}_id": other.pk}).values_list("pk", flat=True))
             if ids:
                 moved.setdefault(key, {})[str(other.pk)] = ids
-                related._base_manager.filter(pk__in=ids).update(**{f"{field}_id": survivor.pk})
+                _move(related, ids, field, other.pk, survivor.pk, actor, note)
     for other in others:
         delete_record(other, actor=actor)
         write_audit(
@@ -153,6 +155,28 @@ def merge_records(
         previous=previous,
         moved=moved,
         actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _move(related, ids: list[int], field: str, old: int, new: int, actor, note: str) -> None:
+    """Point rows at another record; their version moves on (an edit opened before is refused, not lost) and
+    each gets an audit entry."""
+    if not ids:
+        return
+    related._base_manager.filter(pk__in=ids).update(**{f"{field}_id": new, "version": F("version") + 1})
+    content_type = ContentType.objects.get_for_model(related)
+    versions = dict(related._base_manager.filter(pk__in=ids).values_list("pk", "version"))
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            content_type=content_type,
+            object_id=pk,
+            action=AuditAction.UPDATE,
+            actor=actor if getattr(actor, "pk", None) else None,
+            version=versions[pk],
+            changes={field: [old, new]},
+            note=note[:255],
+        )
+        for pk in ids
     )
 
 
@@ -212,8 +236,15 @@ def undo_merge(*, actor, merge: MergeRecord) -> MergeRecord:
         app_label, model_name, field = key.split(".")
         related = apps.get_model(app_label, model_name)
         for other_pk, ids in by_other.items():
-            related._base_manager.filter(pk__in=ids, **{f"{field}_id": survivor.pk}).update(
-                **{f"{field}_id": int(other_pk)}
+            still_moved = related._base_manager.filter(pk__in=ids, **{f"{field}_id": survivor.pk})
+            _move(
+                related,
+                list(still_moved.values_list("pk", flat=True)),
+                field,
+                survivor.pk,
+                int(other_pk),
+                actor,
+                note,
             )
     survivor = update_record(
         survivor,

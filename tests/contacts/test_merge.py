@@ -66,6 +66,9 @@ def test_merge_keeps_chosen_values_joins_lists_and_moves_related_rows(twins, rep
         "sales.Deal.contact": {str(other.pk): [deal.pk]},
         "activities.Activity.contact": {str(other.pk): [activity.pk]},
     }
+    moved_deal = Deal.objects.get(pk=deal.pk)
+    assert moved_deal.version == deal.version + 1
+    assert audit_for(moved_deal).first().changes == {"contact": [other.pk, survivor.pk]}
 
 
 def test_merge_writes_a_note_on_the_survivor_and_on_each_merged_record(twins, rep_a):
