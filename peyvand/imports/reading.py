@@ -37,13 +37,13 @@ def _cell_text(value) -> str:
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(64 * 1024)
-        handle.seek(0)
         try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
+            sample = handle.read(64 * 1024)
+            handle.seek(0)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
             yield from csv.reader(handle, dialect)
         except UnicodeDecodeError:
             raise _bad_file(_("The file is not UTF-8 text; save it as “CSV UTF-8” or as XLSX.")) from None
@@ -102,5 +102,5 @@ def sniff_text(content: bytes) -> None:
         io.TextIOWrapper(io.BytesIO(content[: 1024 * 1024]), encoding="utf-8-sig").read()
     except UnicodeDecodeError as exc:
         # a multi-byte character cut at the 1 MiB boundary is fine
-        if exc.start < min(len(content), 1024 * 1024) - 4:
+        if len(content) <= 1024 * 1024 or exc.start < 1024 * 1024 - 4:
             raise _bad_file(_("The file is not UTF-8 text; save it as “CSV UTF-8” or as XLSX.")) from None

@@ -107,3 +107,16 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_error(rep_a):
     with pytest.raises(PeyvandError) as error:
         create_run(actor=rep_a, kind="contacts", file_name="x.csv", content="نام".encode("cp1256") * 10)
     assert error.value.errors[0]["field"] == "file"
+
+
+@pytest.mark.parametrize("content", [b"\xef\x8d", b"a,b\n\xff\n", b"\x00\x01\x02"])
+def test_short_or_binary_files_are_refused_as_files_not_crashes(rep_a, content):
+    from peyvand.core.errors import PeyvandError
+
+    try:
+        run = create_run(actor=rep_a, kind="contacts", file_name="x.csv", content=content)
+    except PeyvandError as exc:
+        assert exc.errors[0]["field"] in ("file", "mapping")
+    else:
+        with pytest.raises(PeyvandError):
+            execute(run=run, dry_run=True)
