@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from peyvand.accounts.models import Role, Team, User
 from peyvand.accounts.services import create_user
 from peyvand.activities.models import Activity, ActivityKind
+from peyvand.contacts.duplicates import index_all
 from peyvand.contacts.models import Company, CompanySize, Contact
 from peyvand.core.audit import plain_value
 from peyvand.core.choices import Channel
@@ -934,5 +935,8 @@ def build_demo(
     demo = _Demo(seed=seed, sizes=sizes or DemoSizes(), now=now or timezone.now())
     with transaction.atomic(), explicit_timestamps(Company, Contact, Lead, Deal, Activity, AuditEntry):
         result = demo.run()
+        # Rows were written in bulk, past the services: give them their duplicate lookup keys.
+        for entity in ("company", "contact", "lead"):
+            index_all(entity)
     result.counts["stage_moves"] = demo.history_count
     return result

@@ -153,9 +153,11 @@ def submit_web_form(*, form: WebForm, data: dict[str, Any], address: str, page_u
         pipeline=form.pipeline,
     )
     with transaction.atomic():
+        # A person who writes in again is a new enquiry, not a mistake to refuse.
         return create_lead(
             actor=intake_actor(),
             values=values,
+            allow_duplicate=True,
             use_rules=form.use_assignment_rules,
             default_owner=form.default_owner or fallback_owner(),
             open_deal=True if form.open_deal else None,
@@ -283,7 +285,9 @@ def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Lead, bool]:
         )
     try:
         with transaction.atomic():
-            lead = create_lead(actor=actor, values=values, default_owner=fallback_owner())
+            lead = create_lead(
+                actor=actor, values=values, allow_duplicate=True, default_owner=fallback_owner()
+            )
     except IntegrityError:  # the same message delivered twice at once: the other delivery made the lead
         existing = Lead.all_objects.filter(message_id=mail["message_id"]).first()
         if existing is None:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peyvand.contacts.duplicates import DuplicateFound, check_lead_duplicates, index_record
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
 from peyvand.core import events
@@ -113,6 +114,10 @@ def create_lead(
     the actor. ``open_deal`` None means "as the lead's pipeline says" (PipelineIntake).
     """
     values = _clean(actor, values, None)
+    if not allow_duplicate:
+        candidates = check_lead_duplicates(actor, values)
+        if candidates:
+            raise DuplicateFound(candidates)
     draft = _draft(Lead(), values)
     score = scoring.score_lead(draft)
     values.update(score.as_values())
@@ -131,6 +136,7 @@ def create_lead(
             }
             values.update(owner=default_owner, assignment_reason=note[:255])
     lead = create_record(Lead, actor=actor, values=values, note=note or values.get("assignment_reason", ""))
+    index_record("lead", lead)
     if _opens_deal(lead, open_deal):
         from peyvand.sales.services import create_deal
 
@@ -154,6 +160,7 @@ def update_lead(*, actor, lead: Lead, version: int | None, values: dict[str, Any
     values = _clean(actor, values, lead)
     score = scoring.score_lead(_draft(lead, values))
     lead = update_record(lead, actor=actor, version=version, values={**values, **score.as_values()})
+    index_record("lead", lead)
     if lead.score_explanation != score.explanation:  # same total from other rules: keep the explanation true
         Lead.all_objects.filter(pk=lead.pk).update(score_explanation=score.explanation)
         lead.score_explanation = score.explanation
@@ -204,8 +211,10 @@ def convert_lead(
 
     company_obj = resolve_reference(Company, company, actor, "company") or lead.company
     if company_obj is None and lead.company_name:
+        # The conversion links what it can match; anything else it creates is meant as new.
         company_obj = _matching_company(actor, lead) or create_company(
             actor=actor,
+            allow_duplicate=True,
             values={
                 "name": lead.company_name,
                 "industry": lead.industry,
@@ -222,6 +231,7 @@ def convert_lead(
     if contact_obj is None:
         contact_obj = create_contact(
             actor=actor,
+            allow_duplicate=True,
             values={
                 "first_name": lead.first_name,
                 "last_name": lead.last_name,

@@ -193,3 +193,19 @@ def test_if_empty_fills_an_empty_database(db):
     output = run_demo("--if-empty")
     assert Company.objects.count() == SIZES["companies"]
     assert "http://127.0.0.1:8000" in output
+
+
+def test_demo_records_are_found_as_duplicates_when_created_again(db):
+    from peyvand.accounts.models import User
+    from peyvand.contacts.models import Contact
+    from peyvand.contacts.services import create_contact
+    from peyvand.core.errors import PeyvandError
+
+    call_command("demo", companies=5, contacts=10, leads=2, deals=2, activities=2, stdout=io.StringIO())
+    contact = Contact.objects.exclude(phones=[]).select_related("owner").first()
+    with pytest.raises(PeyvandError) as refused:
+        create_contact(
+            actor=User.objects.get(username="admin"),
+            values={"last_name": "Someone", "phones": contact.phones[:1]},
+        )
+    assert refused.value.code == "duplicate"

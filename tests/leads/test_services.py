@@ -93,7 +93,9 @@ def test_converting_links_an_existing_visible_contact_with_the_same_phone_instea
 
 def test_converting_links_an_existing_visible_contact_with_the_same_email(rep_a, pipeline):
     existing = create_contact(actor=rep_a, values={"last_name": "کریمی", "emails": ["ali@parsnovin.ir"]})
-    lead = create_lead(actor=rep_a, values={"last_name": "کریمی", "email": "ALI@parsnovin.ir"})
+    lead = create_lead(
+        actor=rep_a, values={"last_name": "کریمی", "email": "ALI@parsnovin.ir"}, allow_duplicate=True
+    )
 
     converted, _ = _convert(rep_a, lead)
 
@@ -281,3 +283,22 @@ def test_without_a_pipeline_rule_no_deal_opens_and_a_foreign_pipeline_is_refused
     with pytest.raises(ValidationFailed) as refused:
         create_lead(actor=rep_a, values={"last_name": "ناپیدا", "pipeline": foreign.pk})
     assert refused.value.errors[0]["field"] == "pipeline"
+
+
+def test_a_new_lead_like_a_visible_contact_is_refused_as_a_duplicate_unless_allowed(rep_a, api_for):
+    create_contact(actor=rep_a, values={"last_name": "کریمی", "phones": ["+989123456789"]})
+    api = api_for(rep_a)
+
+    refused = api.post("/leads", {"last_name": "كريمي", "phone": "0912 345 6789"})
+
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["code"] == "duplicate" and refused.json()["candidates"]
+    allowed = api.client.post(
+        "/api/v1/leads?allow_duplicate=true",
+        data={"last_name": "كريمي", "phone": "09123456789"},
+        content_type="application/json",
+        headers=api.headers,
+    )
+    assert allowed.status_code == 201, allowed.content
+    again = api.post("/leads", {"last_name": "Other", "phone": "09123456789"})
+    assert again.status_code == 409  # the new lead is indexed too
