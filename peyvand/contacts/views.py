@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.contacts.api import COMPANIES, CONTACTS
+from peyvand.contacts.merge import undoable_merge_for
 from peyvand.contacts.models import Company, CompanySize, Contact
 from peyvand.core.choices import Channel
 from peyvand.web.filters import choices_filter, owner_filter
@@ -50,17 +51,21 @@ def _company_extra(user, company):
     from peyvand.sales.selectors import deals_visible_to
 
     return {
+        "undoable_merge": undoable_merge_for(company, user),
         "related": [
             (_("Contacts"), "contacts", contacts_visible_to(user).filter(company=company)[:50]),
             (_("Deals"), "deals", deals_visible_to(user).filter(company=company)[:50]),
-        ]
+        ],
     }
 
 
 def _contact_extra(user, contact):
     from peyvand.sales.selectors import deals_visible_to
 
-    return {"related": [(_("Deals"), "deals", deals_visible_to(user).filter(contact=contact)[:50])]}
+    return {
+        "undoable_merge": undoable_merge_for(contact, user),
+        "related": [(_("Deals"), "deals", deals_visible_to(user).filter(contact=contact)[:50])],
+    }
 
 
 COMPANY_SCREEN = Screen(

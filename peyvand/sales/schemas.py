@@ -26,7 +26,7 @@ class PipelineIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     team: Int | None = None
     is_default: Bool = False
-    order: Int = 0
+    order: Int = Field(0, ge=0, le=10000)
     stages: list[StageIn]
 
 
@@ -34,7 +34,7 @@ class PipelinePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     team: Int | None = None
     is_default: Bool | None = None
-    order: Int | None = None
+    order: Int | None = Field(None, ge=0, le=10000)
     stages: list[StageIn] | None = None
 
 

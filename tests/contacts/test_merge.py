@@ -225,3 +225,22 @@ def test_the_latest_merge_into_a_record_is_offered_for_undo_until_undone(twins, 
     assert undoable_merge_for(survivor, rep_b) is None
     undo_merge(actor=rep_a, merge=merge)
     assert undoable_merge_for(survivor, rep_a) is None
+
+
+def test_the_survivors_page_offers_undo_and_the_button_undoes_the_merge(twins, rep_a):
+    from django.test import Client
+
+    survivor, other, _, _ = twins
+    merge = merge_records(actor=rep_a, survivor=survivor, others=[other])
+    client = Client()
+    client.force_login(rep_a)
+    page = client.get(f"/contacts/{survivor.pk}/").content.decode()
+    assert f'action="/duplicates/merges/{merge.pk}/undo/"' in page
+
+    client.post(f"/duplicates/merges/{merge.pk}/undo/")
+
+    other.refresh_from_db()
+    assert other.deleted_at is None
+    assert (
+        f"/duplicates/merges/{merge.pk}/undo/" not in client.get(f"/contacts/{survivor.pk}/").content.decode()
+    )
