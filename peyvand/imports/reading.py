@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
+from peyvand.core.text import strip_control
 
 # A spreadsheet cell may hold a whole paragraph; the csv module's default limit (128 KiB) is kept.
 XLSX_MAGIC = b"PK\x03\x04"
@@ -84,7 +85,7 @@ def read_headers(path: Path) -> list[str]:
         raise _bad_file(_("The file is empty.")) from None
     finally:
         rows.close()
-    headers = [h.strip() for h in first]
+    headers = [strip_control(h).strip() for h in first]  # PostgreSQL stores no NUL, in text or JSON
     if not any(headers):
         raise _bad_file(_("The first row must hold the column names."))
     return headers

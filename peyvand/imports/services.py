@@ -28,7 +28,7 @@ from peyvand.core.audit import plain_value
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import AuditAction, AuditEntry
 from peyvand.core.records import assignable_users
-from peyvand.core.text import normalize_text
+from peyvand.core.text import normalize_text, strip_control
 from peyvand.imports import fields as F
 from peyvand.imports import writing
 from peyvand.imports.models import ImportedRow, ImportIssue, ImportKind, ImportRun, ImportStatus
@@ -113,7 +113,7 @@ def create_run(*, actor, kind: str, file_name: str, content: bytes, owner: Any =
     headers = read_headers(path)
     return ImportRun.objects.create(
         kind=kind,
-        file_name=(file_name or "upload")[:255],
+        file_name=strip_control(file_name or "upload")[:255],
         file_sha256=digest,
         file_path=str(path),
         created_by=actor,
@@ -169,7 +169,8 @@ class Outcome:
 
     def error(self, row: int, column: str, message: Any) -> None:
         if self.reported + len(self.errors) < MAX_REPORTED:
-            self.errors.append({"row": row, "column": column[:255], "message": str(message)})
+            # a cell's value quoted in a message may hold characters PostgreSQL does not store
+            self.errors.append({"row": row, "column": column[:255], "message": strip_control(str(message))})
 
     def flush(self, run: ImportRun) -> None:
         rows = [(run.pk, e["row"], e["column"], e["message"], "", None) for e in self.errors]

@@ -109,14 +109,17 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_error(rep_a):
     assert error.value.errors[0]["field"] == "file"
 
 
-@pytest.mark.parametrize("content", [b"\xef\x8d", b"a,b\n\xff\n", b"\x00\x01\x02"])
-def test_short_or_binary_files_are_refused_as_files_not_crashes(rep_a, content):
+@pytest.mark.parametrize(
+    "content", [b"\xef\x8d", b"a,b\n\xff\n", b"\x00\x01\x02", b"last\x00name\n0912\x00\n"]
+)
+def test_short_binary_or_nul_laden_files_get_a_file_error_or_a_report_never_a_crash(rep_a, content):
     from peyvand.core.errors import PeyvandError
 
     try:
-        run = create_run(actor=rep_a, kind="contacts", file_name="x.csv", content=content)
+        run = execute(
+            run=create_run(actor=rep_a, kind="contacts", file_name="x\x00.csv", content=content), dry_run=True
+        )
     except PeyvandError as exc:
         assert exc.errors[0]["field"] in ("file", "mapping")
     else:
-        with pytest.raises(PeyvandError):
-            execute(run=run, dry_run=True)
+        assert run.status == "checked" and "\x00" not in run.file_name
