@@ -15,6 +15,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code called directly by a test (services, audit notes) speaks English; each request still picks its own
+    language (Persian unless the user chose otherwise), as in production."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background jobs run inside the request in tests; tests of the worker itself choose the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -66,7 +76,8 @@ class ApiClient:
     def __init__(self, user):
         self.user = user
         self.client = Client()
-        self.headers = {"Authorization": f"Bearer {issue_token(user=user)}"}
+        # Tests read English messages; the API follows Accept-Language.
+        self.headers = {"Authorization": f"Bearer {issue_token(user=user)}", "Accept-Language": "en"}
 
     def _call(self, method, path, data=None, **params):
         kwargs = {"headers": self.headers}

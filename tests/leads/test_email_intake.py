@@ -48,7 +48,7 @@ def post_mail(user, raw: bytes, content_type="message/rfc822"):
         "/api/v1/intake/email",
         raw,
         content_type=content_type,
-        headers={"Authorization": f"Bearer {issue_token(user=user)}"},
+        headers={"Authorization": f"Bearer {issue_token(user=user)}", "Accept-Language": "en"},
     )
 
 

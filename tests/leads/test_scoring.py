@@ -264,7 +264,8 @@ def test_an_admin_accepts_a_suggestion_with_one_click_audited_and_leads_are_resc
     rule = history.rules.get(label="Budget over 100M")
     client = Client()
     client.force_login(admin)
-    page = client.get(f"/leads/scoring/{history.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/leads/scoring/{history.pk}/").content.decode()
     assert f'action="/leads/scoring/{history.pk}/rules/{rule.pk}/accept/"' in page
 
     with django_capture_on_commit_callbacks(execute=True):
