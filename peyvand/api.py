@@ -9,8 +9,7 @@ from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core.api import router as jobs_router
 from peyvand.core.rest import API_AUTH, install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
-from peyvand.leads.api import LEADS
-from peyvand.leads.api import intake_router, scoring_router
+from peyvand.leads.api import LEADS, intake_router, scoring_router
 from peyvand.leads.api import router as leads_router
 from peyvand.sales.api import DEALS, deals_router, pipelines_router
 
