@@ -58,6 +58,7 @@ class DemoResult:
     manager: str = ""
     rep: str = ""
     password: str = DEMO_PASSWORD
+    web_form_key: str = ""
 
 
 # fmt: off
@@ -928,6 +929,52 @@ class _Demo:
             through.objects.bulk_create(rows, batch_size=BATCH)
 
 
+def _lead_intake_setup(demo: "_Demo") -> str:
+    """A scoring model every lead is scored by, and a web form, so the demo shows them at work.
+
+    Returns the web form's public key.
+    """
+    from peyvand.leads import scoring
+    from peyvand.leads.models import ScoringModel, ScoringRule, WebForm
+
+    model = ScoringModel.objects.create(
+        name="امتیازدهی سرنخ‌ها", pipeline=None, threshold=40, warm_from=30, hot_from=60, active=True
+    )
+    rules = [
+        ("معرفی‌شده", "source", "equals", Channel.REFERRAL, 25),
+        ("از وب‌سایت", "source", "equals", Channel.WEBSITE, 10),
+        ("نمایشگاه", "source", "equals", Channel.EXHIBITION, 15),
+        ("تصمیم‌گیرنده", "title", "contains", "مدیر", 15),
+        ("صنعت هدف", "industry", "in", "نرم‌افزار,تجهیزات پزشکی,پخش مواد غذایی", 15),
+        ("شهر بزرگ", "city", "in", "تهران,اصفهان,مشهد", 10),
+        ("شرکت مشخص", "company_name", "set", "", 10),
+    ]
+    for order, (label, field_name, condition, value, points) in enumerate(rules):
+        ScoringRule.objects.create(
+            model=model,
+            label=label,
+            field=field_name,
+            condition=condition,
+            value=value,
+            points=points,
+            order=order,
+        )
+    scoring.rescore(Lead.objects.all())
+    pipeline = next((entry[0] for entry in demo.pipelines if entry[0].is_default), None)
+    form = WebForm.objects.create(
+        name="درخواست دمو",
+        fields=["first_name", "last_name", "phone", "email", "company_name", "city"],
+        required_fields=["last_name", "phone"],
+        source=Channel.WEBSITE,
+        pipeline=pipeline,
+        open_deal=True,
+        use_assignment_rules=False,
+        default_owner=demo.reps[0] if demo.reps else None,
+        thank_you="درخواست شما رسید؛ به‌زودی با شما تماس می‌گیریم.",
+    )
+    return form.key
+
+
 def build_demo(
     *, seed: int = 1404, sizes: DemoSizes | None = None, now: dt.datetime | None = None
 ) -> DemoResult:
@@ -938,5 +985,6 @@ def build_demo(
         # Rows were written in bulk, past the services: give them their duplicate lookup keys.
         for entity in ("company", "contact", "lead"):
             index_all(entity)
+        result.web_form_key = _lead_intake_setup(demo)
     result.counts["stage_moves"] = demo.history_count
     return result

@@ -209,3 +209,20 @@ def test_demo_records_are_found_as_duplicates_when_created_again(db):
             values={"last_name": "Someone", "phones": contact.phones[:1]},
         )
     assert refused.value.code == "duplicate"
+
+
+def test_demo_leads_are_scored_and_a_web_form_takes_submissions(db):
+    from django.test import Client
+
+    from peyvand.leads.models import WebForm
+
+    out = io.StringIO()
+    call_command("demo", companies=5, contacts=10, leads=20, deals=2, activities=2, stdout=out)
+    scored = Lead.objects.exclude(scoring_model=None)
+    assert scored.count() == Lead.objects.count() == 20
+    assert any(lead.score_explanation for lead in scored)
+    form = WebForm.objects.get()
+    assert f"/f/{form.key}/" in out.getvalue()
+    response = Client().post(f"/f/{form.key}/", {"last_name": "Tehrani", "phone": "09121112233"})
+    assert response.status_code in (200, 302)
+    assert Lead.objects.filter(last_name="Tehrani", web_form=form).exists()

@@ -92,3 +92,8 @@ class Command(BaseCommand):
                 _("  %(role)s: username %(username)s, password %(password)s")
                 % {"role": label, "username": username, "password": result.password}
             )
+        if result.web_form_key:
+            self.stdout.write(
+                _("A demo web form for leads: %(url)s/f/%(key)s/")
+                % {"url": SERVE_URL, "key": result.web_form_key}
+            )
