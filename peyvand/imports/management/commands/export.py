@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.imports.commandline import acting_user
@@ -10,13 +11,17 @@ from peyvand.imports.models import ImportKind
 
 
 class Command(BaseCommand):
-    help = "Export contacts, companies, leads or deals the user may see to a .csv or .xlsx file."
+    @property
+    def help(self) -> str:  # a property: translated when shown, not at import
+        return _("Export contacts, companies, leads or deals the user may see to a .csv or .xlsx file.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportKind.values)
         parser.add_argument("file")
-        parser.add_argument("--user", help="export what this user may see (default: the first administrator)")
-        parser.add_argument("--filter", action="append", default=[], help="a list filter, NAME=VALUE")
+        parser.add_argument(
+            "--user", help=_("export what this user may see (default: the first administrator)")
+        )
+        parser.add_argument("--filter", action="append", default=[], help=_("a list filter, NAME=VALUE"))
 
     def handle(self, *args, kind, file, user, filter, **options):
         from peyvand.imports.exporting import csv_chunks, rows_for_export, xlsx_bytes

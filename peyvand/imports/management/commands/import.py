@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.imports.commandline import acting_user
@@ -12,16 +13,18 @@ from peyvand.imports.models import ImportKind
 
 
 class Command(BaseCommand):
-    help = "Import contacts, companies, leads or deals from a CSV or XLSX file."
+    @property
+    def help(self) -> str:  # a property: translated when shown, not at import
+        return _("Import contacts, companies, leads or deals from a CSV or XLSX file.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportKind.values)
         parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+        parser.add_argument("--dry-run", action="store_true", help=_("check every row, write nothing"))
         parser.add_argument(
-            "--owner", help="username that owns the new records (default: the importing user)"
+            "--owner", help=_("username that owns the new records (default: the importing user)")
         )
-        parser.add_argument("--user", help="username that imports (default: the first administrator)")
+        parser.add_argument("--user", help=_("username that imports (default: the first administrator)"))
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, kind, file, dry_run, owner, user, batch_size, **options):

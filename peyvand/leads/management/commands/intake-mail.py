@@ -4,17 +4,22 @@ import mailbox
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.leads.intake import intake_actor, intake_email
 
 
 class Command(BaseCommand):
-    help = "Turn the new messages of a Maildir into leads (source: e-mail); processed messages move to cur/."
+    @property
+    def help(self) -> str:  # a property: translated when shown, not at import
+        return _(
+            "Turn the new messages of a Maildir into leads (source: e-mail); processed messages move to cur/."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("maildir", help="The Maildir folder (with new/, cur/ and tmp/).")
-        parser.add_argument("--pipeline", type=int, default=None, help="Pipeline id for the leads.")
+        parser.add_argument("maildir", help=_("The Maildir folder (with new/, cur/ and tmp/)."))
+        parser.add_argument("--pipeline", type=int, default=None, help=_("Pipeline id for the leads."))
 
     def handle(self, *args, maildir, pipeline, **options):
         if not (Path(maildir) / "new").is_dir():
