@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.api import router as activities_router
+from peyvand.automation.api import router as automation_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core.api import router as jobs_router
@@ -11,7 +12,9 @@ from peyvand.core.rest import API_AUTH, install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import LEADS, intake_router, scoring_router
 from peyvand.leads.api import router as leads_router
+from peyvand.notifications.api import router as notifications_router
 from peyvand.sales.api import DEALS, deals_router, pipelines_router
+from peyvand.targets.api import router as targets_router
 
 api = NinjaAPI(
     title="Peyvand API",
@@ -33,6 +36,9 @@ api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
 api.add_router("/intake", intake_router)
 api.add_router("/scoring-models", scoring_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/automation", automation_router)
+api.add_router("/targets", targets_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

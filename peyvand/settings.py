@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "peyvand.sales",
     "peyvand.activities",
     "peyvand.imports",
+    "peyvand.notifications",
+    "peyvand.messaging",
+    "peyvand.automation",
+    "peyvand.targets",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "peyvand.notifications.context_processors.notifications",
             ],
             "builtins": ["peyvand.core.templatetags.peyvand"],
         },
@@ -167,3 +172,19 @@ PEYVAND_PHONE_REGION = os.environ.get("PEYVAND_PHONE_REGION", "IR")
 PEYVAND_MONEY_DISPLAY = os.environ.get("PEYVAND_MONEY_DISPLAY", "toman")
 PEYVAND_PAGE_SIZE = 25
 PEYVAND_MAX_PAGE_SIZE = 200
+
+# E-mail (notifications, reminders, automation): SMTP when PEYVAND_EMAIL_HOST is set; otherwise each message is
+# written as a file under the data directory, so a trial install never tries to reach a mail server.
+DEFAULT_FROM_EMAIL = os.environ.get("PEYVAND_EMAIL_FROM", "Peyvand <peyvand@localhost>")
+if os.environ.get("PEYVAND_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["PEYVAND_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("PEYVAND_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("PEYVAND_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PEYVAND_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("PEYVAND_EMAIL_TLS")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+# The address people reach Peyvand at, for links in e-mails and calendar feeds.
+PEYVAND_SITE_URL = os.environ.get("PEYVAND_SITE_URL", "http://127.0.0.1:8000")

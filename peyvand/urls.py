@@ -19,5 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("peyvand.leads.urls")),
+    path("", include("peyvand.notifications.urls")),
+    path("", include("peyvand.automation.urls")),
+    path("", include("peyvand.targets.urls")),
     path("", include("peyvand.web.urls")),
 ]

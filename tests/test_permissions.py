@@ -122,6 +122,18 @@ TESTED_ELSEWHERE = {
         "tests.contacts.test_merge",
         "test_merge_api_answers_404_for_a_record_of_another_team",
     ),
+    "notifications_list": (
+        "tests.notifications.test_notifications",
+        "test_the_api_lists_and_marks_only_my_own_notifications",
+    ),
+    "notifications_read": (
+        "tests.notifications.test_notifications",
+        "test_the_api_lists_and_marks_only_my_own_notifications",
+    ),
+    "notifications_read_all": (
+        "tests.notifications.test_notifications",
+        "test_the_api_lists_and_marks_only_my_own_notifications",
+    ),
     "scoring_models_accept_suggestion": (
         "tests.leads.test_scoring",
         "test_scoring_insights_are_for_administrators_only",

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from peyvand.activities.models import Activity
 from peyvand.contacts.models import Company, Contact
+from peyvand.core import events
 from peyvand.core.records import create_record, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
 from peyvand.leads.models import Lead
@@ -36,14 +37,21 @@ def _clean(actor, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_activity(*, actor, values: dict[str, Any]) -> Activity:
-    return create_record(Activity, actor=actor, values=_clean(actor, values))
+    activity = create_record(Activity, actor=actor, values=_clean(actor, values))
+    if activity.done_at:
+        events.emit(events.activity_completed, Activity, activity=activity, actor=actor)
+    return activity
 
 
 def update_activity(*, actor, activity: Activity, version: int | None, values: dict[str, Any]) -> Activity:
     values = _clean(actor, values)
-    if values.get("done_at") and activity.done_at:
+    was_done = activity.done_at is not None
+    if values.get("done_at") and was_done:
         values["done_at"] = activity.done_at  # completing twice keeps the first completion time
-    return update_record(activity, actor=actor, version=version, values=values)
+    activity = update_record(activity, actor=actor, version=version, values=values)
+    if activity.done_at and not was_done:
+        events.emit(events.activity_completed, Activity, activity=activity, actor=actor)
+    return activity
 
 
 def complete_activity(*, actor, activity: Activity, version: int | None, outcome: str = "") -> Activity:

@@ -8,6 +8,8 @@ record_updated = Signal()  # sender=model class, instance, actor, changes
 record_deleted = Signal()  # sender=model class, instance, actor
 deal_stage_changed = Signal()  # sender=Deal, deal, from_stage, to_stage, actor
 lead_converted = Signal()  # sender=Lead, lead, deal, actor
+lead_assigned = Signal()  # sender=Lead, lead, owner, rule (or None), reason, actor
+activity_completed = Signal()  # sender=Activity, activity, actor
 
 
 def emit(signal: Signal, sender, **kwargs) -> None:

@@ -193,3 +193,20 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (see core/periodic.py) last ran and is next due; its row is how a worker claims it."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    next_at = models.DateTimeField(_("next run"))
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

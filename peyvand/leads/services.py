@@ -137,6 +137,15 @@ def create_lead(
             values.update(owner=default_owner, assignment_reason=note[:255])
     lead = create_record(Lead, actor=actor, values=values, note=note or values.get("assignment_reason", ""))
     index_record("lead", lead)
+    events.emit(
+        events.lead_assigned,
+        Lead,
+        lead=lead,
+        owner=lead.owner,
+        rule=lead.assigned_by,
+        reason=lead.assignment_reason,
+        actor=actor,
+    )
     if _opens_deal(lead, open_deal):
         from peyvand.sales.services import create_deal
 
