@@ -14,7 +14,39 @@ class CompanySize(models.TextChoices):
     ENTERPRISE = "1000+", _("More than 1000 people")
 
 
-class Company(OwnedModel):
+# The weekday numbers stored in ``work_days`` are Python's (Monday 0 … Sunday 6); see contacts/calltime.py.
+class Weekday(models.IntegerChoices):
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+
+
+class CallHours(models.Model):
+    """When a company or contact may be called: its time zone and working hours, empty to inherit.
+
+    A contact without its own uses its company's; a company without its own uses the defaults in
+    contacts/calltime.py (the site's time zone, the usual Iranian office week).
+    """
+
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, help_text=_("Such as Asia/Tehran; empty to inherit.")
+    )
+    # "HH:MM" text rather than a TimeField: the audit trail and the API keep it as people type it.
+    work_start = models.CharField(_("working hours start"), max_length=5, blank=True)
+    work_end = models.CharField(_("working hours end"), max_length=5, blank=True)
+    work_days = models.JSONField(_("working days"), default=list, blank=True)
+
+    call_hours_fields = ("time_zone", "work_start", "work_end", "work_days")
+
+    class Meta:
+        abstract = True
+
+
+class Company(OwnedModel, CallHours):
     name = models.CharField(_("name"), max_length=200)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
@@ -38,6 +70,7 @@ class Company(OwnedModel):
         "emails",
         "tags",
         "custom",
+        *CallHours.call_hours_fields,
         "owner",
         "team",
     )
@@ -54,7 +87,7 @@ class Company(OwnedModel):
         return [self.name, self.industry, self.city, self.region, self.website, *self.phones, *self.emails]
 
 
-class Contact(OwnedModel):
+class Contact(OwnedModel, CallHours):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     title = models.CharField(_("title / rank"), max_length=100, blank=True)
@@ -91,6 +124,7 @@ class Contact(OwnedModel):
         "audience",
         "tags",
         "custom",
+        *CallHours.call_hours_fields,
         "owner",
         "team",
     )

@@ -6,7 +6,32 @@ from pydantic import Field
 from peyvand.core.schemas import Date, Int, PatchBase, TaggedIn, TaggedOut
 
 
-class CompanyIn(TaggedIn):
+class CallHoursIn(Schema):
+    """Time zone (IANA, such as Asia/Tehran) and working hours ("09:00"; weekdays Monday 0 … Sunday 6);
+    empty to inherit: a contact from its company, a company from the defaults (Sat–Wed 09:00–17:00, Thu
+    09:00–13:00, the site's time zone)."""
+
+    time_zone: str = Field("", max_length=64)
+    work_start: str = Field("", max_length=5)
+    work_end: str = Field("", max_length=5)
+    work_days: list[Int] = Field([], max_length=7)
+
+
+class CallHoursPatch(Schema):
+    time_zone: str | None = Field(None, max_length=64)
+    work_start: str | None = Field(None, max_length=5)
+    work_end: str | None = Field(None, max_length=5)
+    work_days: list[Int] | None = Field(None, max_length=7)
+
+
+class CallHoursOut(Schema):
+    time_zone: str
+    work_start: str
+    work_end: str
+    work_days: list[int]
+
+
+class CompanyIn(TaggedIn, CallHoursIn):
     name: str = Field(min_length=1, max_length=200)
     industry: str = ""
     size: str = ""
@@ -17,7 +42,7 @@ class CompanyIn(TaggedIn):
     emails: list[str] = []
 
 
-class CompanyPatch(PatchBase):
+class CompanyPatch(PatchBase, CallHoursPatch):
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = None
     size: str | None = None
@@ -30,7 +55,7 @@ class CompanyPatch(PatchBase):
     custom: dict | None = None
 
 
-class CompanyOut(TaggedOut):
+class CompanyOut(TaggedOut, CallHoursOut):
     name: str
     industry: str
     size: str
@@ -46,7 +71,7 @@ class CompanyRef(Schema):
     name: str
 
 
-class ContactIn(TaggedIn):
+class ContactIn(TaggedIn, CallHoursIn):
     first_name: str = ""
     last_name: str = Field(min_length=1, max_length=100)
     title: str = ""
@@ -60,7 +85,7 @@ class ContactIn(TaggedIn):
     audience: str = ""
 
 
-class ContactPatch(PatchBase):
+class ContactPatch(PatchBase, CallHoursPatch):
     first_name: str | None = None
     last_name: str | None = Field(None, min_length=1, max_length=100)
     title: str | None = None
@@ -76,7 +101,7 @@ class ContactPatch(PatchBase):
     custom: dict | None = None
 
 
-class ContactOut(TaggedOut):
+class ContactOut(TaggedOut, CallHoursOut):
     first_name: str
     last_name: str
     full_name: str

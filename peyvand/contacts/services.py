@@ -3,15 +3,58 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from peyvand.contacts.calltime import known_time_zones, parse_time
 from peyvand.contacts.duplicates import index_record, refuse_duplicates
 from peyvand.contacts.models import Company, Contact
 from peyvand.core.contactpoints import clean_emails, clean_phones
 from peyvand.core.customfields import clean_custom_values
+from peyvand.core.errors import ValidationFailed
 from peyvand.core.records import create_record, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
 
 _TEXT_FIELDS = ("name", "industry", "region", "city", "first_name", "last_name", "title", "audience")
+
+
+def _clean_call_hours(values: dict[str, Any], current: Company | Contact | None) -> None:
+    """Time zone and working hours: a known IANA zone, "HH:MM" times with start before end, weekdays 0–6.
+
+    Empty values mean "inherit" (a contact from its company, a company from the defaults).
+    """
+    errors = []
+    if "time_zone" in values:
+        zone = (values["time_zone"] or "").strip()
+        if zone and zone not in known_time_zones():
+            errors.append({"field": "time_zone", "message": _("Choose a time zone such as Asia/Tehran.")})
+        values["time_zone"] = zone
+    for name in ("work_start", "work_end"):
+        if name in values:
+            try:
+                values[name] = parse_time(values[name]).strftime("%H:%M") if values[name] else ""
+            except (ValueError, TypeError):
+                errors.append({"field": name, "message": _("Enter a time such as 09:00.")})
+    if "work_days" in values:
+        days = values["work_days"] or []
+        if not isinstance(days, list | tuple) or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days
+        ):
+            errors.append(
+                {
+                    "field": "work_days",
+                    "message": _("Working days are weekday numbers, Monday 0 to Sunday 6."),
+                }
+            )
+        else:
+            values["work_days"] = sorted(set(days))
+    if errors:
+        raise ValidationFailed(errors)
+    start = values.get("work_start", current.work_start if current else "")
+    end = values.get("work_end", current.work_end if current else "")
+    if start and end and start >= end:
+        raise ValidationFailed(
+            [{"field": "work_end", "message": _("Working hours must end after they start.")}]
+        )
 
 
 def _clean(
@@ -27,6 +70,7 @@ def _clean(
         values["emails"] = clean_emails(values["emails"])
     if "company" in values:
         values["company"] = resolve_reference(Company, values["company"], actor, "company")
+    _clean_call_hours(values, current)
     if "custom" in values or current is None:
         values["custom"] = clean_custom_values(
             entity, values.get("custom"), current=current.custom if current else None

@@ -1,15 +1,52 @@
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.contacts.api import COMPANIES, CONTACTS
+from peyvand.contacts.calltime import call_advice, known_time_zones
 from peyvand.contacts.merge import undoable_merge_for
-from peyvand.contacts.models import Company, CompanySize, Contact
+from peyvand.contacts.models import CallHours, Company, CompanySize, Contact, Weekday
 from peyvand.core.choices import Channel
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
 from peyvand.web.screens import Screen
 
 
-class CompanyForm(RecordForm):
+class CallHoursForm(RecordForm):
+    """Time zone and working hours; left empty, a contact follows its company and a company the defaults."""
+
+    time_zone = forms.ChoiceField(label=_("time zone"), required=False)
+    work_start = forms.TimeField(
+        label=_("working hours start"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    work_end = forms.TimeField(
+        label=_("working hours end"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    work_days = forms.TypedMultipleChoiceField(
+        label=_("working days"),
+        required=False,
+        coerce=int,
+        choices=Weekday.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "time_zone" in self.fields:
+            self.fields["time_zone"].choices = [("", _("Inherit"))] + [
+                (name, name) for name in sorted(known_time_zones())
+            ]
+
+
+class CallHoursScreen(Screen):
+    """A screen whose record page shows the call hours in their own section, not among the fields."""
+
+    @property
+    def detail_fields(self) -> tuple[str, ...]:
+        return tuple(n for n in super().detail_fields if n not in CallHours.call_hours_fields)
+
+
+class CompanyForm(CallHoursForm):
     model = Company
     entity = "company"
     field_names = (
@@ -23,10 +60,11 @@ class CompanyForm(RecordForm):
         "emails",
         "tags",
         "owner",
+        *CallHours.call_hours_fields,
     )
 
 
-class ContactForm(RecordForm):
+class ContactForm(CallHoursForm):
     model = Contact
     entity = "contact"
     field_names = (
@@ -43,6 +81,7 @@ class ContactForm(RecordForm):
         "audience",
         "tags",
         "owner",
+        *CallHours.call_hours_fields,
     )
 
 
@@ -52,6 +91,7 @@ def _company_extra(user, company):
 
     return {
         "undoable_merge": undoable_merge_for(company, user),
+        "call_advice": call_advice(company, timezone.now()),
         "related": [
             (_("Contacts"), "contacts", contacts_visible_to(user).filter(company=company)[:50]),
             (_("Deals"), "deals", deals_visible_to(user).filter(company=company)[:50]),
@@ -64,11 +104,12 @@ def _contact_extra(user, contact):
 
     return {
         "undoable_merge": undoable_merge_for(contact, user),
+        "call_advice": call_advice(contact, timezone.now()),
         "related": [(_("Deals"), "deals", deals_visible_to(user).filter(contact=contact)[:50])],
     }
 
 
-COMPANY_SCREEN = Screen(
+COMPANY_SCREEN = CallHoursScreen(
     resource=COMPANIES,
     form_class=CompanyForm,
     columns=("name", "industry", "city", "phones", "owner"),
@@ -76,7 +117,7 @@ COMPANY_SCREEN = Screen(
     detail_extra=_company_extra,
 )
 
-CONTACT_SCREEN = Screen(
+CONTACT_SCREEN = CallHoursScreen(
     resource=CONTACTS,
     form_class=ContactForm,
     columns=("last_name", "first_name", "title", "company", "phones", "city", "owner"),
