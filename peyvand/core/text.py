@@ -1,5 +1,6 @@
 """Persian-aware text normalisation, used before every search, comparison and duplicate check."""
 
+import functools
 import re
 import unicodedata
 
@@ -27,7 +28,19 @@ def normalize_text(value: str | None) -> str:
     """
     if not value:
         return ""
-    value = unicodedata.normalize("NFKC", str(value)).replace(_TATWEEL, "")
+    if type(value) is str:
+        return _normalized(value)
+    return _normalize(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalized(value: str) -> str:
+    # names, cities and titles repeat: an import of a million rows holds a few thousand distinct ones
+    return _normalize(value)
+
+
+def _normalize(value: str) -> str:
+    value = unicodedata.normalize("NFKC", value).replace(_TATWEEL, "")
     # Marks go before letters are folded: stripping the hamza of ئ leaves an Arabic ي to fold into ی.
     value = "".join(ch for ch in unicodedata.normalize("NFD", value) if unicodedata.category(ch) != "Mn")
     value = value.translate(_LETTERS).translate(_DIGITS)

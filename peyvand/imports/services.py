@@ -44,17 +44,12 @@ _ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ASCII_SPACES = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=100_000)
-def _normalized_text(text: str) -> str:
-    return normalize_text(text)
-
-
 def _normalized_part(text: str) -> str:
-    """normalize_text of one part: for ASCII (phones, e-mails, Latin names) that is only spacing and case;
-    Persian names, cities and titles repeat across a file, so their normal forms are remembered."""
+    """normalize_text of one part: for ASCII (phones, e-mails, Latin names) that is only spacing and case, and
+    such parts (unique e-mails above all) are kept out of normalize_text's memory of repeated names."""
     if text.isascii():
         return _ASCII_SPACES.sub(" ", _ASCII_CONTROL.sub(" ", text)).strip().lower()
-    return _normalized_text(text)
+    return normalize_text(text)
 
 
 def search_text_of(instance) -> str:
@@ -215,7 +210,7 @@ class Importer:
         self.fresh_defaults = [f.name for f in fields if isinstance(f, models.JSONField)]
         self.defaults = {f.attname: f.get_default() for f in fields if f.name not in self.fresh_defaults}
         self.defaults["id"] = None
-        self._company_raw: dict[str, int | None] = {}
+        self._companies_loaded = False
 
     # reading ------------------------------------------------------------------------------------------
 
@@ -277,21 +272,15 @@ class Importer:
         return ok
 
     def _company_id(self, name: str) -> int | None:
+        """The user's company of that name (the oldest, if several), read once for the whole file."""
         from peyvand.contacts.models import Company
 
-        if name in self._company_raw:
-            return self._company_raw[name]
-        key = normalize_text(name)
-        if key not in self._companies:
-            found = None
-            for company in Company.objects.visible_to(self.actor).filter(search_text__startswith=key):
-                if normalize_text(company.name) == key:
-                    found = company.pk
-                    break
-            self._companies[key] = found
-        if self._companies[key] is not None:
-            self._company_raw[name] = self._companies[key]
-        return self._companies[key]
+        if self._companies_loaded is False:
+            rows = Company.objects.visible_to(self.actor).order_by("pk").values_list("pk", "name")
+            for pk, company_name in rows.iterator(chunk_size=5000):
+                self._companies.setdefault(normalize_text(company_name), pk)
+            self._companies_loaded = True
+        return self._companies.get(normalize_text(name))
 
     def _resolve_stage(self, number: int, values: dict[str, Any], outcome: Outcome) -> bool:
         from peyvand.sales.models import StageKind
@@ -422,11 +411,14 @@ class Importer:
         if self.kind == "deals":
             from peyvand.sales.models import StageHistory
 
-            moved_at = connection.ops.adapt_datetimefield_value(self.now)
-            writing.insert_rows(
+            # whole model instances, so fields the history gains later get their defaults here too
+            writing.insert(
                 StageHistory,
-                ["deal_id", "to_stage_id", "moved_at", "moved_by_id"],
-                [(i.pk, i.stage_id, moved_at, self.actor.pk) for i in instances],
+                [
+                    StageHistory(deal_id=i.pk, to_stage_id=i.stage_id, moved_at=self.now, moved_by=self.actor)
+                    for i in instances
+                ],
+                returning=False,
             )
         for instance in instances:
             for key in self.keys_of_instance(instance):
