@@ -1,5 +1,7 @@
 """Domain events other apps (automation, notifications) subscribe to; sent after the transaction commits."""
 
+import contextvars
+
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -10,7 +12,11 @@ deal_stage_changed = Signal()  # sender=Deal, deal, from_stage, to_stage, actor
 lead_converted = Signal()  # sender=Lead, lead, deal, actor
 lead_assigned = Signal()  # sender=Lead, lead, owner, rule (or None), reason, actor
 activity_completed = Signal()  # sender=Activity, activity, actor
+ticket_created = Signal()  # sender=Ticket, ticket, actor
 
 
 def emit(signal: Signal, sender, **kwargs) -> None:
-    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs))
+    # The event is delivered in the context it was raised in, so what caused it (the chain of automation rules
+    # running at the time) is still known when it arrives, however late the commit comes.
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(signal.send, sender=sender, **kwargs))

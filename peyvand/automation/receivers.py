@@ -1,0 +1,66 @@
+"""Domain events -> rule triggers. Each receiver runs after the event's transaction committed; a failure here is
+logged and never breaks the change that raised the event."""
+
+import functools
+import logging
+
+from peyvand.automation import engine
+from peyvand.core import events
+
+log = logging.getLogger(__name__)
+
+
+def _safe(func):
+    @functools.wraps(func)
+    def wrapper(sender, **kwargs):
+        try:
+            func(sender, **kwargs)
+        except Exception:
+            log.exception("automation could not handle %s", func.__name__)
+
+    return wrapper
+
+
+@_safe
+def on_created(sender, instance=None, **kwargs):
+    engine.fire("created", instance)
+
+
+@_safe
+def on_updated(sender, instance=None, **kwargs):
+    engine.fire("updated", instance)
+
+
+@_safe
+def on_stage_changed(sender, deal=None, from_stage=None, to_stage=None, **kwargs):
+    if from_stage is None:
+        return  # a new deal entering its first stage was created, not moved
+    engine.fire("stage_changed", deal)
+    if to_stage.kind == "won":
+        engine.fire("deal_won", deal)
+    elif to_stage.kind == "lost":
+        engine.fire("deal_lost", deal)
+
+
+@_safe
+def on_activity_completed(sender, activity=None, **kwargs):
+    engine.fire("activity_completed", activity, fired_at=activity.done_at)
+
+
+@_safe
+def on_lead_assigned(sender, lead=None, **kwargs):
+    engine.fire("lead_assigned", lead)
+
+
+@_safe
+def on_ticket_created(sender, ticket=None, **kwargs):
+    engine.fire("ticket_created", ticket)
+
+
+def connect() -> None:
+    events.record_created.connect(on_created, dispatch_uid="automation.created")
+    events.record_updated.connect(on_updated, dispatch_uid="automation.updated")
+    events.deal_stage_changed.connect(on_stage_changed, dispatch_uid="automation.stage_changed")
+    events.activity_completed.connect(on_activity_completed, dispatch_uid="automation.activity_completed")
+    events.lead_assigned.connect(on_lead_assigned, dispatch_uid="automation.lead_assigned")
+    events.ticket_created.connect(on_ticket_created, dispatch_uid="automation.ticket_created")

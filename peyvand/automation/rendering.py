@@ -1,0 +1,93 @@
+"""Message templates of rules (subjects, bodies, notifications): Django's template language in a sandboxed engine
+(no template loading, so no ``include`` or ``extends``), over the record's allow-listed fields only.
+
+Text (subjects, SMS, plain e-mail) is rendered without escaping; HTML e-mail with autoescape.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.urls import NoReverseMatch, reverse
+
+from peyvand.automation import catalog
+from peyvand.automation.conditions import field_value
+
+_FILTERS = ["peyvand.core.templatetags.peyvand"]
+_TEXT_ENGINE = Engine(dirs=[], app_dirs=False, autoescape=False, builtins=_FILTERS, libraries={})
+_HTML_ENGINE = Engine(dirs=[], app_dirs=False, autoescape=True, builtins=_FILTERS, libraries={})
+MAX_TEMPLATE = 10_000
+_PLURALS = {
+    "contact": "contacts",
+    "company": "companies",
+    "lead": "leads",
+    "deal": "deals",
+    "activity": "activities",
+}
+
+
+def check_template(text: str) -> None:
+    """Raises ValueError when ``text`` is not a template that compiles."""
+    if len(text) > MAX_TEMPLATE:
+        raise ValueError("too long")
+    try:
+        _TEXT_ENGINE.from_string(text)
+    except TemplateSyntaxError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def render(text: str, context: dict[str, Any], *, html: bool = False) -> str:
+    engine = _HTML_ENGINE if html else _TEXT_ENGINE
+    return engine.from_string(text).render(Context(context, autoescape=html))
+
+
+def _plain(value: Any) -> Any:
+    # Only values without methods worth calling reach a template: text, numbers, dates, lists of text.
+    if value is None or isinstance(value, str | int | float | bool | Decimal | dt.date | dt.datetime):
+        return value
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def record_url(record_type: str, pk: int) -> str:
+    plural = _PLURALS.get(record_type)
+    if not plural:
+        return ""
+    try:
+        return reverse(f"{plural}:detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def safe_fields(record, record_type: str) -> dict[str, Any]:
+    """The record as a template or a webhook sees it: its allow-listed fields, references by name."""
+    data: dict[str, Any] = {"id": record.pk, "name": str(record)}
+    for name, spec in catalog.fields_of(record_type).items():
+        if name.startswith("custom."):
+            continue
+        try:
+            value = field_value(record, name)
+        except Exception:
+            continue
+        if spec.kind in catalog.REFERENCES:
+            related = getattr(record, name, None)
+            data[f"{name}_id"] = value
+            value = str(related) if related is not None else ""
+        data[name] = _plain(value)
+    data["custom"] = {k: _plain(v) for k, v in (getattr(record, "custom", None) or {}).items()}
+    url = record_url(record_type, record.pk)
+    data["url"] = f"{settings.PEYVAND_SITE_URL.rstrip('/')}{url}" if url else ""
+    return data
+
+
+def context_for(record, record_type: str, *, rule=None) -> dict[str, Any]:
+    owner = getattr(record, "owner", None)
+    return {
+        "record": safe_fields(record, record_type),
+        "owner": {"name": str(owner), "username": owner.username, "email": owner.email} if owner else {},
+        "rule": {"name": rule.name} if rule else {},
+        "record_type": record_type,
+    }
