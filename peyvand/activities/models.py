@@ -1,3 +1,7 @@
+import datetime as dt
+import hashlib
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +56,9 @@ class Activity(OwnedModel):
         on_delete=models.CASCADE,
         related_name="activities",
     )
+    # Minutes before ``due_at`` at which the owner is reminded, ascending (see periodic.py); a list on the row so
+    # that changing reminders is versioned and audited like any other field.
+    reminders = models.JSONField(_("reminders"), default=list, blank=True)
     search_text = models.TextField(editable=False, default="")
 
     audited_fields = (
@@ -62,6 +69,7 @@ class Activity(OwnedModel):
         "done_at",
         "duration_minutes",
         "outcome",
+        "reminders",
         "contact",
         "company",
         "deal",
@@ -85,3 +93,53 @@ class Activity(OwnedModel):
 
     def search_parts(self) -> list[str]:
         return [self.subject, self.outcome]
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        """When it ends on a calendar: its duration after ``due_at``, half an hour when none is given."""
+        if self.due_at is None:
+            return None
+        return self.due_at + dt.timedelta(minutes=self.duration_minutes or DEFAULT_DURATION_MINUTES)
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        return self.done_at is None and self.due_at is not None and self.due_at < now
+
+
+# Kinds that happen at a time and so belong on a calendar and get reminders.
+SCHEDULED_KINDS = (ActivityKind.TASK, ActivityKind.MEETING, ActivityKind.CALL)
+DEFAULT_DURATION_MINUTES = 30
+
+
+class CalendarFeed(models.Model):
+    """A user's personal iCal address. The address holds a token derived from ``nonce`` with the server's secret
+    key, so the page can show it again, while the database alone (a backup, a leaked dump) does not give it
+    away; ``token_hash`` (its SHA-256) is what a request is looked up by. Rotating draws a new nonce."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    rotated_at = models.DateTimeField(_("rotated at"), auto_now=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def token(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("peyvand.calendar-feed", self.nonce, algorithm="sha256").hexdigest()
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

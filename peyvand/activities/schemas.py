@@ -1,8 +1,14 @@
 import datetime as dt
+from typing import Annotated
 
+from ninja import Schema
 from pydantic import Field
 
 from peyvand.core.schemas import Bool, DateTime, Int, OwnedIn, OwnedOut, PatchBase
+
+# Minutes before the due time (0 = at the due time, at most 30 days); the service sorts them and drops repeats.
+ReminderMinutes = Annotated[Int, Field(ge=0, le=30 * 24 * 60)]
+Reminders = Annotated[list[ReminderMinutes], Field(max_length=10)]
 
 
 class ActivityIn(OwnedIn):
@@ -12,6 +18,9 @@ class ActivityIn(OwnedIn):
     due_at: DateTime | None = None
     done: Bool = False
     duration_minutes: Int | None = Field(None, ge=0, le=100000)
+    reminders: Reminders = Field(
+        default_factory=list, description="Minutes before due_at, e.g. [10, 60, 1440]."
+    )
     outcome: str = ""
     contact: Int | None = None
     company: Int | None = None
@@ -26,6 +35,7 @@ class ActivityPatch(PatchBase):
     due_at: DateTime | None = None
     done: Bool | None = None
     duration_minutes: Int | None = Field(None, ge=0, le=100000)
+    reminders: Reminders | None = None
     outcome: str | None = None
     contact: Int | None = None
     company: Int | None = None
@@ -40,8 +50,27 @@ class ActivityOut(OwnedOut):
     due_at: dt.datetime | None
     done_at: dt.datetime | None
     duration_minutes: int | None
+    reminders: list[int]
     outcome: str
     contact_id: int | None
     company_id: int | None
     deal_id: int | None
     lead_id: int | None
+
+
+class CalendarEventOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    start: dt.datetime
+    end: dt.datetime
+    done: bool
+    overdue: bool
+    version: int
+    owner_id: int
+    reminders: list[int]
+    url: str
+
+
+class CalendarFeedOut(Schema):
+    url: str

@@ -1,19 +1,47 @@
+import datetime as dt
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
 
+from peyvand.activities import calendar_grid, selectors
 from peyvand.activities.api import ACTIVITIES
-from peyvand.activities.models import Activity, ActivityKind
-from peyvand.activities.services import complete_activity
-from peyvand.core.errors import PeyvandError
-from peyvand.web.filters import choices_filter, owner_filter
+from peyvand.activities.ical import feed_calendar
+from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
+from peyvand.activities.services import complete_activity, reschedule_activity, rotate_calendar_feed
+from peyvand.core import jalali
+from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
+from peyvand.core.listing import paginate
+from peyvand.core.text import to_ascii_digits
+from peyvand.web.filters import choices_filter, custom_field_filters, owner_filter
 from peyvand.web.forms import RecordForm
 from peyvand.web.screens import Screen
+
+# The reminders the form offers; the API may set any other whole number of minutes, which the form then keeps.
+REMINDER_PRESETS = (0, 5, 10, 15, 30, 60, 120, 24 * 60, 2 * 24 * 60, 7 * 24 * 60)
+
+
+def describe_reminder(minutes: int) -> str:
+    """ "10 minutes before", "1 hour before", "2 days before", "At the due time", with the page's digits."""
+    if minutes == 0:
+        return _("At the due time")
+    if minutes % (24 * 60) == 0:
+        n = minutes // (24 * 60)
+        text = ngettext("%(n)s day before", "%(n)s days before", n) % {"n": n}
+    elif minutes % 60 == 0:
+        n = minutes // 60
+        text = ngettext("%(n)s hour before", "%(n)s hours before", n) % {"n": n}
+    else:
+        text = ngettext("%(n)s minute before", "%(n)s minutes before", minutes) % {"n": minutes}
+    return jalali.persian_digits(text) if jalali.uses_jalali() else text
 
 
 class ActivityForm(RecordForm):
@@ -23,6 +51,7 @@ class ActivityForm(RecordForm):
         "subject",
         "due_at",
         "duration_minutes",
+        "reminders",
         "outcome",
         "notes",
         "contact",
@@ -31,6 +60,20 @@ class ActivityForm(RecordForm):
         "lead",
         "owner",
     )
+
+    reminders = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Reminders"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "reminder-choices"}),
+        help_text=gettext_lazy("Before the due time, in the app and by e-mail."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(self.instance.reminders) if self.instance is not None else []
+        minutes = sorted(set(REMINDER_PRESETS) | {m for m in current if isinstance(m, int)})
+        self.fields["reminders"].choices = [(m, describe_reminder(m)) for m in minutes]
 
 
 ACTIVITY_SCREEN = Screen(
@@ -47,6 +90,35 @@ ACTIVITY_SCREEN = Screen(
     ),
     initial_from_request=("contact", "company", "deal", "lead", "kind"),
 )
+
+
+@login_required
+def list_view(request):
+    """The activities list as every list, with overdue rows marked (the generic table has no row styles)."""
+    screen = ACTIVITY_SCREEN
+    params = request.GET.dict()
+    errors = []
+    try:
+        page = paginate(screen.resource.list(request, params), params.get("page"), params.get("page_size"))
+    except ValidationFailed as exc:
+        errors = exc.errors
+        page = paginate(screen.resource.visible(request.user).none())
+    now = timezone.now()
+    context = {
+        "screen": screen,
+        "page": page,
+        "overdue_ids": {a.pk for a in page.items if a.is_overdue(now)},
+        "errors": errors,
+        "params": params,
+        "filters": [
+            (f, f.options(request.user))
+            for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
+        ],
+        "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
+        "sortable": screen.resource.list_spec.ordering,
+    }
+    partial = request.htmx and request.htmx.target == "results"
+    return render(request, "activities/_table.html" if partial else "activities/activity_list.html", context)
 
 
 @login_required
@@ -67,3 +139,176 @@ def done_view(request, pk: int):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("activities:detail", args=[pk])
     return HttpResponseRedirect(target)
+
+
+# --- the calendar -------------------------------------------------------------------------------------------------
+
+
+def _anchor(value: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(to_ascii_digits(value or ""))
+        if 1900 <= day.year <= 2200:
+            return day
+    except ValueError:
+        pass
+    return timezone.localdate()
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _event(activity: Activity, now: dt.datetime, *, jalali_page: bool) -> dict:
+    local = timezone.localtime(activity.due_at)
+    time = local.strftime("%H:%M")
+    return {
+        "activity": activity,
+        "time": jalali.persian_digits(time) if jalali_page else time,
+        "overdue": activity.is_overdue(now),
+    }
+
+
+@login_required
+@require_GET
+def calendar_view(request):
+    """Day, week and month of the user's (or, for a manager, a teammate's) tasks, meetings and calls."""
+    user = request.user
+    try:
+        owner = selectors.calendar_owner(user, request.GET.get("user") or None)
+    except NotFound:
+        raise Http404 from None
+    view = request.GET.get("view") if request.GET.get("view") in calendar_grid.VIEWS else "week"
+    jalali_page = jalali.uses_jalali()
+    span = calendar_grid.span(view, _anchor(request.GET.get("date")), jalali=jalali_page)
+    now = timezone.now()
+    start, end = _local_midnight(span.first), _local_midnight(span.last + dt.timedelta(days=1))
+    events = [
+        _event(a, now, jalali_page=jalali_page)
+        for a in selectors.calendar_events(user, start=start, end=end, owner=owner)
+    ]
+    by_slot: dict[tuple[dt.date, int | None], list[dict]] = {}
+    for event in events:
+        local = timezone.localtime(event["activity"].due_at)
+        slot = (local.date(), None if view == "month" else local.hour)
+        by_slot.setdefault(slot, []).append(event)
+    today = timezone.localdate()
+
+    def cell(day: dt.date, hour: int | None = None) -> dict:
+        return {
+            "date": day,
+            "iso": day.isoformat(),
+            "hour": hour,
+            "number": calendar_grid.day_number(day, jalali=jalali_page),
+            "label": calendar_grid.date_label(day, jalali=jalali_page),
+            "weekday": calendar_grid.weekday_name(day),
+            "in_month": calendar_grid.in_month(day, span.anchor, jalali=jalali_page),
+            "is_today": day == today,
+            "events": by_slot.get((day, hour), []),
+        }
+
+    days = calendar_grid.days(span)
+    context = {
+        "view": view,
+        "span": span,
+        "title": calendar_grid.title(span, jalali=jalali_page),
+        "owner": owner,
+        "owners": list(selectors.calendar_owners(user).order_by("first_name", "username"))
+        if (user.is_admin or user.is_manager)
+        else [],
+        "anchor": span.anchor.isoformat(),
+        "previous": span.previous.isoformat(),
+        "next": span.next.isoformat(),
+        "today": today.isoformat(),
+        "events": events,
+        "overdue_count": sum(1 for e in events if e["overdue"]),
+        "move_hours": view != "month",
+    }
+    if view == "month":
+        context["weekday_names"] = calendar_grid.weekday_names(jalali=jalali_page)
+        context["weeks"] = [[cell(d) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
+    else:
+        context["columns"] = [cell(d) for d in days]
+        context["hours"] = [
+            {
+                "hour": h,
+                "label": calendar_grid.hour_label(h, jalali=jalali_page),
+                "cells": [cell(d, h) for d in days],
+            }
+            for h in range(24)
+        ]
+    if owner == user:
+        feed = selectors.calendar_feed_of(user)
+        context["feed_url"] = selectors.feed_url(feed) if feed else None
+    return render(request, "activities/calendar.html", context)
+
+
+def _error_json(error: PeyvandError) -> JsonResponse:
+    return JsonResponse(error.as_dict(), status=error.status)
+
+
+@login_required
+@require_POST
+def calendar_move_view(request, pk: int):
+    """The calendar's drop: another day (month view) or day and hour (week and day views), version checked."""
+    activity = ACTIVITIES.get(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    errors = []
+    try:
+        day = dt.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        errors.append({"field": "date", "message": _("Send the day as YYYY-MM-DD.")})
+    hour = request.POST.get("hour", "")
+    if hour not in ("", None) and not (hour.isdigit() and 0 <= int(hour) <= 23):
+        errors.append({"field": "hour", "message": _("The hour is a whole number from 0 to 23.")})
+    if activity.due_at is None:
+        errors.append({"field": "due_at", "message": _("This activity has no due time to move.")})
+    if errors:
+        return _error_json(ValidationFailed(errors))
+    local = timezone.localtime(activity.due_at)
+    new_time = dt.time(int(hour) if hour else local.hour, local.minute)
+    try:
+        activity = reschedule_activity(
+            actor=request.user,
+            activity=activity,
+            version=version,
+            due_at=timezone.make_aware(dt.datetime.combine(day, new_time)),
+        )
+    except PeyvandError as exc:
+        return _error_json(exc)
+    event = _event(activity, timezone.now(), jalali_page=jalali.uses_jalali())
+    return JsonResponse(
+        {
+            "id": activity.pk,
+            "version": activity.version,
+            "due_at": activity.due_at.isoformat(),
+            "time": event["time"],
+            "overdue": event["overdue"],
+        }
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_rotate_view(request):
+    rotate_calendar_feed(user=request.user)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return HttpResponseRedirect(reverse("calendar") + "#feed")
+
+
+@require_GET
+def calendar_feed_view(request, token: str):
+    """The secret iCal address: no session, the address is the key; an unknown one is not found."""
+    feed = selectors.feed_for_token(token)
+    if feed is None:
+        raise Http404
+    now = timezone.now()
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    body = feed_calendar(feed.user, now=now, todo=request.GET.get("todo") in ("1", "true"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="peyvand.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,93 @@
+"""The personal iCal feed: a user's tasks, meetings and calls for any calendar app to subscribe to.
+
+Meetings and calls are events (VEVENT). Tasks are events too by default, because most calendar apps
+(Google, Outlook, Apple's Calendar) ignore to-dos in a subscribed calendar; ``todo=True`` makes them VTODO
+for apps that show to-do lists. Times are written in UTC; each open activity's reminders become VALARMs.
+"""
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from icalendar import Alarm, Calendar, Event, Todo
+
+from peyvand.activities.models import ActivityKind
+from peyvand.activities.selectors import FEED_LIMIT, feed_activities
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC)
+
+
+def _site() -> tuple[str, str]:
+    base = settings.PEYVAND_SITE_URL.rstrip("/")
+    return base, urlsplit(base).hostname or "peyvand"
+
+
+def _description(activity) -> str:
+    lines = []
+    for label, record in (
+        (_("Deal"), activity.deal),
+        (_("Contact"), activity.contact),
+        (_("Company"), activity.company),
+        (_("Lead"), activity.lead),
+    ):
+        if record is not None:
+            lines.append(f"{label}: {record}")
+    if activity.outcome:
+        lines.append(f"{_('Outcome')}: {activity.outcome}")
+    if activity.notes:
+        lines.extend(["", activity.notes])
+    return "\n".join(lines).strip()
+
+
+def _component(activity, *, todo: bool, base: str, host: str):
+    as_todo = todo and activity.kind == ActivityKind.TASK
+    item = Todo() if as_todo else Event()
+    item.add("uid", f"activity-{activity.pk}@{host}")
+    item.add("dtstamp", _utc(activity.updated_at))
+    item.add("last-modified", _utc(activity.updated_at))
+    item.add("created", _utc(activity.created_at))
+    item.add("sequence", activity.version)
+    item.add("summary", activity.subject)
+    description = _description(activity)
+    if description:
+        item.add("description", description)
+    item.add("url", base + reverse("activities:detail", args=[activity.pk]))
+    item.add("categories", [activity.get_kind_display()])
+    item.add("dtstart", _utc(activity.due_at))
+    if as_todo:
+        item.add("due", _utc(activity.ends_at))
+        item.add("status", "COMPLETED" if activity.done_at else "NEEDS-ACTION")
+        if activity.done_at:
+            item.add("completed", _utc(activity.done_at))
+    else:
+        item.add("dtend", _utc(activity.ends_at))
+        item.add("transp", "OPAQUE" if activity.kind == ActivityKind.MEETING else "TRANSPARENT")
+    if activity.done_at is None:
+        for minutes in activity.reminders:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", activity.subject)
+            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+            item.add_component(alarm)
+    return item
+
+
+def feed_calendar(user, *, now: dt.datetime, todo: bool = False) -> bytes:
+    """The user's feed as an iCalendar document."""
+    base, host = _site()
+    calendar = Calendar()
+    calendar.add("prodid", "-//Peyvand//Peyvand CRM//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("Peyvand: %(name)s") % {"name": user})
+    # Subscribed calendars are re-read on the app's own schedule; these ask for every quarter-hour.
+    calendar.add("refresh-interval", dt.timedelta(minutes=15), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT15M")
+    for activity in feed_activities(user, now=now)[:FEED_LIMIT]:
+        calendar.add_component(_component(activity, todo=todo, base=base, host=host))
+    return calendar.to_ical()
