@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("peyvand.notifications.urls")),
     path("", include("peyvand.automation.urls")),
     path("", include("peyvand.targets.urls")),
+    path("", include("peyvand.activities.urls")),
     path("", include("peyvand.web.urls")),
 ]

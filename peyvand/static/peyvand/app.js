@@ -105,3 +105,108 @@
     document.querySelectorAll("[data-board]").forEach(setUpBoard);
   });
 })();
+
+// The calendar: drag an activity to another day (month view) or day and hour (week and day views). The server
+// reschedules it through the same service as the API, checked against the version the page showed; a refusal
+// (someone changed it meanwhile) puts the activity back where it was and says why.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var headers = document.body.getAttribute("hx-headers");
+    try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function toast(text) {
+    var box = document.getElementById("toast");
+    if (!box) { return; }
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(box._timer);
+    box._timer = setTimeout(function () { box.hidden = true; }, 6000);
+  }
+
+  function putBack(item, origin, before) {
+    origin.insertBefore(item, before && before.parentNode === origin ? before : null);
+    item.classList.remove("moving");
+  }
+
+  function moveEvent(calendar, item, cell) {
+    var origin = item.parentElement;
+    if (origin === cell) { return; }
+    var before = item.nextSibling;
+    cell.appendChild(item);
+    item.classList.add("moving");
+    var body = new FormData();
+    body.append("version", item.dataset.version);
+    body.append("date", cell.dataset.date);
+    if (cell.dataset.hour !== undefined) { body.append("hour", cell.dataset.hour); }
+    fetch(item.dataset.moveUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(), "X-Requested-With": "fetch"}
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) {
+          putBack(item, origin, before);
+          toast(data.detail + (data.errors && data.errors.length ? " " + data.errors.map(function (e) { return e.message; }).join(" ") : ""));
+          return;
+        }
+        item.dataset.version = String(data.version);
+        item.classList.remove("moving");
+        item.classList.toggle("overdue", Boolean(data.overdue));
+        var time = item.querySelector(".cal-time");
+        if (time) { time.textContent = data.time; }
+        item.classList.add("moved");
+      });
+    }).catch(function () {
+      putBack(item, origin, before);
+      toast(calendar.dataset.offlineMessage);
+    });
+  }
+
+  function setUpCalendar(calendar) {
+    var dragged = null;
+    calendar.addEventListener("dragstart", function (event) {
+      var item = event.target.closest && event.target.closest(".cal-event");
+      if (!item) { return; }
+      dragged = item;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", item.dataset.activity);
+      item.classList.add("dragging");
+    });
+    calendar.addEventListener("dragend", function () {
+      if (dragged) { dragged.classList.remove("dragging"); }
+      calendar.querySelectorAll(".drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+    });
+    calendar.addEventListener("dragover", function (event) {
+      var cell = event.target.closest && event.target.closest("[data-drop]");
+      if (!cell) { return; }
+      event.preventDefault();
+      calendar.querySelectorAll(".drop-target").forEach(function (c) { if (c !== cell) { c.classList.remove("drop-target"); } });
+      cell.classList.add("drop-target");
+    });
+    calendar.addEventListener("drop", function (event) {
+      var cell = event.target.closest && event.target.closest("[data-drop]");
+      if (!cell) { return; }
+      event.preventDefault();
+      cell.classList.remove("drop-target");
+      var id = event.dataTransfer.getData("text/plain");
+      var item = dragged || calendar.querySelector('.cal-event[data-activity="' + id + '"]');
+      dragged = null;
+      if (item) {
+        item.classList.remove("dragging");
+        moveEvent(calendar, item, cell);
+      }
+    });
+    // Week and day views open on the working morning rather than at midnight.
+    var scroller = calendar.querySelector("[data-scroll-hour]");
+    if (scroller) {
+      var row = scroller.querySelector('tr[data-hour="' + scroller.dataset.scrollHour + '"]');
+      if (row) { scroller.scrollTop = row.offsetTop - (scroller.querySelector("thead") || row).offsetHeight; }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-calendar]").forEach(setUpCalendar);
+  });
+})();
