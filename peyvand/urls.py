@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("peyvand.automation.urls")),
     path("", include("peyvand.targets.urls")),
     path("", include("peyvand.activities.urls")),
+    path("", include("peyvand.sales.urls")),
     path("", include("peyvand.web.urls")),
 ]

@@ -7,6 +7,8 @@ from peyvand.core.rest import Resource, add_crud_routes, ordering_choices, respo
 from peyvand.sales import selectors, services
 from peyvand.sales.models import Deal, Pipeline
 from peyvand.sales.schemas import (
+    ChecklistCheckIn,
+    DealChecklistItemOut,
     DealIn,
     DealMoveIn,
     DealOut,
@@ -16,6 +18,7 @@ from peyvand.sales.schemas import (
     PipelineOut,
     PipelinePatch,
     StageHistoryOut,
+    StuckDealList,
 )
 
 DEALS = Resource(
@@ -31,6 +34,25 @@ DEALS = Resource(
 )
 
 deals_router = Router()
+
+
+@deals_router.get(
+    "/stuck",
+    response=responses({200: StuckDealList}),
+    tags=["deals"],
+    operation_id="deals_stuck",
+)
+def stuck_deals(
+    request,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(settings.PEYVAND_PAGE_SIZE, ge=1, le=settings.PEYVAND_MAX_PAGE_SIZE),
+):
+    """Open deals you may see that stayed in their stage longer than its maximum days, the longest overdue
+    first, each with ``days_over`` the limit."""
+    page_obj = paginate(selectors.stuck_deals_visible_to(request.user), page, page_size)
+    return {"items": page_obj.items, "count": page_obj.count}
+
+
 add_crud_routes(deals_router, DEALS)
 
 
@@ -48,8 +70,50 @@ def move(request, pk: int, payload: DealMoveIn):
         stage=payload.stage,
         version=payload.version,
         lost_reason=payload.lost_reason,
+        override_reason=payload.override_reason,
     )
     return DEALS.get(request, deal.pk)
+
+
+def _checklist(deal) -> list[dict]:
+    return [
+        {
+            "id": item.pk,
+            "stage_id": stage.pk,
+            "stage": stage.name,
+            "text": item.text,
+            "required": item.required,
+            "done": check is not None,
+            "done_at": check.checked_at if check else None,
+            "done_by_id": check.checked_by_id if check else None,
+        }
+        for stage, items in selectors.deal_checklists(deal)
+        for item, check in items
+    ]
+
+
+@deals_router.get(
+    "/{int:pk}/checklist",
+    response=responses({200: list[DealChecklistItemOut]}, 404),
+    tags=["deals"],
+    operation_id="deals_checklist",
+)
+def checklist(request, pk: int):
+    """The checklist items of the deal's pipeline (the current stage's first) and which are done."""
+    return _checklist(DEALS.get(request, pk))
+
+
+@deals_router.post(
+    "/{int:pk}/checklist",
+    response=responses({200: list[DealChecklistItemOut]}, 404, 409),
+    tags=["deals"],
+    operation_id="deals_checklist_check",
+)
+def check_item(request, pk: int, payload: ChecklistCheckIn):
+    """Mark a checklist item done (``done: true``) or not done; each change is written to the audit trail."""
+    deal = DEALS.get(request, pk)
+    services.set_checklist_item(actor=request.user, deal=deal, item=payload.item, done=payload.done)
+    return _checklist(DEALS.get(request, pk))
 
 
 @deals_router.get(

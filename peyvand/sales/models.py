@@ -1,8 +1,10 @@
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.core.models import OwnedModel, Tag
@@ -50,6 +52,17 @@ class Stage(models.Model):
         _("win probability (%)"), default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     kind = models.CharField(_("kind"), max_length=5, choices=StageKind.choices, default=StageKind.OPEN)
+    # Sanitised HTML (see richtext.clean_script): what to say and ask while a deal is in this stage.
+    script = models.TextField(_("script"), blank=True, default="")
+    max_days = models.PositiveSmallIntegerField(
+        _("maximum days"),
+        null=True,
+        blank=True,
+        help_text=_("A deal that stays longer is stuck; its owner and their manager are told."),
+    )
+    # Exit criteria: deal fields (from exit_criteria.FIELD_CHOICES, or "custom.<key>") that must be filled in
+    # before a deal may move forward out of this stage.
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("stage")
@@ -63,6 +76,40 @@ class Stage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Every path (services, Django admin, demo data) stores the script sanitised; pages show it as is.
+        from peyvand.sales.richtext import clean_script
+
+        self.script = clean_script(self.script)
+        super().save(*args, **kwargs)
+
+    def active_checklist(self) -> list["ChecklistItem"]:
+        return [item for item in self.checklist.all() if not item.archived]
+
+
+class ChecklistItem(models.Model):
+    """One step of a stage's checklist; ``required`` items are part of the stage's exit criteria.
+
+    An item removed from a checklist that deals have already ticked is archived rather than deleted, so the
+    history of which deals did it stays (the analytics compare win rates by item).
+    """
+
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="checklist"
+    )
+    text = models.CharField(_("text"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    required = models.BooleanField(_("required to leave the stage"), default=False)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["stage", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class DealStatus(models.TextChoices):
@@ -143,6 +190,42 @@ class Deal(OwnedModel):
     def search_parts(self) -> list[str]:
         return [self.title]
 
+    def days_over_limit(self, now=None) -> int | None:
+        """Whole days (rounded up) past its stage's maximum, for an open deal that is stuck; else None."""
+        limit = self.stage.max_days
+        if limit is None or self.status != DealStatus.OPEN:
+            return None
+        over = (now or timezone.now()) - self.stage_entered_at - dt.timedelta(days=limit)
+        if over <= dt.timedelta(0):
+            return None
+        return over.days + (1 if over % dt.timedelta(days=1) else 0)
+
+
+class ChecklistCheck(models.Model):
+    """A checklist item a deal has done: which, when and by whom (unticking deletes the row; the audit keeps
+    both)."""
+
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="checks")
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("checklist item"), on_delete=models.CASCADE, related_name="checks"
+    )
+    checked_at = models.DateTimeField(_("done at"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("checklist check")
+        verbose_name_plural = _("checklist checks")
+        constraints = [models.UniqueConstraint(fields=["deal", "item"], name="checklist_check_once_per_deal")]
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.item_id}"
+
 
 class StageHistory(models.Model):
     deal = models.ForeignKey(
@@ -165,6 +248,9 @@ class StageHistory(models.Model):
     seconds_in_previous = models.PositiveBigIntegerField(
         _("seconds in previous stage"), null=True, blank=True
     )
+    # A move a manager let through although exit criteria were missing: why, and what was missing.
+    override_reason = models.CharField(_("override reason"), max_length=255, blank=True, default="")
+    override_missing = models.JSONField(_("missing at override"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("stage move")

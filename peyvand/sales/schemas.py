@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
@@ -7,11 +8,36 @@ from pydantic import Field
 from peyvand.core.schemas import Bool, Date, InputSchema, Int, PatchBase, TaggedIn, TaggedOut
 
 
+class ChecklistItemIn(InputSchema):
+    id: Int | None = None
+    text: str = Field(min_length=1, max_length=200)
+    required: Bool = False
+
+
 class StageIn(InputSchema):
+    """A stage; in a PATCH, the rule fields left out (script, max_days, checklist, required_fields) keep their
+    current values."""
+
     id: Int | None = None
     name: str = Field(min_length=1, max_length=80)
     probability: Int = Field(10, ge=0, le=100)
     kind: str = "open"
+    max_days: Int | None = Field(None, ge=1, le=3650)
+    script: str = Field("", max_length=20000)
+    checklist: list[ChecklistItemIn] = Field([], max_length=50)
+    required_fields: list[Annotated[str, Field(max_length=60)]] = Field(
+        [],
+        max_length=30,
+        description='Deal fields needed to leave the stage: "amount", "expected_close_date", "contact", '
+        '"company" or "custom.<key>".',
+    )
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    text: str
+    order: int
+    required: bool
 
 
 class StageOut(Schema):
@@ -20,6 +46,14 @@ class StageOut(Schema):
     order: int
     probability: int
     kind: str
+    max_days: int | None
+    script: str
+    required_fields: list[str]
+    checklist: list[ChecklistItemOut]
+
+    @staticmethod
+    def resolve_checklist(obj) -> list:
+        return obj.active_checklist()
 
 
 class PipelineIn(InputSchema):
@@ -80,6 +114,12 @@ class DealPatch(PatchBase):
     lost_reason: str | None = None
     tags: list[str] | None = None
     custom: dict | None = None
+    override_reason: str | None = Field(
+        None,
+        max_length=200,
+        description="With a new stage: a manager's or administrator's reason to move on although the stage's "
+        "exit criteria are missing.",
+    )
 
 
 class DealOut(TaggedOut):
@@ -107,6 +147,46 @@ class DealMoveIn(InputSchema):
     stage: Int
     version: Int
     lost_reason: str | None = None
+    override_reason: str | None = Field(
+        None,
+        max_length=200,
+        description="A sales manager of the deal's team or an administrator may move a deal on although the "
+        "stage's exit criteria are missing, saying why.",
+    )
+
+
+class ChecklistCheckIn(InputSchema):
+    item: Int
+    done: Bool = True
+
+
+class DealChecklistItemOut(Schema):
+    id: int
+    stage_id: int
+    stage: str
+    text: str
+    required: bool
+    done: bool
+    done_at: dt.datetime | None
+    done_by_id: int | None
+
+
+class StuckDealOut(DealOut):
+    max_days: int
+    days_over: int
+
+    @staticmethod
+    def resolve_max_days(obj) -> int:
+        return obj.stage.max_days
+
+    @staticmethod
+    def resolve_days_over(obj) -> int:
+        return obj.days_over_limit() or 0
+
+
+class StuckDealList(Schema):
+    items: list[StuckDealOut]
+    count: int
 
 
 class StageHistoryOut(Schema):

@@ -1,9 +1,12 @@
 """Reads of pipelines and deals, already limited to what the user may see."""
 
-from django.db.models import Prefetch, Q
+import datetime as dt
+
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Prefetch, Q, When
+from django.utils import timezone
 
 from peyvand.core.listing import Filter, ListSpec, as_date, as_decimal, as_int
-from peyvand.sales.models import Deal, Pipeline, Stage, StageHistory
+from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, Pipeline, Stage, StageHistory
 
 DEAL_LIST = ListSpec(
     entity="deal",
@@ -38,7 +41,12 @@ PIPELINE_LIST = ListSpec(
 
 def pipelines_visible_to(user):
     """Pipelines shared by every team, plus the user's team's own; an admin sees all."""
-    stages = Prefetch("stages", queryset=Stage.objects.order_by("order", "id"))
+    stages = Prefetch(
+        "stages",
+        queryset=Stage.objects.order_by("order", "id").prefetch_related(
+            Prefetch("checklist", queryset=ChecklistItem.objects.order_by("order", "id"))
+        ),
+    )
     queryset = Pipeline.objects.prefetch_related(stages).select_related("team")
     if user is None or not user.is_authenticated:
         return queryset.none()
@@ -86,3 +94,64 @@ def board(user, pipeline: Pipeline, params=None, *, closed_days: int = 30, per_s
         )
         columns.append((stage, cards, totals.get(stage.pk, 0)))
     return columns
+
+
+# --- stuck deals: open deals that stayed in a stage longer than its maximum days --------------------------------
+
+
+def _limited_stages(pipeline: Pipeline | None = None) -> list[Stage]:
+    stages = Stage.objects.filter(max_days__isnull=False, kind="open")
+    if pipeline is not None:
+        stages = stages.filter(pipeline=pipeline)
+    return list(stages.only("pk", "max_days"))
+
+
+def stuck(deals, now: dt.datetime | None = None):
+    """``deals`` narrowed to the stuck ones, each annotated with ``stuck_since`` (when its stay ran over),
+    the longest overdue first."""
+    now = now or timezone.now()
+    stages = _limited_stages()
+    if not stages:
+        return deals.none()
+    overdue = Q()
+    for stage in stages:
+        overdue |= Q(stage_id=stage.pk, stage_entered_at__lt=now - dt.timedelta(days=stage.max_days))
+    since = Case(
+        *[
+            When(
+                stage_id=stage.pk,
+                then=ExpressionWrapper(
+                    F("stage_entered_at") + dt.timedelta(days=stage.max_days), output_field=DateTimeField()
+                ),
+            )
+            for stage in stages
+        ],
+        output_field=DateTimeField(),
+    )
+    return (
+        deals.filter(status="open").filter(overdue).annotate(stuck_since=since).order_by("stuck_since", "id")
+    )
+
+
+def stuck_deals_visible_to(user, now: dt.datetime | None = None):
+    return stuck(deals_visible_to(user), now)
+
+
+# --- checklists on a deal ------------------------------------------------------------------------------------
+
+
+def deal_checklists(deal: Deal) -> list[tuple[Stage, list[tuple[ChecklistItem, ChecklistCheck | None]]]]:
+    """Each stage of the deal's pipeline that has a checklist, with each item and its check (or None).
+
+    The current stage comes first; the others follow in pipeline order (a move that skips stages needs their
+    required items too)."""
+    checks = {c.item_id: c for c in ChecklistCheck.objects.filter(deal=deal).select_related("checked_by")}
+    items = ChecklistItem.objects.filter(stage__pipeline_id=deal.pipeline_id, archived=False).order_by(
+        "stage__order", "stage_id", "order", "id"
+    )
+    grouped: dict[int, list] = {}
+    for item in items:
+        grouped.setdefault(item.stage_id, []).append((item, checks.get(item.pk)))
+    stages = [s for s in deal.pipeline.stages.all() if s.pk in grouped]
+    stages.sort(key=lambda s: (s.pk != deal.stage_id, s.order, s.pk))
+    return [(s, grouped[s.pk]) for s in stages]

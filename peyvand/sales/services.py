@@ -15,13 +15,81 @@ from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
 from peyvand.leads.models import Lead
-from peyvand.sales.models import Deal, DealStatus, Pipeline, Stage, StageHistory, StageKind
+from peyvand.sales import exit_criteria
+from peyvand.sales.models import (
+    ChecklistCheck,
+    ChecklistItem,
+    Deal,
+    DealStatus,
+    Pipeline,
+    Stage,
+    StageHistory,
+    StageKind,
+)
+from peyvand.sales.richtext import MAX_SCRIPT_LENGTH, clean_script
 from peyvand.sales.selectors import pipelines_visible_to
+
+MAX_CHECKLIST_ITEMS = 50
+MAX_STAGE_DAYS = 3650
 
 
 def _require_admin(actor) -> None:
     if not actor.is_admin:
         raise PeyvandError("pipeline.forbidden", _("Only an administrator can change pipelines."), status=403)
+
+
+def _stage_rule_errors(i: int, stage: dict[str, Any]) -> list[dict[str, Any]]:
+    """Errors in a stage's script, maximum days, checklist and exit criteria (each only when given)."""
+    errors = []
+    max_days = stage.get("max_days")
+    if max_days is not None and (
+        not isinstance(max_days, int) or isinstance(max_days, bool) or not 1 <= max_days <= MAX_STAGE_DAYS
+    ):
+        errors.append(
+            {
+                "field": f"stages.{i}.max_days",
+                "message": _("Enter a whole number of days from 1 to %(max)s, or leave it empty.")
+                % {"max": MAX_STAGE_DAYS},
+            }
+        )
+    script = stage.get("script")
+    if script is not None and (not isinstance(script, str) or len(script) > MAX_SCRIPT_LENGTH):
+        errors.append(
+            {
+                "field": f"stages.{i}.script",
+                "message": _("A script may be at most %(max)s characters long.") % {"max": MAX_SCRIPT_LENGTH},
+            }
+        )
+    required = stage.get("required_fields")
+    if required is not None:
+        if not isinstance(required, list):
+            errors.append(
+                {"field": f"stages.{i}.required_fields", "message": _("Send a list of field names.")}
+            )
+        else:
+            for name in exit_criteria.unknown_fields(required):
+                errors.append(
+                    {
+                        "field": f"stages.{i}.required_fields",
+                        "message": _("“%(name)s” is not a deal field a stage can require.") % {"name": name},
+                    }
+                )
+    checklist = stage.get("checklist")
+    if checklist is not None:
+        if not isinstance(checklist, list) or len(checklist) > MAX_CHECKLIST_ITEMS:
+            errors.append(
+                {
+                    "field": f"stages.{i}.checklist",
+                    "message": _("A checklist has at most %(max)s items.") % {"max": MAX_CHECKLIST_ITEMS},
+                }
+            )
+        else:
+            for j, item in enumerate(checklist):
+                if not clean_display_text(item.get("text"))[:200]:
+                    errors.append(
+                        {"field": f"stages.{i}.checklist.{j}.text", "message": _("This field is required.")}
+                    )
+    return errors
 
 
 def _clean_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -38,6 +106,7 @@ def _clean_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
         if stage.get("kind", StageKind.OPEN) not in StageKind.values:
             errors.append({"field": f"stages.{i}.kind", "message": _("Choose open, won or lost.")})
+        errors += _stage_rule_errors(i, stage)
     if stages and not any(s.get("kind", StageKind.OPEN) == StageKind.OPEN for s in stages):
         errors.append({"field": "stages", "message": _("A pipeline needs at least one open stage.")})
     if errors:
@@ -107,7 +176,15 @@ def _replace_stages(pipeline: Pipeline, stages: list[dict[str, Any]]) -> None:
         stage.probability = data.get("probability", stage.probability)
         stage.kind = data.get("kind", StageKind.OPEN)
         stage.order = order
+        if "script" in data:
+            stage.script = clean_script(data["script"])
+        if "max_days" in data:
+            stage.max_days = data["max_days"]
+        if "required_fields" in data:
+            stage.required_fields = list(dict.fromkeys(data["required_fields"] or []))
         stage.save()
+        if data.get("checklist") is not None:
+            _replace_checklist(stage, data["checklist"], order)
         kept.add(stage.pk)
     for pk, stage in existing.items():
         if pk not in kept:
@@ -116,6 +193,41 @@ def _replace_stages(pipeline: Pipeline, stages: list[dict[str, Any]]) -> None:
                     "stages", _("Stage “%(name)s” still has deals; move them first.") % {"name": stage.name}
                 )
             stage.delete()
+
+
+def _replace_checklist(stage: Stage, items: list[dict[str, Any]], stage_index: int) -> None:
+    """Items keep their id when sent with it (or, without one, when their text is unchanged), so the record of
+    which deals did them survives an edit; a dropped item is archived once a deal has done it."""
+    existing = {i.pk: i for i in stage.checklist.all()}
+    by_text = {i.text: i for i in existing.values()}
+    kept = set()
+    for order, data in enumerate(items):
+        text = clean_display_text(data.get("text"))[:200]
+        if data.get("id"):
+            item = existing.get(data["id"])
+            if item is None:
+                raise field_error(
+                    f"stages.{stage_index}.checklist.{order}.id",
+                    _("This item is not in this stage's checklist."),
+                )
+        else:
+            item = by_text.get(text) if by_text.get(text) and by_text[text].pk not in kept else None
+            item = item or ChecklistItem(stage=stage)
+        item.text = text
+        item.order = order
+        item.required = bool(data.get("required", False))
+        item.archived = False
+        item.save()
+        kept.add(item.pk)
+    for pk, item in existing.items():
+        if pk in kept:
+            continue
+        if item.checks.exists():
+            if not item.archived:
+                item.archived = True
+                item.save(update_fields=["archived"])
+        else:
+            item.delete()
 
 
 @transaction.atomic
@@ -160,8 +272,11 @@ def _entering(stage: Stage, now) -> dict[str, Any]:
     }
 
 
-def _record_move(deal: Deal, *, from_stage: Stage | None, entered_at, actor, now) -> StageHistory:
+def _record_move(
+    deal: Deal, *, from_stage: Stage | None, entered_at, actor, now, override=None
+) -> StageHistory:
     seconds = int((now - entered_at).total_seconds()) if entered_at else None
+    reason, lacking = override or ("", [])
     row = StageHistory.objects.create(
         deal=deal,
         from_stage=from_stage,
@@ -169,6 +284,8 @@ def _record_move(deal: Deal, *, from_stage: Stage | None, entered_at, actor, now
         moved_at=now,
         moved_by=actor if getattr(actor, "pk", None) else None,
         seconds_in_previous=seconds,
+        override_reason=reason,
+        override_missing=[{"field": e["field"], "label": str(e["label"])} for e in lacking],
     )
     events.emit(
         events.deal_stage_changed, Deal, deal=deal, from_stage=from_stage, to_stage=deal.stage, actor=actor
@@ -219,7 +336,14 @@ def create_deal(*, actor, values: dict[str, Any]) -> Deal:
 
 @transaction.atomic
 def update_deal(*, actor, deal: Deal, version: int | None, values: dict[str, Any]) -> Deal:
+    """Change a deal; a new stage in the same pipeline must meet the exit criteria of the stage it leaves,
+    judged on the deal as it will be (a rep may fill in the amount and move on in one save).
+
+    ``override_reason`` lets a manager of the deal's team or an admin move on although criteria are missing.
+    """
     current = lock_for_update(deal, version)
+    values = dict(values)
+    override_reason = values.pop("override_reason", None)
     values = _clean(actor, values, current)
     pipeline = current.pipeline
     if "pipeline" in values:
@@ -228,29 +352,113 @@ def update_deal(*, actor, deal: Deal, version: int | None, values: dict[str, Any
     stage = _stage_in(pipeline, stage_value)
     now = timezone.now()
     moving = stage.pk != current.stage_id
+    override = None
+    if moving and pipeline.pk == current.pipeline_id:
+        override = exit_criteria.enforce(
+            actor=actor,
+            deal=current,
+            current=current.stage,
+            target=stage,
+            state=exit_criteria.deal_state(current, values),
+            override_reason=override_reason,
+        )
     if moving:
         values.update(_entering(stage, now))
     from_stage, entered_at = current.stage, current.stage_entered_at
-    deal = update_record(current, actor=actor, version=version, values={**values, "pipeline": pipeline})
+    deal = update_record(
+        current,
+        actor=actor,
+        version=version,
+        values={**values, "pipeline": pipeline},
+        note=exit_criteria.override_note(*override) if override else "",
+    )
     if moving:
-        _record_move(deal, from_stage=from_stage, entered_at=entered_at, actor=actor, now=now)
+        _record_move(
+            deal, from_stage=from_stage, entered_at=entered_at, actor=actor, now=now, override=override
+        )
     return deal
 
 
 @transaction.atomic
 def move_deal_to_stage(
-    *, actor, deal: Deal, stage: Any, version: int | None, lost_reason: str | None = None
+    *,
+    actor,
+    deal: Deal,
+    stage: Any,
+    version: int | None,
+    lost_reason: str | None = None,
+    override_reason: str | None = None,
 ) -> Deal:
-    """Move a deal to another stage of its pipeline: version checked, history row and audit written."""
+    """Move a deal to another stage of its pipeline: version checked, exit criteria enforced (a manager or admin
+    may override them with a reason), history row and audit written."""
     current = lock_for_update(deal, version)
     target = _stage_in(current.pipeline, stage)
     if target.pk == current.stage_id:
         return current
+    override = exit_criteria.enforce(
+        actor=actor,
+        deal=current,
+        current=current.stage,
+        target=target,
+        state=exit_criteria.deal_state(current),
+        override_reason=override_reason,
+    )
     now = timezone.now()
     values = _entering(target, now)
     if lost_reason is not None:
         values["lost_reason"] = clean_display_text(lost_reason)
     from_stage, entered_at = current.stage, current.stage_entered_at
-    deal = update_record(current, actor=actor, version=version, values=values, action=AuditAction.MOVE)
-    _record_move(deal, from_stage=from_stage, entered_at=entered_at, actor=actor, now=now)
+    deal = update_record(
+        current,
+        actor=actor,
+        version=version,
+        values=values,
+        action=AuditAction.MOVE,
+        note=exit_criteria.override_note(*override) if override else "",
+    )
+    _record_move(deal, from_stage=from_stage, entered_at=entered_at, actor=actor, now=now, override=override)
     return deal
+
+
+def checklist_item_for(deal: Deal, item: Any) -> ChecklistItem:
+    """An item of a checklist of the deal's pipeline, or a field error."""
+    pk = item.pk if isinstance(item, ChecklistItem) else item
+    try:
+        return ChecklistItem.objects.select_related("stage").get(
+            pk=pk, stage__pipeline_id=deal.pipeline_id, archived=False
+        )
+    except (ChecklistItem.DoesNotExist, ValueError, TypeError):
+        raise field_error("item", _("This checklist item is not in the deal's pipeline.")) from None
+
+
+@transaction.atomic
+def set_checklist_item(*, actor, deal: Deal, item: Any, done: bool) -> ChecklistCheck | None:
+    """Tick or untick one checklist item on a deal; each change is written to the deal's audit trail.
+
+    The deal row is locked (without a version check: ticking is not an edit of the deal) so a tick and a move
+    that depends on it happen one after the other. Returns the check, or None once unticked.
+    """
+    current = Deal.all_objects.select_for_update().get(pk=deal.pk)
+    if current.deleted_at is not None:
+        raise PeyvandError("record.deleted", _("This record is deleted; restore it first."), status=409)
+    item = checklist_item_for(current, item)
+    check = ChecklistCheck.objects.filter(deal=current, item=item).first()
+    if bool(done) == (check is not None):
+        return check
+    if done:
+        check = ChecklistCheck.objects.create(
+            deal=current, item=item, checked_at=timezone.now(), checked_by=actor if actor.pk else None
+        )
+        note = _("Checklist item done: %(item)s") % {"item": item.text}
+    else:
+        check.delete()
+        check = None
+        note = _("Checklist item undone: %(item)s") % {"item": item.text}
+    write_audit(
+        instance=current,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        changes={f"checklist.{item.pk}": [not done, bool(done)]},
+        note=note,
+    )
+    return check

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect, JsonResponse
@@ -7,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from peyvand.core.errors import PeyvandError
-from peyvand.core.listing import as_int
-from peyvand.sales import selectors
+from peyvand.core.errors import PeyvandError, ValidationFailed
+from peyvand.core.listing import as_int, paginate
+from peyvand.sales import exit_criteria, selectors
 from peyvand.sales.api import DEALS
 from peyvand.sales.models import Deal, DealStatus, Stage
-from peyvand.sales.services import move_deal_to_stage
+from peyvand.sales.services import move_deal_to_stage, set_checklist_item
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
 from peyvand.web.screens import FilterChoice, Screen
@@ -46,6 +47,21 @@ class DealForm(RecordForm):
         self.fields["stage"].required = False
         self.fields["pipeline"].required = False
         self.fields["currency"].widget.attrs.update({"dir": "ltr", "maxlength": 3})
+        if self.instance is not None and exit_criteria.may_override(self.user, self.instance):
+            self.fields["override_reason"] = forms.CharField(
+                label=gettext_lazy("Reason to override exit criteria"),
+                required=False,
+                max_length=exit_criteria.MAX_OVERRIDE_REASON,
+                help_text=gettext_lazy(
+                    "Only when moving on although the stage's exit criteria are missing; kept in the audit trail."
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("override_reason"):
+            data.pop("override_reason", None)  # no reason given: the criteria apply in full
+        return data
 
 
 def _stages(user):
@@ -60,7 +76,12 @@ def _pipelines(user):
 
 
 def _deal_extra(user, deal):
-    return {"stage_history": list(selectors.stage_history(deal))}
+    return {
+        "stage_history": list(selectors.stage_history(deal)),
+        "checklists": selectors.deal_checklists(deal),
+        "can_override": exit_criteria.may_override(user, deal),
+        "days_over": deal.days_over_limit(),
+    }
 
 
 DEAL_SCREEN = Screen(
@@ -125,13 +146,49 @@ def move_view(request, pk: int):
             stage=request.POST.get("stage"),
             version=version,
             lost_reason=request.POST.get("lost_reason") or None,
+            override_reason=request.POST.get("override_reason") or None,
         )
     except PeyvandError as exc:
         if from_board:
-            return JsonResponse(exc.as_dict(), status=exc.status)
+            body = exc.as_dict()
+            if isinstance(exc, exit_criteria.ExitCriteriaMissing):
+                # The message already names everything missing; the board shows it once, and the fields
+                # and items stay listed apart for scripts.
+                body["missing"], body["errors"] = body["errors"], []
+            return JsonResponse(body, status=exc.status)
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(reverse("deals:detail", args=[pk]))
     if from_board:
         return render(request, "sales/_card.html", {"deal": DEALS.get(request, deal.pk)})
     messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
     return HttpResponseRedirect(reverse("deals:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def checklist_view(request, pk: int, item_id: int):
+    """Tick or untick one checklist item of a deal; htmx gets the checklist back, a plain form the deal page."""
+    deal = DEALS.get(request, pk)
+    try:
+        set_checklist_item(
+            actor=request.user, deal=deal, item=item_id, done=request.POST.get("done") in ("1", "on", "true")
+        )
+    except PeyvandError as exc:
+        if request.htmx:
+            return JsonResponse(exc.as_dict(), status=exc.status)
+        messages.error(request, str(exc.message))
+    if request.htmx:
+        return render(
+            request, "sales/_checklist.html", {"record": deal, "checklists": selectors.deal_checklists(deal)}
+        )
+    return HttpResponseRedirect(reverse("deals:detail", args=[pk]))
+
+
+@login_required
+def stuck_view(request):
+    """Deals the user may see that stayed in their stage longer than its maximum days."""
+    try:
+        page = paginate(selectors.stuck_deals_visible_to(request.user), request.GET.get("page"))
+    except ValidationFailed:
+        page = paginate(selectors.stuck_deals_visible_to(request.user))
+    return render(request, "sales/stuck.html", {"page": page})

@@ -1,0 +1,13 @@
+"""Pages of sales beside the deal screen's own (peyvand/web/urls.py): checklists, stuck deals, pipeline settings."""
+
+from django.urls import path
+
+from peyvand.sales import views, views_pipelines
+
+urlpatterns = [
+    path("deals/<int:pk>/checklist/<int:item_id>/", views.checklist_view, name="deal-checklist"),
+    path("deals/stuck/", views.stuck_view, name="stuck-deals"),
+    path("settings/pipelines/", views_pipelines.pipeline_list_view, name="sales-pipelines"),
+    path("settings/pipelines/new/", views_pipelines.pipeline_edit_view, name="sales-pipeline-create"),
+    path("settings/pipelines/<int:pk>/", views_pipelines.pipeline_edit_view, name="sales-pipeline-edit"),
+]
