@@ -1,0 +1,62 @@
+"""The rule builder pages: built row by row without code, saved through the same checks as the API."""
+
+import pytest
+
+from peyvand.automation.models import Rule
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_rule_is_built_row_by_row_and_saved(client, manager_a, rep_a):
+    c = _client(client, manager_a)
+    page = c.get("/automation/new/", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert b'name="when"' in page.content
+
+    base = {"name": "Follow up", "enabled": "on", "when": "activity_completed:activity"}
+    added = c.post("/automation/new/", {**base, "_op": "add_condition"}, headers={"HX-Request": "true"})
+    assert b'name="c-0-field"' in added.content
+    assert b"<html" not in added.content  # the form alone, swapped in place
+
+    row = {"c-0-field": "subject", "c-0-op": "equals", "c-0-value": "Send proposal"}
+    action = {"a-0-type": "create_activity", "a-0-kind": "task", "a-0-subject": "Follow up on the proposal"}
+    action |= {"a-0-due": "+3 days", "a-0-owner": "record_owner"}
+    switched = c.post("/automation/new/", {**base, **row, **action, "a-0-type": "webhook", "_op": "refresh"})
+    assert b'name="a-0-url"' in switched.content
+
+    refused = c.post("/automation/new/", {**base, **row, **action, "a-0-due": "soon"})
+    assert refused.status_code == 200
+    assert b"+3 days" in refused.content
+    assert not Rule.objects.exists()
+
+    saved = c.post("/automation/new/", {**base, **row, **action})
+    rule = Rule.objects.get()
+    assert saved.status_code == 302
+    assert saved["Location"] == f"/automation/{rule.pk}/"
+    assert rule.conditions == [{"field": "subject", "op": "equals", "value": "Send proposal"}]
+    assert rule.actions[0] | {"notes": ""} == {
+        "type": "create_activity",
+        "kind": "task",
+        "subject": "Follow up on the proposal",
+        "due": "+3 days",
+        "owner": "record_owner",
+        "notes": "",
+    }
+    assert c.get(f"/automation/{rule.pk}/").status_code == 200
+    edit = c.get(f"/automation/{rule.pk}/edit/")
+    assert b"Follow up on the proposal" in edit.content
+
+    c.post(f"/automation/{rule.pk}/switch/")
+    rule.refresh_from_db()
+    assert rule.enabled is False
+
+
+def test_only_admins_and_managers_reach_the_automation_pages(client, rep_a, manager_a, admin):
+    assert _client(client, rep_a).get("/automation/").status_code == 403
+    assert _client(client, manager_a).get("/automation/").status_code == 200
+    assert b"/automation/" in _client(client, admin).get("/").content  # the navigation link
