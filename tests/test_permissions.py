@@ -134,9 +134,31 @@ TESTED_ELSEWHERE = {
         "tests.notifications.test_notifications",
         "test_the_api_lists_and_marks_only_my_own_notifications",
     ),
+    "deals_stuck": (
+        "tests.sales.test_stuck",
+        "test_the_stuck_api_lists_only_visible_deals_with_days_over_the_limit",
+    ),
     "scoring_models_accept_suggestion": (
         "tests.leads.test_scoring",
         "test_scoring_insights_are_for_administrators_only",
+    ),
+    # Targets are for a rep or a team, not owned records: readers and writers differ (a rep reads their own).
+    "targets_list": ("tests.targets.test_api", "test_each_role_lists_only_the_targets_it_may_read"),
+    "targets_create": (
+        "tests.targets.test_api",
+        "test_a_manager_sets_their_reps_target_and_is_refused_another_teams",
+    ),
+    "targets_read": (
+        "tests.targets.test_api",
+        "test_a_rep_reads_their_own_target_and_gets_404_for_a_colleagues",
+    ),
+    "targets_update": (
+        "tests.targets.test_api",
+        "test_a_manager_gets_404_for_another_teams_target_and_changes_nothing",
+    ),
+    "targets_delete": (
+        "tests.targets.test_api",
+        "test_a_manager_gets_404_for_another_teams_target_and_changes_nothing",
     ),
 }
 # Reachable without any credentials, on purpose.
@@ -299,6 +321,21 @@ def _check_stage_history(op, record, response):
     assert [h["to_stage_id"] for h in response.json()] == [record.stage_id]
 
 
+def _check_checklist(op, record, response):
+    assert isinstance(response.json(), list)
+
+
+def _checklist_item_body(op, deal):
+    from peyvand.sales.models import ChecklistItem
+
+    item = ChecklistItem.objects.create(stage=deal.stage, text="Confirm budget", required=True)
+    return {"item": item.pk, "done": True}
+
+
+def _check_checklist_check(op, record, response):
+    assert [i["done"] for i in response.json()] == [True]
+
+
 def _check_convert(op, record, response):
     assert response.json()["lead"]["status"] == "converted"
 
@@ -326,6 +363,8 @@ ACTIONS = {
         admin_check=_check_move,
     ),
     "stage_history": Action(200, admin_check=_check_stage_history),
+    "checklist": Action(200, admin_check=_check_checklist),
+    "checklist_check": Action(200, body=_checklist_item_body, admin_check=_check_checklist_check),
     "convert": Action(200, body=lambda op, lead: {"version": lead.version}, admin_check=_check_convert),
 }
 COLLECTION_ACTIONS = {"list", "create"}
