@@ -146,14 +146,6 @@ TESTED_ELSEWHERE = {
         "tests.activities.test_ical",
         "test_the_api_rotates_my_feed_and_returns_its_new_address",
     ),
-    "activities_calendar": (
-        "tests.activities.test_calendar",
-        "test_the_calendar_api_lets_a_manager_ask_for_a_teammate_but_not_a_rep_or_another_team",
-    ),
-    "activities_calendar_feed_rotate": (
-        "tests.activities.test_ical",
-        "test_the_api_rotates_my_feed_and_returns_its_new_address",
-    ),
     "scoring_models_accept_suggestion": (
         "tests.leads.test_scoring",
         "test_scoring_insights_are_for_administrators_only",
