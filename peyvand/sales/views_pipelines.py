@@ -113,9 +113,14 @@ def _rows_from_post(post) -> list[dict[str, Any]]:
 def _stages_for_service(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
     """The stages to keep, in the order of their positions, and for each the index of its row in the form."""
     kept = [(i, row) for i, row in enumerate(rows) if (row["name"] or "").strip() and not row["delete"]]
-    kept.sort(
-        key=lambda pair: (pair[1]["position"] if isinstance(pair[1]["position"], int) else 10**6, pair[0])
-    )
+
+    def place(pair):
+        # A new stage given an existing stage's position goes before it, as "insert at position N" reads.
+        index, row = pair
+        position = row["position"] if isinstance(row["position"], int) else 10**6
+        return (position, isinstance(row["id"], int), index)
+
+    kept.sort(key=place)
     stages = []
     for _i, row in kept:
         stages.append(
