@@ -168,6 +168,14 @@ TESTED_ELSEWHERE = {
         "tests.targets.test_api",
         "test_a_manager_gets_404_for_another_teams_target_and_changes_nothing",
     ),
+    # Automation rules are configuration: admins all, managers their team's (404 for others), reps 403.
+    **{
+        f"automation_rules_{action}": (
+            "tests.automation.test_api",
+            "test_reps_may_not_manage_rules_and_managers_see_only_their_teams",
+        )
+        for action in ("list", "create", "read", "update", "delete", "runs")
+    },
 }
 # Reachable without any credentials, on purpose.
 PUBLIC_OPERATIONS = {"intake_web_form"}
