@@ -154,6 +154,8 @@
         item.dataset.version = String(data.version);
         item.classList.remove("moving");
         item.classList.toggle("overdue", Boolean(data.overdue));
+        var badge = item.querySelector(".cal-overdue");
+        if (badge && !data.overdue) { badge.remove(); }
         var time = item.querySelector(".cal-time");
         if (time) { time.textContent = data.time; }
         item.classList.add("moved");
