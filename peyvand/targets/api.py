@@ -5,13 +5,14 @@ so another team's target is not found (404); a visible target one may not change
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from peyvand.core.listing import MAX_PAGE, paginate
 from peyvand.core.rest import responses
@@ -25,6 +26,16 @@ router = Router()
 _ID = Field(None, ge=1, le=2**63 - 1)
 _YEAR = Field(..., ge=1, le=9999)
 Kind = Literal["month", "quarter"]
+
+
+def _iso_date(value):
+    """A query date is written 2026-03-21; "0" or "1e9" are not read as Unix time."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Write dates as 2026-03-21.")
+    return value
+
+
+QueryDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 CalendarName = Literal["jalali", "gregorian"]
 
 
@@ -91,9 +102,9 @@ class TargetQuery(Schema):
     number: int | None = Field(None, ge=1, le=12)
     user: int | None = _ID
     team: int | None = _ID
-    covers: dt.date | None = Field(None, description="Only targets whose period includes this day.")
-    start: dt.date | None = Field(None, description="Only targets whose period ends on or after this day.")
-    end: dt.date | None = Field(None, description="Only targets whose period starts on or before this day.")
+    covers: QueryDate | None = Field(None, description="Only targets whose period includes this day.")
+    start: QueryDate | None = Field(None, description="Only targets whose period ends on or after this day.")
+    end: QueryDate | None = Field(None, description="Only targets whose period starts on or before this day.")
 
 
 def _visible(request):
