@@ -195,3 +195,24 @@ def test_the_activity_form_offers_reminders_and_keeps_one_set_through_the_api(re
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.reminders == [45, 60]
+
+
+def test_demo_reminders_go_to_upcoming_open_activities_only(rep, rep_a2):
+    from peyvand.activities import demo_calendar
+
+    with time_machine.travel(DUE - dt.timedelta(days=1), tick=False):
+        upcoming = [
+            create_activity(actor=rep, values={"kind": "meeting", "subject": f"Meeting {n}", "due_at": DUE})
+            for n in range(10)
+        ]
+        past = create_activity(
+            actor=rep, values={"kind": "call", "subject": "Past", "due_at": DUE - dt.timedelta(days=2)}
+        )
+        theirs = create_activity(actor=rep_a2, values={"kind": "task", "subject": "Theirs", "due_at": DUE})
+
+        count = demo_calendar.load([rep])
+
+    with_reminders = Activity.objects.exclude(reminders=[])
+    assert 0 < count == with_reminders.count() <= len(upcoming)
+    assert past not in with_reminders and theirs not in with_reminders
+    assert all(set(a.reminders) <= {10, 15, 30, 60, 1440} for a in with_reminders)
