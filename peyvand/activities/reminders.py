@@ -70,7 +70,13 @@ def due_reminders(now: dt.datetime) -> list[DueReminder]:
         minutes = _due_offset(activity, now)
         if minutes is not None:
             due.append(DueReminder(activity, minutes))
-    sent = set(Notification.objects.filter(key__in=[r.key for r in due]).values_list("recipient_id", "key"))
+    if not due:
+        return []
+    sent = set(
+        Notification.objects.filter(
+            recipient_id__in={r.activity.owner_id for r in due}, key__in=[r.key for r in due]
+        ).values_list("recipient_id", "key")
+    )
     return [r for r in due if (r.activity.owner_id, r.key) not in sent]
 
 
