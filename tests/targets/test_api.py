@@ -51,8 +51,13 @@ def test_the_list_filters_by_period_subject_and_date(targets, admin, rep_a, team
     assert _ids(client.get("/targets", period_kind="quarter")) == {t["own_autumn"].pk}
     assert _ids(client.get("/targets", user=rep_a.pk)) == {t["own"].pk, t["own_autumn"].pk}
     assert _ids(client.get("/targets", team=team_a.pk)) == {t["team_a"].pk}
-    assert _ids(client.get("/targets", year=1405, number=9, period_kind="month", user=rep_a.pk)) == {t["own"].pk}
-    assert _ids(client.get("/targets", covers="2026-12-01", user=rep_a.pk)) == {t["own"].pk, t["own_autumn"].pk}
+    assert _ids(client.get("/targets", year=1405, number=9, period_kind="month", user=rep_a.pk)) == {
+        t["own"].pk
+    }
+    assert _ids(client.get("/targets", covers="2026-12-01", user=rep_a.pk)) == {
+        t["own"].pk,
+        t["own_autumn"].pk,
+    }
     assert _ids(client.get("/targets", end="2026-11-21", user=rep_a.pk)) == {t["own_autumn"].pk}
 
 
