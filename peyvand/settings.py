@@ -170,6 +170,7 @@ TASKS = {
 # True: a sales rep sees every record of their team; False: only what they own.
 PEYVAND_REP_SEES_TEAM = _env_bool("PEYVAND_REP_SEES_TEAM", False)
 PEYVAND_DEFAULT_CURRENCY = "IRR"
+PEYVAND_CALENDAR = os.environ.get("PEYVAND_CALENDAR", "jalali")  # business periods: "jalali" or "gregorian"
 PEYVAND_PHONE_REGION = os.environ.get("PEYVAND_PHONE_REGION", "IR")
 # "rial" or "toman": how IRR amounts are shown; stored values are always Rial.
 PEYVAND_MONEY_DISPLAY = os.environ.get("PEYVAND_MONEY_DISPLAY", "toman")
