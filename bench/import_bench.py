@@ -104,9 +104,9 @@ def check_against_truth(run, file: Path) -> dict:
                 truth_dups.add(int(row["row"]))
             elif row["kind"] == "bad":
                 truth_bad.add(int(row["row"]))
-    issues = list(run.issues.values_list("row", "key"))
-    flagged = {row for row, key in issues if key}
-    failed = {row for row, key in issues if not key}
+    issues = list(run.issues.values_list("row", "kind"))
+    flagged = {row for row, kind in issues if kind == "duplicate"}
+    failed = {row for row, kind in issues if kind == "error"}
     complete = len(flagged) == run.skipped_duplicate and len(failed) == run.failed
     return {
         "planted duplicates": len(truth_dups),
@@ -118,6 +118,7 @@ def check_against_truth(run, file: Path) -> dict:
         "bad found": len(truth_bad & failed),
         "reported but not bad": len(failed - truth_bad),
         "report lists every row": complete,
+        "created but alike by name (possible duplicates)": run.possible_duplicate,
     }
 
 

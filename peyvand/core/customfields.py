@@ -20,7 +20,8 @@ def fields_for(entity: str) -> list[CustomField]:
     return list(CustomField.objects.filter(entity=entity))
 
 
-def _coerce(field: CustomField, value: Any) -> Any:
+def coerce_custom_value(field: CustomField, value: Any) -> Any:
+    """One value as ``field`` stores it; ValueError with a message for a person when it does not fit."""
     if field.field_type == CustomFieldType.TEXT:
         return strip_control(str(value)).strip()[:1000]
     if field.field_type == CustomFieldType.NUMBER:
@@ -75,7 +76,7 @@ def clean_custom_values(
             merged.pop(key, None)
             continue
         try:
-            merged[key] = _coerce(field, value)
+            merged[key] = coerce_custom_value(field, value)
         except ValueError as exc:
             errors.append({"field": f"custom.{key}", "message": str(exc)})
     for key, field in defined.items():
@@ -92,7 +93,7 @@ def custom_filter(entity: str, key: str, raw: str) -> Q:
     if field is None:
         raise ValidationFailed([{"field": f"cf_{key}", "message": _("There is no such custom field.")}])
     try:
-        value = _coerce(field, raw)
+        value = coerce_custom_value(field, raw)
     except ValueError as exc:
         raise ValidationFailed([{"field": f"cf_{key}", "message": str(exc)}]) from None
     return Q(**{f"custom__{key}": value})

@@ -47,6 +47,13 @@ def export_queryset(*, user, kind: str, params: dict[str, Any]):
 def _cell(kind: str, instance, name: str) -> str:
     if name == "owner":
         return instance.owner.username
+    if name == "tags":
+        return ", ".join(sorted(t.name for t in instance.tags.all()))
+    if name.startswith("cf_"):
+        value = (instance.custom or {}).get(name[3:])
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")  # words the import reads back in either language
+        return "" if value is None else str(value)
     model_field = instance._meta.get_field(name)
     value = getattr(instance, name)
     if value is None or value == "":
@@ -66,14 +73,16 @@ def rows_for_export(*, user, kind: str, params: dict[str, Any]) -> Iterator[list
     The filters are checked here, before the first row is asked for, so a bad filter is an error and not a
     broken download.
     """
-    names = ["id", *(c.name for c in F.KINDS[kind])]
+    names = ["id", *(c.name for c in F.columns_of(kind))]
     queryset = export_queryset(user=user, kind=kind, params=params)
     related = [n for n in names if n != "id" and isinstance(F.model_field(kind, n), models.ForeignKey)]
-    header = [escape_formula(str(F.model_field(kind, n).verbose_name)) for n in names]
+    header = [escape_formula(str(F.model_field(kind, "id").verbose_name))]
+    header += [escape_formula(F.column_label(kind, n)) for n in names[1:]]
 
     def rows():
         yield header
-        for instance in queryset.select_related(*related).iterator(chunk_size=2000):
+        records = queryset.select_related(*related).prefetch_related("tags")
+        for instance in records.iterator(chunk_size=2000):
             yield [str(instance.pk), *(escape_formula(_cell(kind, instance, n)) for n in names[1:])]
 
     return rows()

@@ -34,6 +34,8 @@ class Column:
     required: bool = False
     # how a cell becomes a value; the default reads text of the model field's length
     read: Callable[[str, models.Field], Any] | None = None
+    # the admin-defined field a "cf_<key>" column fills (its value goes to the record's ``custom``)
+    custom: Any = None
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -161,6 +163,34 @@ def read_reference_name(raw: str, field: models.Field) -> str:
     return clean_display_text(raw)
 
 
+_TAG_SEPARATORS = re.compile("[,،;؛\n]")
+TAG_LENGTH = 60
+
+
+def read_tags(raw: str, field: models.Field | None) -> list[str]:
+    """Tag names separated by commas (Latin or Persian) or semicolons; the same name twice counts once."""
+    names: dict[str, str] = {}
+    for part in _TAG_SEPARATORS.split(raw):
+        name = clean_display_text(part)
+        if len(name) > TAG_LENGTH:
+            raise CellError(_("A tag is longer than %(limit)d characters.") % {"limit": TAG_LENGTH})
+        if name:
+            names.setdefault(normalize_text(name), name)
+    return list(names.values())
+
+
+def _custom_reader(custom_field) -> Callable[[str, Any], Any]:
+    from peyvand.core.customfields import coerce_custom_value
+
+    def read(raw: str, _field: Any) -> Any:
+        try:
+            return coerce_custom_value(custom_field, raw.strip())
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+
+    return read
+
+
 NAME = ("نام", "first name", "firstname", "given name", "name", "اسم", "نام کوچک")
 LAST = ("نام خانوادگی", "فامیلی", "فامیل", "last name", "lastname", "surname", "family name", "family")
 TITLE = ("سمت", "عنوان شغلی", "رتبه", "title", "job title", "position", "rank")
@@ -226,6 +256,14 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("source", SOURCE, read=read_choice),
         Column("status", ("وضعیت", "status", "state"), read=read_choice),
         Column("description", ("توضیحات", "شرح", "description", "notes", "note"), read=read_long_text),
+        Column("budget", ("بودجه", "budget"), read=read_amount),
+        Column(
+            "purchase_timeline", ("زمان خرید", "purchase timeline", "timeline", "timeframe"), read=read_choice
+        ),
+        Column("audience", ("مخاطب", "گروه مخاطب", "audience", "segment"), read=read_choice),
+        Column("language", ("زبان", "language")),
+        Column("source_detail", ("جزئیات منبع", "کمپین", "source detail", "campaign")),
+        Column("pipeline", ("قیف", "قیف فروش", "پایپ لاین", "pipeline"), read=read_reference_name),
         Column("owner", OWNER, read=read_reference_name),
     ),
     "deals": (
@@ -247,6 +285,21 @@ KINDS: dict[str, tuple[Column, ...]] = {
 }
 
 
+TAGS = Column("tags", ("برچسب", "برچسب ها", "tags", "tag", "labels"), read=read_tags)
+ENTITY = {"contacts": "contact", "companies": "company", "leads": "lead", "deals": "deal"}
+
+
+def columns_of(kind: str) -> tuple[Column, ...]:
+    """The kind's columns: its fields, its tags, and the custom fields an administrator defined for it."""
+    from peyvand.core.customfields import fields_for
+
+    custom = tuple(
+        Column(f"cf_{f.key}", (f.label, f.key), required=f.required, read=_custom_reader(f), custom=f)
+        for f in fields_for(ENTITY[kind])
+    )
+    return (*KINDS[kind], TAGS, *custom)
+
+
 def model_for(kind: str) -> type[models.Model]:
     from peyvand.contacts.models import Company, Contact
     from peyvand.leads.models import Lead
@@ -255,12 +308,18 @@ def model_for(kind: str) -> type[models.Model]:
     return {"contacts": Contact, "companies": Company, "leads": Lead, "deals": Deal}[kind]
 
 
-def model_field(kind: str, name: str) -> models.Field:
+def model_field(kind: str, name: str) -> models.Field | None:
+    """The model field a column fills; None for a custom field's column."""
+    if name.startswith("cf_"):
+        return None
     return model_for(kind)._meta.get_field(name)
 
 
 def column_label(kind: str, name: str) -> str:
-    """The column's header in the current language: the model field's own name."""
+    """The column's header in the current language: the model field's own name, or the custom field's label."""
+    if name.startswith("cf_"):
+        column = column_by_name(kind).get(name)
+        return column.custom.label if column else name
     return str(model_field(kind, name).verbose_name)
 
 
@@ -273,7 +332,7 @@ def _names_of(kind: str, column: Column) -> list[str]:
     names = [column.name]
     for language in ("en", "fa"):
         with translation.override(language):
-            names.append(column_label(kind, column.name))
+            names.append(column.custom.label if column.custom else column_label(kind, column.name))
     return [_header_key(n) for n in (*names, *column.aliases)]
 
 
@@ -283,7 +342,7 @@ def match_headers(kind: str, headers: list[str]) -> dict[str, str]:
     Exact field names and labels win over aliases, so «نام» goes to a company's name but, for a contact whose
     file also has «نام خانوادگی», each finds its own column.
     """
-    columns = KINDS[kind]
+    columns = columns_of(kind)
     candidates = {c.name: _names_of(kind, c) for c in columns}
     result: dict[str, str] = {}
     taken: set[str] = set()
@@ -311,4 +370,4 @@ def read_cell(kind: str, column: Column, raw: str) -> Any:
 
 
 def column_by_name(kind: str) -> dict[str, Column]:
-    return {c.name: c for c in KINDS[kind]}
+    return {c.name: c for c in columns_of(kind)}

@@ -43,6 +43,8 @@ class ImportRun(models.Model):
     skipped_duplicate = models.PositiveIntegerField(_("skipped as duplicate"), default=0)
     already_imported = models.PositiveIntegerField(_("already imported"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
+    # created, but alike by name to a record in the same company or city: listed for a person to check
+    possible_duplicate = models.PositiveIntegerField(_("possible duplicates"), default=0)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -58,24 +60,37 @@ class ImportRun(models.Model):
     @property
     def errors(self) -> list[dict]:
         """The bad cells, by row and column (the first ten thousand; the count of failed rows is exact)."""
-        issues = self.issues.filter(existing_id__isnull=True, key="").order_by("row", "id")[:10_000]
+        issues = self.issues.filter(kind=IssueKind.ERROR).order_by("row", "id")[:10_000]
         return [{"row": i.row, "column": i.column, "message": i.message} for i in issues]
 
     @property
     def duplicates(self) -> list[dict]:
         """Rows skipped as duplicates, with the key they share and the existing record when the user may see it."""
-        issues = self.issues.exclude(key="").order_by("row", "id")[:10_000]
+        issues = self.issues.filter(kind=IssueKind.DUPLICATE).order_by("row", "id")[:10_000]
         return [{"row": i.row, "key": i.key, "existing_id": i.existing_id} for i in issues]
+
+    @property
+    def possible_duplicates(self) -> list[dict]:
+        """Rows created although a record alike by name exists in the same company or city, and why."""
+        issues = self.issues.filter(kind=IssueKind.POSSIBLE).order_by("row", "id")[:10_000]
+        return [{"row": i.row, "reasons": i.message, "existing_id": i.existing_id} for i in issues]
+
+
+class IssueKind(models.TextChoices):
+    ERROR = "error", _("Bad cell")
+    DUPLICATE = "duplicate", _("Skipped as duplicate")
+    POSSIBLE = "possible", _("Possible duplicate")
 
 
 class ImportIssue(models.Model):
-    """One bad cell, or one row skipped as a duplicate (``key`` set), of an import's report.
+    """One bad cell, one row skipped as a duplicate (``key`` set) or one possible duplicate of an import's report.
 
     Kept as rows rather than in the run so each batch adds its own and a large file's report costs the same
     per batch from the first to the last.
     """
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="issues")
+    kind = models.CharField(_("kind"), max_length=10, choices=IssueKind.choices, default=IssueKind.ERROR)
     row = models.PositiveIntegerField(_("row"))
     column = models.CharField(_("column"), max_length=255, blank=True)
     message = models.TextField(_("message"), blank=True)

@@ -15,6 +15,12 @@ class DuplicateOut(Schema):
     existing_id: int | None
 
 
+class PossibleDuplicateOut(Schema):
+    row: int
+    reasons: str
+    existing_id: int | None
+
+
 class ImportRunOut(Schema):
     id: int
     kind: str
@@ -29,8 +35,10 @@ class ImportRunOut(Schema):
     skipped_duplicate: int
     already_imported: int
     failed: int
+    possible_duplicate: int
     errors: list[CellErrorOut]
     duplicates: list[DuplicateOut]
+    possible_duplicates: list[PossibleDuplicateOut]
     job_id: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None

@@ -31,11 +31,20 @@ from peyvand.core.records import assignable_users
 from peyvand.core.text import normalize_text, strip_control
 from peyvand.imports import fields as F
 from peyvand.imports import writing
-from peyvand.imports.models import ImportedRow, ImportIssue, ImportKind, ImportRun, ImportStatus
+from peyvand.imports.models import (
+    ImportedRow,
+    ImportIssue,
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    IssueKind,
+)
 from peyvand.imports.reading import XLSX_MAGIC, count_rows, read_headers, read_rows, sniff_text
 
 ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
+# a name key held by more records than this is a common name in a big city, not evidence of one person
+MAX_NAME_BLOCK = 50
 MAX_REPORTED = 200_000  # issues kept for a run; its counts are always exact
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -148,7 +157,7 @@ def unmatched_columns(run: ImportRun) -> list[str]:
 
 def missing_required(run: ImportRun) -> list[str]:
     mapped = set(run.mapping.values())
-    return [c.name for c in F.KINDS[run.kind] if c.required and c.name not in mapped]
+    return [c.name for c in F.columns_of(run.kind) if c.required and c.name not in mapped]
 
 
 @dataclass
@@ -157,9 +166,11 @@ class Outcome:
     skipped_duplicate: int = 0
     already_imported: int = 0
     failed: int = 0
+    possible_duplicate: int = 0
     # this batch's issues, written with the batch
     errors: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    possible: list[dict[str, Any]] = field(default_factory=list)
     reported: int = 0
 
     def error(self, row: int, column: str, message: Any) -> None:
@@ -167,12 +178,30 @@ class Outcome:
             # a cell's value quoted in a message may hold characters PostgreSQL does not store
             self.errors.append({"row": row, "column": column[:255], "message": strip_control(str(message))})
 
+    def possibly(self, row: int, existing_id: int | None, reasons: list[str]) -> dict[str, Any] | None:
+        self.possible_duplicate += 1
+        if self.reported + len(self.errors) + len(self.possible) >= MAX_REPORTED:
+            return None
+        entry = {"row": row, "existing_id": existing_id, "message": "; ".join(str(r) for r in reasons)}
+        self.possible.append(entry)
+        return entry
+
     def flush(self, run: ImportRun) -> None:
-        rows = [(run.pk, e["row"], e["column"], e["message"], "", None) for e in self.errors]
-        rows += [(run.pk, d["row"], "", "", d["key"][:255], d["existing_id"]) for d in self.duplicates]
-        writing.insert_rows(ImportIssue, ["run_id", "row", "column", "message", "key", "existing_id"], rows)
+        error, duplicate, possible = (
+            IssueKind.ERROR.value,
+            IssueKind.DUPLICATE.value,
+            IssueKind.POSSIBLE.value,
+        )
+        rows = [(run.pk, error, e["row"], e["column"], e["message"], "", None) for e in self.errors]
+        rows += [
+            (run.pk, duplicate, d["row"], "", "", d["key"][:255], d["existing_id"]) for d in self.duplicates
+        ]
+        rows += [(run.pk, possible, p["row"], "", p["message"], "", p["existing_id"]) for p in self.possible]
+        writing.insert_rows(
+            ImportIssue, ["run_id", "kind", "row", "column", "message", "key", "existing_id"], rows
+        )
         self.reported += len(rows)
-        self.errors, self.duplicates = [], []
+        self.errors, self.duplicates, self.possible = [], [], []
 
 
 class Importer:
@@ -199,12 +228,15 @@ class Importer:
             if run.mapping.get(h) in columns
         ]
         self.header_of = {c.name: h for _i, h, c, _r, _f in self.cells}
-        self.required = [c for c in F.KINDS[run.kind] if c.required]
+        self.required = [c for c in F.columns_of(run.kind) if c.required]
+        self.custom_columns = [c for _i, _h, c, _r, _f in self.cells if c.custom is not None]
+        self._tags: dict[str, int] | None = None
         self._owners = {u.username.lower(): u for u in assignable_users(self.actor)}
         self._companies: dict[str, int | None] = {}
         self._pipelines = None
         self.known: dict[str, int | None] = {}  # duplicate key -> existing record id (None: pending)
         self.now = timezone.now()
+        self._waiting_possible: list[tuple[int, Any]] = []
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         self.attnames = {f.name: f.attname for f in fields}
         self.fresh_defaults = [f.name for f in fields if isinstance(f, models.JSONField)]
@@ -240,6 +272,10 @@ class Importer:
 
     def _resolve(self, number: int, values: dict[str, Any], outcome: Outcome) -> bool:
         ok = True
+        if self.custom_columns:
+            values["custom"] = {
+                c.custom.key: values.pop(c.name) for c in self.custom_columns if c.name in values
+            }
         owner_name = values.pop("owner", "")
         values["owner"] = self.owner
         if owner_name:
@@ -269,7 +305,33 @@ class Importer:
         if self.kind == "leads" and values.get("status") == "converted":
             outcome.error(number, self.header_of["status"], _("Use “Convert” to turn a lead into a deal."))
             ok = False
+        if self.kind == "leads" and values.get("pipeline"):
+            found = self._pipeline_table().get(normalize_text(values["pipeline"]))
+            if found is None:
+                outcome.error(
+                    number, self.header_of["pipeline"], _("No such pipeline, or you may not use it.")
+                )
+                ok = False
+            else:
+                values["pipeline"] = found[0]
+        if owner_name:
+            values["owner_given"] = True
         return ok
+
+    def _pipeline_table(self) -> dict[str, tuple[Any, list]]:
+        """The pipelines the user may use by normalised name ("" for the default), with their stages."""
+        from peyvand.sales.selectors import pipelines_visible_to
+
+        if self._pipelines is None:
+            self._pipelines = {}
+            for pipeline in pipelines_visible_to(self.actor).prefetch_related("stages"):
+                stages = sorted(pipeline.stages.all(), key=lambda s: (s.order, s.pk))
+                self._pipelines[normalize_text(pipeline.name)] = (pipeline, stages)
+                if pipeline.is_default:
+                    self._pipelines.setdefault("", (pipeline, stages))
+            if "" not in self._pipelines and self._pipelines:
+                self._pipelines[""] = next(iter(self._pipelines.values()))
+        return self._pipelines
 
     def _company_id(self, name: str) -> int | None:
         """The user's company of that name (the oldest, if several), read once for the whole file."""
@@ -284,18 +346,8 @@ class Importer:
 
     def _resolve_stage(self, number: int, values: dict[str, Any], outcome: Outcome) -> bool:
         from peyvand.sales.models import StageKind
-        from peyvand.sales.selectors import pipelines_visible_to
 
-        if self._pipelines is None:
-            self._pipelines = {}
-            for pipeline in pipelines_visible_to(self.actor).prefetch_related("stages"):
-                stages = sorted(pipeline.stages.all(), key=lambda s: (s.order, s.pk))
-                self._pipelines[normalize_text(pipeline.name)] = (pipeline, stages)
-                if pipeline.is_default:
-                    self._pipelines.setdefault("", (pipeline, stages))
-            if "" not in self._pipelines and self._pipelines:
-                self._pipelines[""] = next(iter(self._pipelines.values()))
-        found = self._pipelines.get(normalize_text(values.pop("pipeline", "")))
+        found = self._pipeline_table().get(normalize_text(values.pop("pipeline", "")))
         if found is None:
             outcome.error(
                 number,
@@ -363,7 +415,9 @@ class Importer:
         """An unsaved record with the row's values; built from its field defaults directly (as the ORM does
         when it loads a row) because a model's __init__ costs as much as reading the row."""
         owner = values.pop("owner")
+        values.pop("owner_given", None)
         new_company = values.pop("new_company", "")
+        tags = values.pop("tags", ())
         data = dict(self.defaults)
         for name in self.fresh_defaults:
             data[name] = self.model._meta.get_field(name).get_default()
@@ -380,6 +434,7 @@ class Importer:
         instance.__dict__.update(data)
         instance._state = ModelState()
         instance.new_company = new_company
+        instance.import_tags = tags
         instance.search_text = search_text_of(instance)
         return instance
 
@@ -392,17 +447,26 @@ class Importer:
                 value = plain_value(model_field, getattr(instance, name))
             if value not in (None, "", [], {}):
                 changes[name] = [None, value]
+        tags = getattr(instance, "import_tags", ())
+        if tags:
+            changes["tags"] = [None, sorted(tags)]
         return changes
 
-    def write_batch(self, rows: list[tuple[int, str, Any]], outcome: Outcome) -> None:
-        """Write one batch's new records, their audit rows and import keys; the caller holds a transaction."""
+    def write_batch(self, rows: list[tuple[int, str, Any]], outcome: Outcome) -> int:
+        """Write one batch's new records, their audit rows and import keys; the caller holds a transaction.
+        Returns how many records were created."""
         if not rows:
-            return
+            return 0
         instances = [instance for _n, _k, instance in rows]
         self._create_companies(instances)
+        keys = self.flag_possible_duplicates(rows, outcome)
         writing.insert(self.model, instances)
+        for entry, instance in self._waiting_possible:
+            entry["existing_id"] = instance.pk
+        self._waiting_possible = []
         self._audit(instances)
-        self._index_duplicate_keys(instances)
+        self._index_duplicate_keys(instances, keys)
+        self._write_tags(instances)
         writing.insert_rows(
             ImportedRow,
             ["key", "kind", "object_id", "run_id"],
@@ -424,6 +488,73 @@ class Importer:
             for key in self.keys_of_instance(instance):
                 if self.known.get(key) is None:
                     self.known[key] = instance.pk
+        return len(instances)
+
+    def check_batch(self, rows, outcome: Outcome) -> None:
+        """The dry run's look at a batch: possible duplicates among the records that would be created."""
+        if rows:
+            self.flag_possible_duplicates(rows, outcome)
+            self._waiting_possible = []
+
+    # possible duplicates: alike by name in the same company or city ---------------------------------------
+
+    @property
+    def entity(self) -> str | None:
+        return {"contacts": "contact", "companies": "company", "leads": "lead"}.get(self.kind)
+
+    def lookup_keys(self, instance) -> list[tuple[str, str]]:
+        """The keys the create-time duplicate check reads, as the services write them for this record."""
+        from peyvand.contacts.duplicates import _values_of, keys_for
+
+        return keys_for(self.entity, _values_of(self.entity, instance))
+
+    def flag_possible_duplicates(self, rows, outcome: Outcome) -> list[list[tuple[str, str]]]:
+        """Report each row whose name is alike (same company or city) to a record the user can see or to an
+        earlier row of the file; such rows are still created, as the people may be namesakes. Rows sharing a
+        phone or e-mail never get here: they were skipped as duplicates. Returns each row's lookup keys."""
+        from peyvand.contacts.duplicates import _values_of, score_pair
+        from peyvand.contacts.models import DuplicateKey
+
+        if self.entity is None:
+            return [[] for _row in rows]
+        keys = [self.lookup_keys(instance) for _n, _k, instance in rows]
+        wanted = sorted({value for row_keys in keys for kind, value in row_keys if kind == "name"})
+        holders: dict[str, list[int]] = {}
+        for start in range(0, len(wanted), 500):
+            found = DuplicateKey.objects.filter(
+                entity=self.entity, kind="name", value__in=wanted[start : start + 500]
+            ).values_list("value", "object_id")
+            for value, object_id in found:
+                holders.setdefault(value, []).append(object_id)
+        ids = {pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks}
+        existing = {}
+        if ids:
+            for record in self.model.objects.visible_to(self.actor).filter(pk__in=ids):
+                existing[record.pk] = _values_of(self.entity, record)
+        earlier: dict[str, list[tuple[dict[str, Any], Any]]] = {}  # name key -> this batch's rows so far
+        for (number, _k, instance), row_keys in zip(rows, keys, strict=True):
+            values = _values_of(self.entity, instance)
+            # (score, existing record id, reasons, earlier row's unsaved record)
+            best: tuple[int, int | None, list[str], Any] | None = None
+            for kind, value in row_keys:
+                if kind != "name":
+                    continue
+                for pk in holders.get(value, ()):
+                    if pk in existing:
+                        score, reasons = score_pair(self.entity, values, existing[pk])
+                        if reasons and (best is None or score > best[0]):
+                            best = (score, pk, reasons, None)
+                for other_values, other in earlier.get(value, ()):
+                    score, reasons = score_pair(self.entity, values, other_values)
+                    if reasons and (best is None or score > best[0]):
+                        best = (score, None, reasons, other)
+                earlier.setdefault(value, []).append((values, instance))
+            if best is not None:
+                entry = outcome.possibly(number, best[1], best[2])
+                if entry is not None and best[3] is not None:
+                    # an earlier row of this batch has no id yet: it is given once the batch is written
+                    self._waiting_possible.append((entry, best[3]))
+        return keys
 
     def _audit(self, instances) -> None:
         """One "create" entry per record, as create_record writes it."""
@@ -450,7 +581,7 @@ class Importer:
             ],
         )
 
-    def _index_duplicate_keys(self, instances) -> None:
+    def _index_duplicate_keys(self, instances, keys=None) -> None:
         """The lookup keys the duplicate check on create reads, as the services write them for each record."""
         from peyvand.contacts.duplicates import _values_of, keys_for
         from peyvand.contacts.models import DuplicateKey
@@ -458,14 +589,37 @@ class Importer:
         entity = {"Contact": "contact", "Company": "company", "Lead": "lead"}.get(type(instances[0]).__name__)
         if entity is None:
             return
+        if keys is None:
+            keys = [keys_for(entity, _values_of(entity, i)) for i in instances]
         writing.insert_rows(
             DuplicateKey,
             ["entity", "kind", "value", "object_id"],
             [
                 (entity, kind, value, i.pk)
-                for i in instances
-                for kind, value in keys_for(entity, _values_of(entity, i))
+                for i, row_keys in zip(instances, keys, strict=True)
+                for kind, value in row_keys
             ],
+        )
+
+    def _write_tags(self, instances) -> None:
+        """Each record's tags: an existing tag of the same (normalised) name, else a new one."""
+        from peyvand.core.models import Tag
+
+        wanted = {normalize_text(n): n for i in instances for n in getattr(i, "import_tags", ())}
+        if not wanted:
+            return
+        if self._tags is None:
+            self._tags = {}
+            for pk, name in Tag.objects.order_by("pk").values_list("pk", "name"):
+                self._tags.setdefault(normalize_text(name), pk)
+        for key, name in wanted.items():
+            if key not in self._tags:
+                self._tags[key] = Tag.objects.get_or_create(name=name[: F.TAG_LENGTH])[0].pk
+        tags_field = self.model._meta.get_field("tags")
+        writing.insert_rows(
+            tags_field.remote_field.through,
+            [tags_field.m2m_column_name(), tags_field.m2m_reverse_name()],
+            [(i.pk, self._tags[normalize_text(n)]) for i in instances for n in getattr(i, "import_tags", ())],
         )
 
     def _create_companies(self, instances) -> None:
@@ -500,6 +654,78 @@ class Importer:
         if self.kind == "leads":
             return [k for k in (instance.phone, instance.email) if k]
         return []
+
+
+class PendingLead:
+    """A lead row that passed the checks, waiting for its batch to be written through ``create_lead``."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+        self.phone = values.get("phone", "")
+        self.email = values.get("email", "")
+        self.pk = None
+
+
+class LeadImporter(Importer):
+    """Leads go through the same service as the web form, e-mail and the API (``create_lead``), so each is
+    scored, given an owner by the assignment rules and opens a deal where its pipeline says so. That is a
+    few queries per lead instead of a bulk write; lead files are small next to contact lists."""
+
+    def build(self, values: dict[str, Any]):
+        return PendingLead(values)
+
+    def check_batch(self, rows, outcome: Outcome) -> None:
+        for number, _key, pending in rows:
+            self._flag_lead(number, self._service_values(pending), outcome)
+
+    def _service_values(self, pending: PendingLead) -> dict[str, Any]:
+        values = dict(pending.values)
+        owner_given = values.pop("owner_given", False)
+        owner = values.pop("owner")
+        values.setdefault("source", "import")
+        # an owner named in the row or chosen for the whole import is kept; otherwise the rules choose
+        if owner_given or owner != self.actor:
+            values["owner"] = owner
+        return values
+
+    def _flag_lead(self, number: int, values: dict[str, Any], outcome: Outcome) -> None:
+        from peyvand.contacts.duplicates import check_lead_duplicates
+
+        candidates = check_lead_duplicates(self.actor, values)
+        if candidates:
+            best = candidates[0]
+            outcome.possibly(number, best.record.pk, [*best.reasons, str(best.record._meta.verbose_name)])
+
+    def write_batch(self, rows, outcome: Outcome) -> int:
+        from peyvand.leads.services import create_lead
+
+        created = []
+        for number, key, pending in rows:
+            values = self._service_values(pending)
+            self._flag_lead(number, values, outcome)
+            try:
+                with transaction.atomic():
+                    lead = create_lead(
+                        actor=self.actor, values=values, allow_duplicate=True, default_owner=self.owner
+                    )
+            except PeyvandError as exc:
+                outcome.failed += 1
+                for error in exc.errors or [{"field": exc.field or "", "message": exc.message}]:
+                    column = self.header_of.get(str(error.get("field") or "").removeprefix("custom."), "")
+                    outcome.error(number, column or str(error.get("field") or ""), error["message"])
+                continue
+            pending.pk = lead.pk
+            created.append((key, lead))
+        writing.insert_rows(
+            ImportedRow,
+            ["key", "kind", "object_id", "run_id"],
+            [(key, self.kind, lead.pk, self.run.pk) for key, lead in created],
+        )
+        for _key, lead in created:
+            for known in (lead.phone, lead.email):
+                if known and self.known.get(known) is None:
+                    self.known[known] = lead.pk
+        return len(created)
 
 
 def _batches(path: Path, size: int):
@@ -539,7 +765,7 @@ def execute(
             field="mapping",
             status=422,
         )
-    importer = Importer(run)
+    importer = (LeadImporter if run.kind == ImportKind.LEADS else Importer)(run)
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
     outcome = Outcome()
@@ -576,12 +802,12 @@ def execute(
             pending.append((number, keys[number], instance))
         if dry_run:
             outcome.created += len(pending)
+            importer.check_batch(pending, outcome)
             importer.hide_foreign(batch_dups)
             outcome.flush(run)
         else:
             with transaction.atomic():
-                importer.write_batch(pending, outcome)
-                outcome.created += len(pending)
+                outcome.created += importer.write_batch(pending, outcome)
                 for entry, key in waiting_dups:
                     entry["existing_id"] = importer.known.get(key)
                 importer.hide_foreign(batch_dups)
@@ -599,8 +825,9 @@ def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bo
     run.skipped_duplicate = outcome.skipped_duplicate
     run.already_imported = outcome.already_imported
     run.failed = outcome.failed
+    run.possible_duplicate = outcome.possible_duplicate
     run.status = status
-    fields = ["created", "skipped_duplicate", "already_imported", "failed", "status"]
+    fields = ["created", "skipped_duplicate", "already_imported", "failed", "possible_duplicate", "status"]
     if finished:
         run.finished_at = timezone.now()
         fields.append("finished_at")

@@ -5,6 +5,9 @@ import pytest
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.imports.fields import fast_mobile, match_headers
 
+# headers are matched against the fields and also the custom fields an administrator defined
+pytestmark = pytest.mark.django_db
+
 
 def test_persian_headers_with_arabic_letters_and_spacing_match_contact_fields():
     headers = ["نام", "فاميلي", "شماره  همراه", "ايميل", "شرکت", "تاریخ تولد", "ستون عجیب"]

@@ -1,0 +1,148 @@
+"""Imports beyond the plain columns: leads through the lead service (scored, assigned, a deal opened), tags and
+custom fields in and out, and rows created although alike by name to a record in the same company or city."""
+
+import csv
+import io
+
+import pytest
+
+from peyvand.contacts.models import Contact, DuplicateKey
+from peyvand.contacts.services import create_contact
+from peyvand.core.models import AuditEntry, CustomField
+from peyvand.imports.services import create_run, execute
+from peyvand.leads.models import Lead, PipelineIntake
+from peyvand.sales.models import Deal
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(actor, text: str, kind: str, **kwargs):
+    run = create_run(actor=actor, kind=kind, file_name="file.csv", content=text.encode())
+    return execute(run=run, **kwargs)
+
+
+LEADS = (
+    "first name,last name,phone,budget,purchase timeline,source,pipeline,owner\n"
+    "Sara,Tehrani,09121110001,250000000,now,,Sales,\n"
+    "Reza,Shirazi,09121110002,1000,,referral,Sales,rep_a2\n"
+)
+
+
+def test_imported_leads_are_scored_assigned_by_the_rules_and_open_a_deal(
+    admin, rep_a, rep_a2, pipeline, scoring_model, rule_to
+):
+    PipelineIntake.objects.create(pipeline=pipeline, open_deal=True)
+    rule_to(name="Everything to rep_a", target_user=rep_a)
+    run = run_import(admin, LEADS.replace("Sales", pipeline.name), "leads")
+    assert (run.created, run.failed) == (2, 0), run.errors
+    sara = Lead.objects.get(last_name="Tehrani")
+    assert sara.score == 60 and sara.qualified
+    assert {r["label"] for r in sara.score_explanation} == {"Budget over 100M", "Buying now"}
+    assert sara.owner == rep_a and sara.assigned_by.name == "Everything to rep_a"
+    assert sara.source == "import" and sara.pipeline == pipeline
+    reza = Lead.objects.get(last_name="Shirazi")
+    assert reza.owner == rep_a2  # named in the row: the rules are not asked
+    assert reza.source == "referral"
+    assert Deal.objects.filter(pipeline=pipeline).count() == 2
+    note = AuditEntry.objects.get(object_id=sara.pk, content_type__model="lead", action="create").note
+    assert "Everything to rep_a" in note
+
+
+def test_a_lead_row_naming_an_unknown_pipeline_fails_with_its_row_and_column(admin, rep_a2, pipeline):
+    run = run_import(admin, LEADS.replace("Sales", "Nope", 1).replace("Sales", pipeline.name), "leads")
+    assert run.created == 1 and run.failed == 1
+    assert run.errors == [
+        {"row": 2, "column": "pipeline", "message": "No such pipeline, or you may not use it."}
+    ]
+
+
+def test_a_lead_alike_to_a_known_contact_is_created_and_listed_as_a_possible_duplicate(admin, rep_a):
+    known = create_contact(
+        actor=admin,
+        values={"first_name": "Sara", "last_name": "Tehrani", "city": "Tehran", "phones": ["09120000000"]},
+    )
+    run = run_import(admin, "first name,last name,city\nSara,Tehrani,Tehran\n", "leads")
+    assert run.created == 1 and run.possible_duplicate == 1
+    (possible,) = run.possible_duplicates
+    assert possible["row"] == 2 and possible["existing_id"] == known.pk
+    assert "same city" in possible["reasons"]
+
+
+def test_contacts_alike_by_name_in_the_same_city_are_created_and_listed_for_a_person_to_check(rep_a):
+    create_contact(actor=rep_a, values={"first_name": "مینا", "last_name": "کریمی", "city": "شیراز"})
+    text = (
+        "نام,نام خانوادگی,شهر,موبایل\n"
+        "مينا,كريمي,شيراز,09121110003\n"  # Arabic letters: the same name once normalised
+        "مینا,کریمی,تبریز,09121110004\n"  # another city: namesakes, not flagged
+        "Ali,Mohammadi,Tabriz,09121110005\n"
+        "Ali,Mohammadi,Tabriz,09121110006\n"  # alike to the row above it
+    )
+    run = run_import(rep_a, text, "contacts", batch_size=2)
+    assert run.created == 4 and run.skipped_duplicate == 0
+    flagged = {p["row"]: p for p in run.possible_duplicates}
+    assert set(flagged) == {2, 5}
+    first_ali = Contact.objects.filter(last_name="Mohammadi").order_by("pk").first()
+    assert flagged[5]["existing_id"] == first_ali.pk
+    assert run.possible_duplicate == 2
+
+
+def test_possible_duplicates_in_another_batch_of_the_same_batch_get_the_earlier_rows_id(rep_a):
+    text = "first name,last name,city,phone\nAli,Mohammadi,Tabriz,09121110005\nAli,Mohammadi,Tabriz,09121110006\n"
+    run = run_import(rep_a, text, "contacts")
+    (possible,) = run.possible_duplicates
+    assert possible["existing_id"] == Contact.objects.order_by("pk").first().pk
+
+
+def test_a_namesake_of_a_record_the_user_cannot_see_is_not_revealed(rep_a, rep_b):
+    create_contact(actor=rep_b, values={"first_name": "Mina", "last_name": "Karimi", "city": "Shiraz"})
+    run = run_import(rep_a, "first name,last name,city\nMina,Karimi,Shiraz\n", "contacts")
+    assert run.created == 1 and run.possible_duplicates == []
+
+
+def test_tags_and_custom_fields_are_imported_and_exported_back(client, rep_a):
+    CustomField.objects.create(
+        entity="contact",
+        key="loyalty",
+        label="Loyalty level",
+        field_type="choice",
+        choices=["gold", "silver"],
+    )
+    CustomField.objects.create(entity="contact", key="vip", label="VIP", field_type="boolean")
+    text = (
+        "last name,tags,loyalty level,vip,phone\n"
+        'Rahimi,"VIP, نمایشگاه ۱۴۰۴",gold,yes,09121110007\n'
+        "Karimi,vip،Expo,platinum,maybe,09121110008\n"
+    )
+    run = run_import(rep_a, text, "contacts")
+    assert run.created == 1 and run.failed == 1
+    assert {(e["row"], e["column"]) for e in run.errors} == {(3, "loyalty level"), (3, "vip")}
+    rahimi = Contact.objects.get(last_name="Rahimi")
+    assert rahimi.custom == {"loyalty": "gold", "vip": True}
+    assert sorted(rahimi.tags.values_list("name", flat=True)) == ["VIP", "نمایشگاه ۱۴۰۴"]
+    audit = AuditEntry.objects.get(object_id=rahimi.pk, content_type__model="contact")
+    assert audit.changes["tags"] == [None, ["VIP", "نمایشگاه ۱۴۰۴"]]
+
+    client.force_login(rep_a)
+    client.cookies["django_language"] = "en"
+    exported = b"".join(client.get("/exports/contacts/?format=csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    header = [h.lower() for h in rows[0]]
+    assert "tags" in header and "loyalty level" in header and "vip" in header
+    row = {k.lower(): v for k, v in rows[0].items()}
+    assert row["tags"] == "VIP, نمایشگاه ۱۴۰۴" and row["loyalty level"] == "gold" and row["vip"] == "yes"
+
+    # the exported file imports again: same tags reused, nothing new but the row itself
+    Contact.all_objects.all().delete()
+    DuplicateKey.objects.all().delete()
+    again = run_import(rep_a, exported, "contacts")
+    assert again.created == 1, (again.errors, again.duplicates, again.mapping, again.total_rows)
+    assert Contact.objects.get().custom == {"loyalty": "gold", "vip": True}
+
+
+def test_an_existing_tag_is_reused_whatever_its_spelling(rep_a):
+    from peyvand.core.models import Tag
+
+    Tag.objects.create(name="مشتری ويژه")  # Arabic ي
+    run_import(rep_a, "last name,tags\nRahimi,مشتری ویژه\n", "contacts")
+    assert Tag.objects.count() == 1
+    assert list(Contact.objects.get().tags.values_list("name", flat=True)) == ["مشتری ويژه"]
