@@ -76,7 +76,21 @@ class ActivityForm(RecordForm):
         self.fields["reminders"].choices = [(m, describe_reminder(m)) for m in minutes]
 
 
-ACTIVITY_SCREEN = Screen(
+class ActivityScreen(Screen):
+    @property
+    def detail_fields(self) -> tuple[str, ...]:
+        # Reminders are told in words below the fields (activities/activity_detail.html), not as raw minutes.
+        return tuple(name for name in super().detail_fields if name != "reminders")
+
+
+def _activity_extra(user, activity: Activity) -> dict:
+    return {
+        "reminders": [describe_reminder(m) for m in activity.reminders],
+        "overdue": activity.deleted_at is None and activity.is_overdue(timezone.now()),
+    }
+
+
+ACTIVITY_SCREEN = ActivityScreen(
     resource=ACTIVITIES,
     form_class=ActivityForm,
     columns=("kind", "subject", "due_at", "done_at", "contact", "deal", "owner"),
@@ -88,6 +102,7 @@ ACTIVITY_SCREEN = Screen(
             "open", gettext_lazy("Done?"), [("true", gettext_lazy("Open")), ("false", gettext_lazy("Done"))]
         ),
     ),
+    detail_extra=_activity_extra,
     initial_from_request=("contact", "company", "deal", "lead", "kind"),
 )
 

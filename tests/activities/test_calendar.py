@@ -265,3 +265,12 @@ def test_completing_an_activity_keeps_it_on_the_calendar_as_done(rep_a):
         "/activities/calendar", start="2026-11-25T00:00:00", end="2026-11-26T00:00:00"
     )
     assert [(e["done"], e["overdue"]) for e in events.json()] == [(True, False)]
+
+
+def test_the_activity_page_tells_its_reminders_in_words_marks_it_overdue_and_links_to_its_day(rep_a):
+    late = _activity(rep_a, "Send the quote", NOW - dt.timedelta(hours=2), reminders=[10, 1440])
+    html = browser_for(rep_a).get(f"/activities/{late.pk}/").content.decode()
+
+    assert "10 minutes before" in html and "1 day before" in html
+    assert "Overdue" in html
+    assert "/calendar/?view=day&amp;date=2026-11-25" in html
