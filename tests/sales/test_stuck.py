@@ -129,3 +129,33 @@ def test_the_stuck_page_and_the_board_show_days_over_for_visible_deals_only(
         assert 'class="deal-card stuck"' in board and "Stuck: 3 days over" in board
         assert f'data-deal="{mine.pk}"' in board
         assert 'href="/deals/stuck/"' in board
+
+
+def test_the_stuck_api_makes_the_same_number_of_queries_for_few_or_many_deals(api_for, rep_a, limited):
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_stuck_list():
+        with CaptureQueriesContext(connection) as captured:
+            answer = api.get("/deals/stuck", page_size=100)
+        assert answer.status_code == 200
+        return len(captured), json.loads(answer.content)["count"]
+
+    api = api_for(rep_a)
+    with time_machine.travel(START, tick=False):
+        for i in range(3):
+            create_deal(actor=rep_a, values={"title": f"Slow {i}", "tags": ["VIP"]})
+    with time_machine.travel(START + dt.timedelta(days=30), tick=False):
+        few, count = queries_for_stuck_list()
+    assert count == 3
+    with time_machine.travel(START, tick=False):
+        for i in range(12):
+            create_deal(actor=rep_a, values={"title": f"Slower {i}", "tags": ["VIP"]})
+    with time_machine.travel(
+        START + dt.timedelta(days=31), tick=False
+    ):  # a day on: the token's use is noted again
+        many, count = queries_for_stuck_list()
+    assert count == 15
+    assert many == few
