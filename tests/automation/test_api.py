@@ -129,3 +129,16 @@ def test_a_rule_is_checked_against_the_allow_lists_when_saved(api_for, admin, ch
     assert answer.status_code == 422, answer.json()
     assert field in [e["field"] for e in answer.json()["errors"]]
     assert not Rule.objects.exists()
+
+
+def test_the_demo_rules_load_once_and_the_follow_up_works_in_persian(admin, rep_a, run_events):
+    from peyvand.activities.services import complete_activity, create_activity
+    from peyvand.automation import demo
+
+    assert demo.load([rep_a, admin]) == 2
+    assert demo.load({"admin": admin}) == 0
+    task = create_activity(actor=rep_a, values={"subject": "ارسال پیشنهاد"})
+    with run_events():
+        complete_activity(actor=rep_a, activity=task, version=task.version)
+    follow_up = Activity.objects.get(subject="پیگیری پیشنهاد")
+    assert follow_up.owner == rep_a
