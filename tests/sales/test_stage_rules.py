@@ -391,3 +391,29 @@ def test_a_checklist_item_dropped_after_deals_did_it_is_archived_not_deleted(adm
     rules["brochure"].refresh_from_db()
     assert rules["brochure"].archived
     assert ChecklistCheck.objects.filter(item=rules["brochure"], deal=deal).exists()
+
+
+def test_the_move_form_on_the_deal_page_refuses_and_names_what_is_missing(client, rep_a, rules):
+    deal = _deal(rep_a)
+    client.force_login(rep_a)
+    response = client.post(
+        f"/deals/{deal.pk}/move/", {"stage": rules["Qualified"].pk, "version": deal.version}, follow=True
+    )
+    page = response.content.decode()
+    assert "This deal cannot leave “Lead in” yet; missing: Amount, checklist item “Confirm budget”." in page
+    deal.refresh_from_db()
+    assert deal.stage == rules["Lead in"]
+
+
+def test_a_manager_overrides_from_the_deal_form_with_a_reason(client, rep_a, manager_a, rules):
+    deal = _deal(rep_a)
+    client.force_login(manager_a)
+    form = {"version": deal.version, "title": deal.title, "amount": "0", "currency": "IRR"}
+    response = client.post(
+        f"/deals/{deal.pk}/edit/",
+        {**form, "stage": rules["Qualified"].pk, "override_reason": "Agreed with the CFO"},
+    )
+    assert response.status_code == 302
+    deal.refresh_from_db()
+    assert deal.stage == rules["Qualified"]
+    assert audit_for(deal).first().note.startswith("override: Agreed with the CFO — missing: Amount")
