@@ -274,3 +274,21 @@ def test_the_activity_page_tells_its_reminders_in_words_marks_it_overdue_and_lin
     assert "10 minutes before" in html and "1 day before" in html
     assert "Overdue" in html
     assert "/calendar/?view=day&amp;date=2026-11-25" in html
+
+
+def test_the_day_page_shows_the_days_hours_and_links_to_the_days_before_and_after(rep_a):
+    _activity(rep_a, "Meet Sara", NOW + dt.timedelta(hours=3), kind="meeting")
+    _activity(rep_a, "Tomorrow's call", NOW + dt.timedelta(days=1), kind="call")
+    html = browser_for(rep_a).get("/calendar/", {"view": "day", "date": "2026-11-25"}).content.decode()
+
+    assert re.search(r'data-date="2026-11-25" data-hour="14" data-drop>\s*<article', html)
+    assert "Tomorrow" not in html
+    assert len(re.findall(r'data-date="2026-11-25" data-hour="\d+"', html)) == 24
+    assert "date=2026-11-24" in html and "date=2026-11-26" in html
+    assert "Wednesday 25 November 2026" in html
+
+
+def test_a_malformed_date_or_view_falls_back_to_this_week(rep_a):
+    page = browser_for(rep_a).get("/calendar/", {"view": "year", "date": "1405-13-40"})
+    assert page.status_code == 200
+    assert 'data-date="2026-11-25" data-hour="0"' in page.content.decode()
