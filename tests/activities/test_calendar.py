@@ -292,3 +292,19 @@ def test_a_malformed_date_or_view_falls_back_to_this_week(rep_a):
     page = browser_for(rep_a).get("/calendar/", {"view": "year", "date": "1405-13-40"})
     assert page.status_code == 200
     assert 'data-date="2026-11-25" data-hour="0"' in page.content.decode()
+
+
+def test_the_week_page_reads_the_same_few_queries_however_many_activities_it_shows(
+    rep_a, django_assert_max_num_queries
+):
+    from peyvand.contacts.services import create_contact
+
+    contact = create_contact(actor=rep_a, values={"last_name": "Karimi"})
+    for n in range(30):
+        _activity(rep_a, f"Call {n}", NOW + dt.timedelta(hours=n), kind="call", contact=contact.pk)
+    client = browser_for(rep_a)
+    client.get("/calendar/")  # the session and the like are read once
+
+    with django_assert_max_num_queries(8):
+        page = client.get("/calendar/", {"view": "week", "date": "2026-11-25"})
+    assert page.content.decode().count('class="cal-event') == 30
