@@ -155,6 +155,10 @@ def move_view(request, pk: int):
                 # The message already names everything missing; the board shows it once, and the fields
                 # and items stay listed apart for scripts.
                 body["missing"], body["errors"] = body["errors"], []
+                if exc.code == "deal.exit_criteria" and exit_criteria.may_override(request.user, deal):
+                    body["detail"] += " " + _(
+                        "You may move it on anyway from the deal page, giving a reason."
+                    )
             return JsonResponse(body, status=exc.status)
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(reverse("deals:detail", args=[pk]))

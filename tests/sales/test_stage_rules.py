@@ -417,3 +417,17 @@ def test_a_manager_overrides_from_the_deal_form_with_a_reason(client, rep_a, man
     deal.refresh_from_db()
     assert deal.stage == rules["Qualified"]
     assert audit_for(deal).first().note.startswith("override: Agreed with the CFO — missing: Amount")
+
+
+def test_the_board_tells_a_manager_where_to_override(client, rep_a, manager_a, rules):
+    deal = _deal(rep_a, amount="100")
+    client.force_login(manager_a)
+    response = client.post(
+        f"/deals/{deal.pk}/move/",
+        {"stage": rules["Qualified"].pk, "version": deal.version},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].endswith(
+        "You may move it on anyway from the deal page, giving a reason."
+    )
