@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.activities.models import Activity, CalendarFeed
+from peyvand.contacts.calltime import default_call_due
 from peyvand.contacts.models import Company, Contact
 from peyvand.core import events
 from peyvand.core.records import create_record, field_error, resolve_reference, update_record
@@ -69,7 +70,8 @@ def _clean(actor, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_activity(*, actor, values: dict[str, Any]) -> Activity:
-    activity = create_record(Activity, actor=actor, values=_clean(actor, values))
+    # A new call without a due time is due at its contact's (or company's) next good moment to call.
+    activity = create_record(Activity, actor=actor, values=default_call_due(_clean(actor, values)))
     if activity.done_at:
         events.emit(events.activity_completed, Activity, activity=activity, actor=actor)
     return activity

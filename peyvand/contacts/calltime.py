@@ -242,9 +242,10 @@ def call_advice(record, now: dt.datetime) -> CallAdvice:
 def default_call_due(values: dict, now: dt.datetime | None = None) -> dict:
     """Activity values with a call's due time defaulted to its contact's (or company's) next good moment.
 
-    For the activity services: a new call without a due time, linked to a contact or company.
+    For the activity services: a new call without a due time, linked to a contact or company; a call logged as
+    done is left alone.
     """
-    if values.get("kind") != "call" or values.get("due_at"):
+    if values.get("kind") != "call" or values.get("due_at") or values.get("done_at"):
         return values
     record = values.get("contact") or values.get("company")
     if record is None or not hasattr(record, "work_days"):
