@@ -32,14 +32,21 @@ def create_import(
     kind: Form[Kind],
     dry_run: Form[bool] = True,
     owner: Form[str | None] = None,
+    on_duplicate: Form[Literal["skip", "update"]] = "skip",
 ):
     """With ``dry_run`` (the default) every row is checked and every bad cell reported by row and column;
     nothing is written. Without it the import runs as a background job (``job_id``); read the run again for
-    its counts."""
+    its counts. ``on_duplicate=update`` makes a row sharing a phone or e-mail with a stored record the caller
+    may change update that record instead of being skipped."""
     if file.size and file.size > services.MAX_UPLOAD:
         raise PeyvandError("import.bad_file", _("The file is too large."), field="file", status=413)
     run = services.create_run(
-        actor=request.user, kind=kind, file_name=file.name or "", content=file.read(), owner=owner or None
+        actor=request.user,
+        kind=kind,
+        file_name=file.name or "",
+        content=file.read(),
+        owner=owner or None,
+        on_duplicate=on_duplicate,
     )
     run = (
         services.execute(run=run, dry_run=True)

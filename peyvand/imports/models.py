@@ -18,6 +18,11 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class OnDuplicate(models.TextChoices):
+    SKIP = "skip", _("Skip the row")
+    UPDATE = "update", _("Update the existing record with the row's values")
+
+
 class ImportRun(models.Model):
     """One import of one file: its column mapping, its outcome counts and every failed cell."""
 
@@ -34,6 +39,13 @@ class ImportRun(models.Model):
     )
     # {header text: field name or ""}, as matched or as the person fixed it
     mapping = models.JSONField(_("column mapping"), default=dict)
+    # what a row sharing a phone or e-mail with a record already stored does
+    on_duplicate = models.CharField(
+        _("rows matching a stored record"),
+        max_length=10,
+        choices=OnDuplicate.choices,
+        default=OnDuplicate.SKIP,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )

@@ -38,6 +38,7 @@ from peyvand.imports.models import (
     ImportRun,
     ImportStatus,
     IssueKind,
+    OnDuplicate,
 )
 from peyvand.imports.reading import XLSX_MAGIC, count_rows, read_headers, read_rows, sniff_text
 
@@ -99,10 +100,19 @@ def _resolve_owner(actor, owner: Any):
     return found
 
 
-def create_run(*, actor, kind: str, file_name: str, content: bytes, owner: Any = None) -> ImportRun:
+def create_run(
+    *,
+    actor,
+    kind: str,
+    file_name: str,
+    content: bytes,
+    owner: Any = None,
+    on_duplicate: str = OnDuplicate.SKIP,
+) -> ImportRun:
     """Keep the uploaded file and match its columns; nothing is checked or written yet."""
     if kind not in ImportKind.values:
         raise PeyvandError("import.kind", _("Choose what the file holds."), field="kind", status=422)
+    _check_on_duplicate(on_duplicate)
     if not content:
         raise PeyvandError("import.bad_file", _("The file is empty."), field="file", status=422)
     if len(content) > MAX_UPLOAD:
@@ -124,7 +134,25 @@ def create_run(*, actor, kind: str, file_name: str, content: bytes, owner: Any =
         owner=owner,
         mapping=F.match_headers(kind, headers),
         total_rows=count_rows(path),
+        on_duplicate=on_duplicate,
     )
+
+
+def _check_on_duplicate(value: str) -> None:
+    if value not in OnDuplicate.values:
+        raise PeyvandError(
+            "import.on_duplicate",
+            _("Choose whether rows matching a stored record are skipped or update it."),
+            field="on_duplicate",
+            status=422,
+        )
+
+
+def set_on_duplicate(*, run: ImportRun, on_duplicate: str) -> ImportRun:
+    _check_on_duplicate(on_duplicate)
+    run.on_duplicate = on_duplicate
+    run.save(update_fields=["on_duplicate"])
+    return run
 
 
 def headers_of(run: ImportRun) -> list[str]:
@@ -166,6 +194,7 @@ class Outcome:
     skipped_duplicate: int = 0
     already_imported: int = 0
     failed: int = 0
+    updated: int = 0
     possible_duplicate: int = 0
     # this batch's issues, written with the batch
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -490,6 +519,86 @@ class Importer:
                     self.known[key] = instance.pk
         return len(instances)
 
+    # updating stored records ------------------------------------------------------------------------------
+
+    def update_batch(self, rows, outcome: Outcome, *, dry_run: bool = False) -> None:
+        """Rows matching a stored record by phone or e-mail update it through the services (audited, its
+        version checked): the row's filled cells replace the record's values, phones, e-mails and tags are
+        added to its own. A record the user may not see or change is skipped as a duplicate, unnamed."""
+        if not rows:
+            return
+        records = {
+            r.pk: r
+            for r in self.model.objects.visible_to(self.actor).filter(pk__in={pk for _n, _k, pk, _v in rows})
+        }
+        done = []
+        for number, key, pk, values in rows:
+            record = records.get(pk)
+            if record is None:
+                outcome.skipped_duplicate += 1
+                if outcome.reported + len(outcome.duplicates) < MAX_REPORTED:
+                    outcome.duplicates.append(
+                        {"row": number, "key": self.keys_of(values)[0], "existing_id": None}
+                    )
+                continue
+            if dry_run:
+                outcome.updated += 1
+                continue
+            try:
+                with transaction.atomic():
+                    self._update(record, self._update_values(record, values))
+            except PeyvandError as exc:
+                outcome.failed += 1
+                for error in exc.errors or [{"field": exc.field or "", "message": exc.message}]:
+                    name = str(error.get("field") or "")
+                    outcome.error(number, self.header_of.get(name, name), error["message"])
+                continue
+            outcome.updated += 1
+            done.append((key, pk))
+        writing.insert_rows(
+            ImportedRow,
+            ["key", "kind", "object_id", "run_id"],
+            [(key, self.kind, pk, self.run.pk) for key, pk in done],
+        )
+
+    def _update_values(self, record, values: dict[str, Any]) -> dict[str, Any]:
+        from peyvand.contacts.services import create_company
+
+        values = dict(values)
+        if not values.pop("owner_given", False):
+            values.pop("owner", None)
+        name = values.pop("new_company", "")
+        if name:
+            key = normalize_text(name)
+            if self._companies.get(key) is None:
+                company = create_company(actor=self.actor, values={"name": name}, allow_duplicate=True)
+                self._companies[key] = company.pk
+            values["company_id"] = self._companies[key]
+        if "company_id" in values:
+            values["company"] = values.pop("company_id")
+        for name in ("phones", "emails"):
+            if name in values:
+                values[name] = list(dict.fromkeys([*getattr(record, name), *values[name]]))
+        if "tags" in values:
+            values["tags"] = list(
+                dict.fromkeys([*record.tags.values_list("name", flat=True), *values["tags"]])
+            )
+        if "custom" in values:
+            values["custom"] = {**(record.custom or {}), **values["custom"]}
+        return values
+
+    def _update(self, record, values: dict[str, Any]) -> None:
+        from peyvand.contacts.services import update_company, update_contact
+        from peyvand.leads.services import update_lead
+
+        if self.kind == ImportKind.CONTACTS:
+            update_contact(actor=self.actor, contact=record, version=record.version, values=values)
+        elif self.kind == ImportKind.COMPANIES:
+            update_company(actor=self.actor, company=record, version=record.version, values=values)
+        elif self.kind == ImportKind.LEADS:
+            values.pop("owner_given", None)
+            update_lead(actor=self.actor, lead=record, version=record.version, values=values)
+
     def check_batch(self, rows, outcome: Outcome) -> None:
         """The dry run's look at a batch: possible duplicates among the records that would be created."""
         if rows:
@@ -769,6 +878,7 @@ def execute(
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
     outcome = Outcome()
+    updating = run.on_duplicate == OnDuplicate.UPDATE and run.kind != ImportKind.DEALS
     run.status = ImportStatus.RUNNING if not dry_run else run.status
     done = 0
     path = Path(run.file_path)
@@ -776,6 +886,7 @@ def execute(
         keys = {number: row_key(run.kind, run.file_sha256, number) for number, _c in batch}
         stored = set(ImportedRow.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         pending: list[tuple[int, str, Any]] = []
+        updates: list[tuple[int, str, int, dict[str, Any]]] = []
         waiting_dups: list[tuple[dict[str, Any], Any]] = []
         batch_dups: list[dict[str, Any]] = []
         for number, cells in batch:
@@ -787,6 +898,9 @@ def execute(
                 outcome.failed += 1
                 continue
             duplicate = next((k for k in importer.keys_of(values) if k in importer.known), None)
+            if duplicate is not None and updating and importer.known[duplicate] is not None:
+                updates.append((number, keys[number], importer.known[duplicate], values))
+                continue
             if duplicate is not None:
                 outcome.skipped_duplicate += 1
                 entry = {"row": number, "key": duplicate, "existing_id": importer.known[duplicate]}
@@ -803,11 +917,13 @@ def execute(
         if dry_run:
             outcome.created += len(pending)
             importer.check_batch(pending, outcome)
+            importer.update_batch(updates, outcome, dry_run=True)
             importer.hide_foreign(batch_dups)
             outcome.flush(run)
         else:
             with transaction.atomic():
                 outcome.created += importer.write_batch(pending, outcome)
+                importer.update_batch(updates, outcome)
                 for entry, key in waiting_dups:
                     entry["existing_id"] = importer.known.get(key)
                 importer.hide_foreign(batch_dups)
@@ -825,9 +941,11 @@ def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bo
     run.skipped_duplicate = outcome.skipped_duplicate
     run.already_imported = outcome.already_imported
     run.failed = outcome.failed
+    run.updated = outcome.updated
     run.possible_duplicate = outcome.possible_duplicate
     run.status = status
-    fields = ["created", "skipped_duplicate", "already_imported", "failed", "possible_duplicate", "status"]
+    fields = ["created", "updated", "skipped_duplicate", "already_imported", "failed", "possible_duplicate"]
+    fields.append("status")
     if finished:
         run.finished_at = timezone.now()
         fields.append("finished_at")

@@ -12,7 +12,7 @@ from peyvand.core.errors import PeyvandError
 from peyvand.imports import exporting, services
 from peyvand.imports import fields as F
 from peyvand.imports.api import XLSX_TYPE
-from peyvand.imports.models import ImportKind, ImportStatus
+from peyvand.imports.models import ImportKind, ImportStatus, OnDuplicate
 
 
 def _run(request, pk: int):
@@ -41,7 +41,7 @@ def upload_view(request):
 
 
 def _detail_context(run) -> dict:
-    fields = [(c.name, F.column_label(run.kind, c.name), c.required) for c in F.KINDS[run.kind]]
+    fields = [(c.name, F.column_label(run.kind, c.name), c.required) for c in F.columns_of(run.kind)]
     return {
         "run": run,
         "fields": fields,
@@ -51,6 +51,7 @@ def _detail_context(run) -> dict:
         "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
         "editable": run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
         "running": run.status == ImportStatus.RUNNING,
+        "on_duplicate_choices": OnDuplicate.choices,
     }
 
 
@@ -70,6 +71,8 @@ def check_view(request, pk: int):
     mapping = {h: request.POST.get(f"col_{i}", "") for i, h in enumerate(headers)}
     try:
         services.set_mapping(run=run, mapping=mapping)
+        if "on_duplicate" in request.POST:
+            services.set_on_duplicate(run=run, on_duplicate=request.POST["on_duplicate"])
         services.execute(run=run, dry_run=True)
     except PeyvandError as exc:
         for error in exc.errors or [{"field": None, "message": exc.message}]:

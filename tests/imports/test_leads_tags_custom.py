@@ -146,3 +146,70 @@ def test_an_existing_tag_is_reused_whatever_its_spelling(rep_a):
     run_import(rep_a, "last name,tags\nRahimi,مشتری ویژه\n", "contacts")
     assert Tag.objects.count() == 1
     assert list(Contact.objects.get().tags.values_list("name", flat=True)) == ["مشتری ويژه"]
+
+
+def test_with_update_a_row_matching_a_stored_record_updates_it_and_adds_its_phones(rep_a):
+    from peyvand.imports.models import ImportedRow
+
+    stored = create_contact(
+        actor=rep_a,
+        values={"last_name": "Rahimi", "title": "Buyer", "phones": ["09121110009"], "tags": ["Old"]},
+    )
+    text = "last name,title,phone,email,tags\nRahimi,Head of buying,+98 912 111 0009,r@example.com,New\nNew,,09121110010,,\n"
+    dry = create_run(
+        actor=rep_a, kind="contacts", file_name="f.csv", content=text.encode(), on_duplicate="update"
+    )
+    dry = execute(run=dry, dry_run=True)
+    assert (dry.created, dry.updated, dry.skipped_duplicate) == (1, 1, 0)
+    stored.refresh_from_db()
+    assert stored.title == "Buyer"  # a dry run writes nothing
+    run = create_run(
+        actor=rep_a, kind="contacts", file_name="f.csv", content=text.encode(), on_duplicate="update"
+    )
+    run = execute(run=run)
+    assert (run.created, run.updated, run.skipped_duplicate) == (1, 1, 0)
+    stored.refresh_from_db()
+    assert stored.title == "Head of buying" and stored.version == 2
+    assert stored.emails == ["r@example.com"] and stored.phones == ["+989121110009"]
+    assert sorted(stored.tags.values_list("name", flat=True)) == ["New", "Old"]
+    audit = (
+        AuditEntry.objects.filter(object_id=stored.pk, content_type__model="contact").order_by("-pk").first()
+    )
+    assert audit.action == "update" and audit.changes["title"] == ["Buyer", "Head of buying"]
+    again = execute(
+        run=create_run(
+            actor=rep_a, kind="contacts", file_name="f.csv", content=text.encode(), on_duplicate="update"
+        )
+    )
+    assert (again.created, again.updated, again.already_imported) == (0, 0, 2)
+    assert ImportedRow.objects.filter(object_id=stored.pk).count() == 1
+
+
+def test_with_update_a_record_the_user_cannot_see_is_skipped_and_left_alone(rep_a, rep_b):
+    theirs = create_contact(
+        actor=rep_b, values={"last_name": "Secret", "title": "CEO", "phones": ["09121110011"]}
+    )
+    text = "last name,title,phone\nSecret,Intern,09121110011\n"
+    run = execute(
+        run=create_run(
+            actor=rep_a, kind="contacts", file_name="f.csv", content=text.encode(), on_duplicate="update"
+        )
+    )
+    assert (run.updated, run.skipped_duplicate) == (0, 1)
+    assert run.duplicates == [{"row": 2, "key": "+989121110011", "existing_id": None}]
+    theirs.refresh_from_db()
+    assert theirs.title == "CEO" and theirs.version == 1
+
+
+def test_the_api_refuses_an_unknown_on_duplicate_choice(rep_a):
+    from tests.fixtures import ApiClient
+
+    api = ApiClient(rep_a)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = api.client.post(
+        "/api/v1/imports",
+        {"kind": "contacts", "file": SimpleUploadedFile("f.csv", b"last name\nX\n"), "on_duplicate": "merge"},
+        headers=api.headers,
+    )
+    assert response.status_code == 422

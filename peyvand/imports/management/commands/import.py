@@ -26,8 +26,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help=_("username that imports (default: the first administrator)"))
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help=_("rows with the phone or e-mail of a stored record update it instead of being skipped"),
+        )
 
-    def handle(self, *args, kind, file, dry_run, owner, user, batch_size, **options):
+    def handle(self, *args, kind, file, dry_run, owner, user, batch_size, update, **options):
         from peyvand.imports.services import create_run, execute
 
         path = Path(file)
@@ -44,7 +49,12 @@ class Command(BaseCommand):
 
         try:
             run = create_run(
-                actor=actor, kind=kind, file_name=path.name, content=path.read_bytes(), owner=owner
+                actor=actor,
+                kind=kind,
+                file_name=path.name,
+                content=path.read_bytes(),
+                owner=owner,
+                on_duplicate="update" if update else "skip",
             )
             run = execute(run=run, dry_run=dry_run, batch_size=max(1, batch_size), progress=progress)
         except PeyvandError as exc:
@@ -58,7 +68,8 @@ class Command(BaseCommand):
             self.stdout.write(f"... {run.failed} rows failed in all; see import #{run.pk}")
         verb = "would create" if dry_run else "created"
         self.stdout.write(
-            f"import #{run.pk}: {run.total_rows} rows, {verb} {run.created}, "
+            f"import #{run.pk}: {run.total_rows} rows, {verb} {run.created}, updated {run.updated}, "
             f"skipped as duplicate {run.skipped_duplicate}, already imported {run.already_imported}, "
+            f"possible duplicates {run.possible_duplicate}, "
             f"failed {run.failed} in {seconds:.1f}s ({run.total_rows / max(seconds, 1e-6):,.0f} rows/s)"
         )
