@@ -116,7 +116,7 @@ def grid_view(request):
             "rows": rows,
             "columns": columns,
             "year": year,
-            "years": list(range(this_year - 2, this_year + 3)),
+            "years": sorted({*range(this_year - 2, this_year + 3), year}),
             "kind": kind,
             "teams": teams,
             "team": team,
