@@ -150,3 +150,26 @@ def test_the_demo_sets_twelve_monthly_targets_per_rep_and_team_and_not_twice(adm
     team_azar = Target.objects.get(team=teams[0], number=9)
     reps_azar = sum(t.amount for t in Target.objects.filter(user__team=teams[0], number=9))
     assert team_azar.amount >= reps_azar and team_azar.year == 1405
+
+
+def test_the_grid_reads_a_fixed_number_of_queries_however_many_reps(
+    manager_a, team_a, django_assert_max_num_queries
+):
+    reps = [UserFactory(role=Role.SALES_REP, team=team_a) for _ in range(8)]
+    for rep in reps:
+        for number in (1, 2, 3):
+            set_target(
+                actor=manager_a,
+                user=rep.pk,
+                kind="month",
+                year=1405,
+                number=number,
+                amount="5",
+                calendar="jalali",
+            )
+    client = browser_for(manager_a)
+
+    with django_assert_max_num_queries(12):
+        page = client.get("/targets/?year=1405")
+
+    assert len(page.context["rows"]) == 9
