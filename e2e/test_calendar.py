@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def _this_week_task(owner, subject):
     """A task at 10:30 today, or yesterday when today is the last day of the week, so the next day is on the page."""
     today = timezone.localdate()
-    day = today if today.weekday() != 0 else today - dt.timedelta(days=1)  # English weeks end on Sunday
+    day = today if today.weekday() != 6 else today - dt.timedelta(days=1)  # English weeks end on Sunday
     due = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))
     return create_activity(actor=owner, values={"kind": "task", "subject": subject, "due_at": due})
 
