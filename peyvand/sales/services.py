@@ -125,7 +125,7 @@ def save_pipeline(*, actor, pipeline: Pipeline | None = None, values: dict[str, 
     stages = values.pop("stages", None)
     creating = pipeline is None
     pipeline = pipeline or Pipeline()
-    before = {} if creating else snapshot(pipeline)
+    before = {} if creating else {**snapshot(pipeline), "stages": _stages_snapshot(pipeline)}
     if "name" in values:
         name = clean_display_text(values["name"])
         if not name:
@@ -153,7 +153,7 @@ def save_pipeline(*, actor, pipeline: Pipeline | None = None, values: dict[str, 
         _replace_stages(pipeline, _clean_stages(stages))
     elif creating:
         raise field_error("stages", _("A pipeline needs at least one stage."))
-    after = snapshot(pipeline)
+    after = {**snapshot(pipeline), "stages": _stages_snapshot(pipeline)}
     changes = diff(before, after)
     if changes:
         write_audit(
@@ -193,6 +193,25 @@ def _replace_stages(pipeline: Pipeline, stages: list[dict[str, Any]]) -> None:
                     "stages", _("Stage “%(name)s” still has deals; move them first.") % {"name": stage.name}
                 )
             stage.delete()
+
+
+def _stages_snapshot(pipeline: Pipeline) -> list[dict[str, Any]]:
+    """The stages and their rules as the audit trail keeps them, so a change of exit criteria says who and when."""
+    return [
+        {
+            "id": stage.pk,
+            "name": stage.name,
+            "probability": stage.probability,
+            "kind": stage.kind,
+            "max_days": stage.max_days,
+            "script": stage.script,
+            "required_fields": list(stage.required_fields or []),
+            "checklist": [[i.pk, i.text, i.required] for i in stage.checklist.all() if not i.archived],
+        }
+        for stage in Stage.objects.filter(pipeline=pipeline)
+        .prefetch_related("checklist")
+        .order_by("order", "id")
+    ]
 
 
 def _replace_checklist(stage: Stage, items: list[dict[str, Any]], stage_index: int) -> None:

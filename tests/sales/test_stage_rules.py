@@ -431,3 +431,13 @@ def test_the_board_tells_a_manager_where_to_override(client, rep_a, manager_a, r
     assert response.json()["detail"].endswith(
         "You may move it on anyway from the deal page, giving a reason."
     )
+
+
+def test_a_change_of_exit_criteria_is_kept_in_the_pipelines_audit_trail(api_for, admin, pipeline):
+    stages = [{"id": s.pk, "name": s.name, "kind": s.kind} for s in pipeline.stages.all()]
+    stages[0]["required_fields"] = ["amount"]
+    assert api_for(admin).patch(f"/pipelines/{pipeline.pk}", {"stages": stages}).status_code == 200
+    entry = audit_for(pipeline).first()
+    assert entry.actor == admin
+    old, new = entry.changes["stages"]
+    assert (old[0]["required_fields"], new[0]["required_fields"]) == ([], ["amount"])
