@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from peyvand.activities import calendar_grid, selectors
 from peyvand.activities.api import ACTIVITIES
@@ -254,6 +254,8 @@ def calendar_view(request):
     if owner == user:
         feed = selectors.calendar_feed_of(user)
         context["feed_url"] = selectors.feed_url(feed) if feed else None
+        # webcal:// opens the subscribe dialog of the calendar app the system has.
+        context["feed_webcal"] = "webcal://" + context["feed_url"].split("://", 1)[1] if feed else None
     return render(request, "activities/calendar.html", context)
 
 
@@ -313,7 +315,7 @@ def calendar_feed_rotate_view(request):
     return HttpResponseRedirect(reverse("calendar") + "#feed")
 
 
-@require_GET
+@require_safe
 def calendar_feed_view(request, token: str):
     """The secret iCal address: no session, the address is the key; an unknown one is not found."""
     feed = selectors.feed_for_token(token)

@@ -143,6 +143,8 @@ def test_the_calendar_page_shows_my_feed_address_and_rotates_it(rep_a):
 
     assert client.post("/calendar/feed/rotate/").status_code == 302
     url = feed_url(CalendarFeed.objects.get(user=rep_a))
-    assert url in client.get("/calendar/").content.decode()
+    page = client.get("/calendar/").content.decode()
+    assert url in page and url.replace("http://", "webcal://") in page
+    assert Client().head(_path(url)).status_code == 200  # some calendar apps look before they read
     client.post("/calendar/feed/rotate/")
     assert _read(url).status_code == 404
