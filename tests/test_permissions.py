@@ -176,6 +176,10 @@ TESTED_ELSEWHERE = {
         )
         for action in ("list", "create", "read", "update", "delete", "runs")
     },
+    "automation_catalog": (
+        "tests.automation.test_api",
+        "test_the_catalog_lists_what_rules_may_use_for_rule_managers_only",
+    ),
 }
 # Reachable without any credentials, on purpose.
 PUBLIC_OPERATIONS = {"intake_web_form"}

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import Http404
 from ninja import Query, Router, Status
 
-from peyvand.automation import services
-from peyvand.automation.schemas import RuleIn, RuleList, RuleOut, RulePatch, RunList
+from peyvand.automation import catalog, services
+from peyvand.automation.schemas import CatalogOut, RuleIn, RuleList, RuleOut, RulePatch, RunList
 from peyvand.core.listing import MAX_PAGE, paginate
 from peyvand.core.rest import responses
 
@@ -48,7 +48,8 @@ def list_rules(request, page: int = PAGE, page_size: int = PAGE_SIZE, enabled: b
 def create_rule(request, payload: RuleIn):
     """``trigger``: created, updated, stage_changed, deal_won, deal_lost, activity_completed, lead_assigned,
     ticket_created, no_activity (``params.days``), date_reached (``params.field``, ``params.offset_days``).
-    ``conditions``: ``[{"field", "op", "value"}]``; ``actions``: ``[{"type", ...}]`` (see the user guide)."""
+    ``conditions``: ``[{"field", "op", "value"}]``; ``actions``: ``[{"type", ...}]``; what each may hold is listed
+    by ``GET /automation/catalog``."""
     rule = services.create_rule(actor=request.user, values=payload.model_dump())
     return Status(201, rule)
 
@@ -99,3 +100,35 @@ def list_runs(request, pk: int, page: int = PAGE, page_size: int = PAGE_SIZE, st
         runs = runs.filter(status=status[:10])
     page_obj = paginate(runs, page, page_size)
     return {"items": page_obj.items, "count": page_obj.count}
+
+
+@router.get(
+    "/catalog",
+    response=responses({200: CatalogOut}),
+    operation_id="automation_catalog",
+    summary="What rules may be made of: triggers, fields per record type, comparisons, actions",
+)
+def read_catalog(request):
+    services.require_rule_manager(request.user)
+    record_types = sorted({t for spec in catalog.TRIGGERS.values() for t in spec.record_types})
+    return {
+        "triggers": [
+            {"name": spec.name, "label": str(spec.label), "record_types": list(spec.record_types)}
+            for spec in catalog.TRIGGERS.values()
+        ],
+        "fields": {
+            record_type: [
+                {
+                    "name": spec.name,
+                    "label": str(spec.label),
+                    "kind": spec.kind,
+                    "writable": spec.writable,
+                    "operators": sorted(catalog.OPERATORS_FOR_KIND[spec.kind]),
+                }
+                for spec in catalog.fields_of(record_type).values()
+            ]
+            for record_type in record_types
+        },
+        "operators": {name: str(label) for name, label in catalog.OPERATORS.items()},
+        "actions": {name: str(label) for name, label in catalog.ACTIONS.items()},
+    }

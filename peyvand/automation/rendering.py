@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.urls import NoReverseMatch, reverse
 
 from peyvand.automation import catalog
@@ -33,9 +34,13 @@ def check_template(text: str) -> None:
     if len(text) > MAX_TEMPLATE:
         raise ValueError("too long")
     try:
-        _TEXT_ENGINE.from_string(text)
+        template = _TEXT_ENGINE.from_string(text)
     except TemplateSyntaxError as exc:
         raise ValueError(str(exc)) from None
+    # Nothing to load: a rule's template stands alone (the engine has no loaders, this says so when saving).
+    for node_type in (IncludeNode, ExtendsNode):
+        if template.nodelist.get_nodes_by_type(node_type):
+            raise ValueError("include/extends")
 
 
 def render(text: str, context: dict[str, Any], *, html: bool = False) -> str:

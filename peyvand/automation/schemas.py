@@ -70,3 +70,24 @@ class RunOut(Schema):
 class RunList(Schema):
     items: list[RunOut]
     count: int
+
+
+class TriggerOut(Schema):
+    name: str
+    label: str
+    record_types: list[str]
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str
+    writable: bool
+    operators: list[str]
+
+
+class CatalogOut(Schema):
+    triggers: list[TriggerOut]
+    fields: dict[str, list[FieldOut]]
+    operators: dict[str, str]
+    actions: dict[str, str]

@@ -122,6 +122,11 @@ def test_a_managers_rule_does_not_act_on_another_teams_records(api_for, manager_
         ({"actions": [{"type": "webhook", "url": "http://10.0.0.5/hook"}]}, "actions.0.url"),
         ({"actions": [{"type": "webhook", "url": "file:///etc/passwd"}]}, "actions.0.url"),
         ({"actions": [{"type": "assign_owner", "user": 999999}]}, "actions.0.user"),
+        (
+            {"actions": [{"type": "notify", "recipients": ["owner"], "title": "{% include 'base.html' %}"}]},
+            "actions.0.title",
+        ),
+        ({"actions": [{"type": "send_sms", "to": "contact", "body": "{% load static %}"}]}, "actions.0.body"),
     ],
 )
 def test_a_rule_is_checked_against_the_allow_lists_when_saved(api_for, admin, change, field):
@@ -142,3 +147,25 @@ def test_the_demo_rules_load_once_and_the_follow_up_works_in_persian(admin, rep_
         complete_activity(actor=rep_a, activity=task, version=task.version)
     follow_up = Activity.objects.get(subject="پیگیری پیشنهاد")
     assert follow_up.owner == rep_a
+
+
+def test_the_catalog_lists_what_rules_may_use_for_rule_managers_only(api_for, manager_a, rep_a):
+    assert api_for(rep_a).get("/automation/catalog").status_code == 403
+    answer = api_for(manager_a).get("/automation/catalog").json()
+    assert {"created", "activity_completed", "no_activity", "date_reached"} <= {
+        t["name"] for t in answer["triggers"]
+    }
+    subject = next(f for f in answer["fields"]["activity"] if f["name"] == "subject")
+    assert subject["writable"] is True
+    assert "equals" in subject["operators"]
+    assert "search_text" not in {f["name"] for f in answer["fields"]["deal"]}
+    assert set(answer["actions"]) == {
+        "create_activity",
+        "assign_owner",
+        "update_field",
+        "add_tag",
+        "notify",
+        "send_email",
+        "send_sms",
+        "webhook",
+    }
