@@ -68,6 +68,12 @@ def test_moving_a_deal_fires_stage_rules_and_won_or_lost_rules(admin, rep_a, pip
     ]
     deal.refresh_from_db()
     assert [t.name for t in deal.tags.all()] == ["customer"]
+    with run_events():
+        other = create_deal(actor=rep_a, values={"title": "Lost cause"})
+        move_deal_to_stage(actor=rep_a, deal=other, stage=_stage(pipeline, "Lost"), version=other.version)
+    other.refresh_from_db()
+    assert [t.name for t in other.tags.all()] == ["lost"]
+    assert Activity.objects.count() == 1
 
 
 def test_completing_an_activity_fires_completed_rules_once(admin, rep_a, run_events):
