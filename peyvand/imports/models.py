@@ -16,6 +16,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    # its worker stopped (killed, machine restarted) half-way; running it again resumes after the last batch
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class OnDuplicate(models.TextChoices):
@@ -47,7 +49,7 @@ class ImportRun(models.Model):
         default=OnDuplicate.SKIP,
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
@@ -60,6 +62,8 @@ class ImportRun(models.Model):
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # when a running import last committed a batch: a run silent for long has lost its worker
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -68,6 +72,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.file_name}"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_path)
 
     @property
     def errors(self) -> list[dict]:

@@ -156,7 +156,19 @@ def set_on_duplicate(*, run: ImportRun, on_duplicate: str) -> ImportRun:
 
 
 def headers_of(run: ImportRun) -> list[str]:
+    if not run.file_path:
+        return list(run.mapping)  # the file was removed after the run; its mapping keeps the headers
     return read_headers(Path(run.file_path))
+
+
+def _require_file(run: ImportRun) -> None:
+    if not run.file_path or not Path(run.file_path).exists():
+        raise PeyvandError(
+            "import.file_removed",
+            _("The file of this import has been removed; upload it again."),
+            field="file",
+            status=422,
+        )
 
 
 def set_mapping(*, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
@@ -874,6 +886,7 @@ def execute(
             field="mapping",
             status=422,
         )
+    _require_file(run)
     importer = (LeadImporter if run.kind == ImportKind.LEADS else Importer)(run)
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
@@ -944,8 +957,9 @@ def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bo
     run.updated = outcome.updated
     run.possible_duplicate = outcome.possible_duplicate
     run.status = status
+    run.heartbeat_at = timezone.now()
     fields = ["created", "updated", "skipped_duplicate", "already_imported", "failed", "possible_duplicate"]
-    fields.append("status")
+    fields += ["status", "heartbeat_at"]
     if finished:
         run.finished_at = timezone.now()
         fields.append("finished_at")
@@ -959,6 +973,7 @@ def start_import(*, run: ImportRun, actor) -> ImportRun:
 
     if run.status in (ImportStatus.RUNNING, ImportStatus.DONE) and run.job_id:
         return run
+    _require_file(run)
     if missing_required(run):
         execute(run=run, dry_run=True)  # raises the mapping error
     with transaction.atomic():
@@ -972,7 +987,8 @@ def start_import(*, run: ImportRun, actor) -> ImportRun:
         )
         run.job = job
         run.status = ImportStatus.RUNNING
-        run.save(update_fields=["job", "status"])
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["job", "status", "heartbeat_at"])
     run.refresh_from_db()
     return run
 
@@ -983,3 +999,53 @@ def runs_visible_to(user):
     if user.is_admin:
         return ImportRun.objects.all()
     return ImportRun.objects.filter(created_by=user)
+
+
+def mark_interrupted(*, now, silent_for) -> int:
+    """Runs whose worker took them up and then fell silent for ``silent_for`` are marked interrupted (and
+    their jobs failed), so people see it and can resume them; returns how many."""
+    from peyvand.core.models import Job, JobStatus
+
+    stale = ImportRun.objects.filter(
+        status=ImportStatus.RUNNING, job__status=JobStatus.RUNNING, heartbeat_at__lt=now - silent_for
+    )
+    count = 0
+    for run in stale.select_related("job"):
+        with transaction.atomic():
+            updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
+                status=ImportStatus.INTERRUPTED
+            )
+            if updated:
+                Job.objects.filter(pk=run.job_id).update(
+                    status=JobStatus.FAILED,
+                    error=str(_("The worker stopped half-way; resume the import to go on.")),
+                    finished_at=now,
+                )
+                count += 1
+    return count
+
+
+def remove_old_files(*, now, keep_for) -> int:
+    """Uploaded files of runs idle for ``keep_for`` are deleted (the report stays); a file another recent run
+    of the same content still uses is kept. Returns how many files were removed."""
+    from django.db.models import Q
+    from django.db.models.functions import Coalesce
+
+    cutoff = now - keep_for
+    idle = (
+        ImportRun.objects.exclude(file_path="")
+        .exclude(status=ImportStatus.RUNNING)
+        .annotate(last=Coalesce("finished_at", "heartbeat_at", "created_at"))
+    )
+    old = idle.filter(last__lt=cutoff)
+    removed = 0
+    for path in set(old.values_list("file_path", flat=True)):
+        in_use = ImportRun.objects.filter(file_path=path).filter(
+            Q(status=ImportStatus.RUNNING) | Q(pk__in=idle.filter(last__gte=cutoff).values("pk"))
+        )
+        if in_use.exists():
+            continue
+        Path(path).unlink(missing_ok=True)
+        ImportRun.objects.filter(file_path=path).update(file_path="")
+        removed += 1
+    return removed

@@ -49,7 +49,8 @@ def _detail_context(run) -> dict:
         "mapping": [(h, run.mapping.get(h, "")) for h in services.headers_of(run)],
         "unmatched": services.unmatched_columns(run),
         "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
-        "editable": run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
+        "editable": run.has_file and run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
+        "resumable": run.has_file and run.status in (ImportStatus.INTERRUPTED, ImportStatus.FAILED),
         "running": run.status == ImportStatus.RUNNING,
         "on_duplicate_choices": OnDuplicate.choices,
     }
