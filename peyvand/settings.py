@@ -192,3 +192,5 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 # The address people reach Peyvand at, for links in e-mails and calendar feeds.
 PEYVAND_SITE_URL = os.environ.get("PEYVAND_SITE_URL", "http://127.0.0.1:8000")
+# Days an uploaded import file is kept after its import was last used (its report stays).
+PEYVAND_IMPORT_KEEP_DAYS = int(os.environ.get("PEYVAND_IMPORT_KEEP_DAYS", "14"))
