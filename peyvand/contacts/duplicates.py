@@ -337,6 +337,30 @@ def _scan_rows(entity: str):
             first, last = name_parts("company", {"name": name})
             yield pk, first, last, phones, emails, "ci" + normalize_text(city), ()
         return
+    if entity == "lead":
+        rows = _model("lead").objects.values_list(
+            "pk", "first_name", "last_name", "phone", "email", "company_id", "company_name", "city", "title"
+        )
+        for pk, first, last, phone, email, company_id, company_name, city, title in rows.iterator(10000):
+            city = normalize_text(city)
+            if company_id:
+                place = f"co{company_id}"
+            elif company_name:
+                place = "cn" + normalize_text(company_name)
+            else:
+                place = "ci" + city
+            traits = (sys.intern(city), sys.intern(normalize_text(title)))
+            phones, emails = _list(phone), _list(email)
+            yield (
+                pk,
+                _compact(normalize_text(first)),
+                _compact(normalize_text(last)),
+                phones,
+                emails,
+                place,
+                traits,
+            )
+        return
     for pk, first, last, phones, emails, company_id, city, title in Contact.objects.values_list(
         "pk", "first_name", "last_name", "phones", "emails", "company_id", "city", "title"
     ).iterator(chunk_size=10000):

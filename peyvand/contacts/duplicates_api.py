@@ -18,7 +18,7 @@ from peyvand.core.rest import responses
 
 router = Router(tags=["duplicates"])
 
-Entity = Literal["contact", "company"]
+Entity = Literal["contact", "company", "lead"]
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
@@ -112,7 +112,7 @@ def merge(request, payload: MergeIn):
 
 
 def _merge_for(request, pk: int):
-    for entity in ("contact", "company"):
+    for entity in ("contact", "company", "lead"):
         found = merging.merges_visible_to(request.user, entity).filter(pk=pk).first()
         if found:
             return found

@@ -1,4 +1,4 @@
-"""Merging duplicate contacts or companies into one survivor, and undoing it.
+"""Merging duplicate contacts, companies or leads into one survivor, and undoing it.
 
 A merge runs in one transaction: the survivor takes the chosen value of each field (through update_record, so the
 version is checked and the audit trail written), every related row (deals, activities, leads, and the contacts of
@@ -6,6 +6,7 @@ a merged company) moves to the survivor, the others are soft-deleted with a note
 what undo needs: the survivor's earlier values and which rows moved from which record.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -36,9 +37,31 @@ CHOSEN_FIELDS = {
         "audience",
     ),
     "company": ("name", "industry", "size", "region", "city", "website"),
+    "lead": (
+        "first_name",
+        "last_name",
+        "title",
+        "company_name",
+        "industry",
+        "phone",
+        "email",
+        "city",
+        "region",
+        "source",
+        "status",
+        "budget",
+        "purchase_timeline",
+        "audience",
+        "language",
+        "pipeline",
+        "contact",
+        "company",
+        "description",
+    ),
 }
-# Lists the survivor keeps from every record (nothing is lost by merging them).
-JOINED_FIELDS = ("phones", "emails")
+# Lists the survivor keeps from every record (nothing is lost by merging them); a lead has one phone and one
+# e-mail, which are chosen like its other fields.
+JOINED_FIELDS = {"contact": ("phones", "emails"), "company": ("phones", "emails"), "lead": ()}
 
 # Rows that point at a contact or company and follow it to the survivor: (app label, model, field).
 RELATIONS = {
@@ -53,6 +76,10 @@ RELATIONS = {
         ("leads", "Lead", "company"),
         ("contacts", "Contact", "company"),
     ),
+    "lead": (
+        ("sales", "Deal", "lead"),
+        ("activities", "Activity", "lead"),
+    ),
 }
 
 
@@ -61,11 +88,19 @@ def model_for(entity: str):
         return Contact
     if entity == "company":
         return Company
+    if entity == "lead":
+        from peyvand.leads.models import Lead  # leads build on contacts, not the other way round
+
+        return Lead
     raise NotFound()
 
 
 def entity_of(record) -> str:
-    return "company" if isinstance(record, Company) else "contact"
+    if isinstance(record, Company):
+        return "company"
+    if isinstance(record, Contact):
+        return "contact"
+    return "lead"
 
 
 def _merged_values(entity: str, survivor, others: list, choices: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +112,7 @@ def _merged_values(entity: str, survivor, others: list, choices: dict[str, Any])
         value = getattr(source, field.attname)
         if value != getattr(survivor, field.attname):
             values[name] = value
-    for name in JOINED_FIELDS:
+    for name in JOINED_FIELDS[entity]:
         joined = list(dict.fromkeys(v for r in [survivor, *others] for v in getattr(r, name)))
         if joined != getattr(survivor, name):
             values[name] = joined
@@ -145,6 +180,7 @@ def merge_records(
             note=_("Merged into #%(pk)s %(name)s") % {"pk": survivor.pk, "name": str(survivor)[:150]},
         )
     index_record(entity, survivor)
+    _rescore(entity, survivor)
     DuplicateGroup.objects.filter(
         entity=entity, status=DuplicateGroupStatus.OPEN, members__object_id__in=[survivor.pk, *other_pks]
     ).update(status=DuplicateGroupStatus.MERGED)
@@ -156,6 +192,14 @@ def merge_records(
         moved=moved,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def _rescore(entity: str, record) -> None:
+    """A lead's score follows its values: after a merge or its undo they may have changed."""
+    if entity == "lead":
+        from peyvand.leads.scoring import rescore
+
+        rescore(type(record).all_objects.filter(pk=record.pk))
 
 
 def _move(related, ids: list[int], field: str, old: int, new: int, actor, note: str) -> None:
@@ -182,10 +226,15 @@ def _move(related, ids: list[int], field: str, old: int, new: int, actor, note: 
 
 def _previous_values(record) -> dict[str, Any]:
     values = {}
-    for name in (*CHOSEN_FIELDS[entity_of(record)], *JOINED_FIELDS, "custom"):
+    entity = entity_of(record)
+    for name in (*CHOSEN_FIELDS[entity], *JOINED_FIELDS[entity], "custom"):
         field = record._meta.get_field(name)
         value = getattr(record, field.attname)
-        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)  # kept as JSON; update_record reads it back into the field
+        values[name] = value
     values["tags"] = sorted(t.name for t in record.tags.all())
     return values
 
@@ -254,6 +303,9 @@ def undo_merge(*, actor, merge: MergeRecord) -> MergeRecord:
         note=note,
     )
     index_record(merge.entity, survivor)
+    _rescore(merge.entity, survivor)
+    for other in others:
+        _rescore(merge.entity, other)
     merge.undone_at = timezone.now()
     merge.undone_by = actor if getattr(actor, "pk", None) else None
     merge.save(update_fields=["undone_at", "undone_by"])

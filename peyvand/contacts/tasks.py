@@ -38,7 +38,7 @@ def scan_duplicates(job_id: int, entities: list[str] | None = None) -> dict:
     """Find duplicate groups across the whole database; idempotent (each run replaces the open groups)."""
 
     def work(progress):
-        return {e: scan_entity(e, progress, job_id) for e in entities or ["contact", "company"]}
+        return {e: scan_entity(e, progress, job_id) for e in entities or ["contact", "company", "lead"]}
 
     return run_job(job_id, work).result
 
@@ -51,5 +51,5 @@ def start_duplicate_scan(*, actor, entities: list[str] | None = None):
         title=_("Duplicate scan"),
         actor=actor,
         task=scan_duplicates,
-        entities=entities or ["contact", "company"],
+        entities=entities or ["contact", "company", "lead"],
     )

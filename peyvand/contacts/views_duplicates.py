@@ -15,7 +15,7 @@ from peyvand.contacts.tasks import start_duplicate_scan
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.listing import paginate
 
-SCREENS = {"contact": "contacts", "company": "companies"}
+SCREENS = {"contact": "contacts", "company": "companies", "lead": "leads"}
 
 
 def _entity(request) -> str:

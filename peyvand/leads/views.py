@@ -11,6 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peyvand.contacts.merge import undoable_merge_for
 from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError
 from peyvand.leads import intake, scoring
@@ -86,6 +87,7 @@ LEAD_SCREEN = Screen(
         choices_filter("source", gettext_lazy("Source channel"), Channel.choices),
         choices_filter("score_band", gettext_lazy("Score band"), ScoreBand.choices),
     ),
+    detail_extra=lambda user, lead: {"undoable_merge": undoable_merge_for(lead, user)},
 )
 
 
