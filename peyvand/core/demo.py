@@ -295,6 +295,7 @@ def demo_blockers() -> list[str]:
 class _Demo:
     def __init__(self, *, seed: int, sizes: DemoSizes, now: dt.datetime):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.sizes = sizes
         self.now = now
         self.audit_rows: list[AuditEntry] = []
@@ -975,6 +976,18 @@ def _lead_intake_setup(demo: "_Demo") -> str:
     return form.key
 
 
+def _sales_process_setup(demo: "_Demo") -> None:
+    """Stage scripts, checklists and limits, reminders on upcoming activities, this year's targets."""
+    from peyvand.activities.demo_calendar import load as load_reminders
+    from peyvand.sales.demo_process import load as load_stage_rules
+    from peyvand.targets.demo import load as load_targets
+
+    users = list(User.objects.filter(is_active=True))
+    load_stage_rules(seed=demo.seed)
+    load_reminders(users, now=demo.now, seed=demo.seed + 1)
+    load_targets(users, list(Team.objects.all()), seed=demo.seed + 2)
+
+
 def build_demo(
     *, seed: int = 1404, sizes: DemoSizes | None = None, now: dt.datetime | None = None
 ) -> DemoResult:
@@ -986,5 +999,6 @@ def build_demo(
         for entity in ("company", "contact", "lead"):
             index_all(entity)
         result.web_form_key = _lead_intake_setup(demo)
+        _sales_process_setup(demo)
     result.counts["stage_moves"] = demo.history_count
     return result
