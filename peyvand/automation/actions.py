@@ -6,6 +6,7 @@ can never do what its creator could not.
 """
 
 import datetime as dt
+import html as html_lib
 import json
 import re
 from typing import Any
@@ -372,7 +373,7 @@ def perform(action: dict[str, Any], *, rule, run, record, record_type: str, inde
             channel="email" if email else "sms",
             to=to,
             subject=rendering.render(action.get("subject", ""), context) if email else "",
-            body=strip_tags(body) if html else body,
+            body=html_lib.unescape(strip_tags(body)) if html else body,
             html_body=body if html else "",
             record_type=record_type,
             record_id=record.pk,

@@ -185,8 +185,9 @@ def _comparable(kind: str, value: Any) -> Any:
     return normalize_text(str(value))
 
 
-def holds(record, record_type: str, condition: dict[str, Any]) -> bool:
-    spec = catalog.fields_of(record_type).get(condition["field"])
+def holds(record, record_type: str, condition: dict[str, Any], fields: dict | None = None) -> bool:
+    fields = fields if fields is not None else catalog.fields_of(record_type)
+    spec = fields.get(condition["field"])
     if spec is None:
         return False  # a field removed since the rule was saved (a deleted custom field) never matches
     op, expected = condition["op"], condition.get("value")
@@ -226,4 +227,7 @@ def holds(record, record_type: str, condition: dict[str, Any]) -> bool:
 
 
 def all_hold(record, record_type: str, conditions: list[dict[str, Any]]) -> bool:
-    return all(holds(record, record_type, c) for c in conditions)
+    if not conditions:
+        return True
+    fields = catalog.fields_of(record_type)  # read the custom fields once per record, not per condition
+    return all(holds(record, record_type, c, fields) for c in conditions)

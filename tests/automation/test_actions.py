@@ -101,6 +101,7 @@ def test_send_an_html_email_to_the_deals_contact_escaping_the_records_text(
     html = message.alternatives[0][0]
     assert "<b>&lt;script&gt;x&lt;/script&gt;</b>" in html
     assert "<script>" not in html
+    assert message.body == "Dear customer, your deal <script>x</script> is open."  # the plain-text part
     row = Outbox.objects.get()
     assert (row.channel, row.status, row.record_type) == ("email", "sent", "deal")
 
