@@ -226,14 +226,30 @@ def _matching_ids(entity: str, keys: Iterable[tuple[str, str]]) -> dict[int, set
     return hits
 
 
-def _place_reason(entity: str, values: dict, other: dict) -> str | None:
-    mine, theirs = set(places(entity, values)), set(places(entity, other))
+def _place_reason(mine: set[str], theirs: set[str]) -> str | None:
     shared = mine & theirs
     if any(p.startswith(("co", "cn")) for p in shared):
         return _("same company")
     if shared:
         return _("same city")
     return None
+
+
+def name_match(
+    name: tuple[str, str], where: set[str], other_name: tuple[str, str], other_where: set[str]
+) -> tuple[int, str] | None:
+    """(score, reason) when two names (as ``name_parts`` gives them) are alike and share a place (as ``places``
+    gives them); a name alone is weaker evidence than a shared phone or e-mail, so it scores below 100."""
+    if not (name[1] and other_name[1]):
+        return None
+    place = _place_reason(where, other_where)
+    if not place:
+        return None
+    similarity = name_similarity(name, other_name)
+    if similarity < NAME_THRESHOLD:
+        return None
+    reason = _("name %(similarity)s %% alike, %(place)s") % {"similarity": similarity, "place": place}
+    return round(similarity * 0.9), reason
 
 
 def score_pair(entity: str, values: dict[str, Any], other: dict[str, Any]) -> tuple[int, list[str]]:
@@ -247,16 +263,15 @@ def score_pair(entity: str, values: dict[str, Any], other: dict[str, Any]) -> tu
     for email in sorted(set(emails) & set(other_emails)):
         reasons.append(_("same e-mail %(email)s") % {"email": email})
         score = 100
-    name, other_name = name_parts(entity, values), name_parts(entity, other)
-    if name[1] and other_name[1]:
-        similarity = name_similarity(name, other_name)
-        place = _place_reason(entity, values, other)
-        if similarity >= NAME_THRESHOLD and place:
-            reasons.append(
-                _("name %(similarity)s %% alike, %(place)s") % {"similarity": similarity, "place": place}
-            )
-            # A name alone is weaker evidence than a shared phone or e-mail.
-            score = max(score, round(similarity * 0.9))
+    matched = name_match(
+        name_parts(entity, values),
+        set(places(entity, values)),
+        name_parts(entity, other),
+        set(places(entity, other)),
+    )
+    if matched:
+        reasons.append(matched[1])
+        score = max(score, matched[0])
     return score, reasons
 
 

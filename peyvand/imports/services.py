@@ -46,6 +46,13 @@ ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
 # a name key held by more records than this is a common name in a big city, not evidence of one person
 MAX_NAME_BLOCK = 50
+# the columns a stored record's name and places are read from, and the names ``_values_of`` gives them
+_NAME_COLUMNS = {
+    "contact": ("first_name", "last_name", "city", "company_id"),
+    "company": ("name", "city"),
+    "lead": ("first_name", "last_name", "city", "company_id", "company_name"),
+}
+_NAME_VALUES = {"company_id": "company"}
 MAX_REPORTED = 200_000  # issues kept for a run; its counts are always exact
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -633,45 +640,52 @@ class Importer:
         """Report each row whose name is alike (same company or city) to a record the user can see or to an
         earlier row of the file; such rows are still created, as the people may be namesakes. Rows sharing a
         phone or e-mail never get here: they were skipped as duplicates. Returns each row's lookup keys."""
-        from peyvand.contacts.duplicates import _values_of, score_pair
+        from peyvand.contacts.duplicates import _values_of, name_match, name_parts, places
         from peyvand.contacts.models import DuplicateKey
 
         if self.entity is None:
             return [[] for _row in rows]
+        entity = self.entity
         keys = [self.lookup_keys(instance) for _n, _k, instance in rows]
         wanted = sorted({value for row_keys in keys for kind, value in row_keys if kind == "name"})
         holders: dict[str, list[int]] = {}
-        for start in range(0, len(wanted), 500):
+        for start in range(0, len(wanted), 900):
             found = DuplicateKey.objects.filter(
-                entity=self.entity, kind="name", value__in=wanted[start : start + 500]
+                entity=entity, kind="name", value__in=wanted[start : start + 900]
             ).values_list("value", "object_id")
             for value, object_id in found:
                 holders.setdefault(value, []).append(object_id)
-        ids = {pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks}
+        ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
+
+        def signature(values):
+            return name_parts(entity, values), set(places(entity, values))
+
         existing = {}
-        if ids:
-            for record in self.model.objects.visible_to(self.actor).filter(pk__in=ids):
-                existing[record.pk] = _values_of(self.entity, record)
-        earlier: dict[str, list[tuple[dict[str, Any], Any]]] = {}  # name key -> this batch's rows so far
+        columns = _NAME_COLUMNS[entity]
+        visible = self.model.objects.visible_to(self.actor)
+        for start in range(0, len(ids), 900):
+            for row in visible.filter(pk__in=ids[start : start + 900]).values("pk", *columns):
+                existing[row["pk"]] = signature({_NAME_VALUES.get(c, c): row[c] for c in columns})
+        earlier: dict[str, list[tuple[Any, Any]]] = {}  # name key -> (signature, record) of this batch's rows
         for (number, _k, instance), row_keys in zip(rows, keys, strict=True):
-            values = _values_of(self.entity, instance)
-            # (score, existing record id, reasons, earlier row's unsaved record)
-            best: tuple[int, int | None, list[str], Any] | None = None
+            mine = signature(_values_of(entity, instance))
+            # (score, existing record id, reason, earlier row's unsaved record)
+            best: tuple[int, int | None, str, Any] | None = None
             for kind, value in row_keys:
                 if kind != "name":
                     continue
                 for pk in holders.get(value, ()):
                     if pk in existing:
-                        score, reasons = score_pair(self.entity, values, existing[pk])
-                        if reasons and (best is None or score > best[0]):
-                            best = (score, pk, reasons, None)
-                for other_values, other in earlier.get(value, ()):
-                    score, reasons = score_pair(self.entity, values, other_values)
-                    if reasons and (best is None or score > best[0]):
-                        best = (score, None, reasons, other)
-                earlier.setdefault(value, []).append((values, instance))
+                        found = name_match(*mine, *existing[pk])
+                        if found and (best is None or found[0] > best[0]):
+                            best = (found[0], pk, found[1], None)
+                for theirs, other in earlier.get(value, ()):
+                    found = name_match(*mine, *theirs)
+                    if found and (best is None or found[0] > best[0]):
+                        best = (found[0], None, found[1], other)
+                earlier.setdefault(value, []).append((mine, instance))
             if best is not None:
-                entry = outcome.possibly(number, best[1], best[2])
+                entry = outcome.possibly(number, best[1], [best[2]])
                 if entry is not None and best[3] is not None:
                     # an earlier row of this batch has no id yet: it is given once the batch is written
                     self._waiting_possible.append((entry, best[3]))
