@@ -649,12 +649,11 @@ class Importer:
         keys = [self.lookup_keys(instance) for _n, _k, instance in rows]
         wanted = sorted({value for row_keys in keys for kind, value in row_keys if kind == "name"})
         holders: dict[str, list[int]] = {}
-        for start in range(0, len(wanted), 900):
-            found = DuplicateKey.objects.filter(
-                entity=entity, kind="name", value__in=wanted[start : start + 900]
-            ).values_list("value", "object_id")
-            for value, object_id in found:
-                holders.setdefault(value, []).append(object_id)
+        found = writing.select_in(
+            DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": "name"}, "value", wanted
+        )
+        for value, object_id in found:
+            holders.setdefault(value, []).append(object_id)
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
 
         def signature(values):
@@ -911,7 +910,7 @@ def execute(
     path = Path(run.file_path)
     for batch in _batches(path, batch_size):
         keys = {number: row_key(run.kind, run.file_sha256, number) for number, _c in batch}
-        stored = set(ImportedRow.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        stored = {key for (key,) in writing.select_in(ImportedRow, ["key"], {}, "key", keys.values())}
         pending: list[tuple[int, str, Any]] = []
         updates: list[tuple[int, str, int, dict[str, Any]]] = []
         waiting_dups: list[tuple[dict[str, Any], Any]] = []
