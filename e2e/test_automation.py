@@ -24,17 +24,27 @@ def test_a_manager_builds_the_follow_up_rule_and_completing_the_task_adds_the_fo
     page.click("nav.mainnav a[href='/automation/']")
     page.click("a[href='/automation/new/']")
 
+    # Count the form's redraws, so each step waits until htmx has swapped in the new form and bound its fields.
+    page.evaluate(
+        "window.redraws = 0; document.body.addEventListener('htmx:afterSettle', () => window.redraws++)"
+    )
+
     def redrawn(action):
         """Do something that redraws the form (htmx), and wait until it is redrawn."""
-        with page.expect_response(lambda r: r.url.endswith("/automation/new/")):
-            action()
-        page.wait_for_load_state("networkidle")
+        before = page.evaluate("window.redraws")
+        action()
+        page.wait_for_function(f"window.redraws > {before}")
 
     page.fill("#id_name", "Follow up on proposals")
+    redrawn(lambda: page.select_option("select[name=when]", "no_activity:deal"))
+    expect(page.locator("input[name=days]")).to_be_visible()  # a quiet-deal trigger asks for its days
     redrawn(lambda: page.select_option("select[name=when]", "activity_completed:activity"))
+    expect(page.locator("input[name=days]")).to_have_count(0)
     redrawn(lambda: page.click("#add-condition"))
     redrawn(lambda: page.select_option("select[name=c-0-field]", "subject"))
     expect(page.locator("input[name=c-0-value]")).to_be_visible()  # a text field compares with typed text
+    # A new condition compares with "equals" already; choosing another comparison and back redraws the row.
+    redrawn(lambda: page.select_option("select[name=c-0-op]", "contains"))
     redrawn(lambda: page.select_option("select[name=c-0-op]", "equals"))
     page.fill("input[name=c-0-value]", "Send proposal")
     expect(page.locator("select[name=a-0-type]")).to_have_value("create_activity")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from peyvand.automation import catalog, services
 from peyvand.automation.models import Rule
+from peyvand.automation.rendering import record_url
 from peyvand.core.errors import PeyvandError
 from peyvand.core.records import assignable_users
 
@@ -269,7 +270,9 @@ def form_view(request, pk: int | None = None):
                 if rule is None:
                     rule = services.create_rule(actor=request.user, values=values)
                 else:
-                    version = int(request.POST.get("version") or 0)
+                    version = (
+                        int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+                    )
                     rule = services.update_rule(actor=request.user, rule=rule, version=version, values=values)
             except PeyvandError as exc:
                 errors = exc.errors or [{"field": None, "message": str(exc.message)}]
@@ -317,6 +320,11 @@ def detail_view(request, pk: int):
     rule.trigger_label = _describe_trigger(rule)
     page = Paginator(rule.runs.all(), 50).get_page(request.GET.get("page"))
     labels = dict(catalog.ACTIONS)
+    for run in page:
+        run.url = record_url(run.record_type, run.record_id)
+        run.shown_results = [
+            {**r, "label": labels.get(r.get("type"), r.get("type"))} for r in run.results if r
+        ]
     actions = [{**a, "label": labels.get(a.get("type"), a.get("type"))} for a in rule.actions]
     operators = dict(catalog.OPERATORS)
     fields = catalog.fields_of(rule.record_type)
