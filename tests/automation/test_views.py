@@ -60,3 +60,18 @@ def test_only_admins_and_managers_reach_the_automation_pages(client, rep_a, mana
     assert _client(client, rep_a).get("/automation/").status_code == 403
     assert _client(client, manager_a).get("/automation/").status_code == 200
     assert b"/automation/" in _client(client, admin).get("/").content  # the navigation link
+
+
+def test_a_manager_cannot_open_switch_or_delete_another_teams_rule(client, admin, team_b):
+    from tests.automation.helpers import make_rule
+    from tests.factories import UserFactory
+
+    rule = make_rule(admin, "created", [{"type": "add_tag", "tag": "x"}], record_type="deal")
+    manager_b = UserFactory(username="manager_b", role="sales_manager", team=team_b)
+    c = _client(client, manager_b)
+    assert c.get(f"/automation/{rule.pk}/").status_code == 404
+    assert c.get(f"/automation/{rule.pk}/edit/").status_code == 404
+    assert c.post(f"/automation/{rule.pk}/switch/").status_code == 404
+    assert c.post(f"/automation/{rule.pk}/delete/").status_code == 404
+    rule.refresh_from_db()
+    assert rule.enabled is True
