@@ -194,3 +194,9 @@ else:
 PEYVAND_SITE_URL = os.environ.get("PEYVAND_SITE_URL", "http://127.0.0.1:8000")
 # Days an uploaded import file is kept after its import was last used (its report stays).
 PEYVAND_IMPORT_KEEP_DAYS = int(os.environ.get("PEYVAND_IMPORT_KEEP_DAYS", "14"))
+# Automation: how long a chain of rules may grow, how often a failing action is tried, webhook time limit.
+PEYVAND_AUTOMATION_MAX_DEPTH = 5
+PEYVAND_AUTOMATION_MAX_ATTEMPTS = 4
+PEYVAND_WEBHOOK_TIMEOUT = 10.0
+# Hosts a webhook may call although they resolve to private addresses (an intranet service), comma-separated.
+PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]

@@ -977,8 +977,10 @@ def _lead_intake_setup(demo: "_Demo") -> str:
 
 
 def _sales_process_setup(demo: "_Demo") -> None:
-    """Stage scripts, checklists and limits, reminders on upcoming activities, this year's targets."""
+    """Stage scripts, checklists and limits, reminders on upcoming activities, this year's targets and two
+    automation rules."""
     from peyvand.activities.demo_calendar import load as load_reminders
+    from peyvand.automation.demo import load as load_rules
     from peyvand.sales.demo_process import load as load_stage_rules
     from peyvand.targets.demo import load as load_targets
 
@@ -986,6 +988,7 @@ def _sales_process_setup(demo: "_Demo") -> None:
     load_stage_rules(seed=demo.seed)
     load_reminders(users, now=demo.now, seed=demo.seed + 1)
     load_targets(users, list(Team.objects.all()), seed=demo.seed + 2)
+    load_rules(users)
 
 
 def build_demo(
