@@ -48,9 +48,9 @@ BATCH_SIZE = 2000
 MAX_NAME_BLOCK = 50
 # the columns a stored record's name and places are read from, and the names ``_values_of`` gives them
 _NAME_COLUMNS = {
-    "contact": ("first_name", "last_name", "city", "company_id"),
-    "company": ("name", "city"),
-    "lead": ("first_name", "last_name", "city", "company_id", "company_name"),
+    "contact": ("first_name", "last_name", "city", "company_id", "phones", "emails"),
+    "company": ("name", "city", "phones", "emails"),
+    "lead": ("first_name", "last_name", "city", "company_id", "company_name", "phone", "email"),
 }
 _NAME_VALUES = {"company_id": "company"}
 MAX_REPORTED = 200_000  # issues kept for a run; its counts are always exact
@@ -639,7 +639,9 @@ class Importer:
     def flag_possible_duplicates(self, rows, outcome: Outcome) -> list[list[tuple[str, str]]]:
         """Report each row whose name is alike (same company or city) to a record the user can see or to an
         earlier row of the file; such rows are still created, as the people may be namesakes. Rows sharing a
-        phone or e-mail never get here: they were skipped as duplicates. Returns each row's lookup keys."""
+        phone or e-mail never get here: they were skipped as duplicates. As in the whole-database scan, a name
+        counts only when one of the two has neither phone nor e-mail: two different phones say two people, and
+        across a large file namesakes are many. Returns each row's lookup keys."""
         from peyvand.contacts.duplicates import _values_of, name_match, name_parts, places
         from peyvand.contacts.models import DuplicateKey
 
@@ -657,7 +659,8 @@ class Importer:
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
 
         def signature(values):
-            return name_parts(entity, values), set(places(entity, values))
+            reachable = any(values.get(k) for k in ("phones", "emails", "phone", "email"))
+            return (name_parts(entity, values), set(places(entity, values))), reachable
 
         existing = {}
         columns = _NAME_COLUMNS[entity]
@@ -674,14 +677,15 @@ class Importer:
                 if kind != "name":
                     continue
                 for pk in holders.get(value, ()):
-                    if pk in existing:
-                        found = name_match(*mine, *existing[pk])
+                    if pk in existing and not (mine[1] and existing[pk][1]):
+                        found = name_match(*mine[0], *existing[pk][0])
                         if found and (best is None or found[0] > best[0]):
                             best = (found[0], pk, found[1], None)
                 for theirs, other in earlier.get(value, ()):
-                    found = name_match(*mine, *theirs)
-                    if found and (best is None or found[0] > best[0]):
-                        best = (found[0], None, found[1], other)
+                    if not (mine[1] and theirs[1]):
+                        found = name_match(*mine[0], *theirs[0])
+                        if found and (best is None or found[0] > best[0]):
+                            best = (found[0], None, found[1], other)
                 earlier.setdefault(value, []).append((mine, instance))
             if best is not None:
                 entry = outcome.possibly(number, best[1], [best[2]])

@@ -75,10 +75,12 @@ def test_contacts_alike_by_name_in_the_same_city_are_created_and_listed_for_a_pe
         "مينا,كريمي,شيراز,09121110003\n"  # Arabic letters: the same name once normalised
         "مینا,کریمی,تبریز,09121110004\n"  # another city: namesakes, not flagged
         "Ali,Mohammadi,Tabriz,09121110005\n"
-        "Ali,Mohammadi,Tabriz,09121110006\n"  # alike to the row above it
+        "Ali,Mohammadi,Tabriz,\n"  # alike to the row above it, and nothing tells them apart
+        "Reza,Tehrani,Tabriz,09121110006\n"
+        "Reza,Tehrani,Tabriz,09121110007\n"  # two phones: two people who share a name
     )
     run = run_import(rep_a, text, "contacts", batch_size=2)
-    assert run.created == 4 and run.skipped_duplicate == 0
+    assert run.created == 6 and run.skipped_duplicate == 0
     flagged = {p["row"]: p for p in run.possible_duplicates}
     assert set(flagged) == {2, 5}
     first_ali = Contact.objects.filter(last_name="Mohammadi").order_by("pk").first()
@@ -86,8 +88,8 @@ def test_contacts_alike_by_name_in_the_same_city_are_created_and_listed_for_a_pe
     assert run.possible_duplicate == 2
 
 
-def test_possible_duplicates_in_another_batch_of_the_same_batch_get_the_earlier_rows_id(rep_a):
-    text = "first name,last name,city,phone\nAli,Mohammadi,Tabriz,09121110005\nAli,Mohammadi,Tabriz,09121110006\n"
+def test_a_possible_duplicate_of_an_earlier_row_of_the_same_batch_gets_its_id(rep_a):
+    text = "first name,last name,city,phone\nAli,Mohammadi,Tabriz,09121110005\nAli,Mohammadi,Tabriz,\n"
     run = run_import(rep_a, text, "contacts")
     (possible,) = run.possible_duplicates
     assert possible["existing_id"] == Contact.objects.order_by("pk").first().pk
