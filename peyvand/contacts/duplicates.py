@@ -159,10 +159,17 @@ def _e164(phone: str) -> str:
 
 
 def keys_for(entity: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The lookup keys of a record: its phones and e-mails, its name keys where it lives, and, for a record
+    with neither phone nor e-mail, the same name keys again as "bare" ones. A name alone makes a likely
+    duplicate only when one side has nothing else to tell the two apart, so an import of many reachable people
+    asks only for the bare ones, which are few, instead of every namesake."""
     phones, emails = contact_points(entity, values)
     keys = [("phone", p) for p in phones] + [("email", e[:255]) for e in emails]
     first, last = name_parts(entity, values)
-    keys += [("name", key[:255]) for place in places(entity, values) for key in name_keys(place, first, last)]
+    names = [key[:255] for place in places(entity, values) for key in name_keys(place, first, last)]
+    keys += [("name", key) for key in names]
+    if not (phones or emails):
+        keys += [("bare", key) for key in names]
     return list(dict.fromkeys(keys))
 
 
@@ -278,7 +285,7 @@ def score_pair(entity: str, values: dict[str, Any], other: dict[str, Any]) -> tu
 def find_duplicates(entity: str, *, actor, values: dict[str, Any], exclude_pk=None) -> list[Candidate]:
     """Records the actor may see that look like ``values`` (as the services clean them), best first."""
     model = _model(entity)
-    hits = _matching_ids(entity, keys_for(entity, values))
+    hits = _matching_ids(entity, [k for k in keys_for(entity, values) if k[0] != "bare"])
     hits.pop(exclude_pk, None)
     if not hits:
         return []

@@ -649,18 +649,25 @@ class Importer:
             return [[] for _row in rows]
         entity = self.entity
         keys = [self.lookup_keys(instance) for _n, _k, instance in rows]
-        wanted = sorted({value for row_keys in keys for kind, value in row_keys if kind == "name"})
-        holders: dict[str, list[int]] = {}
-        found = writing.select_in(
-            DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": "name"}, "value", wanted
-        )
-        for value, object_id in found:
-            holders.setdefault(value, []).append(object_id)
+        # a reachable row (phone or e-mail) can only be alike to a bare record; a bare row to any namesake
+        reachable = [any(kind in ("phone", "email") for kind, _v in row_keys) for row_keys in keys]
+
+        def names_of(want_reachable: bool) -> list[str]:
+            rows_keys = (k for k, r in zip(keys, reachable, strict=True) if r == want_reachable)
+            return sorted({value for row_keys in rows_keys for kind, value in row_keys if kind == "name"})
+
+        holders: dict[tuple[str, str], list[int]] = {}
+        for held, wanted in (("bare", names_of(True)), ("name", names_of(False))):
+            found = writing.select_in(
+                DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": held}, "value", wanted
+            )
+            for value, object_id in found:
+                holders.setdefault((held, value), []).append(object_id)
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
 
         def signature(values):
-            reachable = any(values.get(k) for k in ("phones", "emails", "phone", "email"))
-            return (name_parts(entity, values), set(places(entity, values))), reachable
+            has_points = any(values.get(k) for k in ("phones", "emails", "phone", "email"))
+            return (name_parts(entity, values), set(places(entity, values))), has_points
 
         existing = {}
         columns = _NAME_COLUMNS[entity]
@@ -669,14 +676,15 @@ class Importer:
             for row in visible.filter(pk__in=ids[start : start + 900]).values("pk", *columns):
                 existing[row["pk"]] = signature({_NAME_VALUES.get(c, c): row[c] for c in columns})
         earlier: dict[str, list[tuple[Any, Any]]] = {}  # name key -> (signature, record) of this batch's rows
-        for (number, _k, instance), row_keys in zip(rows, keys, strict=True):
+        for (number, _k, instance), row_keys, row_reachable in zip(rows, keys, reachable, strict=True):
             mine = signature(_values_of(entity, instance))
+            held = "bare" if row_reachable else "name"
             # (score, existing record id, reason, earlier row's unsaved record)
             best: tuple[int, int | None, str, Any] | None = None
             for kind, value in row_keys:
                 if kind != "name":
                     continue
-                for pk in holders.get(value, ()):
+                for pk in holders.get((held, value), ()):
                     if pk in existing and not (mine[1] and existing[pk][1]):
                         found = name_match(*mine[0], *existing[pk][0])
                         if found and (best is None or found[0] > best[0]):
