@@ -675,9 +675,18 @@ class Importer:
         for start in range(0, len(ids), 900):
             for row in visible.filter(pk__in=ids[start : start + 900]).values("pk", *columns):
                 existing[row["pk"]] = signature({_NAME_VALUES.get(c, c): row[c] for c in columns})
-        earlier: dict[str, list[tuple[Any, Any]]] = {}  # name key -> (signature, record) of this batch's rows
+        # holders were asked by kind: a reachable row meets bare records only, a bare row any record
+        # name key -> this batch's rows so far (all of them, and those without phone or e-mail)
+        earlier: dict[str, list[Any]] = {}
+        earlier_bare: dict[str, list[Any]] = {}
+        signatures: dict[int, Any] = {}
+
+        def signature_of(instance):
+            if id(instance) not in signatures:
+                signatures[id(instance)] = signature(_values_of(entity, instance))
+            return signatures[id(instance)]
+
         for (number, _k, instance), row_keys, row_reachable in zip(rows, keys, reachable, strict=True):
-            mine = signature(_values_of(entity, instance))
             held = "bare" if row_reachable else "name"
             # (score, existing record id, reason, earlier row's unsaved record)
             best: tuple[int, int | None, str, Any] | None = None
@@ -685,16 +694,17 @@ class Importer:
                 if kind != "name":
                     continue
                 for pk in holders.get((held, value), ()):
-                    if pk in existing and not (mine[1] and existing[pk][1]):
-                        found = name_match(*mine[0], *existing[pk][0])
+                    if pk in existing:
+                        found = name_match(*signature_of(instance)[0], *existing[pk][0])
                         if found and (best is None or found[0] > best[0]):
                             best = (found[0], pk, found[1], None)
-                for theirs, other in earlier.get(value, ()):
-                    if not (mine[1] and theirs[1]):
-                        found = name_match(*mine[0], *theirs[0])
-                        if found and (best is None or found[0] > best[0]):
-                            best = (found[0], None, found[1], other)
-                earlier.setdefault(value, []).append((mine, instance))
+                for other in (earlier_bare if row_reachable else earlier).get(value, ()):
+                    found = name_match(*signature_of(instance)[0], *signature_of(other)[0])
+                    if found and (best is None or found[0] > best[0]):
+                        best = (found[0], None, found[1], other)
+                earlier.setdefault(value, []).append(instance)
+                if not row_reachable:
+                    earlier_bare.setdefault(value, []).append(instance)
             if best is not None:
                 entry = outcome.possibly(number, best[1], [best[2]])
                 if entry is not None and best[3] is not None:
