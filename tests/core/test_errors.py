@@ -346,3 +346,15 @@ def test_any_json_object_posted_as_a_contact_is_created_or_refused_in_the_error_
 
     if response.status_code != 201:
         assert_error_answer(response)
+
+
+@pytest.mark.django_db
+def test_a_query_parameter_given_twice_is_refused_with_the_apis_error(rep_a):
+    from tests.fixtures import ApiClient
+
+    response = ApiClient(rep_a).client.get(
+        "/api/v1/contacts?search=a&search=b", headers=ApiClient(rep_a).headers
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "query.repeated"
+    assert response.json()["errors"] == [{"field": "search", "message": "Give this parameter once."}]
