@@ -50,3 +50,9 @@ def test_a_failing_job_is_recorded_and_does_not_stop_the_others(counting_job, fa
 def test_the_worker_in_batch_mode_runs_due_jobs_and_stops(counting_job):
     call_command("worker", batch=True, verbosity=0)
     assert len(counting_job) == 1
+
+
+def test_the_worker_knows_every_apps_periodic_jobs():
+    names = set(periodic.registered())
+    assert {"stuck_deals", "activity_reminders", "imports-interrupted", "imports-old-files"} <= names
+    assert any(name.startswith("automation") for name in names), names
