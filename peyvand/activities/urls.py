@@ -3,8 +3,6 @@ from django.urls import path
 from peyvand.activities import views
 
 urlpatterns = [
-    # Before the generic screens' routes, so the activities list marks overdue rows.
-    path("activities/", views.list_view, name="activity-list"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("calendar/move/<int:pk>/", views.calendar_move_view, name="calendar-move"),
     path("calendar/feed/rotate/", views.calendar_feed_rotate_view, name="calendar-feed-rotate"),

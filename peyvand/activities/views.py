@@ -19,9 +19,8 @@ from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
 from peyvand.activities.services import complete_activity, reschedule_activity, rotate_calendar_feed
 from peyvand.core import jalali
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
-from peyvand.core.listing import paginate
 from peyvand.core.text import to_ascii_digits
-from peyvand.web.filters import choices_filter, custom_field_filters, owner_filter
+from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
 from peyvand.web.screens import Screen
 
@@ -104,36 +103,8 @@ ACTIVITY_SCREEN = ActivityScreen(
     ),
     detail_extra=_activity_extra,
     initial_from_request=("contact", "company", "deal", "lead", "kind"),
+    row_class=lambda activity, now: "overdue" if activity.is_overdue(now) else "",
 )
-
-
-@login_required
-def list_view(request):
-    """The activities list as every list, with overdue rows marked (the generic table has no row styles)."""
-    screen = ACTIVITY_SCREEN
-    params = request.GET.dict()
-    errors = []
-    try:
-        page = paginate(screen.resource.list(request, params), params.get("page"), params.get("page_size"))
-    except ValidationFailed as exc:
-        errors = exc.errors
-        page = paginate(screen.resource.visible(request.user).none())
-    now = timezone.now()
-    context = {
-        "screen": screen,
-        "page": page,
-        "overdue_ids": {a.pk for a in page.items if a.is_overdue(now)},
-        "errors": errors,
-        "params": params,
-        "filters": [
-            (f, f.options(request.user))
-            for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
-        ],
-        "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
-        "sortable": screen.resource.list_spec.ordering,
-    }
-    partial = request.htmx and request.htmx.target == "results"
-    return render(request, "activities/_table.html" if partial else "activities/activity_list.html", context)
 
 
 @login_required

@@ -33,6 +33,8 @@ class Screen:
     # extra context for the record page (related lists, actions), given the user and the record
     detail_extra: Callable[[Any, Any], dict] | None = None
     initial_from_request: tuple[str, ...] = field(default_factory=tuple)
+    # a CSS class for a row of the list (an overdue task), given the record and the time now
+    row_class: Callable[[Any, Any], str] | None = None
 
     @property
     def detail_fields(self) -> tuple[str, ...]:

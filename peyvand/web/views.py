@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,10 @@ def list_view(request, screen: Screen):
     except ValidationFailed as exc:
         errors = exc.errors
         page = paginate(screen.resource.visible(request.user).none())
+    if screen.row_class:
+        now = timezone.now()
+        for row in page.items:
+            row.row_class = screen.row_class(row, now)
     context = {
         "screen": screen,
         "page": page,
