@@ -10,7 +10,6 @@ pairs found against the planted ones.
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -77,71 +76,39 @@ def _bench_user():
 
 def _load(user, good) -> dict[int, int]:
     """Insert the contacts (and their companies); return {contact pk: spreadsheet row}."""
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db import transaction
 
     from peyvand.contacts.models import Company, Contact, DuplicateGroup
+    from peyvand.imports import writing
 
     DuplicateGroup.objects.filter(entity__in=["contact", "company"]).delete()
     Contact.all_objects.filter(owner=user).delete()
     Company.all_objects.filter(owner=user).delete()
-    now = timezone.now()
     names = sorted({values["company"] for _, values in good if values["company"]})
     Company.objects.bulk_create(Company(name=n, owner=user, team_id=user.team_id) for n in names)
     company_ids = dict(Company.objects.filter(owner=user).values_list("name", "pk"))
+    # the import's bulk writer: COPY on PostgreSQL, multi-row INSERT on SQLite, every column with its default
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            columns = (
-                "owner_id, team_id, created_at, updated_at, version, first_name, last_name, title, company_id, "
-                "phones, emails, source, region, city, audience, custom, search_text"
-            )
-            with (
-                connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY contacts_contact ({columns}) FROM STDIN") as copy,
-            ):
-                for number, v in good:
-                    copy.write_row(
-                        (
-                            user.pk,
-                            user.team_id,
-                            now,
-                            now,
-                            1,
-                            v["first_name"],
-                            v["last_name"],
-                            v["title"],
-                            company_ids.get(v["company"]),
-                            json.dumps(v["phones"]),
-                            json.dumps(v["emails"]),
-                            "",
-                            "",
-                            v["city"],
-                            "",
-                            json.dumps({"bench_row": number}),
-                            "",
-                        )
-                    )
-        else:
-            batch = []
-            for number, v in good:
-                batch.append(
-                    Contact(
-                        owner=user,
-                        team_id=user.team_id,
-                        first_name=v["first_name"],
-                        last_name=v["last_name"],
-                        title=v["title"],
-                        company_id=company_ids.get(v["company"]),
-                        phones=v["phones"],
-                        emails=v["emails"],
-                        city=v["city"],
-                        custom={"bench_row": number},
-                    )
+        batch = []
+        for number, v in good:
+            batch.append(
+                Contact(
+                    owner=user,
+                    team_id=user.team_id,
+                    first_name=v["first_name"],
+                    last_name=v["last_name"],
+                    title=v["title"],
+                    company_id=company_ids.get(v["company"]),
+                    phones=v["phones"],
+                    emails=v["emails"],
+                    city=v["city"],
+                    custom={"bench_row": number},
                 )
-                if len(batch) == 10_000:
-                    Contact.objects.bulk_create(batch)
-                    batch = []
-            Contact.objects.bulk_create(batch)
+            )
+            if len(batch) == 10_000:
+                writing.insert(Contact, batch, returning=False)
+                batch = []
+        writing.insert(Contact, batch, returning=False)
     return {
         pk: custom["bench_row"]
         for pk, custom in Contact.objects.filter(owner=user).values_list("pk", "custom")
