@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.api import router as activities_router
+from peyvand.analytics.api import router as reports_router
 from peyvand.automation.api import router as automation_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
@@ -39,6 +40,7 @@ api.add_router("/scoring-models", scoring_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/automation", automation_router)
 api.add_router("/targets", targets_router)
+api.add_router("/reports", reports_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "peyvand.messaging",
     "peyvand.automation",
     "peyvand.targets",
+    "peyvand.analytics",
 ]
 
 MIDDLEWARE = [

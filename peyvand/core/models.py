@@ -210,3 +210,57 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DayShare(models.TextChoices):
+    """How much of a day is worked: plan pacing counts working days in these shares."""
+
+    FULL = "1", _("Full working day")
+    HALF = "0.5", _("Half day")
+    OFF = "0", _("Day off")
+
+
+class WorkingWeek(models.Model):
+    """The business's usual week (one row): Friday off and the rest worked unless an administrator says
+    otherwise (Thursday is often a half or a full day off in Iran)."""
+
+    saturday = models.CharField(_("Saturday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    sunday = models.CharField(_("Sunday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    monday = models.CharField(_("Monday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    tuesday = models.CharField(_("Tuesday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    wednesday = models.CharField(_("Wednesday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    thursday = models.CharField(_("Thursday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    friday = models.CharField(_("Friday"), max_length=3, choices=DayShare.choices, default=DayShare.OFF)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Python's weekday() numbers: Monday is 0.
+    DAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+    class Meta:
+        verbose_name = _("working week")
+        verbose_name_plural = _("working week")
+
+    def __str__(self) -> str:
+        return str(_("working week"))
+
+
+class Holiday(models.Model):
+    """An official holiday or company day off, kept as data because the lunar holidays move every year."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    share = models.CharField(
+        _("worked"),
+        max_length=3,
+        choices=DayShare.choices,
+        default=DayShare.OFF,
+        help_text=_("A half day counts half in plan pacing."),
+    )
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"

@@ -1,0 +1,110 @@
+"""What a report is about: a period, whose records, and which slice of them.
+
+Every metric starts from ``Scope.deals()`` (or the other querysets here), which begin with ``visible_to(user)``,
+so a rep's dashboard counts only what the rep may see and a filter can only narrow that down.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from peyvand.sales.models import Deal, DealStatus
+
+CUSTOMER_NEW, CUSTOMER_CURRENT = "new", "current"
+
+# The standard segments a figure can be broken down by: name -> the expression that gives a deal's value.
+SEGMENT_NAMES = ("rep", "team", "region", "pipeline", "channel", "audience", "customer")
+
+
+def _blank_to_null(path: str):
+    return NullIf(F(path), Value(""))
+
+
+def segment_expressions() -> dict[str, Any]:
+    """Each segment as an expression over a deal (a deal's channel is its lead's source, else its contact's)."""
+    return {
+        "rep": F("owner_id"),
+        "team": F("team_id"),
+        "region": Coalesce(_blank_to_null("company__region"), _blank_to_null("contact__region")),
+        "pipeline": F("pipeline_id"),
+        "channel": Coalesce(_blank_to_null("lead__source"), _blank_to_null("contact__source")),
+        "audience": Coalesce(_blank_to_null("lead__audience"), _blank_to_null("contact__audience")),
+    }
+
+
+def earlier_win() -> Exists:
+    """Whether the deal's customer (its company, else its contact) was already a customer when the deal began:
+    it had won a deal closed before this deal was created."""
+    won_before = Deal.objects.filter(status=DealStatus.WON, closed_at__lt=OuterRef("created_at")).exclude(
+        pk=OuterRef("pk")
+    )
+    same_company = won_before.filter(company_id=OuterRef("company_id"))
+    same_contact = won_before.filter(company__isnull=True, contact_id=OuterRef("contact_id"))
+    return Exists(same_company) | Exists(same_contact)
+
+
+def local_start(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in the business's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A report's period (``start`` to ``end``, both days included, in local time) and filters."""
+
+    user: Any
+    start: dt.date
+    end: dt.date
+    team: int | None = None
+    rep: int | None = None
+    pipeline: int | None = None
+    region: str | None = None
+    channel: str | None = None
+    audience: str | None = None
+    customer: str | None = None  # "new" or "current"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def since(self) -> dt.datetime:
+        return local_start(self.start)
+
+    @property
+    def until(self) -> dt.datetime:
+        """The first instant after the period (exclusive bound)."""
+        return local_start(self.end + dt.timedelta(days=1))
+
+    def in_period(self, path: str) -> Q:
+        return Q(**{f"{path}__gte": self.since, f"{path}__lt": self.until})
+
+    def deals(self) -> QuerySet:
+        """Deals the user may see, narrowed by every filter but the period (each metric picks its own date)."""
+        deals = Deal.objects.visible_to(self.user)
+        if self.team:
+            deals = deals.filter(team_id=self.team)
+        if self.rep:
+            deals = deals.filter(owner_id=self.rep)
+        if self.pipeline:
+            deals = deals.filter(pipeline_id=self.pipeline)
+        segments = segment_expressions()
+        for name in ("region", "channel", "audience"):
+            value = getattr(self, name)
+            if value:
+                deals = deals.alias(**{f"segment_{name}": segments[name]}).filter(
+                    **{f"segment_{name}": value}
+                )
+        if self.customer:
+            deals = deals.alias(repeat=earlier_win()).filter(repeat=self.customer == CUSTOMER_CURRENT)
+        return deals
+
+    def applied(self) -> dict[str, Any]:
+        """The filters as the API reports them back."""
+        names = ("team", "rep", "pipeline", "region", "channel", "audience", "customer")
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            **{name: getattr(self, name) for name in names if getattr(self, name)},
+        }

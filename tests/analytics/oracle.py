@@ -1,0 +1,138 @@
+"""Each metric computed by hand, in plain Python, from the facts ``dataset.build`` returns."""
+
+import datetime as dt
+import statistics
+from decimal import Decimal
+
+from tests.analytics.dataset import TZ
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(TZ).date()
+
+
+def within(moment, start: dt.date, end: dt.date) -> bool:
+    return moment is not None and start <= local_day(moment) <= end
+
+
+def visible(history, user, deals=None):
+    deals = history.deals if deals is None else deals
+    if user.is_admin:
+        return list(deals)
+    if user.is_manager:
+        return [d for d in deals if d["team"] == user.team_id or d["owner"] == user.pk]
+    return [d for d in deals if d["owner"] == user.pk]
+
+
+def customer_is_current(history, deal) -> bool:
+    def same_customer(other):
+        if deal["company"]:
+            return other["company"] == deal["company"]
+        return (
+            deal["contact"] is not None and other["company"] is None and other["contact"] == deal["contact"]
+        )
+
+    return any(
+        other["id"] != deal["id"]
+        and other["status"] == "won"
+        and other["closed_at"] < deal["created_at"]
+        and same_customer(other)
+        for other in history.deals
+    )
+
+
+def segment_of(history, deal, by):
+    if by == "rep":
+        return deal["owner"]
+    if by == "customer":
+        return customer_is_current(history, deal)
+    return deal[by]
+
+
+def pct(part, whole):
+    return None if not whole else (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def outcomes(history, user, start, end, by=None):
+    groups: dict = {}
+    for deal in visible(history, user):
+        key = segment_of(history, deal, by) if by else None
+        g = groups.setdefault(
+            key, {"won": 0, "lost": 0, "revenue": Decimal(0), "created": 0, "created_won": 0}
+        )
+        if within(deal["closed_at"], start, end):
+            if deal["status"] == "won":
+                g["won"] += 1
+                g["revenue"] += deal["amount"]
+            elif deal["status"] == "lost":
+                g["lost"] += 1
+        if within(deal["created_at"], start, end):
+            g["created"] += 1
+            g["created_won"] += deal["status"] == "won"
+    result = {}
+    for key, g in groups.items():
+        if not (g["won"] or g["lost"] or g["created"]):
+            continue
+        result[key] = {
+            "won": g["won"],
+            "lost": g["lost"],
+            "win_rate": pct(g["won"], g["won"] + g["lost"]),
+            "revenue": g["revenue"],
+            "average_deal": (g["revenue"] / g["won"]).quantize(Decimal("1")) if g["won"] else None,
+            "created": g["created"],
+            "close_rate": pct(g["created_won"], g["created"]),
+        }
+    return result
+
+
+def funnel(history, user, start, end, pipeline_id):
+    open_stages = sorted(
+        (order, sid)
+        for sid, (pid, order, kind, _n) in history.stages.items()
+        if pid == pipeline_id and kind == "open"
+    )
+    cohort = [
+        d
+        for d in visible(history, user)
+        if d["pipeline"] == pipeline_id and within(d["created_at"], start, end)
+    ]
+    furthest = {}
+    for move in history.moves:
+        pid, order, kind, _n = history.stages[move.to_stage]
+        if kind == "open":
+            furthest[move.deal] = max(furthest.get(move.deal, -1), order)
+    reached = [
+        sum(1 for d in cohort if d["status"] == "won" or furthest.get(d["id"], -1) >= order)
+        for order, _sid in open_stages
+    ]
+    reached.append(sum(1 for d in cohort if d["status"] == "won"))
+    return len(cohort), reached
+
+
+def stage_time(history, user, start, end, pipeline_id):
+    ids = {d["id"] for d in visible(history, user)}
+    per_stage: dict = {}
+    for move in history.moves:
+        if move.deal not in ids or move.from_stage is None or not within(move.moved_at, start, end):
+            continue
+        if history.stages[move.from_stage][0] != pipeline_id:
+            continue
+        per_stage.setdefault(move.from_stage, []).append(move.seconds_in_previous)
+    return {
+        stage: (len(values), sum(values) / len(values) / 86400, statistics.median(values) / 86400)
+        for stage, values in per_stage.items()
+    }
+
+
+def sales_cycle(history, user, start, end, by=None):
+    groups: dict = {}
+    for deal in visible(history, user):
+        if deal["status"] != "won" or not within(deal["closed_at"], start, end):
+            continue
+        began = deal["lead_created_at"] or deal["created_at"]
+        key = segment_of(history, deal, by) if by else None
+        groups.setdefault(key, []).append((deal["closed_at"] - began).total_seconds())
+    return {
+        key: (len(values), sum(values) / len(values) / 86400, statistics.median(values) / 86400)
+        for key, values in groups.items()
+    }
