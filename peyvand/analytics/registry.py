@@ -16,7 +16,7 @@ class Report:
     name: str
     title: Promise
     compute: Callable[..., dict[str, Any]]
-    # option name -> its allowed values (a tuple), or 'date' for a day
+    # option name -> its allowed values (a tuple), or a kind: "date", "int" or "ids" (comma-separated)
     options: dict[str, Any] = field(default_factory=dict)
     description: Promise | str = ""
 

@@ -55,6 +55,14 @@ def _id(params: dict[str, Any], name: str) -> int | None:
     return value
 
 
+def _ids(params: dict[str, Any], name: str) -> list[int]:
+    """Comma-separated ids, e.g. ``3,5,8``."""
+    parts = [p.strip() for p in to_ascii_digits(str(params.get(name) or "")).split(",") if p.strip()]
+    if len(parts) > 200:
+        raise _invalid(name, _("Give at most 200 ids."))
+    return [_id({name: part}, name) for part in parts]
+
+
 def _period(params: dict[str, Any]) -> tuple[dt.date, dt.date]:
     """The period asked for: ``start``–``end``, or a month or quarter of the business calendar
     (``period_kind``, ``year``, ``number``), else the current month."""
@@ -100,7 +108,7 @@ def get_report(name: str) -> Report:
     return REPORTS[name]
 
 
-OPTION_PARAMS = ("by", "as_of")
+OPTION_PARAMS = ("by", "as_of")  # the API's report-specific parameters; each report allows its own
 
 
 def options_from(report: Report, params: dict[str, Any]) -> dict[str, Any]:
@@ -117,8 +125,14 @@ def options_from(report: Report, params: dict[str, Any]) -> dict[str, Any]:
             if raw not in allowed:
                 raise _invalid(name, _("Choose one of: %(values)s") % {"values": ", ".join(allowed)})
             options[name] = raw
+        elif allowed == "date":
+            options[name] = _date(params, name)
+        elif allowed == "int":
+            options[name] = _id(params, name)
+        elif allowed == "ids":
+            options[name] = _ids(params, name)
         else:
-            options[name] = _date(params, name)  # the only other kind of option: a day
+            raise ValueError(f"unknown option kind {allowed!r}")
     return options
 
 
