@@ -81,7 +81,7 @@ def _operations() -> list[Operation]:
 
 
 # Values for path parameters other than a record's id; they only have to route to the operation.
-OTHER_PATH_PARAMS = {"key": "no-such-form", "resource": "contacts", "rule_id": "1"}
+OTHER_PATH_PARAMS = {"key": "no-such-form", "resource": "contacts", "rule_id": "1", "metric": "outcomes"}
 
 # Operations that do not fit the record matrix (public intake, file uploads, exports, cross-record merges):
 # each names the test that proves who may use it. The coverage test checks those tests exist.
@@ -176,6 +176,12 @@ TESTED_ELSEWHERE = {
         )
         for action in ("list", "create", "read", "update", "delete", "runs")
     },
+    # Reports count what the caller may see: records out of sight change no figure.
+    "reports_index": ("tests.analytics.test_api", "test_the_index_lists_every_report_with_its_options"),
+    "reports_read": (
+        "tests.analytics.test_api",
+        "test_no_report_changes_when_records_the_viewer_may_not_see_are_removed",
+    ),
     "automation_catalog": (
         "tests.automation.test_api",
         "test_the_catalog_lists_what_rules_may_use_for_rule_managers_only",

@@ -115,7 +115,9 @@ def plan_completion(
             )
             rows.append(figures)
 
-    plan_rows = [r for r in rows if r["kind"] == "team"] or [r for r in rows if r["kind"] == "rep"]
+    plan_rows = [r for r in rows if r["kind"] == "team" and r["id"] in team_plans] or [
+        r for r in rows if r["kind"] == "rep"
+    ]
     total_actual = sum((a for a, _c in by_rep.values()), Decimal(0))
     total = pace(
         plan=sum((r["plan"] for r in plan_rows), Decimal(0)),
