@@ -6,3 +6,7 @@ class AnalyticsConfig(AppConfig):
     name = "peyvand.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self):
+        # Importing the selectors registers every report, so the registry is whole before any request.
+        from peyvand.analytics import selectors  # noqa: F401

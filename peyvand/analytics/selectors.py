@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.analytics import cycle, funnel, outcomes, pacing  # noqa: F401  (they register their reports)
+from peyvand.analytics import cycle, funnel, outcomes, pacing, pipeline  # noqa: F401  (they register their reports)
 from peyvand.analytics.registry import REPORTS, Report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, CUSTOMER_NEW, Scope
 from peyvand.core.errors import NotFound, ValidationFailed
@@ -34,7 +34,8 @@ def _date(params: dict[str, Any], name: str) -> dt.date | None:
     if isinstance(raw, dt.date):
         return raw
     try:
-        jalali = params.get("date_format") == "jalali"
+        # Forced Jalali on request; otherwise the year tells (below 1700 is Jalali), as in every date field.
+        jalali = True if params.get("date_format") == "jalali" else None
         return parse_date(to_ascii_digits(str(raw)), jalali=jalali)[0]
     except (ValueError, TypeError):
         raise _invalid(

@@ -11,12 +11,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import jdatetime
 from django.utils import timezone
 
 from peyvand.accounts.models import Role
 from peyvand.contacts.models import Company, Contact
+from peyvand.core.models import Holiday
 from peyvand.leads.models import Lead
 from peyvand.sales.models import Deal, DealStatus, Pipeline, Stage, StageHistory, StageKind
+from peyvand.targets.models import Target
 from tests.factories import TeamFactory, UserFactory
 
 TZ = dt.timezone(dt.timedelta(hours=3, minutes=30))  # Asia/Tehran has no daylight saving since 2022
@@ -55,6 +58,11 @@ class History:
     teams: dict = field(default_factory=dict)
     pipelines: list = field(default_factory=list)
     stages: dict = field(default_factory=dict)  # id -> (pipeline id, order, kind, name)
+    probabilities: dict = field(default_factory=dict)  # stage id -> probability (%)
+    targets: list = field(
+        default_factory=list
+    )  # {"user", "team", "year", "month", "start", "end", "amount", "deals"}
+    holidays: dict = field(default_factory=dict)  # date -> share worked (0 or 0.5)
     companies: dict = field(default_factory=dict)  # id -> {"region": ...}
     contacts: dict = field(default_factory=dict)  # id -> {"company", "region", "source", "audience"}
     leads: dict = field(default_factory=dict)  # id -> {"created_at", "source", "audience"}
@@ -96,6 +104,7 @@ def build(seed: int = 7, deals: int = 360) -> History:
                 kind=StageKind(kind),
             )
             h.stages[stage.pk] = (pipeline.pk, order * 10, kind, stage_name)
+            h.probabilities[stage.pk] = probability
 
     def owned(owner, created):
         return {"owner": owner, "team_id": owner.team_id, "created_at": created}
@@ -232,6 +241,7 @@ def build(seed: int = 7, deals: int = 360) -> History:
                 "team": deal.team_id,
                 "pipeline": deal.pipeline_id,
                 "status": deal.status,
+                "stage": deal.stage_id,
                 "amount": deal.amount,
                 "created_at": deal.created_at,
                 "closed_at": deal.closed_at,
@@ -248,5 +258,58 @@ def build(seed: int = 7, deals: int = 360) -> History:
             }
         )
     StageHistory.objects.bulk_create(moves)
+    _targets_and_holidays(h, rnd)
     assert timezone.is_aware(NOW)
     return h
+
+
+def _targets_and_holidays(h: History, rnd: random.Random) -> None:
+    """Monthly targets of the Jalali year 1405 (its first nine months) for every rep and team, and some
+    holidays (Nowruz, two more days off and a half day)."""
+    rows = []
+    for month in range(1, 10):
+        start = jdatetime.date(1405, month, 1).togregorian()
+        end = (jdatetime.date(1405, month + 1, 1).togregorian()) - dt.timedelta(days=1)
+        subjects = [("user", u) for n, u in h.users.items() if n.startswith("rep_")]
+        subjects += [("team", t) for t in h.teams.values()]
+        for kind, subject in subjects:
+            amount = Decimal(rnd.randrange(5, 60) * 100_000_000)
+            deals = rnd.randrange(1, 8)
+            rows.append(
+                Target(
+                    **{kind: subject},
+                    calendar="jalali",
+                    period_kind="month",
+                    year=1405,
+                    number=month,
+                    start_date=start,
+                    end_date=end,
+                    amount=amount,
+                    deals_won=deals,
+                )
+            )
+            h.targets.append(
+                {
+                    "user": subject.pk if kind == "user" else None,
+                    "team": subject.pk if kind == "team" else None,
+                    "year": 1405,
+                    "month": month,
+                    "start": start,
+                    "end": end,
+                    "amount": amount,
+                    "deals": deals,
+                }
+            )
+    Target.objects.bulk_create(rows)
+    holidays = {
+        dt.date(2026, 3, 21): "0",
+        dt.date(2026, 3, 22): "0",
+        dt.date(2026, 3, 23): "0",
+        dt.date(2026, 3, 24): "0",
+        dt.date(2026, 4, 1): "0",
+        dt.date(2026, 4, 2): "0",
+        dt.date(2026, 6, 4): "0",
+        dt.date(2026, 11, 24): "0.5",
+    }
+    Holiday.objects.bulk_create(Holiday(date=d, name="holiday", share=share) for d, share in holidays.items())
+    h.holidays = {d: Decimal(share) for d, share in holidays.items()}

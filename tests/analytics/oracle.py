@@ -136,3 +136,121 @@ def sales_cycle(history, user, start, end, by=None):
         key: (len(values), sum(values) / len(values) / 86400, statistics.median(values) / 86400)
         for key, values in groups.items()
     }
+
+
+def pipeline_now(history, user, pipeline_id):
+    result = {}
+    for deal in visible(history, user):
+        if deal["pipeline"] != pipeline_id or deal["status"] != "open":
+            continue
+        row = result.setdefault(deal["stage"], {"deals": 0, "amount": Decimal(0), "weighted": Decimal(0)})
+        row["deals"] += 1
+        row["amount"] += deal["amount"]
+        row["weighted"] += deal["amount"] * history.probabilities[deal["stage"]] / 100
+    for row in result.values():
+        row["weighted"] = row["weighted"].quantize(Decimal("1"))
+    return result
+
+
+def visible_targets(history, user):
+    if user.is_admin:
+        return list(history.targets)
+    team_reps = {u.pk for u in history.users.values() if u.team_id == user.team_id}
+    if user.is_manager:
+        return [t for t in history.targets if t["team"] == user.team_id or t["user"] in team_reps]
+    return [t for t in history.targets if t["user"] == user.pk]
+
+
+def plan_vs_actual(history, user, start, end):
+    rows = {}
+    for t in visible_targets(history, user):
+        if t["start"] >= start and t["end"] <= end:
+            key = ("rep", t["user"]) if t["user"] else ("team", t["team"])
+            row = rows.setdefault(
+                key, {"plan": Decimal(0), "actual": Decimal(0), "deals_plan": 0, "deals_won": 0}
+            )
+            row["plan"] += t["amount"]
+            row["deals_plan"] += t["deals"]
+    for deal in visible(history, user):
+        if deal["status"] == "won" and within(deal["closed_at"], start, end):
+            for key in (("rep", deal["owner"]), ("team", deal["team"])):
+                row = rows.setdefault(
+                    key, {"plan": Decimal(0), "actual": Decimal(0), "deals_plan": 0, "deals_won": 0}
+                )
+                row["actual"] += deal["amount"]
+                row["deals_won"] += 1
+    return rows
+
+
+def jalali_months(start, end):
+    """(first day, last day) of each Jalali month from the one holding ``start`` to the one holding ``end``."""
+    import jdatetime
+
+    months = []
+    day = jdatetime.date.fromgregorian(date=start)
+    year, month = day.year, day.month
+    while True:
+        first = jdatetime.date(year, month, 1).togregorian()
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        last = jdatetime.date(year, month, 1).togregorian() - dt.timedelta(days=1)
+        months.append((first, last))
+        if last >= end:
+            return months
+
+
+def monthly_trend(history, user, start, end):
+    rows = []
+    for first, last in jalali_months(start, end)[-12:]:
+        won = [
+            d for d in visible(history, user) if d["status"] == "won" and within(d["closed_at"], first, last)
+        ]
+        lost = [
+            d for d in visible(history, user) if d["status"] == "lost" and within(d["closed_at"], first, last)
+        ]
+        rows.append(
+            {
+                "month": first,
+                "revenue": sum((d["amount"] for d in won), Decimal(0)),
+                "won": len(won),
+                "lost": len(lost),
+                "win_rate": pct(len(won), len(won) + len(lost)),
+            }
+        )
+    return rows
+
+
+def working_days(history, first, last):
+    total, day = Decimal(0), first
+    while day <= last:
+        if day in history.holidays:
+            total += history.holidays[day]
+        elif day.weekday() != 4:  # Friday
+            total += 1
+        day += dt.timedelta(days=1)
+    return total
+
+
+def plan_completion(history, user, as_of):
+    first, last = jalali_months(as_of, as_of)[0]
+    total, elapsed = working_days(history, first, last), working_days(history, first, as_of)
+    plans = {}
+    for t in visible_targets(history, user):
+        if t["start"] == first:
+            plans[("rep", t["user"]) if t["user"] else ("team", t["team"])] = t["amount"]
+    actual = {}
+    for deal in visible(history, user):
+        if deal["status"] == "won" and within(deal["closed_at"], first, as_of):
+            for key in (("rep", deal["owner"]), ("team", deal["team"])):
+                actual[key] = actual.get(key, Decimal(0)) + deal["amount"]
+    result = {}
+    for key in set(plans) | set(actual):
+        plan, got = plans.get(key, Decimal(0)), actual.get(key, Decimal(0))
+        expected = plan / total * elapsed
+        result[key] = {
+            "plan": plan,
+            "actual": got,
+            "expected": expected.quantize(Decimal("1")),
+            "completion": pct(got, expected) if expected else None,
+            "reached": pct(got, plan),
+        }
+    return total, elapsed, result

@@ -104,3 +104,60 @@ def test_sales_cycle_equals_the_hand_computed_average_and_median(history, viewer
         assert row["deals"] == deals
         assert _close(row["average_days"], average)
         assert _close(row["median_days"], median)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("pipeline_index", [0, 1])
+def test_pipeline_by_stage_equals_the_open_deals_counted_by_hand(history, viewer, pipeline_index):
+    user = history.users[viewer]
+    pipeline = history.pipelines[pipeline_index]
+    data = report(user, "pipeline", *PERIODS[0], pipeline=pipeline.pk)
+    if pipeline.team_id and not user.is_admin and user.team_id != pipeline.team_id:
+        assert data["rows"] == []
+        return
+    expected = oracle.pipeline_now(history, user, pipeline.pk)
+    got = {r["stage"]: {k: r[k] for k in ("deals", "amount", "weighted")} for r in data["rows"] if r["deals"]}
+    assert got == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "start,end", [(dt.date(2026, 3, 21), dt.date(2026, 9, 22)), (dt.date(2026, 6, 22), dt.date(2026, 7, 22))]
+)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_plan_versus_actual_equals_the_hand_computed_sums(history, viewer, start, end):
+    user = history.users[viewer]
+    expected = oracle.plan_vs_actual(history, user, start, end)
+    rows = report(user, "plan-vs-actual", start, end)["rows"]
+    got = {
+        (r["kind"], r["id"]): {k: r[k] for k in ("plan", "actual", "deals_plan", "deals_won")} for r in rows
+    }
+    assert got == expected
+    assert any(r["plan"] for r in rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start,end", PERIODS)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_monthly_trend_equals_the_hand_computed_months(history, viewer, start, end):
+    user = history.users[viewer]
+    expected = oracle.monthly_trend(history, user, start, end)
+    rows = report(user, "monthly-trend", start, end)["rows"]
+    got = [{k: (dt.date.fromisoformat(r[k]) if k == "month" else r[k]) for k in expected[0]} for r in rows]
+    assert got == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2026, 3, 25), dt.date(2026, 6, 5), dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
+)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_plan_completion_equals_the_hand_paced_figures(history, viewer, as_of):
+    user = history.users[viewer]
+    total, elapsed, expected = oracle.plan_completion(history, user, as_of)
+    data = run_report(user, "plan-completion", {"as_of": as_of.isoformat()})["data"]
+    assert data["working_days"]["total"] == total and data["working_days"]["elapsed"] == elapsed
+    keys = ("plan", "actual", "expected", "completion", "reached")
+    got = {(r["kind"], r["id"]): {k: r[k] for k in keys} for r in data["rows"]}
+    assert got == expected

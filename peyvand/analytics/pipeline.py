@@ -1,0 +1,184 @@
+"""The pipeline as it stands, plan versus actual over a period, and the monthly trend.
+
+- **Pipeline by stage**: the open deals in each stage now: count, amount, and weighted amount
+  (amount × the stage's probability ÷ 100).
+- **Plan versus actual**: per rep and team, the targets whose month or quarter lies within the period (months
+  preferred; quarters when no month is set) against the amount and number of deals won in the period.
+- **Monthly trend**: for each month of the business calendar up to the period's end, revenue, deals won and
+  lost, and win rate (won ÷ (won + lost)).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from peyvand.accounts.models import Team, User
+from peyvand.analytics.funnel import funnel_pipeline
+from peyvand.analytics.outcomes import percent
+from peyvand.analytics.registry import column, report
+from peyvand.analytics.scope import Scope, local_start
+from peyvand.sales.models import DealStatus
+from peyvand.targets import periods
+from peyvand.targets.models import Target
+
+
+@report("pipeline", _("Pipeline by stage"))
+def pipeline_by_stage(scope: Scope) -> dict[str, Any]:
+    """Open deals in each open stage of the pipeline now: how many, their amount and their weighted amount."""
+    pipeline = funnel_pipeline(scope)
+    if pipeline is None:
+        return {"pipeline": None, "columns": [], "rows": []}
+    weighted = ExpressionWrapper(
+        F("amount") * F("stage__probability") / 100,
+        output_field=DecimalField(max_digits=24, decimal_places=2),
+    )
+    figures = {
+        row["stage_id"]: row
+        for row in scope.deals()
+        .filter(pipeline=pipeline, status=DealStatus.OPEN)
+        .values("stage_id")
+        .annotate(deals=Count("id"), total=Sum("amount"), weighted=Sum(weighted))
+        .order_by()
+    }
+    rows = []
+    for stage in pipeline.stages.all():
+        if stage.kind != "open":
+            continue
+        row = figures.get(stage.pk, {})
+        rows.append(
+            {
+                "stage": stage.pk,
+                "name": stage.name,
+                "probability": stage.probability,
+                "deals": row.get("deals", 0),
+                "amount": row.get("total") or Decimal(0),
+                "weighted": (row.get("weighted") or Decimal(0)).quantize(Decimal("1")),
+            }
+        )
+    return {
+        "pipeline": {"id": pipeline.pk, "name": pipeline.name},
+        "columns": [
+            column("name", _("Stage"), "label"),
+            column("probability", _("Probability"), "percent"),
+            column("deals", _("Open deals")),
+            column("amount", _("Amount"), "money"),
+            column("weighted", _("Weighted amount"), "money"),
+        ],
+        "rows": rows,
+    }
+
+
+def _targets_within(scope: Scope):
+    targets = Target.objects.visible_to(scope.user).filter(
+        start_date__gte=scope.start, end_date__lte=scope.end
+    )
+    if scope.team:
+        targets = targets.filter(Q(team_id=scope.team) | Q(user__team_id=scope.team))
+    if scope.rep:
+        targets = targets.filter(user_id=scope.rep)
+    kind = periods.MONTH if targets.filter(period_kind=periods.MONTH).exists() else periods.QUARTER
+    return targets.filter(period_kind=kind, calendar=periods.business_calendar())
+
+
+@report("plan-vs-actual", _("Plan versus actual"))
+def plan_vs_actual(scope: Scope) -> dict[str, Any]:
+    """Per rep and team: the plan of the months (or quarters) within the period against the deals won in it."""
+    plans: dict[tuple[str, int], dict[str, Decimal]] = {}
+    for row in (
+        _targets_within(scope)
+        .values("user_id", "team_id")
+        .annotate(amount=Sum("amount"), deals=Sum("deals_won"))
+    ):
+        key = ("rep", row["user_id"]) if row["user_id"] else ("team", row["team_id"])
+        plans[key] = {"amount": row["amount"], "deals": row["deals"]}
+    won = scope.deals().filter(scope.in_period("closed_at"), status=DealStatus.WON)
+    actuals: dict[tuple[str, int], dict[str, Any]] = {}
+    for kind, key in (("rep", "owner_id"), ("team", "team_id")):
+        if kind == "team" and scope.rep:
+            continue
+        for row in won.values(key).annotate(amount=Sum("amount"), deals=Count("id")).order_by():
+            if row[key] is not None:
+                actuals[(kind, row[key])] = {"amount": row["amount"], "deals": row["deals"]}
+    keys = set(plans) | set(actuals)
+    names = {
+        ("rep", pk): str(u) for pk, u in User.objects.in_bulk([k[1] for k in keys if k[0] == "rep"]).items()
+    }
+    names |= {
+        ("team", pk): t.name for pk, t in Team.objects.in_bulk([k[1] for k in keys if k[0] == "team"]).items()
+    }
+    rows = []
+    for key in sorted(keys, key=lambda k: (k[0] != "team", names.get(k, ""))):
+        plan = plans.get(key, {"amount": Decimal(0), "deals": 0})
+        actual = actuals.get(key, {"amount": Decimal(0), "deals": 0})
+        rows.append(
+            {
+                "kind": key[0],
+                "id": key[1],
+                "name": names.get(key, ""),
+                "plan": plan["amount"],
+                "actual": actual["amount"],
+                "reached": percent(actual["amount"], plan["amount"]),
+                "deals_plan": plan["deals"],
+                "deals_won": actual["deals"],
+            }
+        )
+    return {
+        "columns": [
+            column("name", _("Rep or team"), "label"),
+            column("plan", _("Plan"), "money"),
+            column("actual", _("Actual"), "money"),
+            column("reached", _("Share of plan reached"), "percent"),
+            column("deals_plan", _("Deals planned")),
+            column("deals_won", _("Deals won")),
+        ],
+        "rows": rows,
+    }
+
+
+TREND_MONTHS = 12
+ONE_DAY = dt.timedelta(days=1)
+
+
+@report("monthly-trend", _("Monthly trend"))
+def monthly_trend(scope: Scope) -> dict[str, Any]:
+    """Revenue, deals won and lost and win rate for each month of the business calendar in the period (at most
+    the last twelve up to its end)."""
+    calendar = periods.business_calendar()
+    month = periods.period_containing(calendar, periods.MONTH, scope.end)
+    months = [month]
+    while len(months) < TREND_MONTHS and months[0].start > scope.start:
+        first = months[0]
+        months.insert(0, periods.period_containing(calendar, periods.MONTH, first.start - ONE_DAY))
+    aggregates = {}
+    for index, m in enumerate(months):
+        inside = Q(closed_at__gte=local_start(m.start), closed_at__lt=local_start(m.end + ONE_DAY))
+        aggregates[f"won{index}"] = Count("id", filter=inside & Q(status=DealStatus.WON))
+        aggregates[f"lost{index}"] = Count("id", filter=inside & Q(status=DealStatus.LOST))
+        aggregates[f"revenue{index}"] = Sum("amount", filter=inside & Q(status=DealStatus.WON))
+    figures = scope.deals().aggregate(**aggregates)
+    rows = []
+    for index, m in enumerate(months):
+        won, lost = figures[f"won{index}"], figures[f"lost{index}"]
+        rows.append(
+            {
+                "month": m.start.isoformat(),
+                "name": m.label(),
+                "revenue": figures[f"revenue{index}"] or Decimal(0),
+                "won": won,
+                "lost": lost,
+                "win_rate": percent(won, won + lost),
+            }
+        )
+    return {
+        "columns": [
+            column("name", _("Month"), "label"),
+            column("revenue", _("Revenue"), "money"),
+            column("won", _("Deals won")),
+            column("lost", _("Deals lost")),
+            column("win_rate", _("Win rate"), "percent"),
+        ],
+        "rows": rows,
+    }
