@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("peyvand.notifications.urls")),
     path("", include("peyvand.automation.urls")),
     path("", include("peyvand.targets.urls")),
+    path("", include("peyvand.analytics.urls")),
     path("", include("peyvand.activities.urls")),
     path("", include("peyvand.sales.urls")),
     path("", include("peyvand.web.urls")),

@@ -165,6 +165,7 @@ def monthly_trend(scope: Scope) -> dict[str, Any]:
         rows.append(
             {
                 "month": m.start.isoformat(),
+                "end": m.end.isoformat(),
                 "name": m.label(),
                 "revenue": figures[f"revenue{index}"] or Decimal(0),
                 "won": won,

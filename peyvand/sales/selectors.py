@@ -27,6 +27,8 @@ DEAL_LIST = ListSpec(
         "close_before": Filter("expected_close_date__lte", as_date),
         "created_after": Filter("created_at__date__gte", as_date),
         "created_before": Filter("created_at__date__lte", as_date),
+        "closed_after": Filter("closed_at__date__gte", as_date),
+        "closed_before": Filter("closed_at__date__lte", as_date),
     },
 )
 

@@ -1,0 +1,181 @@
+"""The dashboards: the figures a manager (their team) or a rep (themself) looks at every morning, each with a
+link to the records behind it. Every figure comes from a registered report, so the page and the API agree."""
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from peyvand.accounts.models import Team, User
+from peyvand.activities.models import Activity
+from peyvand.analytics import charts
+from peyvand.analytics.registry import REPORTS
+from peyvand.analytics.scope import Scope
+from peyvand.analytics.selectors import scope_from
+from peyvand.sales.selectors import pipelines_visible_to, stuck_deals_visible_to
+
+TOP_DEALS = 5
+
+
+def deals_link(**filters) -> str:
+    """The deals list filtered to the records behind a figure."""
+    query = {
+        k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v not in (None, "")
+    }
+    return f"{reverse('deals:list')}?{urlencode(query)}"
+
+
+def _report(scope: Scope, name: str, **options) -> dict[str, Any]:
+    return REPORTS[name].compute(scope, **options)
+
+
+def _scoped_filters(scope: Scope) -> dict[str, Any]:
+    return {"team": scope.team, "owner": scope.rep, "pipeline": scope.pipeline}
+
+
+def activity_counts(scope: Scope, today: dt.date) -> dict[str, dict[str, int]]:
+    """Calls, meetings and tasks done today and this week (from Saturday), of what the user may see."""
+    week_start = today - dt.timedelta(days=(today.weekday() - 5) % 7)
+    activities = Activity.objects.visible_to(scope.user).filter(done_at__isnull=False)
+    if scope.team:
+        activities = activities.filter(team_id=scope.team)
+    if scope.rep:
+        activities = activities.filter(owner_id=scope.rep)
+    since = timezone.make_aware(dt.datetime.combine(week_start, dt.time.min))
+    day = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    figures = activities.filter(done_at__gte=since).aggregate(
+        **{
+            f"{span}_{kind}": Count(
+                "id", filter=Q(kind=kind) & (Q(done_at__gte=day) if span == "today" else Q())
+            )
+            for span in ("today", "week")
+            for kind in ("call", "meeting", "task")
+        }
+    )
+    return {
+        span: {kind: figures[f"{span}_{kind}"] for kind in ("call", "meeting", "task")}
+        for span in ("today", "week")
+    }
+
+
+@dataclass
+class Choices:
+    teams: list
+    reps: list
+    pipelines: list
+
+
+def filter_choices(user) -> Choices:
+    """Teams, reps and pipelines the user may pick in the filters."""
+    if user.is_admin:
+        teams = list(Team.objects.order_by("name"))
+        reps = User.objects.filter(is_active=True)
+    elif user.is_manager and user.team_id:
+        teams = list(Team.objects.filter(pk=user.team_id))
+        reps = User.objects.filter(is_active=True, team_id=user.team_id)
+    else:
+        teams, reps = [], User.objects.filter(pk=user.pk)
+    return Choices(
+        teams=teams,
+        reps=list(reps.order_by("first_name", "username")),
+        pipelines=list(pipelines_visible_to(user)),
+    )
+
+
+def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
+    scope = scope_from(user, params)
+    today = timezone.localdate()
+    scoped = _scoped_filters(scope)
+    pacing = _report(scope, "plan-completion", as_of=today)
+    for row in pacing["rows"]:
+        row["link"] = deals_link(
+            **{"owner" if row["kind"] == "rep" else "team": row["id"]},
+            status="won",
+            closed_after=pacing["period"]["start"],
+            closed_before=today,
+        )
+    # Completion bars share one scale with room past 100 %, and a mark where 100 % lies.
+    scale = max([150.0] + [float(r["completion"] or 0) for r in pacing["rows"]])
+    for row, width in zip(
+        pacing["rows"], charts.bars(pacing["rows"], "completion", scale=scale), strict=True
+    ):
+        row["width"] = width
+    pacing["target_mark"] = round(100 / scale * 100, 1)
+
+    plan = _report(scope, "plan-vs-actual")
+    top = max([float(r["plan"]) for r in plan["rows"]] + [float(r["actual"]) for r in plan["rows"]] + [0])
+    for row in plan["rows"]:
+        row["plan_width"] = round(float(row["plan"]) / top * 100, 1) if top else 0
+        row["actual_width"] = round(float(row["actual"]) / top * 100, 1) if top else 0
+        row["link"] = deals_link(
+            **{"owner" if row["kind"] == "rep" else "team": row["id"]},
+            status="won",
+            closed_after=scope.start,
+            closed_before=scope.end,
+        )
+
+    outcome = _report(scope, "outcomes")["rows"][0]
+    by_rep = _report(scope, "outcomes", by="rep")["rows"]
+    for row, width in zip(by_rep, charts.bars(by_rep, "revenue"), strict=True):
+        row["width"] = width
+        row["link"] = deals_link(
+            owner=row["group"], status="won", closed_after=scope.start, closed_before=scope.end
+        )
+
+    pipeline = _report(scope, "pipeline")
+    for row, width in zip(pipeline["rows"], charts.bars(pipeline["rows"], "amount"), strict=True):
+        row["width"] = width
+        row["link"] = deals_link(
+            **scoped | {"pipeline": pipeline["pipeline"]["id"]}, stage=row["stage"], status="open"
+        )
+
+    funnel = _report(scope, "funnel")
+    for row, width in zip(funnel["rows"], charts.bars(funnel["rows"], "reached"), strict=True):
+        row["width"] = width
+    if funnel["pipeline"]:
+        funnel["link"] = deals_link(
+            **scoped | {"pipeline": funnel["pipeline"]["id"]},
+            created_after=scope.start,
+            created_before=scope.end,
+        )
+
+    trend_scope = replace(scope, start=scope.end - dt.timedelta(days=365))
+    trend = _report(trend_scope, "monthly-trend")
+    trend["chart"] = charts.line([r["revenue"] for r in trend["rows"]])
+    for row, (x, y) in zip(trend["rows"], trend["chart"]["dots"], strict=True):
+        row["x"], row["y"] = x, y
+        row["link"] = deals_link(status="won", closed_after=row["month"], closed_before=row["end"], **scoped)
+
+    stuck = stuck_deals_visible_to(user)
+    if scope.team:
+        stuck = stuck.filter(team_id=scope.team)
+    if scope.rep:
+        stuck = stuck.filter(owner_id=scope.rep)
+    if scope.pipeline:
+        stuck = stuck.filter(pipeline_id=scope.pipeline)
+    top_deals = (
+        scope.deals()
+        .filter(status="open")
+        .select_related("stage", "owner")
+        .order_by("-amount", "id")[:TOP_DEALS]
+    )
+    return {
+        "scope": scope,
+        "today": today,
+        "pacing": pacing,
+        "plan": plan,
+        "outcome": outcome,
+        "outcome_link": deals_link(status="won", closed_after=scope.start, closed_before=scope.end, **scoped),
+        "by_rep": by_rep,
+        "pipeline": pipeline,
+        "funnel": funnel,
+        "trend": trend,
+        "stuck_count": stuck.count(),
+        "stuck": list(stuck.select_related("stage", "owner")[:TOP_DEALS]),
+        "activity": activity_counts(scope, today),
+        "top_deals": list(top_deals),
+    }

@@ -1,0 +1,175 @@
+"""Dashboard, sales-floor board and report pages. The figures are the reports'; these parse, render and export."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from peyvand.analytics.charts import bars, format_value
+from peyvand.analytics.dashboard import dashboard, filter_choices
+from peyvand.analytics.registry import REPORTS
+from peyvand.analytics.selectors import OPTION_PARAMS, run_report
+from peyvand.core.errors import PeyvandError
+from peyvand.imports.exporting import csv_chunks, escape_formula, xlsx_bytes
+from peyvand.targets import periods
+
+SEGMENT_LABELS = {
+    "rep": _lazy("Rep"),
+    "team": _lazy("Team"),
+    "region": _lazy("Region"),
+    "pipeline": _lazy("Pipeline"),
+    "channel": _lazy("Channel"),
+    "audience": _lazy("Audience"),
+    "customer": _lazy("New or current customer"),
+}
+RECENT_MONTHS = 12
+RECENT_QUARTERS = 4
+
+
+def period_options(today) -> list[tuple[str, str]]:
+    """The recent months and quarters of the business calendar, as "kind:year:number" with their names."""
+    calendar = periods.business_calendar()
+    options = []
+    for kind, count in ((periods.MONTH, RECENT_MONTHS), (periods.QUARTER, RECENT_QUARTERS)):
+        period = periods.period_containing(calendar, kind, today)
+        for _i in range(count):
+            options.append((f"{kind}:{period.year}:{period.number}", period.label()))
+            period = periods.period_containing(calendar, kind, period.start - dt.timedelta(days=1))
+    return options
+
+
+def _params(request) -> dict[str, Any]:
+    """The query as the reports read it; ``period=month:1405:9`` from the page's select becomes its parts."""
+    params = {k: v for k, v in request.GET.dict().items() if v != ""}
+    chosen = params.pop("period", "")
+    if chosen and not (params.get("start") or params.get("end")):
+        kind, _sep, rest = chosen.partition(":")
+        year, _sep, number = rest.partition(":")
+        params.update(period_kind=kind, year=year, number=number)
+    return params
+
+
+def _filter_context(request, params) -> dict[str, Any]:
+    today = timezone.localdate()
+    chosen = request.GET.get("period") or ""
+    if not chosen and not (params.get("start") or params.get("end")):
+        current = periods.period_containing(periods.business_calendar(), periods.MONTH, today)
+        chosen = f"month:{current.year}:{current.number}"
+    return {
+        "choices": filter_choices(request.user),
+        "period_options": period_options(today),
+        "chosen_period": chosen,
+        "params": request.GET,
+    }
+
+
+@login_required
+def dashboard_view(request):
+    params = _params(request)
+    errors: list[dict[str, Any]] = []
+    try:
+        data = dashboard(request.user, params)
+    except PeyvandError as exc:
+        errors = exc.errors
+        data = dashboard(request.user, {})
+    context = {**data, **_filter_context(request, params), "errors": errors}
+    template = "analytics/_dashboard_body.html" if request.htmx else "analytics/dashboard.html"
+    return render(request, template, context)
+
+
+@login_required
+def sales_board_view(request):
+    """Big numbers and a bar per rep for a screen on the sales floor; the page refreshes itself."""
+    params = _params(request)
+    params.pop("start", None), params.pop("end", None)
+    data = run_report(request.user, "plan-completion", params | {"as_of": timezone.localdate()})["data"]
+    reps = [r for r in data["rows"] if r["kind"] == "rep"]
+    scale = max([float(r["plan"]) for r in reps] + [float(r["actual"]) for r in reps] + [0])
+    for row in reps:
+        row["plan_width"] = round(float(row["plan"]) / scale * 100, 1) if scale else 0
+        row["actual_width"] = round(float(row["actual"]) / scale * 100, 1) if scale else 0
+    reps.sort(key=lambda r: -r["actual"])
+    context = {"data": data, "reps": reps, "total": data["total"], "now": timezone.localtime()}
+    template = "analytics/_board_body.html" if request.htmx else "analytics/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def reports_view(request):
+    reports = sorted(REPORTS.values(), key=lambda r: str(r.title))
+    return render(request, "analytics/reports.html", {"reports": reports})
+
+
+def _table(report_data: dict[str, Any]) -> tuple[list[dict], list[list[str]]]:
+    columns = report_data.get("columns", [])
+    rows = [
+        [format_value(c["kind"], row.get(c["key"])) for c in columns] for row in report_data.get("rows", [])
+    ]
+    return columns, rows
+
+
+@login_required
+def report_view(request, metric: str):
+    if metric not in REPORTS:
+        raise Http404
+    report = REPORTS[metric]
+    params = _params(request)
+    errors: list[dict[str, Any]] = []
+    try:
+        result = run_report(request.user, metric, params)
+    except PeyvandError as exc:
+        errors = exc.errors
+        result = run_report(request.user, metric, {})
+    columns, rows = _table(result["data"])
+    # The first figure column after the label is drawn as bars beside the table.
+    chart_key = next((c["key"] for c in columns if c["kind"] in ("money", "number")), None)
+    widths = bars(result["data"].get("rows", []), chart_key) if chart_key else []
+    context = {
+        "report": report,
+        "result": result,
+        "columns": columns,
+        "rows": list(zip(rows, widths or [None] * len(rows), strict=False)),
+        "chart_column": next((c for c in columns if c["key"] == chart_key), None),
+        "options": [name for name in OPTION_PARAMS if name in report.options],
+        "segments": [(value, SEGMENT_LABELS[value]) for value in report.options.get("by", ())],
+        "export_query": request.GET.urlencode(),
+        "errors": errors,
+        **_filter_context(request, params),
+    }
+    return render(request, "analytics/report.html", context)
+
+
+@login_required
+def report_export_view(request, metric: str):
+    """A report's table as CSV or XLSX, formula-looking cells escaped; what the user may see only."""
+    if metric not in REPORTS:
+        raise Http404
+    params = _params(request)
+    fmt = params.pop("format", "csv")
+    try:
+        result = run_report(request.user, metric, params)
+    except PeyvandError as exc:
+        return HttpResponse(str(exc.message), status=400, content_type="text/plain; charset=utf-8")
+    columns, rows = _table(result["data"])
+    lines = [
+        [escape_formula(str(c["label"])) for c in columns],
+        *[[escape_formula(v) for v in row] for row in rows],
+    ]
+    name = f"{metric}-{result['filters']['start']}-{result['filters']['end']}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes(iter(lines)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if fmt != "csv":
+        return HttpResponse(_("Choose csv or xlsx."), status=400, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(csv_chunks(iter(lines)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
