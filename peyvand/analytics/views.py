@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from peyvand.analytics.charts import bars, format_value
 from peyvand.analytics.dashboard import dashboard, filter_choices
@@ -19,13 +19,13 @@ from peyvand.imports.exporting import csv_chunks, escape_formula, xlsx_bytes
 from peyvand.targets import periods
 
 SEGMENT_LABELS = {
-    "rep": _lazy("Rep"),
-    "team": _lazy("Team"),
-    "region": _lazy("Region"),
-    "pipeline": _lazy("Pipeline"),
-    "channel": _lazy("Channel"),
-    "audience": _lazy("Audience"),
-    "customer": _lazy("New or current customer"),
+    "rep": gettext_lazy("Rep"),
+    "team": gettext_lazy("Team"),
+    "region": gettext_lazy("Region"),
+    "pipeline": gettext_lazy("Pipeline"),
+    "channel": gettext_lazy("Channel"),
+    "audience": gettext_lazy("Audience"),
+    "customer": gettext_lazy("New or current customer"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4
