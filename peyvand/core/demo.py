@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import jdatetime
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -30,6 +31,7 @@ from peyvand.contacts.duplicates import index_all
 from peyvand.contacts.models import Company, CompanySize, Contact
 from peyvand.core.audit import plain_value
 from peyvand.core.choices import Channel
+from peyvand.core.holidays import add_fixed_holidays
 from peyvand.core.models import AuditAction, AuditEntry, Tag
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.records import _refresh_search_text
@@ -977,8 +979,8 @@ def _lead_intake_setup(demo: "_Demo") -> str:
 
 
 def _sales_process_setup(demo: "_Demo") -> None:
-    """Stage scripts, checklists and limits, reminders on upcoming activities, this year's targets and two
-    automation rules."""
+    """Stage scripts, checklists and limits, reminders on upcoming activities, this year's targets, two
+    automation rules and the official holidays of this Jalali year and the next (for plan pacing)."""
     from peyvand.activities.demo_calendar import load as load_reminders
     from peyvand.automation.demo import load as load_rules
     from peyvand.sales.demo_process import load as load_stage_rules
@@ -989,6 +991,9 @@ def _sales_process_setup(demo: "_Demo") -> None:
     load_reminders(users, now=demo.now, seed=demo.seed + 1)
     load_targets(users, list(Team.objects.all()), seed=demo.seed + 2)
     load_rules(users)
+    this_year = jdatetime.date.fromgregorian(date=timezone.localdate(demo.now)).year
+    for year in (this_year, this_year + 1):
+        add_fixed_holidays(year)
 
 
 def build_demo(

@@ -228,7 +228,9 @@ class WorkingWeek(models.Model):
     sunday = models.CharField(_("Sunday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
     monday = models.CharField(_("Monday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
     tuesday = models.CharField(_("Tuesday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
-    wednesday = models.CharField(_("Wednesday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
+    wednesday = models.CharField(
+        _("Wednesday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL
+    )
     thursday = models.CharField(_("Thursday"), max_length=3, choices=DayShare.choices, default=DayShare.FULL)
     friday = models.CharField(_("Friday"), max_length=3, choices=DayShare.choices, default=DayShare.OFF)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
