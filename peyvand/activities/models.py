@@ -82,7 +82,11 @@ class Activity(OwnedModel):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-due_at", "-id"]
-        indexes = [models.Index(fields=["owner", "done_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_at"]),
+            # reports count what was done in a period, whoever did it
+            models.Index(fields=["done_at"], name="activity_done_at"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

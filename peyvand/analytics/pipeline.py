@@ -158,7 +158,8 @@ def monthly_trend(scope: Scope) -> dict[str, Any]:
         aggregates[f"won{index}"] = Count("id", filter=inside & Q(status=DealStatus.WON))
         aggregates[f"lost{index}"] = Count("id", filter=inside & Q(status=DealStatus.LOST))
         aggregates[f"revenue{index}"] = Sum("amount", filter=inside & Q(status=DealStatus.WON))
-    figures = scope.deals().aggregate(**aggregates)
+    span = Q(closed_at__gte=local_start(months[0].start), closed_at__lt=local_start(months[-1].end + ONE_DAY))
+    figures = scope.deals().filter(span).aggregate(**aggregates)
     rows = []
     for index, m in enumerate(months):
         won, lost = figures[f"won{index}"], figures[f"lost{index}"]

@@ -182,7 +182,11 @@ class Deal(OwnedModel):
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["pipeline", "stage"])]
+        indexes = [
+            models.Index(fields=["pipeline", "stage"]),
+            # reports count deals by the day they closed
+            models.Index(fields=["closed_at"], name="deal_closed_at"),
+        ]
 
     def __str__(self) -> str:
         return self.title
