@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.analytics import cycle, funnel, outcomes, pacing, pipeline  # noqa: F401  (they register their reports)
+from peyvand.analytics import cycle, funnel, leads, outcomes, pacing, pipeline  # noqa: F401  (they register their reports)
 from peyvand.analytics.registry import REPORTS, Report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, CUSTOMER_NEW, Scope
 from peyvand.core.errors import NotFound, ValidationFailed

@@ -26,6 +26,7 @@ SEGMENT_LABELS = {
     "channel": gettext_lazy("Channel"),
     "audience": gettext_lazy("Audience"),
     "customer": gettext_lazy("New or current customer"),
+    "month": gettext_lazy("Month"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4

@@ -65,7 +65,7 @@ class History:
     holidays: dict = field(default_factory=dict)  # date -> share worked (0 or 0.5)
     companies: dict = field(default_factory=dict)  # id -> {"region": ...}
     contacts: dict = field(default_factory=dict)  # id -> {"company", "region", "source", "audience"}
-    leads: dict = field(default_factory=dict)  # id -> {"created_at", "source", "audience"}
+    leads: dict = field(default_factory=dict)  # id -> {"owner", "team", "created_at", "source", "score", ...}
     deals: list = field(default_factory=list)  # dicts with every field a metric reads
     moves: list = field(default_factory=list)
 
@@ -162,7 +162,34 @@ def build(seed: int = 7, deals: int = 360) -> History:
             for i, (owner, _p, _c, _ct, lead_created) in enumerate(plans)
             if lead_created
         ]
+        # Scores and leads that never became deals come from a random stream of their own, so the rest of the
+        # history stays as it was.
+        scoring = random.Random(seed * 7919)
+        for _i in range(60):
+            owner = scoring.choice(reps)
+            created = START + dt.timedelta(seconds=scoring.uniform(0, span * 0.97))
+            leads.append(
+                Lead(
+                    last_name="Lead without deal",
+                    source=scoring.choice([s for s in SOURCES if s]),
+                    **owned(owner, created),
+                )
+            )
+        for lead in leads:
+            lead.score = scoring.randint(0, 100)
+            lead.score_band = "hot" if lead.score >= 70 else "warm" if lead.score >= 40 else "cold"
+            lead.qualified = lead.score >= 50
         Lead.objects.bulk_create(leads)
+        for lead in leads:
+            h.leads[lead.pk] = {
+                "owner": lead.owner_id,
+                "team": lead.team_id,
+                "created_at": lead.created_at,
+                "source": lead.source,
+                "score": lead.score,
+                "band": lead.score_band,
+                "qualified": lead.qualified,
+            }
         lead_iter = iter(leads)
         rows, paths = [], []
         for i, (owner, pipeline, created, contact, lead_created) in enumerate(plans):
@@ -247,6 +274,7 @@ def build(seed: int = 7, deals: int = 360) -> History:
                 "closed_at": deal.closed_at,
                 "contact": deal.contact_id,
                 "company": deal.company_id,
+                "lead": lead.pk if lead else None,
                 "lead_created_at": lead.created_at if lead else None,
                 "region": (h.companies[deal.company_id]["region"] if deal.company_id else "")
                 or (contact["region"] if contact else "")

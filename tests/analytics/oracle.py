@@ -254,3 +254,39 @@ def plan_completion(history, user, as_of):
             "reached": pct(got, plan),
         }
     return total, elapsed, result
+
+
+def lead_quality(history, user, start, end, by="channel"):
+    if user.is_admin:
+        leads = dict(history.leads)
+    elif user.is_manager:
+        leads = {k: v for k, v in history.leads.items() if v["team"] == user.team_id or v["owner"] == user.pk}
+    else:
+        leads = {k: v for k, v in history.leads.items() if v["owner"] == user.pk}
+    won = {d["lead"] for d in history.deals if d["status"] == "won" and d["lead"]}
+    groups: dict = {}
+    months = {first: (first, last) for first, last in jalali_months(start, end)}
+    for pk, lead in leads.items():
+        if not within(lead["created_at"], start, end):
+            continue
+        if by == "month":
+            day = local_day(lead["created_at"])
+            key = next(first for first, (f, last) in months.items() if f <= day <= last)
+        else:
+            key = lead["source"]
+        groups.setdefault(key, []).append((lead, pk in won))
+    result = {}
+    for key, members in groups.items():
+        qualified = [w for lead, w in members if lead["qualified"]]
+        unqualified = [w for lead, w in members if not lead["qualified"]]
+        result[key] = {
+            "leads": len(members),
+            "average_score": round(sum(lead["score"] for lead, _w in members) / len(members), 1),
+            "cold": sum(lead["band"] == "cold" for lead, _w in members),
+            "warm": sum(lead["band"] == "warm" for lead, _w in members),
+            "hot": sum(lead["band"] == "hot" for lead, _w in members),
+            "qualified_share": pct(len(qualified), len(members)),
+            "qualified_conversion": pct(sum(qualified), len(qualified)),
+            "unqualified_conversion": pct(sum(unqualified), len(unqualified)),
+        }
+    return result

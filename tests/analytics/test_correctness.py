@@ -161,3 +161,32 @@ def test_plan_completion_equals_the_hand_paced_figures(history, viewer, as_of):
     keys = ("plan", "actual", "expected", "completion", "reached")
     got = {(r["kind"], r["id"]): {k: r[k] for k in keys} for r in data["rows"]}
     assert got == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start,end", PERIODS)
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("by", ["channel", "month"])
+def test_lead_quality_equals_the_hand_computed_figures(history, viewer, start, end, by):
+    user = history.users[viewer]
+    expected = oracle.lead_quality(history, user, start, end, by)
+    rows = report(user, "lead-quality", start, end, by=by)["rows"]
+    key = (lambda r: dt.date.fromisoformat(r["group"])) if by == "month" else (lambda r: r["group"])
+    got = {
+        key(r): {
+            k: r[k]
+            for k in (
+                "leads",
+                "average_score",
+                "cold",
+                "warm",
+                "hot",
+                "qualified_share",
+                "qualified_conversion",
+                "unqualified_conversion",
+            )
+        }
+        for r in rows
+        if r["leads"]
+    }
+    assert expected and got == expected
