@@ -83,8 +83,12 @@ def customer_value(scope: Scope, *, by: str | None = None, months: int | None = 
     lifespan = Decimal(str(seconds)) if seconds is not None else None
     period_seconds = Decimal((scope.until - scope.since).total_seconds())
     total.update(
-        lifespan_months=(lifespan / DAY / DAYS_IN_MONTH).quantize(Decimal("0.1")) if lifespan is not None else None,
-        lifespan_years=(lifespan / DAY / DAYS_IN_MONTH / 12).quantize(Decimal("0.01")) if lifespan is not None else None,
+        lifespan_months=(lifespan / DAY / DAYS_IN_MONTH).quantize(Decimal("0.1"))
+        if lifespan is not None
+        else None,
+        lifespan_years=(lifespan / DAY / DAYS_IN_MONTH / 12).quantize(Decimal("0.01"))
+        if lifespan is not None
+        else None,
         ltv=(
             (total_row["revenue"] / total_row["customers"] * lifespan / period_seconds).quantize(Decimal("1"))
             if lifespan is not None and total_row["customers"]

@@ -60,7 +60,12 @@ def churn_months(months: int | None) -> int:
     months = months or settings.PEYVAND_CHURN_MONTHS
     if not 0 < months <= MAX_CHURN_MONTHS:
         raise ValidationFailed(
-            [{"field": "months", "message": _("Give a number of months from 1 to %(max)s.") % {"max": MAX_CHURN_MONTHS}}]
+            [
+                {
+                    "field": "months",
+                    "message": _("Give a number of months from 1 to %(max)s.") % {"max": MAX_CHURN_MONTHS},
+                }
+            ]
         )
     return months
 

@@ -28,7 +28,12 @@ class Spend(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default=settings.PEYVAND_DEFAULT_CURRENCY)
     note = models.CharField(_("note"), max_length=255, blank=True)
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(

@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from peyvand.analytics import services
+from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
+
+
+@admin.register(Spend)
+class SpendAdmin(admin.ModelAdmin):
+    """Saves go through the service, so an operator's entry is checked and audited like any other."""
+
+    list_display = ("month", "channel", "amount", "team", "note")
+    list_filter = ("channel", "team")
+    date_hierarchy = "month"
+    fields = ("month", "channel", "amount", "team", "note")
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in ("month", "channel", "amount", "note")}
+        if change:
+            saved = services.update_spend(actor=request.user, spend=obj, version=None, values=values)
+        else:
+            saved = services.record_spend(actor=request.user, team=form.cleaned_data["team"], **values)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.delete_spend(actor=request.user, spend=obj)
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    """For operators to look answers up; people record them over the API or import a CSV file."""
+
+    list_display = ("answered_at", "score", "contact", "channel", "owner")
+    list_filter = ("score", "channel", "team")
+    readonly_fields = [f.name for f in SurveyResponse._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(KeyAccount)
+class KeyAccountAdmin(admin.ModelAdmin):
+    list_display = ("company", "potential", "updated_at", "updated_by")
+    search_fields = ("company__name",)
+    raw_id_fields = ("company",)
+    fields = ("company", "potential", "note")
+
+    def save_model(self, request, obj, form, change):
+        saved = services.set_key_account(
+            actor=request.user, company=obj.company, potential=obj.potential, note=obj.note
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.unset_key_account(actor=request.user, company=obj.company)
