@@ -84,17 +84,28 @@ def build(seed: int = 11) -> Customers:
                     created_at=closed - dt.timedelta(days=rnd.randint(0, 60)),
                 )
             )
-        # Two purchases of one customer at the same instant: only one of them is its first.
-        older.append(
-            Deal(
-                **{
-                    f.attname: getattr(older[-1], f.attname)
-                    for f in Deal._meta.concrete_fields
-                    if f.attname != "id"
-                }
-                | {"title": "Same instant"}
+        # A new customer whose first two purchases share one instant: only one of them is its first.
+        twin_owner = h.users["rep_north1"]
+        twin = Company.objects.create(name="Twin purchases", owner=twin_owner, team_id=twin_owner.team_id)
+        companies.append(twin)
+        c.companies[twin.pk] = {"owner": twin.owner_id, "team": twin.team_id}
+        same_instant = dt.datetime(2026, 7, 10, 10, 0, tzinfo=TZ)
+        for title in ("Twin purchase 1", "Twin purchase 2"):
+            older.append(
+                Deal(
+                    title=title,
+                    amount=Decimal(300_000_000),
+                    pipeline=pipeline,
+                    stage=won_stage,
+                    status=DealStatus.WON,
+                    company=twin,
+                    stage_entered_at=same_instant,
+                    closed_at=same_instant,
+                    owner=twin_owner,
+                    team_id=twin_owner.team_id,
+                    created_at=same_instant - dt.timedelta(days=3),
+                )
             )
-        )
         Deal.objects.bulk_create(older)
     sources = {ct.pk: ct.source for ct in contacts}
     regions = {ct.pk: ct.region for ct in contacts}
