@@ -13,6 +13,9 @@ class SpendAdmin(admin.ModelAdmin):
     date_hierarchy = "month"
     fields = ("month", "channel", "amount", "team", "note")
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("team",) if obj else ()
+
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in ("month", "channel", "amount", "note")}
         if change:

@@ -16,7 +16,8 @@ class SpendQuerySet(models.QuerySet):
             return self.none()
         if user.is_admin:
             return self
-        return self.filter(Q(team__isnull=True) | Q(team_id=user.team_id or 0))
+        company_wide = Q(team__isnull=True)
+        return self.filter(company_wide | Q(team_id=user.team_id) if user.team_id else company_wide)
 
 
 class Spend(models.Model):

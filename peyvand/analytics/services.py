@@ -8,13 +8,14 @@ the manager of its team. Every write is audited.
 import csv
 import datetime as dt
 import io
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peyvand.accounts.models import Team
 from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
 from peyvand.contacts.models import Company, Contact
 from peyvand.core.audit import diff, snapshot, write_audit
@@ -24,7 +25,7 @@ from peyvand.core.jalali import parse_date
 from peyvand.core.models import AuditAction
 from peyvand.core.text import to_ascii_digits
 from peyvand.targets import periods
-from peyvand.targets.services import clean_amount
+from peyvand.targets.services import MAX_AMOUNT, clean_amount
 
 MAX_IMPORT_ROWS = 10_000
 CHANNELS = {value for value, _label in Channel.choices}
@@ -104,6 +105,8 @@ def record_spend(*, actor, month: Any, channel: str, amount: Any, note: str = ""
     team_id = getattr(team, "pk", team)
     if not may_write_spend(actor, team_id):
         raise _spend_forbidden()
+    if team_id is not None and not Team.objects.filter(pk=team_id).exists():
+        raise ValidationFailed([{"field": "team", "message": _("No such team.")}])
     cleaned = _spend_values({"month": month, "channel": channel, "amount": amount, "note": note})
     spend = Spend.objects.create(team_id=team_id, created_by=actor, **cleaned)
     _created(spend, actor)
@@ -261,6 +264,18 @@ def may_set_potential(actor, company: Company) -> bool:
     return bool(actor.is_manager and actor.team_id and company.team_id == actor.team_id)
 
 
+def clean_potential(value: Any) -> Decimal:
+    """An amount of zero or more (a company may be key before it buys anything)."""
+    text = to_ascii_digits(str(value)).replace(",", "").replace("٬", "").strip()
+    try:
+        amount = Decimal(text) if not isinstance(value, bool) and text else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or not 0 <= amount < MAX_AMOUNT:
+        raise ValidationFailed([{"field": "potential", "message": _("Enter an amount of zero or more.")}])
+    return amount.quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def set_key_account(*, actor, company: Company, potential: Any, note: str = "") -> KeyAccount:
     """Mark a company key (or change its figures) with the monthly volume it could buy."""
@@ -272,12 +287,7 @@ def set_key_account(*, actor, company: Company, potential: Any, note: str = "") 
             _("Only the company's owner, their manager or an administrator may set its potential."),
             status=403,
         )
-    try:
-        amount = Decimal(0) if potential in (0, "0") else clean_amount(potential)
-    except ValueError:
-        raise ValidationFailed(
-            [{"field": "potential", "message": _("Enter an amount of zero or more.")}]
-        ) from None
+    amount = clean_potential(potential)
     values = {"potential": amount, "note": str(note or "").strip()[:255], "updated_by": actor}
     account = KeyAccount.objects.select_for_update().filter(company=company).first()
     if account is None:

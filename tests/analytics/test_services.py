@@ -180,9 +180,11 @@ def test_the_owner_sets_a_potential_and_a_colleague_may_not(rep_a, rep_a2, manag
 def test_a_negative_potential_is_refused(rep_a):
     company = Company.objects.create(name="Kaveh Steel", owner=rep_a, team=rep_a.team)
 
-    with pytest.raises(ValidationFailed):
-        services.set_key_account(actor=rep_a, company=company, potential=-1)
-    assert services.set_key_account(actor=rep_a, company=company, potential=0).potential == 0
+    for bad in (-1, "abc", True, "1e30"):
+        with pytest.raises(ValidationFailed):
+            services.set_key_account(actor=rep_a, company=company, potential=bad)
+    assert services.set_key_account(actor=rep_a, company=company, potential="0.00").potential == 0
+    assert services.set_key_account(actor=rep_a, company=company, potential="۱٬۵۰۰").potential == 1500
     assert not KeyAccount.objects.filter(potential__lt=0).exists()
 
 
@@ -193,3 +195,21 @@ def test_a_manager_may_not_set_another_teams_potential(rep_b, team_a):
     with pytest.raises(PeyvandError) as refused:
         services.set_key_account(actor=other_manager, company=company, potential=1)
     assert refused.value.status == 404
+
+
+def test_a_teammate_who_sees_the_company_may_still_not_set_its_potential(rep_a, rep_a2, settings):
+    settings.PEYVAND_REP_SEES_TEAM = True
+    company = Company.objects.create(name="Kaveh Steel", owner=rep_a, team=rep_a.team)
+
+    with pytest.raises(PeyvandError) as refused:
+        services.set_key_account(actor=rep_a2, company=company, potential=1)
+
+    assert (refused.value.status, refused.value.code) == (403, "key_account.forbidden")
+    assert not KeyAccount.objects.exists()
+
+
+def test_spend_for_a_team_that_does_not_exist_is_refused(admin):
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_spend(actor=admin, month=AZAR_1405, channel="email", amount=1, team=999_999)
+
+    assert _codes(refused.value) == [("team", "No such team.")]
