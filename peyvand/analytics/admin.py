@@ -1,17 +1,40 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from peyvand.analytics import services
 from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
+from peyvand.targets.services import clean_amount
+
+
+class SpendForm(forms.ModelForm):
+    """The service's own checks, so a bad month or amount is shown on the form instead of failing the save."""
+
+    class Meta:
+        model = Spend
+        fields = ("month", "channel", "amount", "team", "note")
+
+    def clean_month(self):
+        try:
+            return services.clean_month(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError(_("Give the first day of a month.")) from None
+
+    def clean_amount(self):
+        try:
+            return clean_amount(self.cleaned_data["amount"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter an amount greater than zero.")) from None
 
 
 @admin.register(Spend)
 class SpendAdmin(admin.ModelAdmin):
     """Saves go through the service, so an operator's entry is checked and audited like any other."""
 
+    form = SpendForm
     list_display = ("month", "channel", "amount", "team", "note")
     list_filter = ("channel", "team")
     date_hierarchy = "month"
-    fields = ("month", "channel", "amount", "team", "note")
 
     def get_readonly_fields(self, request, obj=None):
         return ("team",) if obj else ()
@@ -46,6 +69,9 @@ class KeyAccountAdmin(admin.ModelAdmin):
     search_fields = ("company__name",)
     raw_id_fields = ("company",)
     fields = ("company", "potential", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("company",) if obj else ()
 
     def save_model(self, request, obj, form, change):
         saved = services.set_key_account(
