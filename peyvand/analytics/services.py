@@ -187,7 +187,7 @@ def _clean_answer(
     cleaned["comment"] = str(values.get("comment") or "").strip()[:5000]
     contact = values.get("contact")
     if contact not in (None, ""):
-        found = contacts.get(_contact_id(contact))  # type: ignore[arg-type]
+        found = contacts.get(_contact_id(contact) or 0)
         if found is None:
             errors.append({"field": "contact", "message": _("No contact you may see has this id.")})
         cleaned["contact"] = found
