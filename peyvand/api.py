@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.api import router as activities_router
 from peyvand.analytics.api import router as reports_router
+from peyvand.analytics.records_api import key_accounts_router, spend_router, surveys_router
 from peyvand.automation.api import router as automation_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
@@ -41,6 +42,9 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/automation", automation_router)
 api.add_router("/targets", targets_router)
 api.add_router("/reports", reports_router)
+api.add_router("/spend", spend_router)
+api.add_router("/survey-responses", surveys_router)
+api.add_router("/key-accounts", key_accounts_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

@@ -178,6 +178,8 @@ PEYVAND_PHONE_REGION = os.environ.get("PEYVAND_PHONE_REGION", "IR")
 PEYVAND_MONEY_DISPLAY = os.environ.get("PEYVAND_MONEY_DISPLAY", "toman")
 PEYVAND_PAGE_SIZE = 25
 PEYVAND_MAX_PAGE_SIZE = 200
+# A customer with no purchase (deal won) for this many months counts as lost in the churn report.
+PEYVAND_CHURN_MONTHS = int(os.environ.get("PEYVAND_CHURN_MONTHS", "12"))
 
 # E-mail (notifications, reminders, automation): SMTP when PEYVAND_EMAIL_HOST is set; otherwise each message is
 # written as a file under the data directory, so a trial install never tries to reach a mail server.

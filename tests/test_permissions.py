@@ -168,6 +168,47 @@ TESTED_ELSEWHERE = {
         "tests.targets.test_api",
         "test_a_manager_gets_404_for_another_teams_target_and_changes_nothing",
     ),
+    # Spend is per team or company-wide, not owned: everyone reads their team's and the company-wide spend;
+    # admins write any, managers their own team's (another team's is 404, the company-wide 403).
+    "spend_list": (
+        "tests.analytics.test_records_api",
+        "test_each_role_lists_its_teams_and_the_company_wide_spend",
+    ),
+    "spend_read": (
+        "tests.analytics.test_records_api",
+        "test_each_role_lists_its_teams_and_the_company_wide_spend",
+    ),
+    "spend_create": (
+        "tests.analytics.test_records_api",
+        "test_a_manager_enters_their_teams_spend_and_is_refused_another_teams",
+    ),
+    **{
+        f"spend_{action}": (
+            "tests.analytics.test_records_api",
+            "test_a_manager_gets_404_for_another_teams_spend_and_403_for_the_company_wide",
+        )
+        for action in ("update", "delete")
+    },
+    # Survey answers are owned records, read like the rest; anyone records their own.
+    **{
+        f"survey_responses_{action}": (
+            "tests.analytics.test_records_api",
+            "test_a_rep_records_an_answer_and_reads_only_their_own",
+        )
+        for action in ("list", "create")
+    },
+    "survey_responses_import": (
+        "tests.analytics.test_records_api",
+        "test_the_csv_upload_imports_all_rows_or_reports_each_bad_cell",
+    ),
+    # A key account follows its company: set by its owner, their manager or an admin; 404 where it is unseen.
+    **{
+        f"key_accounts_{action}": (
+            "tests.analytics.test_records_api",
+            "test_key_accounts_are_set_by_the_companys_owner_and_hidden_from_another_team",
+        )
+        for action in ("list", "set", "delete")
+    },
     # Automation rules are configuration: admins all, managers their team's (404 for others), reps 403.
     **{
         f"automation_rules_{action}": (

@@ -44,6 +44,13 @@ class ReportQuery(Schema):
     as_of: str | None = Field(
         None, max_length=20, description="Plan completion: the day to pace to (default today)."
     )
+    months: int | None = Field(
+        None,
+        ge=1,
+        le=600,
+        description="Customer value and churn: months without a purchase after which a customer is lost "
+        "(default PEYVAND_CHURN_MONTHS).",
+    )
 
 
 class ReportOut(Schema):

@@ -10,7 +10,19 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.analytics import cycle, funnel, leads, outcomes, pacing, pipeline  # noqa: F401  (they register their reports)
+from peyvand.analytics import (  # noqa: F401  (they register their reports)
+    cac,
+    churn,
+    customer_value,
+    cycle,
+    funnel,
+    key_accounts,
+    leads,
+    nps,
+    outcomes,
+    pacing,
+    pipeline,
+)
 from peyvand.analytics.registry import REPORTS, Report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, CUSTOMER_NEW, Scope
 from peyvand.core.errors import NotFound, ValidationFailed
@@ -109,7 +121,7 @@ def get_report(name: str) -> Report:
     return REPORTS[name]
 
 
-OPTION_PARAMS = ("by", "as_of")  # the API's report-specific parameters; each report allows its own
+OPTION_PARAMS = ("by", "as_of", "months")  # the API's report-specific parameters; each report allows its own
 
 
 def options_from(report: Report, params: dict[str, Any]) -> dict[str, Any]:

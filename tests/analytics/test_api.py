@@ -116,3 +116,14 @@ def test_a_manager_sees_nothing_of_another_team_when_filtering_by_it(history, ap
             "close_rate": None,
         }
     ]
+
+
+def test_churn_and_customer_value_take_a_number_of_months_and_refuse_zero(history, api_for):
+    client = api_for(history.users["admin"])
+    listed = {item["metric"]: item["options"] for item in client.get("/reports").json()}
+
+    assert listed["churn"] == ["months"] and listed["customer-value"] == ["by", "months"]
+    assert client.get("/reports/churn", months=6, **PERIOD).json()["data"]["months"] == 6
+    refused = client.get("/reports/customer-value", months=0, **PERIOD)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "months"
+    assert client.get("/reports/nps", months=6, **PERIOD).status_code == 422
