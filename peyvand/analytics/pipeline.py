@@ -12,7 +12,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.accounts.models import Team, User
@@ -152,23 +163,35 @@ def monthly_trend(scope: Scope) -> dict[str, Any]:
     while len(months) < TREND_MONTHS and months[0].start > scope.start:
         first = months[0]
         months.insert(0, periods.period_containing(calendar, periods.MONTH, first.start - ONE_DAY))
-    aggregates = {}
-    for index, m in enumerate(months):
-        inside = Q(closed_at__gte=local_start(m.start), closed_at__lt=local_start(m.end + ONE_DAY))
-        aggregates[f"won{index}"] = Count("id", filter=inside & Q(status=DealStatus.WON))
-        aggregates[f"lost{index}"] = Count("id", filter=inside & Q(status=DealStatus.LOST))
-        aggregates[f"revenue{index}"] = Sum("amount", filter=inside & Q(status=DealStatus.WON))
+    # One pass over the period's deals: each falls in the bucket of the first month whose end is after it.
+    bucket = Case(
+        *[When(closed_at__lt=local_start(m.end + ONE_DAY), then=Value(i)) for i, m in enumerate(months)],
+        output_field=IntegerField(),
+    )
     span = Q(closed_at__gte=local_start(months[0].start), closed_at__lt=local_start(months[-1].end + ONE_DAY))
-    figures = scope.deals().filter(span).aggregate(**aggregates)
+    by_month = (
+        scope.deals()
+        .filter(span, status__in=(DealStatus.WON, DealStatus.LOST))
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            won=Count("id", filter=Q(status=DealStatus.WON)),
+            lost=Count("id", filter=Q(status=DealStatus.LOST)),
+            revenue=Sum("amount", filter=Q(status=DealStatus.WON)),
+        )
+        .order_by()
+    )
+    figures = {row["bucket"]: row for row in by_month}
     rows = []
     for index, m in enumerate(months):
-        won, lost = figures[f"won{index}"], figures[f"lost{index}"]
+        month_figures = figures.get(index, {})
+        won, lost = month_figures.get("won", 0), month_figures.get("lost", 0)
         rows.append(
             {
                 "month": m.start.isoformat(),
                 "end": m.end.isoformat(),
                 "name": m.label(),
-                "revenue": figures[f"revenue{index}"] or Decimal(0),
+                "revenue": month_figures.get("revenue") or Decimal(0),
                 "won": won,
                 "lost": lost,
                 "win_rate": percent(won, won + lost),
