@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.analytics import (  # noqa: F401  (they register their reports)
+    activity,
     cac,
     churn,
     customer_value,
