@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.analytics import (  # noqa: F401  (they register their reports)
+    abtest,
     activity,
     cac,
     churn,
@@ -122,7 +123,8 @@ def get_report(name: str) -> Report:
     return REPORTS[name]
 
 
-OPTION_PARAMS = ("by", "as_of", "months")  # the API's report-specific parameters; each report allows its own
+# the API's report-specific parameters; each report allows its own
+OPTION_PARAMS = ("by", "as_of", "months", "a", "b", "a_reps", "b_reps")
 
 
 def options_from(report: Report, params: dict[str, Any]) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def t_two_sided_p(t: float, df: float) -> float:
 
 
 @dataclass(frozen=True)
-class Test:
+class Significance:
     statistic: float
     p_value: float
     df: float | None = None
@@ -69,7 +69,7 @@ class Test:
         return self.p_value < 0.05
 
 
-def two_proportion_z(won_a: int, n_a: int, won_b: int, n_b: int) -> Test | None:
+def two_proportion_z(won_a: int, n_a: int, won_b: int, n_b: int) -> Significance | None:
     """B's share minus A's, pooled standard error; None when a group is empty or every deal ended alike."""
     if not n_a or not n_b:
         return None
@@ -78,10 +78,12 @@ def two_proportion_z(won_a: int, n_a: int, won_b: int, n_b: int) -> Test | None:
     if error == 0:
         return None
     z = (won_b / n_b - won_a / n_a) / error
-    return Test(statistic=z, p_value=2 * (1 - normal_cdf(abs(z))))
+    return Significance(statistic=z, p_value=2 * (1 - normal_cdf(abs(z))))
 
 
-def welch_t(n_a: int, mean_a: float, var_a: float, n_b: int, mean_b: float, var_b: float) -> Test | None:
+def welch_t(
+    n_a: int, mean_a: float, var_a: float, n_b: int, mean_b: float, var_b: float
+) -> Significance | None:
     """B's mean minus A's over the standard error of the difference; sample variances (n − 1)."""
     if n_a < 2 or n_b < 2:
         return None
@@ -91,7 +93,7 @@ def welch_t(n_a: int, mean_a: float, var_a: float, n_b: int, mean_b: float, var_
         return None
     df = (share_a + share_b) ** 2 / (share_a**2 / (n_a - 1) + share_b**2 / (n_b - 1))
     t = (mean_b - mean_a) / error
-    return Test(statistic=t, p_value=t_two_sided_p(t, df), df=df)
+    return Significance(statistic=t, p_value=t_two_sided_p(t, df), df=df)
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
