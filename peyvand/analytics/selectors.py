@@ -14,6 +14,7 @@ from peyvand.analytics import (  # noqa: F401  (they register their reports)
     abtest,
     activity,
     cac,
+    capacity,
     churn,
     customer_value,
     cycle,

@@ -6,16 +6,19 @@ facts added as plain Python records:
 - ``activities``: dicts with id, kind, owner, team, deal, contact, company, done_at, duration, deleted;
 - ``items``: checklist item id -> {"stage", "pipeline", "archived"};
 - ``checks``: (deal, item, checked_at) tuples;
-- ``expected_close``: deal id -> date.
+- ``expected_close``: deal id -> date;
+- ``users["hire_north"]``: a rep who joined the north team and has done nothing yet.
 """
 
 import datetime as dt
 import random
 
+from peyvand.accounts.models import Role
 from peyvand.activities.models import Activity
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal
 from tests.analytics import dataset
 from tests.analytics.dataset import NOW, START, TZ
+from tests.factories import UserFactory
 
 KINDS = ["call"] * 7 + ["meeting"] * 4 + ["task"] * 5 + ["email"] * 2 + ["note"] * 2
 
@@ -142,4 +145,7 @@ def build(seed: int = 7):
         h.expected_close[deal["id"]] = day
         updates.append(Deal(pk=deal["id"], expected_close_date=day))
     Deal.all_objects.bulk_update(updates, ["expected_close_date"])
+
+    # A new hire with no deals or activities yet: a team larger than average, meeting less per rep.
+    h.users["hire_north"] = UserFactory(username="hire_north", role=Role.SALES_REP, team=h.teams["north"])
     return h
