@@ -18,6 +18,7 @@ from peyvand.analytics import (  # noqa: F401  (they register their reports)
     churn,
     customer_value,
     cycle,
+    forecast,
     funnel,
     key_accounts,
     leads,

@@ -40,7 +40,8 @@ def build(seed: int = 7):
             subject=kind,
             owner=owner,
             team_id=owner.team_id,
-            due_at=moment,
+            # done around when it was due: a little early, or up to a few days late
+            due_at=moment - dt.timedelta(hours=rnd.uniform(-2, 72)),
             done_at=moment if done else None,
             duration_minutes=rnd.randint(1, 90)
             if kind in ("call", "meeting") and rnd.random() < 0.8
