@@ -76,7 +76,7 @@ def _groups(scope: Scope, a, b, a_reps, b_reps) -> tuple[dict[str, Q], dict[str,
             "b": pipelines[b].name,
         }
     if not (a_reps and b_reps):
-        raise _invalid("a", _g("Give two pipelines (a and b) or two groups of reps (a_reps and b_reps)."))
+        raise _invalid("a_reps" if a_reps else "b_reps", _g("Give two groups of reps, a_reps and b_reps."))
     if set(a_reps) & set(b_reps):
         raise _invalid("b_reps", _g("A rep cannot be in both groups."))
     users = User.objects.in_bulk([*a_reps, *b_reps])
@@ -123,6 +123,18 @@ def ab_test(
 ) -> dict[str, Any]:
     """Win rate (z-test), cycle length and average deal size (Welch's t-test) of group A against group B over
     the deals closed in the period, each with a plain verdict on whether the difference is significant."""
+    columns = [
+        column("name", _("Measure"), "label"),
+        column("a", _("A")),
+        column("b", _("B")),
+        column("difference", _("B − A")),
+        column("p_value", _("p-value")),
+        column("verdict", _("Verdict"), "label"),
+    ]
+    if not (a or b or a_reps or b_reps):
+        # nothing chosen yet (a report page opened bare): say what to choose rather than fail
+        message = _g("Choose two pipelines (a and b) or two groups of reps (a_reps and b_reps) to compare.")
+        return {"groups": [], "message": message, "columns": columns, "rows": []}
     conditions, names = _groups(scope, a, b, a_reps, b_reps)
     closed = scope.deals().filter(scope.in_period("closed_at"), status__in=(DealStatus.WON, DealStatus.LOST))
     won = Q(status=DealStatus.WON)
@@ -201,13 +213,7 @@ def ab_test(
         )
     return {
         "groups": groups,
-        "columns": [
-            column("name", _("Measure"), "label"),
-            column("a", _("A")),
-            column("b", _("B")),
-            column("difference", _("B − A")),
-            column("p_value", _("p-value")),
-            column("verdict", _("Verdict"), "label"),
-        ],
+        "message": "",
+        "columns": columns,
         "rows": rows,
     }

@@ -154,7 +154,6 @@ def test_a_short_period_has_not_enough_data_yet(history):
 @pytest.mark.parametrize(
     "options",
     [
-        {},
         {"a": "PIPELINE"},
         {"a": "PIPELINE", "b": "PIPELINE"},
         {"a": "PIPELINE", "b": "OTHER", "a_reps": "REP"},
@@ -172,6 +171,27 @@ def test_groups_that_cannot_be_compared_are_refused(history, options):
     params = {k: values.get(v, v) for k, v in options.items()}
     with pytest.raises(ValidationFailed):
         run_report(history.users["admin"], "ab-test", {"start": "2026-01-01", "end": "2026-06-30", **params})
+
+
+@pytest.mark.django_db
+def test_without_groups_the_report_says_what_to_choose(history):
+    data = run_report(history.users["admin"], "ab-test", {"start": "2026-01-01", "end": "2026-06-30"})["data"]
+    assert data["rows"] == [] and data["message"]
+
+
+@pytest.mark.django_db
+def test_the_report_page_compares_the_reps_picked_in_two_lists(history):
+    client = Client()
+    client.force_login(history.users["admin"])
+    client.cookies["django_language"] = "en"
+    north, south = reps_of(history, "north"), reps_of(history, "south")
+    period = {"start": "2025-12-01", "end": "2026-11-25"}
+    page = client.get("/reports/ab-test/", {**period, "a_reps": north, "b_reps": south})
+    assert page.status_code == 200
+    options = {"a_reps": ",".join(map(str, north)), "b_reps": ",".join(map(str, south))}
+    with translation.override("en"):
+        data = run_report(history.users["admin"], "ab-test", {**period, **options})["data"]
+    assert data["rows"][0]["verdict"] in page.content.decode()
 
 
 @pytest.mark.django_db
