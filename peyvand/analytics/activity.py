@@ -38,6 +38,7 @@ from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, Scope
 from peyvand.analytics.significance import difference_interval
+from peyvand.core.jalali import format_date
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, DealStatus
 
 WORK_KINDS = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.TASK)
@@ -96,7 +97,9 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
     group = {"rep": F("owner_id"), "team": F("team_id"), "day": TruncDate("done_at")}[by]
     figures = list(work.annotate(group=group).values("group").annotate(**aggregates).order_by("group"))
     total = work.aggregate(**aggregates)
-    names = {} if by == "day" else group_labels(by, [row["group"] for row in figures])
+    groups = [row["group"] for row in figures]
+    # a day is named in the page's calendar (Jalali in Persian); the group keeps the ISO date
+    names = {day: format_date(day) for day in groups} if by == "day" else group_labels(by, groups)
 
     def shaped(row: dict[str, Any]) -> dict[str, Any]:
         return {
