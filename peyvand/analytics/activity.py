@@ -17,9 +17,9 @@ Filters: team and rep (the activity's), pipeline (activities on deals of that pi
 
 **Activity impact** takes the deals closed (won or lost) in the period and, for each activity kind and each
 checklist item, compares the **win rate** (won ÷ closed × 100) of the deals that *had it* with those that did not.
-A deal had an activity kind when an activity of that kind on the deal was done no later than the deal closed; it
-had a checklist item when the item was ticked no later than it closed. A checklist item is compared within its
-own pipeline (deals of other pipelines never see that item). The **difference** is in percentage points, with a
+A deal had an activity kind when an activity of that kind on the deal (one the user may see) was done no later
+than the deal closed; it had a checklist item when the item was ticked no later than it closed. A checklist item
+is compared within its own pipeline (deals of other pipelines never see that item). The **difference** is in percentage points, with a
 95 % confidence interval by Newcombe's hybrid score method (from the two Wilson intervals); when the interval
 excludes zero the difference is unlikely to be chance.
 """
