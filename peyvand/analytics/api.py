@@ -38,18 +38,25 @@ class ReportQuery(Schema):
     channel: str | None = Field(None, max_length=20)
     audience: str | None = Field(None, max_length=80)
     customer: Literal["new", "current"] | None = None
-    by: Literal["rep", "team", "region", "pipeline", "channel", "audience", "customer", "month"] | None = (
-        Field(None, description="Break the figures down by this segment (reports that allow it).")
-    )
+    by: (
+        Literal["rep", "team", "region", "pipeline", "channel", "audience", "customer", "month", "day"] | None
+    ) = Field(None, description="Break the figures down by this segment (reports that allow it).")
     as_of: str | None = Field(
         None, max_length=20, description="Plan completion: the day to pace to (default today)."
     )
+    a: int | None = Field(None, ge=1, le=2**63 - 1, description="A/B test: group A's pipeline.")
+    b: int | None = Field(None, ge=1, le=2**63 - 1, description="A/B test: group B's pipeline.")
+    a_reps: str | None = Field(
+        None, max_length=2000, description="A/B test: group A's reps, comma-separated user ids (3,5,8)."
+    )
+    b_reps: str | None = Field(None, max_length=2000, description="A/B test: group B's reps.")
     months: int | None = Field(
         None,
         ge=1,
         le=600,
         description="Customer value and churn: months without a purchase after which a customer is lost "
-        "(default PEYVAND_CHURN_MONTHS).",
+        "(default PEYVAND_CHURN_MONTHS). Forecast back-test: how many past months to test (default 6, "
+        "at most 24).",
     )
 
 

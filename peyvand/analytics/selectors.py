@@ -11,10 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.analytics import (  # noqa: F401  (they register their reports)
+    abtest,
+    activity,
     cac,
+    capacity,
     churn,
     customer_value,
     cycle,
+    forecast,
     funnel,
     key_accounts,
     leads,
@@ -121,7 +125,8 @@ def get_report(name: str) -> Report:
     return REPORTS[name]
 
 
-OPTION_PARAMS = ("by", "as_of", "months")  # the API's report-specific parameters; each report allows its own
+# the API's report-specific parameters; each report allows its own
+OPTION_PARAMS = ("by", "as_of", "months", "a", "b", "a_reps", "b_reps")
 
 
 def options_from(report: Report, params: dict[str, Any]) -> dict[str, Any]:

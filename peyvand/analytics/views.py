@@ -27,6 +27,7 @@ SEGMENT_LABELS = {
     "audience": gettext_lazy("Audience"),
     "customer": gettext_lazy("New or current customer"),
     "month": gettext_lazy("Month"),
+    "day": gettext_lazy("Day"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4
@@ -47,6 +48,9 @@ def period_options(today) -> list[tuple[str, str]]:
 def _params(request) -> dict[str, Any]:
     """The query as the reports read it; ``period=month:1405:9`` from the page's select becomes its parts."""
     params = {k: v for k, v in request.GET.dict().items() if v != ""}
+    for name in ("a_reps", "b_reps"):  # a multiple select sends each rep on its own
+        if len(request.GET.getlist(name)) > 1:
+            params[name] = ",".join(v for v in request.GET.getlist(name) if v)
     chosen = params.pop("period", "")
     if chosen and not (params.get("start") or params.get("end")):
         kind, _sep, rest = chosen.partition(":")

@@ -1,0 +1,250 @@
+"""Forecast of the amount to be won, by expected close month, and how well it would have done in past months.
+
+**Weighted pipeline** of a month of the business calendar (``targets.periods``: Jalali by default) = the sum,
+over the open deals whose expected close date falls in that month (and in the report's period), of amount ×
+their stage's configured win probability ÷ 100.
+
+**Forecast by history** = the same sum with each stage's **historical win rate** instead of its configured
+probability: of the closed (won or lost) deals that were ever in that stage, the share that was won. The rates
+come from the same deals the report covers (its filters apply); a stage that no closed deal ever passed through
+keeps its configured probability.
+
+**Back-test**: for each of the last ``months`` whole months (default 6) ending by the period's end (or today,
+if earlier), the pipeline is rebuilt as it stood on the month's first day: the deals created before it and not
+yet closed, each in the stage its stage history shows it was in then. Those whose expected close date falls in
+the month are forecast by both methods — the historical rates learnt only from deals closed before that day —
+and compared with the amount actually won (deals closed as won) in the month: **error** = forecast − actual,
+**% error** = error ÷ actual × 100. Simplifications: a deal's expected close date and a stage's probability are
+not historized, so today's values stand in for the ones of the time.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from peyvand.analytics.outcomes import percent
+from peyvand.analytics.registry import column, report
+from peyvand.analytics.scope import Scope, local_start
+from peyvand.core.errors import ValidationFailed
+from peyvand.sales.models import DealStatus, Stage, StageHistory, StageKind
+from peyvand.targets import periods
+
+DEFAULT_MONTHS, MAX_MONTHS = 6, 24
+HUNDRED = Decimal(100)
+
+
+def _month_of(day: dt.date) -> periods.Period:
+    return periods.period_containing(periods.business_calendar(), periods.MONTH, day)
+
+
+def _months(first: dt.date, last: dt.date) -> list[periods.Period]:
+    """The business calendar's months from the one containing ``first`` to the one containing ``last``."""
+    months = [_month_of(first)]
+    while months[-1].end < last:
+        months.append(_month_of(months[-1].end + dt.timedelta(days=1)))
+    return months
+
+
+def stage_win_rates(scope: Scope, before: dt.datetime | None = None) -> dict[int, tuple[int, int]]:
+    """Stage id -> (won, closed) over the closed deals (closed before ``before``) that were ever in that stage."""
+    closed = scope.deals().filter(status__in=(DealStatus.WON, DealStatus.LOST))
+    if before is not None:
+        closed = closed.filter(closed_at__lt=before)
+    rows = (
+        StageHistory.objects.filter(deal__in=closed)
+        .values("to_stage_id")
+        .annotate(
+            closed=Count("deal_id", distinct=True),
+            won=Count("deal_id", distinct=True, filter=Q(deal__status=DealStatus.WON)),
+        )
+        .order_by()
+    )
+    return {row["to_stage_id"]: (row["won"], row["closed"]) for row in rows}
+
+
+def _open_stages() -> dict[int, Stage]:
+    return {s.pk: s for s in Stage.objects.filter(kind=StageKind.OPEN).select_related("pipeline")}
+
+
+def _weigh(amounts: dict[int, Decimal], stages: dict[int, Stage], rates) -> tuple[Decimal, Decimal]:
+    """Amounts per stage weighted by the configured probability, and by the historical win rate."""
+    configured = history = Decimal(0)
+    for stage_id, amount in amounts.items():
+        probability = Decimal(stages[stage_id].probability) / HUNDRED
+        won, closed = rates.get(stage_id, (0, 0))
+        configured += amount * probability
+        history += amount * (Decimal(won) / closed if closed else probability)
+    return configured.quantize(Decimal("1")), history.quantize(Decimal("1"))
+
+
+@report("forecast", _("Forecast by expected close month"))
+def forecast(scope: Scope) -> dict[str, Any]:
+    """Open deals by expected close month of the business calendar: amount, weighted by the stages' configured
+    probabilities, and weighted by the stages' historical win rates."""
+    months = [
+        (month, max(month.start, scope.start), min(month.end, scope.end))
+        for month in _months(scope.start, scope.end)
+    ]
+    which = Case(
+        *[
+            When(expected_close_date__range=(first, last), then=Value(i))
+            for i, (_m, first, last) in enumerate(months)
+        ],
+        output_field=IntegerField(),
+    )
+    pipeline = (
+        scope.deals()
+        .filter(status=DealStatus.OPEN, expected_close_date__range=(scope.start, scope.end))
+        .annotate(month=which)
+        .values("month", "stage_id")
+        .annotate(amount=Sum("amount"), deals=Count("id"))
+        .order_by()
+    )
+    stages, rates = _open_stages(), stage_win_rates(scope)
+    by_month: dict[int, dict[int, Decimal]] = {}
+    counts: dict[int, int] = {}
+    for row in pipeline:
+        if row["stage_id"] in stages:
+            by_month.setdefault(row["month"], {})[row["stage_id"]] = row["amount"]
+            counts[row["month"]] = counts.get(row["month"], 0) + row["deals"]
+    rows = []
+    for i, (month, first, last) in enumerate(months):
+        amounts = by_month.get(i, {})
+        weighted, historical = _weigh(amounts, stages, rates)
+        rows.append(
+            {
+                "month": month.label(),
+                "start": first,
+                "end": last,
+                "deals": counts.get(i, 0),
+                "amount": sum(amounts.values(), Decimal(0)),
+                "weighted": weighted,
+                "historical": historical,
+            }
+        )
+    used = {stage_id for amounts in by_month.values() for stage_id in amounts}
+    return {
+        "stages": [
+            {
+                "stage": stage.pk,
+                "name": stage.name,
+                "pipeline": stage.pipeline.name,
+                "probability": stage.probability,
+                "closed": rates.get(stage.pk, (0, 0))[1],
+                "won": rates.get(stage.pk, (0, 0))[0],
+                "historical_rate": percent(*rates.get(stage.pk, (0, 0))),
+            }
+            for stage in stages.values()
+            if stage.pk in used or stage.pk in rates
+        ],
+        "columns": [
+            column("month", _("Expected close month"), "label"),
+            column("deals", _("Open deals")),
+            column("amount", _("Amount"), "money"),
+            column("weighted", _("Weighted by stage probability"), "money"),
+            column("historical", _("Weighted by historical win rate"), "money"),
+        ],
+        "rows": rows,
+        "total": {
+            "month": _g("Total"),
+            **{
+                key: sum((row[key] for row in rows), Decimal(0))
+                for key in ("amount", "weighted", "historical")
+            },
+            "deals": sum(row["deals"] for row in rows),
+        },
+    }
+
+
+def _stage_on(day: dt.datetime) -> Subquery:
+    """The stage a deal was in at ``day``: where its last move before then took it."""
+    last_move = StageHistory.objects.filter(deal_id=OuterRef("pk"), moved_at__lt=day).order_by(
+        "-moved_at", "-id"
+    )
+    return Subquery(last_move.values("to_stage_id")[:1], output_field=IntegerField())
+
+
+def _error(forecast: Decimal, actual: Decimal) -> tuple[Decimal, Decimal | None]:
+    error = forecast - actual
+    return error, (error * HUNDRED / actual).quantize(Decimal("0.1")) if actual else None
+
+
+@report("forecast-backtest", _("Forecast back-test"), options={"months": "int"})
+def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str, Any]:
+    """For each of the last months: both forecasts made from the pipeline as it stood on the month's first day,
+    against the amount actually won in the month, with the error and the % error."""
+    if months > MAX_MONTHS:
+        raise ValidationFailed([{"field": "months", "message": _g("Give at most 24 months.")}])
+    until = min(scope.end, timezone.localdate())
+    last = _month_of(until)
+    if last.end > until:  # the month is not over yet: test the one before
+        last = _month_of(last.start - dt.timedelta(days=1))
+    tested = [last]
+    while len(tested) < months:
+        tested.insert(0, _month_of(tested[0].start - dt.timedelta(days=1)))
+
+    stages = _open_stages()
+    rows = []
+    for month in tested:
+        since, after = local_start(month.start), local_start(month.end + dt.timedelta(days=1))
+        open_then = (
+            scope.deals()
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since), created_at__lt=since)
+            .filter(expected_close_date__range=(month.start, month.end))
+            .annotate(stage_then=_stage_on(since))
+            # a deal reopened later was in a won or lost stage then, so it was not in the pipeline
+            .filter(stage_then__in=list(stages))
+            .values("stage_then")
+            .annotate(amount=Sum("amount"), deals=Count("id"))
+            .order_by()
+        )
+        amounts = {row["stage_then"]: row["amount"] for row in open_then}
+        weighted, historical = _weigh(amounts, stages, stage_win_rates(scope, before=since))
+        won = (
+            scope.deals()
+            .filter(status=DealStatus.WON, closed_at__gte=since, closed_at__lt=after)
+            .aggregate(amount=Sum("amount"), deals=Count("id"))
+        )
+        actual = won["amount"] or Decimal(0)
+        weighted_error, weighted_pct = _error(weighted, actual)
+        historical_error, historical_pct = _error(historical, actual)
+        rows.append(
+            {
+                "month": month.label(),
+                "start": month.start,
+                "end": month.end,
+                "deals": sum(row["deals"] for row in open_then),
+                "weighted": weighted,
+                "historical": historical,
+                "actual": actual,
+                "won_deals": won["deals"],
+                "weighted_error": weighted_error,
+                "weighted_error_pct": weighted_pct,
+                "historical_error": historical_error,
+                "historical_error_pct": historical_pct,
+            }
+        )
+    return {
+        "months": months,
+        "mean_absolute_error": {
+            method: (sum(abs(row[f"{method}_error"]) for row in rows) / len(rows)).quantize(Decimal("1"))
+            for method in ("weighted", "historical")
+        },
+        "columns": [
+            column("month", _("Month"), "label"),
+            column("deals", _("Open deals expected to close")),
+            column("weighted", _("Forecast by stage probability"), "money"),
+            column("historical", _("Forecast by historical win rate"), "money"),
+            column("actual", _("Actually won"), "money"),
+            column("weighted_error", _("Error, stage probability"), "money"),
+            column("weighted_error_pct", _("% error, stage probability"), "percent"),
+            column("historical_error", _("Error, historical win rate"), "money"),
+            column("historical_error_pct", _("% error, historical win rate"), "percent"),
+        ],
+        "rows": rows,
+    }
