@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 def admin_client(admin):
     client = Client()
     client.force_login(admin)
+    client.cookies["django_language"] = "en"  # the messages checked below are the English ones
     return client
 
 
