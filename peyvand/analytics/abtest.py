@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField, Q, Sum, Variance
 from django.db.models.functions import Cast, Coalesce
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.accounts.models import User
@@ -64,25 +64,25 @@ def _groups(scope: Scope, a, b, a_reps, b_reps) -> tuple[dict[str, Q], dict[str,
     """Each group's condition on a deal, and its name."""
     if a or b:
         if a_reps or b_reps:
-            raise _invalid("a_reps", _g("Compare either two pipelines or two groups of reps, not both."))
+            raise _invalid("a_reps", gettext("Compare either two pipelines or two groups of reps, not both."))
         if not (a and b) or a == b:
-            raise _invalid("b" if a else "a", _g("Give two different pipelines, a and b."))
+            raise _invalid("b" if a else "a", gettext("Give two different pipelines, a and b."))
         pipelines = pipelines_visible_to(scope.user).in_bulk([a, b])
         for key, pk in (("a", a), ("b", b)):
             if pk not in pipelines:
-                raise _invalid(key, _g("No such pipeline."))
+                raise _invalid(key, gettext("No such pipeline."))
         return {"a": Q(pipeline_id=a), "b": Q(pipeline_id=b)}, {
             "a": pipelines[a].name,
             "b": pipelines[b].name,
         }
     if not (a_reps and b_reps):
-        raise _invalid("a_reps" if a_reps else "b_reps", _g("Give two groups of reps, a_reps and b_reps."))
+        raise _invalid("a_reps" if a_reps else "b_reps", gettext("Give two groups of reps, a_reps and b_reps."))
     if set(a_reps) & set(b_reps):
-        raise _invalid("b_reps", _g("A rep cannot be in both groups."))
+        raise _invalid("b_reps", gettext("A rep cannot be in both groups."))
     users = User.objects.in_bulk([*a_reps, *b_reps])
     for key, ids in (("a_reps", a_reps), ("b_reps", b_reps)):
         if any(pk not in users for pk in ids):
-            raise _invalid(key, _g("No such user."))
+            raise _invalid(key, gettext("No such user."))
     names = {
         key: ", ".join(sorted(str(users[pk]) for pk in ids)) for key, ids in (("a", a_reps), ("b", b_reps))
     }
@@ -96,7 +96,7 @@ def _verdict(
     if not enough:
         return {"better": None, "significant": False, "verdict": minimum}
     if a_value == b_value or test is None:
-        return {"better": None, "significant": False, "verdict": _g("No difference between A and B.")}
+        return {"better": None, "significant": False, "verdict": gettext("No difference between A and B.")}
     better = "b" if (b_value > a_value) == higher_is_better else "a"
     text = significant_text if test.significant else chance_text
     return {"better": better, "significant": test.significant, "verdict": text % {"group": better.upper()}}
@@ -133,7 +133,7 @@ def ab_test(
     ]
     if not (a or b or a_reps or b_reps):
         # nothing chosen yet (a report page opened bare): say what to choose rather than fail
-        message = _g("Choose two pipelines (a and b) or two groups of reps (a_reps and b_reps) to compare.")
+        message = gettext("Choose two pipelines (a and b) or two groups of reps (a_reps and b_reps) to compare.")
         return {"groups": [], "message": message, "columns": columns, "rows": []}
     conditions, names = _groups(scope, a, b, a_reps, b_reps)
     closed = scope.deals().filter(scope.in_period("closed_at"), status__in=(DealStatus.WON, DealStatus.LOST))
@@ -170,10 +170,10 @@ def ab_test(
     group_a, group_b = groups
     enough_closed = min(group_a["closed"], group_b["closed"]) >= MIN_CLOSED
     enough_won = min(group_a["won"], group_b["won"]) >= MIN_WON
-    few_closed = _g("Not enough data yet: each group needs at least %(count)s closed deals.") % {
+    few_closed = gettext("Not enough data yet: each group needs at least %(count)s closed deals.") % {
         "count": MIN_CLOSED
     }
-    few_won = _g("Not enough data yet: each group needs at least %(count)s won deals.") % {"count": MIN_WON}
+    few_won = gettext("Not enough data yet: each group needs at least %(count)s won deals.") % {"count": MIN_WON}
 
     def welch(name: str) -> Significance | None:
         return welch_t(

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.activities.models import Activity, ActivityKind
@@ -122,7 +122,7 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
             column("for_current", _("For current customers")),
         ],
         "rows": rows,
-        "total": {**shaped(total), "name": _g("Total")},
+        "total": {**shaped(total), "name": gettext("Total")},
     }
 
 
@@ -230,8 +230,8 @@ def activity_impact(scope: Scope) -> dict[str, Any]:
             column("without_deals", _("Closed deals without it")),
             column("without_rate", _("Win rate without it"), "percent"),
             column("difference", _("Difference (points)")),
-            column("low", _("95 % interval, low")),
-            column("high", _("95 % interval, high")),
+            column("low", _("Low end of the 95 percent interval")),
+            column("high", _("High end of the 95 percent interval")),
         ],
         "rows": rows,
     }

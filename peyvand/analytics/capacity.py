@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.accounts.models import Role, User
@@ -123,7 +123,7 @@ def capacity(scope: Scope) -> dict[str, Any]:
         )
     return {
         "company": {
-            "name": _g("Company"),
+            "name": gettext("Company"),
             "teams": staffed,
             **total,
             "reps_per_team": _ratio(total["reps"], staffed, "0.1"),

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.analytics.outcomes import percent
@@ -151,7 +151,7 @@ def forecast(scope: Scope) -> dict[str, Any]:
         ],
         "rows": rows,
         "total": {
-            "month": _g("Total"),
+            "month": gettext("Total"),
             **{
                 key: sum((row[key] for row in rows), Decimal(0))
                 for key in ("amount", "weighted", "historical")
@@ -179,7 +179,7 @@ def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str
     """For each of the last months: both forecasts made from the pipeline as it stood on the month's first day,
     against the amount actually won in the month, with the error and the % error."""
     if months > MAX_MONTHS:
-        raise ValidationFailed([{"field": "months", "message": _g("Give at most 24 months.")}])
+        raise ValidationFailed([{"field": "months", "message": gettext("Give at most 24 months.")}])
     until = min(scope.end, timezone.localdate())
     last = _month_of(until)
     if last.end > until:  # the month is not over yet: test the one before
@@ -242,9 +242,9 @@ def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str
             column("historical", _("Forecast by historical win rate"), "money"),
             column("actual", _("Actually won"), "money"),
             column("weighted_error", _("Error, stage probability"), "money"),
-            column("weighted_error_pct", _("% error, stage probability"), "percent"),
+            column("weighted_error_pct", _("Error in percent, stage probability"), "percent"),
             column("historical_error", _("Error, historical win rate"), "money"),
-            column("historical_error_pct", _("% error, historical win rate"), "percent"),
+            column("historical_error_pct", _("Error in percent, historical win rate"), "percent"),
         ],
         "rows": rows,
     }
