@@ -86,7 +86,9 @@ class Activity(OwnedModel):
             models.Index(fields=["owner", "done_at", "due_at"]),
             # Reports count what was done in a period, whoever did it (on PostgreSQL from the index alone).
             models.Index(
-                fields=["done_at"], include=["kind", "owner", "team", "deleted_at"], name="activity_done_at"
+                fields=["done_at"],
+                include=["id", "kind", "owner", "team", "deleted_at"],
+                name="activity_done_at",
             ),
         ]
 

@@ -76,7 +76,9 @@ def _groups(scope: Scope, a, b, a_reps, b_reps) -> tuple[dict[str, Q], dict[str,
             "b": pipelines[b].name,
         }
     if not (a_reps and b_reps):
-        raise _invalid("a_reps" if a_reps else "b_reps", gettext("Give two groups of reps, a_reps and b_reps."))
+        raise _invalid(
+            "a_reps" if a_reps else "b_reps", gettext("Give two groups of reps, a_reps and b_reps.")
+        )
     if set(a_reps) & set(b_reps):
         raise _invalid("b_reps", gettext("A rep cannot be in both groups."))
     users = User.objects.in_bulk([*a_reps, *b_reps])
@@ -133,7 +135,9 @@ def ab_test(
     ]
     if not (a or b or a_reps or b_reps):
         # nothing chosen yet (a report page opened bare): say what to choose rather than fail
-        message = gettext("Choose two pipelines (a and b) or two groups of reps (a_reps and b_reps) to compare.")
+        message = gettext(
+            "Choose two pipelines (a and b) or two groups of reps (a_reps and b_reps) to compare."
+        )
         return {"groups": [], "message": message, "columns": columns, "rows": []}
     conditions, names = _groups(scope, a, b, a_reps, b_reps)
     closed = scope.deals().filter(scope.in_period("closed_at"), status__in=(DealStatus.WON, DealStatus.LOST))
@@ -173,7 +177,9 @@ def ab_test(
     few_closed = gettext("Not enough data yet: each group needs at least %(count)s closed deals.") % {
         "count": MIN_CLOSED
     }
-    few_won = gettext("Not enough data yet: each group needs at least %(count)s won deals.") % {"count": MIN_WON}
+    few_won = gettext("Not enough data yet: each group needs at least %(count)s won deals.") % {
+        "count": MIN_WON
+    }
 
     def welch(name: str) -> Significance | None:
         return welch_t(

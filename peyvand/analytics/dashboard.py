@@ -17,6 +17,7 @@ from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
 from peyvand.sales.selectors import pipelines_visible_to, stuck_deals_visible_to
+from peyvand.targets import periods
 
 TOP_DEALS = 5
 
@@ -150,6 +151,18 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
         row["x"], row["y"] = x, y
         row["link"] = deals_link(status="won", closed_after=row["month"], closed_before=row["end"], **scoped)
 
+    # The forecast of this month and the next two, by the stages' probabilities.
+    this_month = periods.period_containing(periods.business_calendar(), periods.MONTH, today)
+    horizon = periods.period_containing(
+        periods.business_calendar(), periods.MONTH, this_month.end + dt.timedelta(days=40)
+    )
+    forecast = _report(replace(scope, start=this_month.start, end=horizon.end), "forecast", history=False)
+    top_forecast = max([float(r["amount"]) for r in forecast["rows"]] + [0])
+    for row in forecast["rows"]:
+        row["amount_width"] = round(float(row["amount"]) / top_forecast * 100, 1) if top_forecast else 0
+        row["weighted_width"] = round(float(row["weighted"]) / top_forecast * 100, 1) if top_forecast else 0
+        row["link"] = deals_link(**scoped, status="open", close_after=row["start"], close_before=row["end"])
+
     stuck = stuck_deals_visible_to(user)
     if scope.team:
         stuck = stuck.filter(team_id=scope.team)
@@ -174,6 +187,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
         "pipeline": pipeline,
         "funnel": funnel,
         "trend": trend,
+        "forecast": forecast,
         "stuck_count": stuck.count(),
         "stuck": list(stuck.select_related("stage", "owner")[:TOP_DEALS]),
         "activity": activity_counts(scope, today),

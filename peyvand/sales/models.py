@@ -188,7 +188,7 @@ class Deal(OwnedModel):
             # group by, so they read the index alone.
             models.Index(
                 fields=["closed_at"],
-                include=["status", "amount", "owner", "team", "pipeline", "deleted_at"],
+                include=["id", "status", "amount", "owner", "team", "pipeline", "deleted_at"],
                 name="deal_closed_at",
             ),
         ]

@@ -87,6 +87,8 @@ def test_each_figure_links_to_exactly_the_deals_behind_it(history, api_for, view
             assert _count_behind(api, row["link"]) == row["deals_won"]
         for row in data["trend"]["rows"]:
             assert _count_behind(api, row["link"]) == row["won"]
+        for row in data["forecast"]["rows"]:
+            assert _count_behind(api, row["link"]) == row["deals"]
     assert data["outcome"]["won"] > 0
 
 
