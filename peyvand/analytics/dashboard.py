@@ -2,7 +2,7 @@
 link to the records behind it. Every figure comes from a registered report, so the page and the API agree."""
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +16,8 @@ from peyvand.analytics import charts
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
+from peyvand.core.choices import Channel
+from peyvand.leads.models import Audience
 from peyvand.sales.selectors import pipelines_visible_to, stuck_deals_visible_to
 from peyvand.targets import periods
 
@@ -68,6 +70,8 @@ class Choices:
     teams: list
     reps: list
     pipelines: list
+    channels: list = field(default_factory=lambda: list(Channel.choices))
+    audiences: list = field(default_factory=lambda: list(Audience.choices))
 
 
 def filter_choices(user) -> Choices:
