@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format browser demo clean
+.PHONY: install run test lint format browser pdf-libs demo clean
 
-install: $(STAMP) node_modules/.installed peyvand/locale/fa/LC_MESSAGES/django.mo
+install: $(STAMP) node_modules/.installed peyvand/locale/fa/LC_MESSAGES/django.mo pdf-libs
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ node_modules/.installed: package.json package-lock.json
 
 peyvand/locale/fa/LC_MESSAGES/django.mo: peyvand/locale/fa/LC_MESSAGES/django.po $(STAMP)
 	cd peyvand && ../$(BIN)/peyvand compilemessages --ignore=.venv >/dev/null
+
+# Pango and HarfBuzz, which WeasyPrint draws PDFs (reports, quotes) with.
+pdf-libs:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+		else echo "Install Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) for PDF exports."; fi; \
+	fi
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 browser:

@@ -138,6 +138,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = PROJECT_DIR / "node_modules"
 if (_NODE_MODULES / "vazirmatn").is_dir():
     STATICFILES_DIRS.append(("vendor/vazirmatn", _NODE_MODULES / "vazirmatn"))
+# The TrueType files PDFs embed (Vazirmatn, from npm); without them PDFs use the system's fonts.
+PEYVAND_PDF_FONT_DIR = _NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

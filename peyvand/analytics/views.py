@@ -15,6 +15,7 @@ from peyvand.analytics.dashboard import dashboard, filter_choices
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.selectors import OPTION_PARAMS, run_report
 from peyvand.core.errors import PeyvandError
+from peyvand.core.pdf import render_pdf
 from peyvand.imports.exporting import csv_chunks, escape_formula, xlsx_bytes
 from peyvand.targets import periods
 
@@ -151,7 +152,7 @@ def report_view(request, metric: str):
 
 @login_required
 def report_export_view(request, metric: str):
-    """A report's table as CSV or XLSX, formula-looking cells escaped; what the user may see only."""
+    """A report's table as CSV, XLSX (formula-looking cells escaped) or PDF; what the user may see only."""
     if metric not in REPORTS:
         raise Http404
     params = _params(request)
@@ -161,11 +162,13 @@ def report_export_view(request, metric: str):
     except PeyvandError as exc:
         return HttpResponse(str(exc.message), status=400, content_type="text/plain; charset=utf-8")
     columns, rows = _table(result["data"])
+    name = f"{metric}-{result['filters']['start']}-{result['filters']['end']}"
+    if fmt == "pdf":
+        return _pdf_response(request, REPORTS[metric], result, columns, rows, name)
     lines = [
         [escape_formula(str(c["label"])) for c in columns],
         *[[escape_formula(v) for v in row] for row in rows],
     ]
-    name = f"{metric}-{result['filters']['start']}-{result['filters']['end']}"
     if fmt == "xlsx":
         response = HttpResponse(
             xlsx_bytes(iter(lines)),
@@ -174,7 +177,45 @@ def report_export_view(request, metric: str):
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     if fmt != "csv":
-        return HttpResponse(_("Choose csv or xlsx."), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Choose csv, xlsx or pdf."), status=400, content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(csv_chunks(iter(lines)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+FILTER_LABELS = {
+    "team": gettext_lazy("Team"),
+    "rep": gettext_lazy("Rep"),
+    "pipeline": gettext_lazy("Pipeline"),
+    "region": gettext_lazy("Region"),
+    "channel": gettext_lazy("Channel"),
+    "audience": gettext_lazy("Audience"),
+    "customer": gettext_lazy("Customers"),
+    "by": gettext_lazy("Break down by"),
+}
+
+
+def _pdf_response(request, report, result, columns, rows, name: str) -> HttpResponse:
+    filters = [
+        (FILTER_LABELS[key], SEGMENT_LABELS.get(value, value) if key == "by" else value)
+        for key, value in result["filters"].items()
+        if key in FILTER_LABELS and value
+    ]
+    context = {
+        "report": report,
+        "start": dt.date.fromisoformat(result["filters"]["start"]),
+        "end": dt.date.fromisoformat(result["filters"]["end"]),
+        "filters": filters,
+        "columns": columns,
+        "rows": rows,
+        "message": result["data"].get("message", ""),
+        "printed": timezone.now(),
+        "user": request.user,
+    }
+    response = HttpResponse(
+        render_pdf("analytics/report_pdf.html", context, request), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -133,3 +133,33 @@ def test_the_dashboard_keeps_to_a_query_budget_whatever_the_data(history, django
     client.get("/dashboard/", PERIOD)  # warm caches (content types, sessions)
     with django_assert_max_num_queries(40):
         assert client.get("/dashboard/", PERIOD).status_code == 200
+
+
+@pytest.mark.parametrize("language,title", [("en", "Win rate, revenue and deal size"), ("fa", "نرخ موفقیت")])
+def test_a_report_prints_to_pdf_in_either_language_with_only_what_the_user_may_see(history, language, title):
+    import pypdf
+
+    response = browser(history.users["rep_north1"], language).get(
+        "/reports/outcomes/export/", {**PERIOD, "by": "rep", "format": "pdf"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('.pdf"')
+    document = pypdf.PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in document.pages)
+    fonts = {
+        str(font["/BaseFont"])
+        for page in document.pages
+        for font in page["/Resources"]["/Font"].values()
+        if "/BaseFont" in font.get_object()
+    }
+    if language == "en":
+        assert title in text and "rep_north1" in text and "rep_north0" not in text
+    else:
+        assert any("\u0600" <= ch <= "\u06ff" for ch in text)
+    assert any("Vazirmatn" in name for name in fonts) or not _vazirmatn_installed()
+
+
+def _vazirmatn_installed() -> bool:
+    from django.conf import settings
+
+    return (settings.PEYVAND_PDF_FONT_DIR / "Vazirmatn-Regular.ttf").is_file()
