@@ -8,21 +8,43 @@ Medians are found by the database: each group's values are numbered in order (wi
 middle one or two come back.
 """
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, FloatField, Window
+from django.db.models import Avg, Case, CharField, Count, F, FloatField, Value, When, Window
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.analytics.funnel import funnel_pipeline
 from peyvand.analytics.labels import group_labels
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, segment_expressions
+from peyvand.analytics.scope import Scope, local_start, segment_expressions
 from peyvand.sales.models import DealStatus, StageHistory
+from peyvand.targets import periods
 
 DAY = Decimal(86400)
-CYCLE_SEGMENTS = ("rep", "team", "pipeline", "channel")
+CYCLE_SEGMENTS = ("rep", "team", "pipeline", "channel", "month")
+ONE_DAY = dt.timedelta(days=1)
+
+
+def month_buckets(scope: Scope, field: str) -> tuple[Case, dict[str, str]]:
+    """An expression giving the business-calendar month (its first day, ISO) that ``field`` falls in, over the
+    scope's period, and each month's name: SQL cannot cut Jalali months, so their bounds are passed in."""
+    calendar = periods.business_calendar()
+    month = periods.period_containing(calendar, periods.MONTH, scope.start)
+    months = []
+    while month.start <= scope.end and len(months) < 121:
+        months.append(month)
+        month = periods.period_containing(calendar, periods.MONTH, month.end + ONE_DAY)
+    bucket = Case(
+        *[
+            When(**{f"{field}__lt": local_start(m.end + ONE_DAY)}, then=Value(m.start.isoformat()))
+            for m in months
+        ],
+        output_field=CharField(),
+    )
+    return bucket, {m.start.isoformat(): m.label() for m in months}
 
 
 def _days(seconds) -> Decimal | None:
@@ -92,18 +114,25 @@ def stage_time(scope: Scope) -> dict[str, Any]:
 
 @report("sales-cycle", _("Sales cycle length"), options={"by": CYCLE_SEGMENTS})
 def sales_cycle(scope: Scope, *, by: str | None = None) -> dict[str, Any]:
-    """Days from lead (or deal) creation to the win, for the deals won in the period: average and median."""
+    """Days from lead (or deal) creation to the win, for the deals won in the period: average and median,
+    overall or per rep, team, pipeline, channel or month (the trend)."""
     won = scope.deals().filter(scope.in_period("closed_at"), status=DealStatus.WON)
     # Epoch seconds work alike on SQLite and PostgreSQL, where subtracting datetimes does not.
     began = Coalesce("lead__created_at", "created_at")
     won = won.annotate(seconds=_epoch(F("closed_at")) - _epoch(began))
-    if by:
+    names: dict[Any, str] = {}
+    if by == "month":
+        bucket, names = month_buckets(scope, "closed_at")
+        won = won.annotate(group=bucket)
+        figures = won.values("group").annotate(average=Avg("seconds"), deals=Count("id")).order_by("group")
+    elif by:
         won = won.annotate(group=segment_expressions()[by])
         figures = won.values("group").annotate(average=Avg("seconds"), deals=Count("id")).order_by("group")
     else:
         figures = [{"group": None, **won.aggregate(average=Avg("seconds"), deals=Count("id"))}]
     middle = medians(won, "seconds", "group" if by else None)
-    names = group_labels(by, [r["group"] for r in figures]) if by else {}
+    if by and by != "month":
+        names = group_labels(by, [r["group"] for r in figures])
     rows = [
         {
             "group": row["group"],

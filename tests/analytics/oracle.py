@@ -130,7 +130,11 @@ def sales_cycle(history, user, start, end, by=None):
         if deal["status"] != "won" or not within(deal["closed_at"], start, end):
             continue
         began = deal["lead_created_at"] or deal["created_at"]
-        key = segment_of(history, deal, by) if by else None
+        if by == "month":
+            day = local_day(deal["closed_at"])
+            key = next(first.isoformat() for first, last in jalali_months(start, end) if first <= day <= last)
+        else:
+            key = segment_of(history, deal, by) if by else None
         groups.setdefault(key, []).append((deal["closed_at"] - began).total_seconds())
     return {
         key: (len(values), sum(values) / len(values) / 86400, statistics.median(values) / 86400)

@@ -93,7 +93,7 @@ def test_days_in_stage_equal_the_hand_computed_average_and_median(history, viewe
 @pytest.mark.django_db
 @pytest.mark.parametrize("start,end", PERIODS)
 @pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("by", [None, "rep", "pipeline", "channel"])
+@pytest.mark.parametrize("by", [None, "rep", "pipeline", "channel", "month"])
 def test_sales_cycle_equals_the_hand_computed_average_and_median(history, viewer, start, end, by):
     user = history.users[viewer]
     expected = oracle.sales_cycle(history, user, start, end, by)
