@@ -22,7 +22,7 @@ from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import MAX_PAGE, paginate
 from peyvand.core.rest import responses
-from peyvand.core.schemas import Date, DateTime, InputSchema, Int
+from peyvand.core.schemas import Date, DateTime, InputSchema, Int, QueryDate
 
 spend_router = Router()
 surveys_router = Router()
@@ -86,8 +86,8 @@ class SpendPatch(InputSchema):
 
 
 class SpendQuery(PageQuery):
-    start: Date | None = Field(None, description="Only months from this day on.")
-    end: Date | None = Field(None, description="Only months starting on or before this day.")
+    start: QueryDate | None = Field(None, description="Only months from this day on.")
+    end: QueryDate | None = Field(None, description="Only months starting on or before this day.")
     channel: ChannelName | None = None
     team: int | None = _ID
 
@@ -191,8 +191,8 @@ class SurveyResponseIn(InputSchema):
 
 
 class SurveyResponseQuery(PageQuery):
-    start: Date | None = Field(None, description="Only answers from this day on.")
-    end: Date | None = Field(None, description="Only answers up to this day, included.")
+    start: QueryDate | None = Field(None, description="Only answers from this day on.")
+    end: QueryDate | None = Field(None, description="Only answers up to this day, included.")
     contact: int | None = _ID
 
 

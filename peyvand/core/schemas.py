@@ -1,6 +1,7 @@
 """Schema pieces every owned resource shares."""
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from ninja import Schema
@@ -14,8 +15,17 @@ def _text_only(value):
     return value
 
 
+def _iso_date(value):
+    """A query date is written 2026-03-21; "0" or "1e9" are not read as Unix time."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Write dates as 2026-03-21.")
+    return value
+
+
 # Input types that take JSON literally: no true-as-1, no "5"-as-5, no 0-as-1970-01-01.
 Date = Annotated[dt.date, BeforeValidator(_text_only)]
+# A day in a query string, where every value is text: only 2026-03-21 is a date.
+QueryDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 DateTime = Annotated[dt.datetime, BeforeValidator(_text_only)]
 Int = StrictInt
 Bool = StrictBool

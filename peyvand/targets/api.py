@@ -5,18 +5,17 @@ so another team's target is not found (404); a visible target one may not change
 """
 
 import datetime as dt
-import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from peyvand.core.listing import MAX_PAGE, paginate
 from peyvand.core.rest import responses
-from peyvand.core.schemas import InputSchema, Int
+from peyvand.core.schemas import InputSchema, Int, QueryDate
 from peyvand.targets import periods
 from peyvand.targets.models import Target
 from peyvand.targets.services import delete_target, set_target, update_target
@@ -27,15 +26,6 @@ _ID = Field(None, ge=1, le=2**63 - 1)
 _YEAR = Field(..., ge=1, le=9999)
 Kind = Literal["month", "quarter"]
 
-
-def _iso_date(value):
-    """A query date is written 2026-03-21; "0" or "1e9" are not read as Unix time."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Write dates as 2026-03-21.")
-    return value
-
-
-QueryDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 CalendarName = Literal["jalali", "gregorian"]
 
 
