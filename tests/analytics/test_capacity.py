@@ -10,19 +10,13 @@ from peyvand.accounts.models import Role
 from peyvand.analytics.selectors import run_report
 from tests.analytics import oracle
 from tests.analytics.dataset_activity import build
+from tests.analytics.seeded import module_history
 
 PERIODS = [(dt.date(2026, 3, 21), dt.date(2026, 9, 22)), (dt.date(2025, 12, 1), dt.date(2026, 11, 25))]
 VIEWERS = ["admin", "manager_south", "rep_north1"]
 
 
-@pytest.fixture(scope="module")
-def history(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield build(seed=7)
-            transaction.set_rollback(True)
+history = module_history(build, seed=7)
 
 
 def hand_capacity(h, user, start, end):

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import jdatetime
 import pytest
-from django.db import transaction
 
 from peyvand.analytics.customers import months_before
 from peyvand.analytics.selectors import run_report
 from peyvand.core.errors import ValidationFailed
 from tests.analytics import oracle
 from tests.analytics.dataset_customers import build
+from tests.analytics.seeded import module_history
 
 PERIODS = [
     (dt.date(2026, 3, 21), dt.date(2026, 9, 22)),
@@ -23,11 +23,7 @@ VIEWERS = ["admin", "manager_south", "rep_north1"]
 SEGMENTS = [None, "rep", "team", "region", "pipeline", "channel", "audience", "customer"]
 
 
-@pytest.fixture(scope="module")
-def facts(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build()
-        transaction.set_rollback(True)
+facts = module_history(build)
 
 
 def report(user, name, start, end, **params):

@@ -11,19 +11,13 @@ from peyvand.core.errors import ValidationFailed
 from tests.analytics import oracle
 from tests.analytics.dataset import TZ
 from tests.analytics.dataset_activity import build
+from tests.analytics.seeded import module_history
 
 VIEWERS = ["admin", "manager_south", "rep_north1"]
 PROBABILITY = {"New": 10, "Qualified": 30, "Proposal": 60}
 
 
-@pytest.fixture(scope="module")
-def history(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield build(seed=7)
-            transaction.set_rollback(True)
+history = module_history(build, seed=7)
 
 
 def jalali_month(day: dt.date) -> tuple[dt.date, dt.date]:
