@@ -65,6 +65,9 @@ def _normalized_part(text: str) -> str:
     """normalize_text of one part: for ASCII (phones, e-mails, Latin names) that is only spacing and case, and
     such parts (unique e-mails above all) are kept out of normalize_text's memory of repeated names."""
     if text.isascii():
+        if text.isprintable():
+            # printable ASCII holds no control character and no white space but the plain space
+            return (" ".join(text.split()) if " " in text else text).lower()
         return _ASCII_SPACES.sub(" ", _ASCII_CONTROL.sub(" ", text)).strip().lower()
     return normalize_text(text)
 
@@ -79,6 +82,22 @@ def _audited(model) -> list[tuple[str, models.Field]]:
     """The fields the audit trail records for ``model`` (tags are empty on a new record)."""
     fields = [(name, model._meta.get_field(name)) for name in model.audited_fields]
     return [(name, f) for name, f in fields if not f.many_to_many]
+
+
+@functools.cache
+def _audit_plan(model) -> list[tuple[str, str, models.Field, bool]]:
+    """(name, attribute, field, whether ``plain_value`` must see even a plain value) per audited field: a
+    relation is recorded as its id, a decimal field's number as fixed-point text."""
+    return [
+        (name, f.attname, f, not f.is_relation and isinstance(f, models.DecimalField))
+        for name, f in _audited(model)
+    ]
+
+
+# values ``plain_value`` gives back unchanged for any field but a decimal one
+_PLAIN_TYPES = frozenset((str, int, bool, float, list, dict))
+_EMPTY_VALUES = (None, "", [], {})
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def row_key(kind: str, file_sha256: str, row: int) -> str:
@@ -488,12 +507,12 @@ class Importer:
 
     def audit_changes(self, instance) -> dict[str, Any]:
         changes = {}
-        for name, model_field in _audited(type(instance)):
-            if model_field.is_relation:
-                value = getattr(instance, model_field.attname)
-            else:
-                value = plain_value(model_field, getattr(instance, name))
-            if value not in (None, "", [], {}):
+        data = instance.__dict__
+        for name, attname, model_field, always in _audit_plan(type(instance)):
+            value = data[attname] if attname in data else getattr(instance, attname)
+            if always or (type(value) not in _PLAIN_TYPES and not model_field.is_relation):
+                value = plain_value(model_field, value)
+            if value not in _EMPTY_VALUES:
                 changes[name] = [None, value]
         tags = getattr(instance, "import_tags", ())
         if tags:
@@ -730,7 +749,7 @@ class Importer:
                     self.actor.pk,
                     at,
                     1,
-                    json.dumps(self.audit_changes(i), ensure_ascii=False),
+                    _to_json(self.audit_changes(i)),
                     note,
                 )
                 for i in instances
