@@ -46,6 +46,8 @@ ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
 # a name key held by more records than this is a common name in a big city, not evidence of one person
 MAX_NAME_BLOCK = 50
+# up to this many stored "bare" keys are read whole for each batch instead of looked up one by one
+FEW_BARE_KEYS = 20_000
 # the columns a stored record's name and places are read from, and the names ``_values_of`` gives them
 _NAME_COLUMNS = {
     "contact": ("first_name", "last_name", "city", "company_id", "phones", "emails"),
@@ -677,9 +679,25 @@ class Importer:
 
         holders: dict[tuple[str, str], list[int]] = {}
         for held, wanted in (("bare", names_of(True)), ("name", names_of(False))):
-            found = writing.select_in(
-                DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": held}, "value", wanted
-            )
+            if not wanted:
+                continue
+            found = None
+            if held == "bare":
+                # records without phone or e-mail are usually few: reading all their keys is one short query,
+                # where asking for each of the batch's thousands of name keys is many long ones
+                few = DuplicateKey.objects.filter(entity=entity, kind="bare").values_list(
+                    "value", "object_id"
+                )
+                found = list(few[: FEW_BARE_KEYS + 1])
+                if len(found) > FEW_BARE_KEYS:
+                    found = None
+                else:
+                    wanted_set = set(wanted)
+                    found = [(value, pk) for value, pk in found if value in wanted_set]
+            if found is None:
+                found = writing.select_in(
+                    DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": held}, "value", wanted
+                )
             for value, object_id in found:
                 holders.setdefault((held, value), []).append(object_id)
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
