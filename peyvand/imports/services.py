@@ -76,7 +76,13 @@ def _normalized_part(text: str) -> str:
 
 def search_text_of(instance) -> str:
     """What ``create_record`` stores as search text: each part normalised, the non-empty ones joined."""
-    return " ".join(p for p in (_normalized_part(x) for x in instance.search_parts() if x) if p)
+    parts = []
+    for text in instance.search_parts():
+        if text:
+            part = _normalized_part(text)
+            if part:
+                parts.append(part)
+    return " ".join(parts)
 
 
 @functools.cache
@@ -309,6 +315,8 @@ class Importer:
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         self.attnames = {f.name: f.attname for f in fields}
         self.fresh_defaults = [f.name for f in fields if isinstance(f, models.JSONField)]
+        # a JSON field's default is a callable (list, dict): each record gets its own value
+        self.fresh_default_of = [(f.attname, f.get_default) for f in fields if f.name in self.fresh_defaults]
         self.defaults = {f.attname: f.get_default() for f in fields if f.name not in self.fresh_defaults}
         self.defaults["id"] = None
         self._companies_loaded = False
@@ -488,13 +496,14 @@ class Importer:
         new_company = values.pop("new_company", "")
         tags = values.pop("tags", ())
         data = dict(self.defaults)
-        for name in self.fresh_defaults:
-            data[name] = self.model._meta.get_field(name).get_default()
+        for attname, default in self.fresh_default_of:
+            data[attname] = default()
+        attnames = self.attnames
         for name, value in values.items():
             if isinstance(value, models.Model):
                 data[name + "_id"] = value.pk
             else:
-                data[self.attnames.get(name, name)] = value
+                data[attnames.get(name, name)] = value
         data["owner_id"] = owner.pk
         data["team_id"] = owner.team_id
         if "source" in self.attnames and not values.get("source"):
@@ -788,8 +797,8 @@ class Importer:
             DuplicateKey,
             ["entity", "kind", "value", "object_id"],
             [
-                (entity, kind, value, i.pk)
-                for i, row_keys in zip(instances, keys, strict=True)
+                (entity, kind, value, pk)
+                for pk, row_keys in zip([i.pk for i in instances], keys, strict=True)
                 for kind, value in row_keys
             ],
         )

@@ -60,8 +60,9 @@ def insert(model: type[models.Model], instances: list[models.Model], *, returnin
             chunk = instances[start : start + per_statement]
             params: list[Any] = []
             for instance in chunk:
+                data = instance.__dict__  # every concrete field of an unsaved record is there
                 for attname, convert in converters:
-                    value = getattr(instance, attname)
+                    value = data[attname]
                     params.append(convert(value) if convert and value is not None else value)
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"
             if returning:
@@ -120,10 +121,11 @@ def _copy_instances(model, instances, converters, *, returning: bool) -> None:
 
     def rows():
         for instance in instances:
+            data = instance.__dict__
             values = [
                 convert(value) if convert and value is not None else value
                 for attname, convert in converters
-                for value in (getattr(instance, attname),)
+                for value in (data[attname],)
             ]
             yield [instance.pk, *values] if returning else values
 
