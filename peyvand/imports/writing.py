@@ -6,6 +6,7 @@ those the ORM would write (same columns, JSON as text, datetimes adapted by the 
 """
 
 import json
+import sqlite3
 from typing import Any
 
 from django.db import connection, models
@@ -51,7 +52,7 @@ def insert(model: type[models.Model], instances: list[models.Model], *, returnin
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
     per_statement = max(1, min(500, 30000 // len(fields)))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    one = "(" + ", ".join(["?"] * len(fields)) + ")"
     if connection.vendor == "postgresql":
         _copy_instances(model, instances, converters, returning=returning)
         return
@@ -66,12 +67,12 @@ def insert(model: type[models.Model], instances: list[models.Model], *, returnin
                     params.append(convert(value) if convert and value is not None else value)
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"
             if returning:
-                cursor.execute(sql + f" RETURNING {pk}", params)
+                _sqlite_execute(cursor, sql + f" RETURNING {pk}", params)
                 for instance, (key,) in zip(chunk, cursor.fetchall(), strict=True):
                     instance.pk = key
                     instance._state.adding = False
             else:
-                cursor.execute(sql, params)
+                _sqlite_execute(cursor, sql, params)
 
 
 def insert_rows(table_model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
@@ -81,7 +82,7 @@ def insert_rows(table_model: type[models.Model], columns: list[str], rows: list[
     table = connection.ops.quote_name(table_model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     per_statement = max(1, min(500, 30000 // len(columns)))
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    one = "(" + ", ".join(["?"] * len(columns)) + ")"
     if connection.vendor == "postgresql":
         _copy(table, columns, rows)
         return
@@ -89,7 +90,17 @@ def insert_rows(table_model: type[models.Model], columns: list[str], rows: list[
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             params = [v for row in chunk for v in row]
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}", params)
+            _sqlite_execute(
+                cursor, f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}", params
+            )
+
+
+def _sqlite_execute(cursor, sql: str, params: list) -> None:
+    """Run a statement written with SQLite's own ``?`` marks on the driver's cursor. Django's cursor would first
+    rewrite each ``%s`` with a regular expression, which for statements of thousands of values costs about as
+    much as SQLite's work; errors are still raised as Django's."""
+    with connection.wrap_database_errors:
+        sqlite3.Cursor.execute(cursor.cursor, sql, params)
 
 
 # PostgreSQL: COPY is several times faster than INSERT; ids are taken from the table's sequence beforehand so
