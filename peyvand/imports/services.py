@@ -972,8 +972,17 @@ def execute(
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
     outcome = Outcome()
-    updating = run.on_duplicate == OnDuplicate.UPDATE and run.kind != ImportKind.DEALS
     run.status = ImportStatus.RUNNING if not dry_run else run.status
+    with writing.bulk_load():
+        _execute_batches(run, importer, outcome, dry_run=dry_run, batch_size=batch_size, progress=progress)
+    _save_outcome(run, outcome, ImportStatus.CHECKED if dry_run else ImportStatus.DONE, finished=not dry_run)
+    return run
+
+
+def _execute_batches(
+    run: ImportRun, importer: "Importer", outcome: Outcome, *, dry_run, batch_size, progress
+):
+    updating = run.on_duplicate == OnDuplicate.UPDATE and run.kind != ImportKind.DEALS
     done = 0
     path = Path(run.file_path)
     for batch in _batches(path, batch_size):
@@ -1026,8 +1035,6 @@ def execute(
         done += len(batch)
         if progress:
             progress(done, run.total_rows)
-    _save_outcome(run, outcome, ImportStatus.CHECKED if dry_run else ImportStatus.DONE, finished=not dry_run)
-    return run
 
 
 def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bool = False) -> None:

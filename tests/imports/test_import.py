@@ -202,3 +202,17 @@ def test_each_search_part_is_normalised_as_normalize_text_does(text):
     from peyvand.imports.services import _normalized_part
 
     assert _normalized_part(text) == normalize_text(text)
+
+
+@pytest.mark.django_db
+def test_the_import_puts_the_connection_settings_back(rep_a):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite's checkpoint interval is changed for an import")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (before,) = cursor.fetchone()
+        run_import(rep_a, CONTACTS.encode())
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == before
