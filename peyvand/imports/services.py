@@ -709,6 +709,10 @@ class Importer:
                 )
             for value, object_id in found:
                 holders.setdefault((held, value), []).append(object_id)
+        if not holders and all(reachable):
+            # each row can only be alike to a stored bare record (there is none) or to a bare row of this
+            # batch (there is none): nothing to compare
+            return keys
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
 
         def signature(values):
