@@ -316,7 +316,11 @@ class Importer:
         self.attnames = {f.name: f.attname for f in fields}
         self.fresh_defaults = [f.name for f in fields if isinstance(f, models.JSONField)]
         # a JSON field's default is a callable (list, dict): each record gets its own value
-        self.fresh_default_of = [(f.attname, f.get_default) for f in fields if f.name in self.fresh_defaults]
+        self.fresh_default_of = [
+            (f.attname, f.default if f.has_default() and callable(f.default) else f.get_default)
+            for f in fields
+            if f.name in self.fresh_defaults
+        ]
         self.defaults = {f.attname: f.get_default() for f in fields if f.name not in self.fresh_defaults}
         self.defaults["id"] = None
         self._companies_loaded = False
@@ -545,10 +549,11 @@ class Importer:
         self._audit(instances)
         self._index_duplicate_keys(instances, keys)
         self._write_tags(instances)
+        kind, run_id = self.kind, self.run.pk
         writing.insert_rows(
             ImportedRow,
             ["key", "kind", "object_id", "run_id"],
-            [(key, self.kind, i.pk, self.run.pk) for _n, key, i in rows],
+            [(key, kind, i.pk, run_id) for _n, key, i in rows],
         )
         if self.kind == "deals":
             from peyvand.sales.models import StageHistory
@@ -562,10 +567,12 @@ class Importer:
                 ],
                 returning=False,
             )
+        known = self.known
         for instance in instances:
+            pk = instance.pk
             for key in self.keys_of_instance(instance):
-                if self.known.get(key) is None:
-                    self.known[key] = instance.pk
+                if known.get(key) is None:
+                    known[key] = pk
         return len(instances)
 
     # updating stored records ------------------------------------------------------------------------------
@@ -766,23 +773,15 @@ class Importer:
         """One "create" entry per record, as create_record writes it."""
         if not instances:
             return
-        content_type = ContentType.objects.get_for_model(type(instances[0]))
+        content_type_id = ContentType.objects.get_for_model(type(instances[0])).pk
         at = connection.ops.adapt_datetimefield_value(timezone.now())
         note = str(_("Imported"))
+        create, actor_id = AuditAction.CREATE.value, self.actor.pk
         writing.insert_rows(
             AuditEntry,
             ["content_type_id", "object_id", "action", "actor_id", "at", "version", "changes", "note"],
             [
-                (
-                    content_type.pk,
-                    i.pk,
-                    AuditAction.CREATE.value,
-                    self.actor.pk,
-                    at,
-                    1,
-                    _to_json(self.audit_changes(i)),
-                    note,
-                )
+                (content_type_id, i.pk, create, actor_id, at, 1, _to_json(self.audit_changes(i)), note)
                 for i in instances
             ],
         )

@@ -19,7 +19,13 @@ def _columns(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), built once
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), built once
+
+
+def _to_json(value: Any) -> str:
+    if not value and type(value) in (list, dict):
+        return "[]" if type(value) is list else "{}"  # most records' JSON fields are empty
+    return _encode(value)
 
 
 def _converter(field: models.Field):
