@@ -10,7 +10,6 @@ duplicate check on exact keys (E.164 phone, e-mail), which applies to every file
 
 import functools
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,7 +104,6 @@ def _audit_plan(model) -> list[tuple[str, str, models.Field, bool]]:
 # values ``plain_value`` gives back unchanged for any field but a decimal one
 _PLAIN_TYPES = frozenset((str, int, bool, float, list, dict))
 _EMPTY_VALUES = (None, "", [], {})
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def row_key(kind: str, file_sha256: str, row: int) -> str:
@@ -781,7 +779,7 @@ class Importer:
             AuditEntry,
             ["content_type_id", "object_id", "action", "actor_id", "at", "version", "changes", "note"],
             [
-                (content_type_id, i.pk, create, actor_id, at, 1, _to_json(self.audit_changes(i)), note)
+                (content_type_id, i.pk, create, actor_id, at, 1, writing.to_json(self.audit_changes(i)), note)
                 for i in instances
             ],
         )

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 
 
@@ -22,7 +22,8 @@ def _columns(model: type[models.Model]) -> list[models.Field]:
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), built once
 
 
-def _to_json(value: Any) -> str:
+def to_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, as the ORM writes a JSON field and the audit trail its changes."""
     if not value and type(value) in (list, dict):
         return "[]" if type(value) is list else "{}"  # most records' JSON fields are empty
     return _encode(value)
@@ -31,7 +32,7 @@ def _to_json(value: Any) -> str:
 def _converter(field: models.Field):
     ops = connection.ops
     if isinstance(field, models.JSONField):
-        return _to_json  # None is written as NULL before a converter is asked
+        return to_json  # None is written as NULL before a converter is asked
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
@@ -106,7 +107,7 @@ def insert_rows(table_model: type[models.Model], columns: list[str], rows: list[
 def _sqlite_execute(cursor, sql: str, params: list) -> None:
     """Run a statement written with SQLite's own ``?`` marks on the driver's cursor. Django's cursor would first
     rewrite each ``%s`` with a regular expression, which for statements of thousands of values costs about as
-    much as SQLite's work; errors are still raised as Django's."""
+    much as SQLite's work; errors are still raised as Django's (the statements are not in Django's query log)."""
     with connection.wrap_database_errors:
         sqlite3.Cursor.execute(cursor.cursor, sql, params)
 
@@ -198,13 +199,18 @@ def bulk_load() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {max(int(before), IMPORT_WAL_AUTOCHECKPOINT)}")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {max(before, IMPORT_WAL_AUTOCHECKPOINT)}")
     try:
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
-            if not connection.in_atomic_block:
-                # the import pays for the pages it left in the log, not whoever writes next
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except BaseException:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(
+                f"PRAGMA wal_autocheckpoint = {before}"
+            )  # the import's own error is the one to see
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {before}")
+        if not connection.in_atomic_block:
+            # the import pays for the pages it left in the log, not whoever writes next
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
