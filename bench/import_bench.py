@@ -8,7 +8,8 @@ Writes the file with bench.generate_contacts (and its truth file), then in the s
 (b) runs the real import (`peyvand import` does the same): header matching, normalisation (E.164 phones,
     e-mails, Persian text), duplicate checks against the database and within the file, batched writes of
     records, their audit rows and import keys;
-and prints rows/s of both and their ratio. It then checks the import against the truth file (every planted
+and prints rows/s of both and their ratio, with the CPU seconds the import used (and its PostgreSQL server
+process); --write-times adds the time of the bulk writes by table and of the commits. It then checks the import against the truth file (every planted
 duplicate skipped, every bad row reported, nothing else) and runs the file again to show it creates nothing.
 The PostgreSQL database named in --postgres is dropped and created afresh.
 """
@@ -75,19 +76,85 @@ def setup_django(postgres: str | None, data_dir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL server process, when the server runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def run_import(file: Path, batch_size: int):
+    """The import of ``file``: the run, its wall-clock seconds and the CPU seconds it used (this process, and
+    the PostgreSQL server process serving it where that can be read), so figures taken on a busy machine can
+    be read as well."""
     from peyvand.accounts.models import Role, User
     from peyvand.imports.services import create_run, execute
 
     user = User.objects.filter(username="importer").first() or User.objects.create_user(
         "importer", password="pass-1234-word", role=Role.ADMIN
     )
+    server_before = backend_cpu_seconds()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     run = create_run(actor=user, kind="contacts", file_name=file.name, content=file.read_bytes())
     run = execute(run=run, batch_size=batch_size, progress=progress)
     seconds = time.perf_counter() - started
+    cpu = {"import process": time.process_time() - cpu_started}
+    server_after = backend_cpu_seconds()
+    if server_before is not None and server_after is not None:
+        cpu["PostgreSQL server process"] = server_after - server_before
     sys.stderr.write("\n")
-    return run, seconds
+    return run, seconds, cpu
+
+
+class WriteTimes:
+    """Wall-clock time of the import's bulk writes by table, and of its commits: what the database's own work
+    costs, which no change to the per-row work can take away."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    def add(self, name: str, started: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def install(self) -> None:
+        from django.db.backends.base.base import BaseDatabaseWrapper
+
+        from peyvand.imports import writing
+
+        def timed(name_of, function):
+            def run(*args, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    self.add(name_of(*args), started)
+
+            return run
+
+        writing._copy = timed(lambda table, *_a: "write " + table.strip('"'), writing._copy)
+        writing._sqlite_execute = timed(
+            lambda _cursor, sql, *_a: "write " + sql.split()[2].strip('"'), writing._sqlite_execute
+        )
+        BaseDatabaseWrapper._commit = timed(lambda *_a: "commit", BaseDatabaseWrapper._commit)
+
+    def text(self) -> str:
+        total = sum(self.seconds.values())
+        parts = sorted(self.seconds.items(), key=lambda item: -item[1])
+        return f"{total:.1f} s: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in parts)
+
+
+def cpu_text(cpu: dict) -> str:
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items())
 
 
 def progress(done: int, total: int | None) -> None:
@@ -129,6 +196,9 @@ def main(argv=None) -> None:
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--postgres", help="a PostgreSQL URL whose database may be dropped and re-created")
     parser.add_argument("--no-rerun", action="store_true", help="skip running the file a second time")
+    parser.add_argument(
+        "--write-times", action="store_true", help="also time the bulk writes by table and the commits"
+    )
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
@@ -146,12 +216,19 @@ def main(argv=None) -> None:
     setup_django(args.postgres, data_dir)
     from django.db import connection
 
-    run, seconds = run_import(file, args.batch_size)
+    write_times = WriteTimes()
+    if args.write_times:
+        write_times.install()
+    load = os.getloadavg()[0]
+    run, seconds, cpu = run_import(file, args.batch_size)
     rate = args.rows / seconds
     print(
         f"import ({connection.vendor}): {rate:,.0f} rows/s ({seconds:.1f} s); created {run.created:,}, "
         f"skipped as duplicate {run.skipped_duplicate:,}, failed {run.failed:,}"
     )
+    print(f"  CPU time: {cpu_text(cpu)}; load average before the import {load:.1f}")
+    if args.write_times:
+        print(f"  bulk writes and commits: {write_times.text()}")
     if copy_rate:
         print(f"ratio import / COPY: {rate / copy_rate:.3f}")
     for name, value in check_against_truth(run, file).items():
@@ -160,7 +237,7 @@ def main(argv=None) -> None:
         from peyvand.contacts.models import Contact
 
         before = Contact.objects.count()
-        again, again_seconds = run_import(file, args.batch_size)
+        again, again_seconds, _cpu = run_import(file, args.batch_size)
         print(
             f"re-run: created {again.created}, already imported {again.already_imported:,}, "
             f"contacts before {before:,} after {Contact.objects.count():,} ({again_seconds:.1f} s)"

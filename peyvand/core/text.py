@@ -62,4 +62,7 @@ def strip_control(value: str) -> str:
 
 
 def normalize_email(value: str | None) -> str:
-    return to_ascii_digits((value or "").strip()).lower()
+    value = (value or "").strip()
+    if value.isascii():
+        return value.lower()  # only Persian and Arabic-Indic digits are translated
+    return to_ascii_digits(value).lower()

@@ -16,11 +16,11 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from peyvand.core.contactpoints import clean_emails, clean_phones
+from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
-from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
+from peyvand.core.text import clean_display_text, normalize_email, normalize_text, to_ascii_digits
 
 
 class CellError(ValueError):
@@ -106,6 +106,10 @@ def read_phone(raw: str, field: models.Field) -> str:
 
 
 def read_emails(raw: str, field: models.Field) -> list[str]:
+    if "," not in raw and "،" not in raw and "\n" not in raw:
+        email = normalize_email(raw)  # what clean_emails makes of a single address
+        if is_plain_email(email):
+            return [email]
     try:
         return clean_emails(raw)
     except ValidationFailed as exc:

@@ -10,7 +10,6 @@ duplicate check on exact keys (E.164 phone, e-mail), which applies to every file
 
 import functools
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +45,8 @@ ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
 # a name key held by more records than this is a common name in a big city, not evidence of one person
 MAX_NAME_BLOCK = 50
+# up to this many stored "bare" keys are read whole for each batch instead of looked up one by one
+FEW_BARE_KEYS = 20_000
 # the columns a stored record's name and places are read from, and the names ``_values_of`` gives them
 _NAME_COLUMNS = {
     "contact": ("first_name", "last_name", "city", "company_id", "phones", "emails"),
@@ -65,13 +66,22 @@ def _normalized_part(text: str) -> str:
     """normalize_text of one part: for ASCII (phones, e-mails, Latin names) that is only spacing and case, and
     such parts (unique e-mails above all) are kept out of normalize_text's memory of repeated names."""
     if text.isascii():
+        if text.isprintable():
+            # printable ASCII holds no control character and no white space but the plain space
+            return (" ".join(text.split()) if " " in text else text).lower()
         return _ASCII_SPACES.sub(" ", _ASCII_CONTROL.sub(" ", text)).strip().lower()
     return normalize_text(text)
 
 
 def search_text_of(instance) -> str:
     """What ``create_record`` stores as search text: each part normalised, the non-empty ones joined."""
-    return " ".join(p for p in (_normalized_part(x) for x in instance.search_parts() if x) if p)
+    parts = []
+    for text in instance.search_parts():
+        if text:
+            part = _normalized_part(text)
+            if part:
+                parts.append(part)
+    return " ".join(parts)
 
 
 @functools.cache
@@ -79,6 +89,21 @@ def _audited(model) -> list[tuple[str, models.Field]]:
     """The fields the audit trail records for ``model`` (tags are empty on a new record)."""
     fields = [(name, model._meta.get_field(name)) for name in model.audited_fields]
     return [(name, f) for name, f in fields if not f.many_to_many]
+
+
+@functools.cache
+def _audit_plan(model) -> list[tuple[str, str, models.Field, bool]]:
+    """(name, attribute, field, whether ``plain_value`` must see even a plain value) per audited field: a
+    relation is recorded as its id, a decimal field's number as fixed-point text."""
+    return [
+        (name, f.attname, f, not f.is_relation and isinstance(f, models.DecimalField))
+        for name, f in _audited(model)
+    ]
+
+
+# values ``plain_value`` gives back unchanged for any field but a decimal one
+_PLAIN_TYPES = frozenset((str, int, bool, float, list, dict))
+_EMPTY_VALUES = (None, "", [], {})
 
 
 def row_key(kind: str, file_sha256: str, row: int) -> str:
@@ -288,6 +313,12 @@ class Importer:
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         self.attnames = {f.name: f.attname for f in fields}
         self.fresh_defaults = [f.name for f in fields if isinstance(f, models.JSONField)]
+        # a JSON field's default is a callable (list, dict): each record gets its own value
+        self.fresh_default_of = [
+            (f.attname, f.default if f.has_default() and callable(f.default) else f.get_default)
+            for f in fields
+            if f.name in self.fresh_defaults
+        ]
         self.defaults = {f.attname: f.get_default() for f in fields if f.name not in self.fresh_defaults}
         self.defaults["id"] = None
         self._companies_loaded = False
@@ -467,13 +498,14 @@ class Importer:
         new_company = values.pop("new_company", "")
         tags = values.pop("tags", ())
         data = dict(self.defaults)
-        for name in self.fresh_defaults:
-            data[name] = self.model._meta.get_field(name).get_default()
+        for attname, default in self.fresh_default_of:
+            data[attname] = default()
+        attnames = self.attnames
         for name, value in values.items():
             if isinstance(value, models.Model):
                 data[name + "_id"] = value.pk
             else:
-                data[self.attnames.get(name, name)] = value
+                data[attnames.get(name, name)] = value
         data["owner_id"] = owner.pk
         data["team_id"] = owner.team_id
         if "source" in self.attnames and not values.get("source"):
@@ -488,12 +520,12 @@ class Importer:
 
     def audit_changes(self, instance) -> dict[str, Any]:
         changes = {}
-        for name, model_field in _audited(type(instance)):
-            if model_field.is_relation:
-                value = getattr(instance, model_field.attname)
-            else:
-                value = plain_value(model_field, getattr(instance, name))
-            if value not in (None, "", [], {}):
+        data = instance.__dict__
+        for name, attname, model_field, always in _audit_plan(type(instance)):
+            value = data[attname] if attname in data else getattr(instance, attname)
+            if always or (type(value) not in _PLAIN_TYPES and not model_field.is_relation):
+                value = plain_value(model_field, value)
+            if value not in _EMPTY_VALUES:
                 changes[name] = [None, value]
         tags = getattr(instance, "import_tags", ())
         if tags:
@@ -515,10 +547,11 @@ class Importer:
         self._audit(instances)
         self._index_duplicate_keys(instances, keys)
         self._write_tags(instances)
+        kind, run_id = self.kind, self.run.pk
         writing.insert_rows(
             ImportedRow,
             ["key", "kind", "object_id", "run_id"],
-            [(key, self.kind, i.pk, self.run.pk) for _n, key, i in rows],
+            [(key, kind, i.pk, run_id) for _n, key, i in rows],
         )
         if self.kind == "deals":
             from peyvand.sales.models import StageHistory
@@ -532,10 +565,12 @@ class Importer:
                 ],
                 returning=False,
             )
+        known = self.known
         for instance in instances:
+            pk = instance.pk
             for key in self.keys_of_instance(instance):
-                if self.known.get(key) is None:
-                    self.known[key] = instance.pk
+                if known.get(key) is None:
+                    known[key] = pk
         return len(instances)
 
     # updating stored records ------------------------------------------------------------------------------
@@ -658,11 +693,31 @@ class Importer:
 
         holders: dict[tuple[str, str], list[int]] = {}
         for held, wanted in (("bare", names_of(True)), ("name", names_of(False))):
-            found = writing.select_in(
-                DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": held}, "value", wanted
-            )
+            if not wanted:
+                continue
+            found = None
+            if held == "bare":
+                # records without phone or e-mail are usually few: reading all their keys is one short query,
+                # where asking for each of the batch's thousands of name keys is many long ones
+                few = DuplicateKey.objects.filter(entity=entity, kind="bare").values_list(
+                    "value", "object_id"
+                )
+                found = list(few[: FEW_BARE_KEYS + 1])
+                if len(found) > FEW_BARE_KEYS:
+                    found = None
+                else:
+                    wanted_set = set(wanted)
+                    found = [(value, pk) for value, pk in found if value in wanted_set]
+            if found is None:
+                found = writing.select_in(
+                    DuplicateKey, ["value", "object_id"], {"entity": entity, "kind": held}, "value", wanted
+                )
             for value, object_id in found:
                 holders.setdefault((held, value), []).append(object_id)
+        if not holders and all(reachable):
+            # each row can only be alike to a stored bare record (there is none) or to a bare row of this
+            # batch (there is none): nothing to compare
+            return keys
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
 
         def signature(values):
@@ -716,23 +771,15 @@ class Importer:
         """One "create" entry per record, as create_record writes it."""
         if not instances:
             return
-        content_type = ContentType.objects.get_for_model(type(instances[0]))
+        content_type_id = ContentType.objects.get_for_model(type(instances[0])).pk
         at = connection.ops.adapt_datetimefield_value(timezone.now())
         note = str(_("Imported"))
+        create, actor_id = AuditAction.CREATE.value, self.actor.pk
         writing.insert_rows(
             AuditEntry,
             ["content_type_id", "object_id", "action", "actor_id", "at", "version", "changes", "note"],
             [
-                (
-                    content_type.pk,
-                    i.pk,
-                    AuditAction.CREATE.value,
-                    self.actor.pk,
-                    at,
-                    1,
-                    json.dumps(self.audit_changes(i), ensure_ascii=False),
-                    note,
-                )
+                (content_type_id, i.pk, create, actor_id, at, 1, writing.to_json(self.audit_changes(i)), note)
                 for i in instances
             ],
         )
@@ -751,8 +798,8 @@ class Importer:
             DuplicateKey,
             ["entity", "kind", "value", "object_id"],
             [
-                (entity, kind, value, i.pk)
-                for i, row_keys in zip(instances, keys, strict=True)
+                (entity, kind, value, pk)
+                for pk, row_keys in zip([i.pk for i in instances], keys, strict=True)
                 for kind, value in row_keys
             ],
         )
@@ -926,8 +973,17 @@ def execute(
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
     outcome = Outcome()
-    updating = run.on_duplicate == OnDuplicate.UPDATE and run.kind != ImportKind.DEALS
     run.status = ImportStatus.RUNNING if not dry_run else run.status
+    with writing.bulk_load():
+        _execute_batches(run, importer, outcome, dry_run=dry_run, batch_size=batch_size, progress=progress)
+    _save_outcome(run, outcome, ImportStatus.CHECKED if dry_run else ImportStatus.DONE, finished=not dry_run)
+    return run
+
+
+def _execute_batches(
+    run: ImportRun, importer: "Importer", outcome: Outcome, *, dry_run, batch_size, progress
+):
+    updating = run.on_duplicate == OnDuplicate.UPDATE and run.kind != ImportKind.DEALS
     done = 0
     path = Path(run.file_path)
     for batch in _batches(path, batch_size):
@@ -980,8 +1036,6 @@ def execute(
         done += len(batch)
         if progress:
             progress(done, run.total_rows)
-    _save_outcome(run, outcome, ImportStatus.CHECKED if dry_run else ImportStatus.DONE, finished=not dry_run)
-    return run
 
 
 def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bool = False) -> None:

@@ -118,3 +118,9 @@ def test_to_ascii_digits_changes_only_digits():
 def test_normalize_email_trims_lowercases_and_uses_ascii_digits():
     assert normalize_email("  Ali.Karimi۹۰@Example.COM ") == "ali.karimi90@example.com"
     assert normalize_email(None) == ""
+
+
+@hypothesis_settings(max_examples=300)
+@given(any_text)
+def test_normalize_email_of_ascii_text_is_what_the_digit_folding_would_give(text):
+    assert normalize_email(text) == to_ascii_digits(text.strip()).lower()

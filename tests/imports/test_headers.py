@@ -1,9 +1,14 @@
 """Header matching (peyvand/imports/fields.py): Persian and English column names find their fields."""
 
 import pytest
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from peyvand.core.contactpoints import clean_emails, clean_phones
+from peyvand.core.errors import ValidationFailed
 from peyvand.core.phones import InvalidPhone, to_e164
-from peyvand.imports.fields import fast_mobile, match_headers
+from peyvand.imports.fields import CellError, fast_mobile, match_headers, read_emails, read_phones
 
 # headers are matched against the fields and also the custom fields an administrator defined
 pytestmark = pytest.mark.django_db
@@ -69,3 +74,46 @@ def test_numbers_that_are_not_plain_mobiles_are_left_to_the_services_parser(raw)
     except InvalidPhone:
         expected = None
     assert expected is None or not expected.startswith("+989") or raw.startswith("0987")
+
+
+# what people type in a phone cell: digits of three scripts, separators, prefixes
+phone_like = st.one_of(
+    st.text(alphabet=st.sampled_from(list("0123456789+ -().۰۱۲۹٠٩") + ["\u00a0"]), max_size=18),
+    st.builds(
+        lambda prefix, rest, sep: prefix + sep.join([rest[:3], rest[3:6], rest[6:]]),
+        st.sampled_from(["0", "+98", "0098", "", "+98 ", "۰", "+۹۸"]),
+        st.from_regex(r"9[0-9]{9}", fullmatch=True),
+        st.sampled_from(["", " ", "-", ".", "  "]),
+    ),
+)
+
+
+def _outcome(read, raw):
+    try:
+        return read(raw)
+    except (CellError, ValidationFailed, InvalidPhone):
+        return "refused"
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(phone_like)
+def test_a_phone_cell_reads_as_the_services_parser_reads_it(raw):
+    if not raw.strip():
+        return  # empty cells are skipped before any reader
+    assert _outcome(lambda r: read_phones(r, None), raw) == _outcome(clean_phones, raw)
+
+
+email_like = st.one_of(
+    st.text(alphabet=st.sampled_from(list("abzAZ09._+-@ ,،!'\"") + ["۱", "é", "\n"]), max_size=30),
+    st.from_regex(r"[A-Za-z0-9._+-]{1,12}@[A-Za-z0-9-]{1,10}(\.[A-Za-z0-9-]{1,6}){1,2}", fullmatch=True),
+)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(email_like)
+@example("  Ali.Karimi@Gmail.COM ")
+@example("ali@mail.ir، reza@mail.ir")
+def test_an_email_cell_reads_as_the_services_clean_it(raw):
+    if not raw.strip():
+        return
+    assert _outcome(lambda r: read_emails(r, None), raw) == _outcome(clean_emails, raw)

@@ -7,6 +7,9 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from peyvand.accounts.services import issue_token
 from peyvand.contacts.models import Company, Contact
@@ -172,3 +175,65 @@ def test_an_imported_contact_is_found_as_a_duplicate_when_someone_creates_it_aga
     response = api_for(rep_a).post("/contacts", {"last_name": "Again", "phones": ["0912 123 4567"]})
     assert response.status_code == 409
     assert response.json()["candidates"][0]["id"] == Contact.objects.get(last_name="رضایی").pk
+
+
+@pytest.mark.django_db
+def test_imported_audit_rows_hold_what_the_services_would_record(rep_a):
+    from bench.contacts_data import COLUMNS, generate
+    from peyvand.core.audit import snapshot
+
+    lines = [",".join(COLUMNS)] + [",".join(row[c] for c in COLUMNS) for row, _t in generate(300, 5)]
+    run_import(rep_a, "\n".join(lines).encode())
+    entries = {
+        e.object_id: e.changes
+        for e in AuditEntry.objects.filter(content_type__model="contact", action="create")
+    }
+    contacts = list(Contact.objects.all())
+    assert len(contacts) > 250
+    for contact in contacts:
+        expected = {k: [None, v] for k, v in snapshot(contact).items() if v not in (None, "", [], {})}
+        assert entries[contact.pk] == expected
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(alphabet=st.characters(max_codepoint=127), max_size=30)))
+def test_each_search_part_is_normalised_as_normalize_text_does(text):
+    from peyvand.core.text import normalize_text
+    from peyvand.imports.services import _normalized_part
+
+    assert _normalized_part(text) == normalize_text(text)
+
+
+@pytest.mark.django_db
+def test_the_import_puts_the_connection_settings_back(rep_a):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite's checkpoint interval is changed for an import")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (before,) = cursor.fetchone()
+        run_import(rep_a, CONTACTS.encode())
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db
+def test_a_failing_import_puts_the_connection_settings_back_and_shows_its_own_error(rep_a, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite's checkpoint interval is changed for an import")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("peyvand.imports.services._execute_batches", fail)
+    run = create_run(actor=rep_a, kind="contacts", file_name="file.csv", content=CONTACTS.encode())
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (before,) = cursor.fetchone()
+        with pytest.raises(RuntimeError, match="the disk is full"):
+            execute(run=run)
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == before

@@ -68,7 +68,11 @@ def test_a_lead_alike_to_a_known_contact_is_created_and_listed_as_a_possible_dup
     assert "same city" in possible["reasons"]
 
 
-def test_contacts_alike_by_name_in_the_same_city_are_created_and_listed_for_a_person_to_check(rep_a):
+@pytest.mark.parametrize("few_bare_keys", [20_000, 0], ids=["bare keys read whole", "bare keys looked up"])
+def test_contacts_alike_by_name_in_the_same_city_are_created_and_listed_for_a_person_to_check(
+    rep_a, few_bare_keys, monkeypatch
+):
+    monkeypatch.setattr("peyvand.imports.services.FEW_BARE_KEYS", few_bare_keys)
     create_contact(actor=rep_a, values={"first_name": "مینا", "last_name": "کریمی", "city": "شیراز"})
     text = (
         "نام,نام خانوادگی,شهر,موبایل\n"
