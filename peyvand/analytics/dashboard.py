@@ -93,11 +93,15 @@ def filter_choices(user) -> Choices:
 
 def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     scope = scope_from(user, params)
+    # The deals list filters by owner, team, pipeline, stage and dates, not by the deal's channel, region,
+    # audience or customer: with one of those on, a link would list more deals than the figure, so none is given.
+    exact = not any(getattr(scope, name) for name in ("region", "channel", "audience", "customer"))
+    link = deals_link if exact else (lambda **_filters: None)
     today = timezone.localdate()
     scoped = _scoped_filters(scope)
     pacing = _report(scope, "plan-completion", as_of=today)
     for row in pacing["rows"]:
-        row["link"] = deals_link(
+        row["link"] = link(
             **{"owner" if row["kind"] == "rep" else "team": row["id"]},
             status="won",
             closed_after=pacing["period"]["start"],
@@ -116,7 +120,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     for row in plan["rows"]:
         row["plan_width"] = round(float(row["plan"]) / top * 100, 1) if top else 0
         row["actual_width"] = round(float(row["actual"]) / top * 100, 1) if top else 0
-        row["link"] = deals_link(
+        row["link"] = link(
             **{"owner" if row["kind"] == "rep" else "team": row["id"]},
             status="won",
             closed_after=scope.start,
@@ -127,14 +131,14 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     by_rep = _report(scope, "outcomes", by="rep")["rows"]
     for row, width in zip(by_rep, charts.bars(by_rep, "revenue"), strict=True):
         row["width"] = width
-        row["link"] = deals_link(
+        row["link"] = link(
             owner=row["group"], status="won", closed_after=scope.start, closed_before=scope.end
         )
 
     pipeline = _report(scope, "pipeline")
     for row, width in zip(pipeline["rows"], charts.bars(pipeline["rows"], "amount"), strict=True):
         row["width"] = width
-        row["link"] = deals_link(
+        row["link"] = link(
             **scoped | {"pipeline": pipeline["pipeline"]["id"]}, stage=row["stage"], status="open"
         )
 
@@ -142,7 +146,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     for row, width in zip(funnel["rows"], charts.bars(funnel["rows"], "reached"), strict=True):
         row["width"] = width
     if funnel["pipeline"]:
-        funnel["link"] = deals_link(
+        funnel["link"] = link(
             **scoped | {"pipeline": funnel["pipeline"]["id"]},
             created_after=scope.start,
             created_before=scope.end,
@@ -153,7 +157,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     trend["chart"] = charts.line([r["revenue"] for r in trend["rows"]])
     for row, (x, y) in zip(trend["rows"], trend["chart"]["dots"], strict=True):
         row["x"], row["y"] = x, y
-        row["link"] = deals_link(status="won", closed_after=row["month"], closed_before=row["end"], **scoped)
+        row["link"] = link(status="won", closed_after=row["month"], closed_before=row["end"], **scoped)
 
     # The forecast of this month and the next two, by the stages' probabilities.
     this_month = periods.period_containing(periods.business_calendar(), periods.MONTH, today)
@@ -165,7 +169,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     for row in forecast["rows"]:
         row["amount_width"] = round(float(row["amount"]) / top_forecast * 100, 1) if top_forecast else 0
         row["weighted_width"] = round(float(row["weighted"]) / top_forecast * 100, 1) if top_forecast else 0
-        row["link"] = deals_link(**scoped, status="open", close_after=row["start"], close_before=row["end"])
+        row["link"] = link(**scoped, status="open", close_after=row["start"], close_before=row["end"])
 
     stuck = stuck_deals_visible_to(user)
     if scope.team:
@@ -186,7 +190,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
         "pacing": pacing,
         "plan": plan,
         "outcome": outcome,
-        "outcome_link": deals_link(status="won", closed_after=scope.start, closed_before=scope.end, **scoped),
+        "outcome_link": link(status="won", closed_after=scope.start, closed_before=scope.end, **scoped),
         "by_rep": by_rep,
         "pipeline": pipeline,
         "funnel": funnel,

@@ -181,3 +181,17 @@ def test_report_rows_link_to_the_won_deals_behind_them(history, api_for, metric,
     for link, row in zip(links, rows, strict=True):
         count = row["won"] if metric == "outcomes" else row["deals"]
         assert _count_behind(api_for(user), link.replace("&amp;", "&")) == count
+
+
+def test_with_a_channel_filter_on_the_dashboard_gives_no_links_that_would_list_other_deals(history):
+    from peyvand.analytics.dashboard import dashboard
+
+    data = dashboard(history.users["admin"], {**PERIOD, "channel": "website"})
+    assert data["outcome_link"] is None
+    assert all(
+        row["link"] is None for row in data["by_rep"] + data["pipeline"]["rows"] + data["trend"]["rows"]
+    )
+    page = (
+        browser(history.users["admin"]).get("/dashboard/", {**PERIOD, "channel": "website"}).content.decode()
+    )
+    assert 'href="/deals/?' not in page and 'href="None"' not in page
