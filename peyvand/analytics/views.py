@@ -132,8 +132,10 @@ def report_view(request, metric: str):
         errors = exc.errors
         result = run_report(request.user, metric, {})
     columns, rows = _table(result["data"])
-    # The first figure column after the label is drawn as bars beside the table.
-    chart_key = next((c["key"] for c in columns if c["kind"] in ("money", "number")), None)
+    # The first money column (else the first count) is drawn as bars beside the table.
+    chart_key = next((c["key"] for c in columns if c["kind"] == "money"), None) or next(
+        (c["key"] for c in columns if c["kind"] == "number"), None
+    )
     widths = bars(result["data"].get("rows", []), chart_key) if chart_key else []
     links = _row_links(metric, result)
     context = {
