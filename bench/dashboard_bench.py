@@ -326,33 +326,21 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
         calendar = periods.business_calendar()
         year = periods.year_of(calendar, now.date())
         targets = []
+        subjects = [({"user": rep}, 4_000_000_000, 3) for rep in reps]
+        subjects += [({"team": team}, 40_000_000_000, 30) for team in teams]
         for month in periods.periods_of_year(calendar, periods.MONTH, year):
-            for rep in reps:
+            for subject, amount, deals_won in subjects:
                 targets.append(
                     Target(
-                        user=rep,
+                        **subject,
                         calendar=calendar,
                         period_kind="month",
                         year=year,
                         number=month.number,
                         start_date=month.start,
                         end_date=month.end,
-                        amount=Decimal(4_000_000_000),
-                        deals_won=3,
-                    )
-                )
-            for team in teams:
-                targets.append(
-                    Target(
-                        team=team,
-                        calendar=calendar,
-                        period_kind="month",
-                        year=year,
-                        number=month.number,
-                        start_date=month.start,
-                        end_date=month.end,
-                        amount=Decimal(40_000_000_000),
-                        deals_won=30,
+                        amount=Decimal(amount),
+                        deals_won=deals_won,
                     )
                 )
         Target.objects.bulk_create(targets)

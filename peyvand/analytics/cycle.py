@@ -8,7 +8,6 @@ Medians are found by the database: each group's values are numbered in order (wi
 middle one or two come back.
 """
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -19,29 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from peyvand.analytics.funnel import funnel_pipeline
 from peyvand.analytics.labels import group_labels
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start, segment_expressions
+from peyvand.analytics.scope import Scope, local_end, segment_expressions
 from peyvand.sales.models import DealStatus, StageHistory
-from peyvand.targets import periods
 
 DAY = Decimal(86400)
 CYCLE_SEGMENTS = ("rep", "team", "pipeline", "channel", "month")
-ONE_DAY = dt.timedelta(days=1)
 
 
 def month_buckets(scope: Scope, field: str) -> tuple[Case, dict[str, str]]:
     """An expression giving the business-calendar month (its first day, ISO) that ``field`` falls in, over the
     scope's period, and each month's name: SQL cannot cut Jalali months, so their bounds are passed in."""
-    calendar = periods.business_calendar()
-    month = periods.period_containing(calendar, periods.MONTH, scope.start)
-    months = []
-    while month.start <= scope.end and len(months) < 121:
-        months.append(month)
-        month = periods.period_containing(calendar, periods.MONTH, month.end + ONE_DAY)
+    months = scope.months()
     bucket = Case(
-        *[
-            When(**{f"{field}__lt": local_start(m.end + ONE_DAY)}, then=Value(m.start.isoformat()))
-            for m in months
-        ],
+        *[When(**{f"{field}__lt": local_end(m.end)}, then=Value(m.start.isoformat())) for m in months],
         output_field=CharField(),
     )
     return bucket, {m.start.isoformat(): m.label() for m in months}

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start
+from peyvand.analytics.scope import Scope, local_end, local_start
 from peyvand.core.errors import ValidationFailed
 from peyvand.sales.models import DealStatus, Stage, StageHistory, StageKind
 from peyvand.targets import periods
@@ -40,14 +40,6 @@ HUNDRED = Decimal(100)
 
 def _month_of(day: dt.date) -> periods.Period:
     return periods.period_containing(periods.business_calendar(), periods.MONTH, day)
-
-
-def _months(first: dt.date, last: dt.date) -> list[periods.Period]:
-    """The business calendar's months from the one containing ``first`` to the one containing ``last``."""
-    months = [_month_of(first)]
-    while months[-1].end < last:
-        months.append(_month_of(months[-1].end + dt.timedelta(days=1)))
-    return months
 
 
 def stage_win_rates(scope: Scope, before: dt.datetime | None = None) -> dict[int, tuple[int, int]]:
@@ -88,10 +80,7 @@ def forecast(scope: Scope, *, history: bool = True) -> dict[str, Any]:
     probabilities, and weighted by the stages' historical win rates (left out, as None, when ``history`` is
     False: learning the rates reads every closed deal's stage history, too slow for a page that must open at
     once, such as the dashboard)."""
-    months = [
-        (month, max(month.start, scope.start), min(month.end, scope.end))
-        for month in _months(scope.start, scope.end)
-    ]
+    months = [(month, max(month.start, scope.start), min(month.end, scope.end)) for month in scope.months()]
     which = Case(
         *[
             When(expected_close_date__range=(first, last), then=Value(i))
@@ -193,7 +182,7 @@ def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str
     stages = _open_stages()
     rows = []
     for month in tested:
-        since, after = local_start(month.start), local_start(month.end + dt.timedelta(days=1))
+        since, after = local_start(month.start), local_end(month.end)
         open_then = (
             scope.deals()
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since), created_at__lt=since)

@@ -6,7 +6,6 @@ or above the model's threshold), and the **conversion** of qualified and of unqu
 each that led to a won deal (so far). A good scoring model shows qualified leads converting clearly more often.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
@@ -15,12 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from peyvand.analytics.labels import group_labels
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start
+from peyvand.analytics.scope import Scope, local_end, local_start
 from peyvand.leads.models import Lead, ScoreBand
 from peyvand.sales.models import Deal, DealStatus
-from peyvand.targets import periods
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 def leads_in_scope(scope: Scope) -> QuerySet:
@@ -82,15 +78,10 @@ def lead_quality(scope: Scope, *, by: str = "channel") -> dict[str, Any]:
     won = Q(won=True)
     rows = []
     if by == "month":
-        calendar = periods.business_calendar()
-        month = periods.period_containing(calendar, periods.MONTH, scope.start)
-        months = []
-        while month.start <= scope.end and len(months) < 120:
-            months.append(month)
-            month = periods.period_containing(calendar, periods.MONTH, month.end + ONE_DAY)
+        months = scope.months()
         aggregates = {}
         for index, m in enumerate(months):
-            inside = Q(created_at__gte=local_start(m.start), created_at__lt=local_start(m.end + ONE_DAY))
+            inside = Q(created_at__gte=local_start(m.start), created_at__lt=local_end(m.end))
             aggregates |= {f"m{index}_{k}": v for k, v in _figures(inside, won).items()}
         figures = leads.aggregate(**aggregates)
         for index, m in enumerate(months):

@@ -6,7 +6,6 @@ One row per month of the business calendar (Jalali by default) that the period t
 ``total``. The team, rep and channel filters narrow the answers by their team, owner and channel.
 """
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peyvand.analytics.models import SurveyResponse
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start
-from peyvand.targets import periods
+from peyvand.analytics.scope import Scope, local_end
 
 PROMOTER, DETRACTOR = Q(score__gte=9), Q(score__lte=6)
 
@@ -25,16 +23,6 @@ def score(promoters: int, detractors: int, answers: int) -> Decimal | None:
     if not answers:
         return None
     return (Decimal(promoters - detractors) * 100 / answers).quantize(Decimal("0.1"))
-
-
-def months_of(scope: Scope) -> list[periods.Period]:
-    calendar = periods.business_calendar()
-    months, day = [], scope.start
-    while day <= scope.end:
-        month = periods.period_containing(calendar, periods.MONTH, day)
-        months.append(month)
-        day = month.end + dt.timedelta(days=1)
-    return months
 
 
 def _figures(row: dict[str, int]) -> dict[str, Any]:
@@ -58,13 +46,10 @@ def nps(scope: Scope) -> dict[str, Any]:
         answers = answers.filter(owner_id=scope.rep)
     if scope.channel:
         answers = answers.filter(channel=scope.channel)
-    months = months_of(scope)
+    months = scope.months()
     # Answers come in time order, so the first month whose end is after the answer is its month.
     month_of = Case(
-        *[
-            When(answered_at__lt=local_start(m.end + dt.timedelta(days=1)), then=Value(i))
-            for i, m in enumerate(months)
-        ],
+        *[When(answered_at__lt=local_end(m.end), then=Value(i)) for i, m in enumerate(months)],
         output_field=IntegerField(),
     )
     counts = {

@@ -21,18 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.accounts.models import Team, User
+from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start
+from peyvand.analytics.scope import Scope, local_end, local_start
 from peyvand.core.workdays import WorkCalendar
 from peyvand.sales.models import DealStatus
 from peyvand.targets import periods
 from peyvand.targets.models import Target
-
-HUNDRED = Decimal(100)
-
-
-def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
-    return None if not whole else (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 def pace(*, plan: Decimal, actual: Decimal, total_days: Decimal, elapsed_days: Decimal) -> dict[str, Any]:
@@ -45,8 +40,8 @@ def pace(*, plan: Decimal, actual: Decimal, total_days: Decimal, elapsed_days: D
         "plan": plan,
         "actual": actual,
         "expected": expected.quantize(Decimal("1")),
-        "completion": _ratio(actual, expected),
-        "reached": _ratio(actual, plan),
+        "completion": percent(actual, expected),
+        "reached": percent(actual, plan),
         "needed_per_day": (left / remaining).quantize(Decimal("1")) if remaining > 0 else None,
     }
 
@@ -72,7 +67,7 @@ def plan_completion(
     calendar = WorkCalendar(current.start, current.end)
     total_days = calendar.working_days(current.start, current.end)
     elapsed = calendar.working_days(current.start, as_of)
-    since, until = local_start(current.start), local_start(as_of + dt.timedelta(days=1))
+    since, until = local_start(current.start), local_end(as_of)
 
     targets = Target.objects.visible_to(scope.user).filter(
         calendar=current.calendar, period_kind=current.kind, year=current.year, number=current.number
@@ -108,7 +103,7 @@ def plan_completion(
                 name=str(subject),
                 deals_plan=target.deals_won if target else 0,
                 deals_won=count,
-                deals_completion=_ratio(
+                deals_completion=percent(
                     Decimal(count),
                     Decimal(target.deals_won) / total_days * elapsed if target and total_days else 0,
                 ),

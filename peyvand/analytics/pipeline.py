@@ -8,7 +8,6 @@
   lost, and win rate (won ÷ (won + lost)).
 """
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +29,7 @@ from peyvand.accounts.models import Team, User
 from peyvand.analytics.funnel import funnel_pipeline
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start
+from peyvand.analytics.scope import Scope, local_end, local_start
 from peyvand.sales.models import DealStatus
 from peyvand.targets import periods
 from peyvand.targets.models import Target
@@ -150,25 +149,19 @@ def plan_vs_actual(scope: Scope) -> dict[str, Any]:
 
 
 TREND_MONTHS = 12
-ONE_DAY = dt.timedelta(days=1)
 
 
 @report("monthly-trend", _("Monthly trend"))
 def monthly_trend(scope: Scope) -> dict[str, Any]:
     """Revenue, deals won and lost and win rate for each month of the business calendar in the period (at most
     the last twelve up to its end)."""
-    calendar = periods.business_calendar()
-    month = periods.period_containing(calendar, periods.MONTH, scope.end)
-    months = [month]
-    while len(months) < TREND_MONTHS and months[0].start > scope.start:
-        first = months[0]
-        months.insert(0, periods.period_containing(calendar, periods.MONTH, first.start - ONE_DAY))
+    months = scope.months()[-TREND_MONTHS:]
     # One pass over the period's deals: each falls in the bucket of the first month whose end is after it.
     bucket = Case(
-        *[When(closed_at__lt=local_start(m.end + ONE_DAY), then=Value(i)) for i, m in enumerate(months)],
+        *[When(closed_at__lt=local_end(m.end), then=Value(i)) for i, m in enumerate(months)],
         output_field=IntegerField(),
     )
-    span = Q(closed_at__gte=local_start(months[0].start), closed_at__lt=local_start(months[-1].end + ONE_DAY))
+    span = Q(closed_at__gte=local_start(months[0].start), closed_at__lt=local_end(months[-1].end))
     by_month = (
         scope.deals()
         .filter(span, status__in=(DealStatus.WON, DealStatus.LOST))

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from peyvand.sales.models import Deal, DealStatus
+from peyvand.targets import periods
 
 CUSTOMER_NEW, CUSTOMER_CURRENT = "new", "current"
 
@@ -52,6 +53,11 @@ def local_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def local_end(day: dt.date) -> dt.datetime:
+    """The first instant after ``day`` in the business's time zone (an exclusive bound)."""
+    return local_start(day + dt.timedelta(days=1))
+
+
 @dataclass(frozen=True)
 class Scope:
     """A report's period (``start`` to ``end``, both days included, in local time) and filters."""
@@ -75,10 +81,14 @@ class Scope:
     @property
     def until(self) -> dt.datetime:
         """The first instant after the period (exclusive bound)."""
-        return local_start(self.end + dt.timedelta(days=1))
+        return local_end(self.end)
 
     def in_period(self, path: str) -> Q:
         return Q(**{f"{path}__gte": self.since, f"{path}__lt": self.until})
+
+    def months(self) -> list[periods.Period]:
+        """The business calendar's months the period touches (Jalali by default), in order."""
+        return periods.months_between(periods.business_calendar(), self.start, self.end)
 
     def deals(self) -> QuerySet:
         """Deals the user may see, narrowed by every filter but the period (each metric picks its own date)."""

@@ -128,6 +128,14 @@ def period_containing(calendar: str, kind: str, day: dt.date) -> Period:
     return make_period(calendar, kind, year, number)
 
 
+def months_between(calendar: str, first: dt.date, last: dt.date) -> list[Period]:
+    """The months from the one containing ``first`` to the one containing ``last``, in order."""
+    months = [period_containing(calendar, MONTH, first)]
+    while months[-1].end < last:
+        months.append(period_containing(calendar, MONTH, months[-1].end + dt.timedelta(days=1)))
+    return months
+
+
 def month_number(calendar: str, text: str) -> int | None:
     """A month typed as a number or a name (Persian or English; Jalali or Gregorian per calendar)."""
     from peyvand.core.text import to_ascii_digits
