@@ -18,7 +18,7 @@ from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
 from peyvand.core.choices import Channel
 from peyvand.leads.models import Audience
-from peyvand.sales.selectors import pipelines_visible_to, stuck_deals_visible_to
+from peyvand.sales.selectors import pipelines_visible_to, stuck
 from peyvand.targets import periods
 
 TOP_DEALS = 5
@@ -37,7 +37,9 @@ def _report(scope: Scope, name: str, **options) -> dict[str, Any]:
 
 
 def _scoped_filters(scope: Scope) -> dict[str, Any]:
-    return {"team": scope.team, "owner": scope.rep, "pipeline": scope.pipeline}
+    """The deals list's filters that narrow it as the scope's filters narrow a report (all but the period)."""
+    names = ("team", "pipeline", "region", "channel", "audience", "customer")
+    return {"owner": scope.rep, **{name: getattr(scope, name) for name in names}}
 
 
 def activity_counts(scope: Scope, today: dt.date) -> dict[str, dict[str, int]]:
@@ -93,12 +95,12 @@ def filter_choices(user) -> Choices:
 
 def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     scope = scope_from(user, params)
-    # The deals list filters by owner, team, pipeline, stage and dates, not by the deal's channel, region,
-    # audience or customer: with one of those on, a link would list more deals than the figure, so none is given.
-    exact = not any(getattr(scope, name) for name in ("region", "channel", "audience", "customer"))
-    link = deals_link if exact else (lambda **_filters: None)
     today = timezone.localdate()
     scoped = _scoped_filters(scope)
+
+    def link(**filters) -> str:
+        return deals_link(**(scoped | filters))
+
     pacing = _report(scope, "plan-completion", as_of=today)
     for row in pacing["rows"]:
         row["link"] = link(
@@ -138,16 +140,14 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     pipeline = _report(scope, "pipeline")
     for row, width in zip(pipeline["rows"], charts.bars(pipeline["rows"], "amount"), strict=True):
         row["width"] = width
-        row["link"] = link(
-            **scoped | {"pipeline": pipeline["pipeline"]["id"]}, stage=row["stage"], status="open"
-        )
+        row["link"] = link(pipeline=pipeline["pipeline"]["id"], stage=row["stage"], status="open")
 
     funnel = _report(scope, "funnel")
     for row, width in zip(funnel["rows"], charts.bars(funnel["rows"], "reached"), strict=True):
         row["width"] = width
     if funnel["pipeline"]:
         funnel["link"] = link(
-            **scoped | {"pipeline": funnel["pipeline"]["id"]},
+            pipeline=funnel["pipeline"]["id"],
             created_after=scope.start,
             created_before=scope.end,
         )
@@ -157,7 +157,7 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     trend["chart"] = charts.line([r["revenue"] for r in trend["rows"]])
     for row, (x, y) in zip(trend["rows"], trend["chart"]["dots"], strict=True):
         row["x"], row["y"] = x, y
-        row["link"] = link(status="won", closed_after=row["month"], closed_before=row["end"], **scoped)
+        row["link"] = link(status="won", closed_after=row["month"], closed_before=row["end"])
 
     # The forecast of this month and the next two, by the stages' probabilities.
     this_month = periods.period_containing(periods.business_calendar(), periods.MONTH, today)
@@ -169,15 +169,9 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     for row in forecast["rows"]:
         row["amount_width"] = round(float(row["amount"]) / top_forecast * 100, 1) if top_forecast else 0
         row["weighted_width"] = round(float(row["weighted"]) / top_forecast * 100, 1) if top_forecast else 0
-        row["link"] = link(**scoped, status="open", close_after=row["start"], close_before=row["end"])
+        row["link"] = link(status="open", close_after=row["start"], close_before=row["end"])
 
-    stuck = stuck_deals_visible_to(user)
-    if scope.team:
-        stuck = stuck.filter(team_id=scope.team)
-    if scope.rep:
-        stuck = stuck.filter(owner_id=scope.rep)
-    if scope.pipeline:
-        stuck = stuck.filter(pipeline_id=scope.pipeline)
+    stuck_deals = stuck(scope.deals())
     top_deals = (
         scope.deals()
         .filter(status="open")
@@ -190,14 +184,15 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
         "pacing": pacing,
         "plan": plan,
         "outcome": outcome,
-        "outcome_link": link(status="won", closed_after=scope.start, closed_before=scope.end, **scoped),
+        "outcome_link": link(status="won", closed_after=scope.start, closed_before=scope.end),
         "by_rep": by_rep,
         "pipeline": pipeline,
         "funnel": funnel,
         "trend": trend,
         "forecast": forecast,
-        "stuck_count": stuck.count(),
-        "stuck": list(stuck.select_related("stage", "owner")[:TOP_DEALS]),
+        "stuck_count": stuck_deals.count(),
+        "stuck_link": link(stuck="true"),
+        "stuck": list(stuck_deals.select_related("stage", "owner")[:TOP_DEALS]),
         "activity": activity_counts(scope, today),
         "top_deals": list(top_deals),
     }

@@ -8,44 +8,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from peyvand.sales.models import Deal, DealStatus
+from peyvand.sales.models import Deal
+from peyvand.sales.segments import CUSTOMER_CURRENT, CUSTOMER_NEW, earlier_win, segment_expressions
 from peyvand.targets import periods
 
-CUSTOMER_NEW, CUSTOMER_CURRENT = "new", "current"
+__all__ = [
+    "CUSTOMER_CURRENT",
+    "CUSTOMER_NEW",
+    "SEGMENT_NAMES",
+    "Scope",
+    "earlier_win",
+    "local_end",
+    "local_start",
+    "segment_expressions",
+]
 
 # The standard segments a figure can be broken down by: name -> the expression that gives a deal's value.
 SEGMENT_NAMES = ("rep", "team", "region", "pipeline", "channel", "audience", "customer")
-
-
-def _blank_to_null(path: str):
-    return NullIf(F(path), Value(""))
-
-
-def segment_expressions() -> dict[str, Any]:
-    """Each segment as an expression over a deal (a deal's channel is its lead's source, else its contact's)."""
-    return {
-        "rep": F("owner_id"),
-        "team": F("team_id"),
-        "region": Coalesce(_blank_to_null("company__region"), _blank_to_null("contact__region")),
-        "pipeline": F("pipeline_id"),
-        "channel": Coalesce(_blank_to_null("lead__source"), _blank_to_null("contact__source")),
-        "audience": Coalesce(_blank_to_null("lead__audience"), _blank_to_null("contact__audience")),
-    }
-
-
-def earlier_win() -> Exists:
-    """Whether the deal's customer (its company, else its contact) was already a customer when the deal began:
-    it had won a deal closed before this deal was created."""
-    won_before = Deal.objects.filter(status=DealStatus.WON, closed_at__lt=OuterRef("created_at")).exclude(
-        pk=OuterRef("pk")
-    )
-    same_company = won_before.filter(company_id=OuterRef("company_id"))
-    same_contact = won_before.filter(company__isnull=True, contact_id=OuterRef("contact_id"))
-    return Exists(same_company) | Exists(same_contact)
 
 
 def local_start(day: dt.date) -> dt.datetime:

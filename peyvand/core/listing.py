@@ -64,6 +64,8 @@ class Filter:
     lookup: str
     convert: Callable[[str], Any] = as_text
     label: str = ""
+    # A filter on a computed value: the expression is added under the lookup's first name before filtering.
+    expression: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,10 @@ def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, A
                     }
                 )
                 continue
-            queryset = queryset.filter(Q(**{flt.lookup: flt.convert(raw)}))
+            value = flt.convert(raw)
+            if flt.expression is not None:
+                queryset = queryset.alias(**{flt.lookup.split("__")[0]: flt.expression()})
+            queryset = queryset.filter(Q(**{flt.lookup: value}))
         except ValidationFailed as exc:
             errors.extend(exc.errors)
         except (ValueError, TypeError, ArithmeticError, ValidationError, InvalidOperation):

@@ -2,33 +2,46 @@
 
 import datetime as dt
 
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Prefetch, Q, When
+from django.db.models import BooleanField, Case, DateTimeField, ExpressionWrapper, F, Prefetch, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from peyvand.core.listing import Filter, ListSpec, as_date, as_decimal, as_int
+from peyvand.core.listing import Filter, ListSpec, as_bool, as_date, as_decimal, as_int
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, Pipeline, Stage, StageHistory
+from peyvand.sales.segments import earlier_win, is_current_customer, segment_expressions
 
 DEAL_LIST = ListSpec(
     entity="deal",
     ordering=("created_at", "updated_at", "amount", "expected_close_date", "title", "stage_entered_at"),
     default_ordering="-created_at",
     filters={
-        "owner": Filter("owner_id", as_int),
-        "team": Filter("team_id", as_int),
-        "pipeline": Filter("pipeline_id", as_int),
-        "stage": Filter("stage_id", as_int),
-        "status": Filter("status"),
-        "contact": Filter("contact_id", as_int),
-        "company": Filter("company_id", as_int),
-        "tag": Filter("tags__name"),
-        "amount_min": Filter("amount__gte", as_decimal),
-        "amount_max": Filter("amount__lte", as_decimal),
-        "close_after": Filter("expected_close_date__gte", as_date),
-        "close_before": Filter("expected_close_date__lte", as_date),
-        "created_after": Filter("created_at__date__gte", as_date),
-        "created_before": Filter("created_at__date__lte", as_date),
-        "closed_after": Filter("closed_at__date__gte", as_date),
-        "closed_before": Filter("closed_at__date__lte", as_date),
+        "owner": Filter("owner_id", as_int, _("Owner")),
+        "team": Filter("team_id", as_int, _("Team")),
+        "pipeline": Filter("pipeline_id", as_int, _("Pipeline")),
+        "stage": Filter("stage_id", as_int, _("Stage")),
+        "status": Filter("status", label=_("Status")),
+        "contact": Filter("contact_id", as_int, _("Contact")),
+        "company": Filter("company_id", as_int, _("Company")),
+        "tag": Filter("tags__name", label=_("Tag")),
+        "amount_min": Filter("amount__gte", as_decimal, _("Amount from")),
+        "amount_max": Filter("amount__lte", as_decimal, _("Amount to")),
+        "close_after": Filter("expected_close_date__gte", as_date, _("Expected to close from")),
+        "close_before": Filter("expected_close_date__lte", as_date, _("Expected to close by")),
+        "created_after": Filter("created_at__date__gte", as_date, _("Created from")),
+        "created_before": Filter("created_at__date__lte", as_date, _("Created by")),
+        "closed_after": Filter("closed_at__date__gte", as_date, _("Closed from")),
+        "closed_before": Filter("closed_at__date__lte", as_date, _("Closed by")),
+        "region": Filter(
+            "segment_region", label=_("Region"), expression=lambda: segment_expressions()["region"]
+        ),
+        "channel": Filter(
+            "segment_channel", label=_("Channel"), expression=lambda: segment_expressions()["channel"]
+        ),
+        "audience": Filter(
+            "segment_audience", label=_("Audience"), expression=lambda: segment_expressions()["audience"]
+        ),
+        "customer": Filter("segment_current", is_current_customer, _("Customer"), expression=earlier_win),
+        "stuck": Filter("stuck_now", as_bool, _("Stuck"), expression=lambda: is_stuck()),
     },
 )
 
@@ -115,9 +128,6 @@ def stuck(deals, now: dt.datetime | None = None):
     stages = _limited_stages()
     if not stages:
         return deals.none()
-    overdue = Q()
-    for stage in stages:
-        overdue |= Q(stage_id=stage.pk, stage_entered_at__lt=now - dt.timedelta(days=stage.max_days))
     since = Case(
         *[
             When(
@@ -131,7 +141,29 @@ def stuck(deals, now: dt.datetime | None = None):
         output_field=DateTimeField(),
     )
     return (
-        deals.filter(status="open").filter(overdue).annotate(stuck_since=since).order_by("stuck_since", "id")
+        deals.filter(status="open")
+        .filter(_overdue(stages, now))
+        .annotate(stuck_since=since)
+        .order_by("stuck_since", "id")
+    )
+
+
+def _overdue(stages: list[Stage], now: dt.datetime) -> Q:
+    overdue = Q()
+    for stage in stages:
+        overdue |= Q(stage_id=stage.pk, stage_entered_at__lt=now - dt.timedelta(days=stage.max_days))
+    return overdue
+
+
+def is_stuck() -> Case | Value:
+    """Whether a deal is stuck now, as an expression (the deals list's ``stuck`` filter)."""
+    stages = _limited_stages()
+    if not stages:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        When(Q(status="open") & _overdue(stages, timezone.now()), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
 
 

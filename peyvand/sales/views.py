@@ -8,11 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.listing import as_int, paginate
+from peyvand.leads.models import Audience
 from peyvand.sales import exit_criteria, selectors
 from peyvand.sales.api import DEALS
 from peyvand.sales.models import Deal, DealStatus, Stage
+from peyvand.sales.segments import CUSTOMER_CURRENT, CUSTOMER_NEW
 from peyvand.sales.services import move_deal_to_stage, set_checklist_item
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
@@ -94,6 +97,16 @@ DEAL_SCREEN = Screen(
         FilterChoice("pipeline", gettext_lazy("Pipeline"), _pipelines),
         FilterChoice("stage", gettext_lazy("Stage"), _stages),
         choices_filter("status", gettext_lazy("Status"), DealStatus.choices),
+        choices_filter("channel", gettext_lazy("Channel"), Channel.choices),
+        choices_filter("audience", gettext_lazy("Audience"), Audience.choices),
+        choices_filter(
+            "customer",
+            gettext_lazy("Customer"),
+            [
+                (CUSTOMER_NEW, gettext_lazy("New customers")),
+                (CUSTOMER_CURRENT, gettext_lazy("Current customers")),
+            ],
+        ),
     ),
     detail_extra=_deal_extra,
     initial_from_request=("contact", "company"),

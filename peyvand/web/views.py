@@ -5,6 +5,7 @@ results table get only the table partial; every link also works without JavaScri
 """
 
 import inspect
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from peyvand.activities.selectors import my_open_tasks
 from peyvand.contacts.duplicates import DuplicateFound
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
-from peyvand.core.listing import paginate
+from peyvand.core.listing import LIST_PARAMS, paginate
 from peyvand.core.records import delete_record, restore_record
 from peyvand.web.filters import custom_field_filters
 from peyvand.web.forms import add_service_errors, form_values
@@ -68,20 +69,36 @@ def list_view(request, screen: Screen):
         now = timezone.now()
         for row in page.items:
             row.row_class = screen.row_class(row, now)
+    filters = [
+        (f, f.options(request.user))
+        for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
+    ]
     context = {
         "screen": screen,
         "page": page,
         "errors": errors,
         "params": params,
-        "filters": [
-            (f, f.options(request.user))
-            for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
-        ],
+        "filters": filters,
+        "other_filters": _other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "sortable": screen.resource.list_spec.ordering,
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
+
+
+def _other_filters(screen: Screen, params: dict[str, str], shown: set[str]) -> list[dict[str, str]]:
+    """Filters applied by a link (a report's drill-down) that have no control above the list: kept as hidden
+    fields so changing another filter keeps them, and shown each with a link that drops it."""
+    specs = screen.resource.list_spec.filters
+    chips = []
+    for name, value in params.items():
+        if value in (None, "") or name in LIST_PARAMS or name in shown:
+            continue
+        rest = {k: v for k, v in params.items() if k not in (name, "page")}
+        label = specs[name].label if name in specs and specs[name].label else name
+        chips.append({"param": name, "value": value, "label": label, "without": urlencode(rest)})
+    return chips
 
 
 @login_required
