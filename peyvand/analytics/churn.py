@@ -1,14 +1,15 @@
 """Customers kept and lost over the period.
 
-A customer is **active** at an instant when their last purchase (won deal) before it is less than ``months``
-months old (``PEYVAND_CHURN_MONTHS``, 12 by default); otherwise they have **churned**.
+A customer is **active** at the start of a day when their last purchase (won deal) before it is less than
+``months`` months old (``PEYVAND_CHURN_MONTHS``, 12 by default) and they were not marked lost before that day
+(a company's or contact's ``lost_on``) — unless they bought again on or after the day they were marked;
+otherwise they have **churned**.
 - **Customers at the start**: active at the period's first instant; **at the end**: active just after its last day.
 - **New customers**: their first purchase falls in the period.
 - **Lost customers**: active at the start, no longer active at the end.
 - **Churn rate** = lost ÷ customers at the start × 100.
 - **Retention rate** = (customers at the end − new customers) ÷ customers at the start × 100; a customer who
   had churned before the period and came back in it counts as kept, so it may pass 100.
-Marking a customer lost by hand (before the months have passed) is not supported yet.
 """
 
 import datetime as dt
@@ -17,7 +18,7 @@ from typing import Any
 from django.db.models import Count, Min, Q
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.analytics.customers import churn_months, months_before, purchases
+from peyvand.analytics.customers import churn_months, keeps_customer, months_before, purchases, with_lost_mark
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import Scope, local_start
@@ -29,14 +30,19 @@ def churn(scope: Scope, *, months: int | None = None) -> dict[str, Any]:
     months = churn_months(months)
     start_window = local_start(months_before(scope.start, months))
     end_window = local_start(months_before(scope.end + dt.timedelta(days=1), months))
+    after_end = scope.end + dt.timedelta(days=1)
     per_customer = (
-        purchases(scope)
+        with_lost_mark(purchases(scope))
         .filter(closed_at__lt=scope.until)
         .values("customer_key")
         .annotate(
             first=Min("closed_at"),
-            at_start=Count("id", filter=Q(closed_at__gte=start_window, closed_at__lt=scope.since)),
-            at_end=Count("id", filter=Q(closed_at__gte=end_window)),
+            at_start=Count(
+                "id",
+                filter=Q(closed_at__gte=start_window, closed_at__lt=scope.since)
+                & keeps_customer(scope.start),
+            ),
+            at_end=Count("id", filter=Q(closed_at__gte=end_window) & keeps_customer(after_end)),
         )
         .order_by()
     )

@@ -5,7 +5,8 @@
 - **Customer value** = average purchase value × purchase frequency (= revenue ÷ customers who bought).
 - **Average customer lifespan**, over every customer with a purchase up to the period's end: from their first
   purchase to their last one, or to the period's end while they are still active (their last purchase is less
-  than ``months`` months — ``PEYVAND_CHURN_MONTHS`` by default — before the end). Shown in months (of 30.44 days)
+  than ``months`` months — ``PEYVAND_CHURN_MONTHS`` by default — before the end, and they were not marked lost
+  since; see ``churn``). Shown in months (of 30.44 days)
   and years.
 - **Lifetime value (LTV)** = customer value × lifespan ÷ the period's length: the period's value repeated over
   the lifespan (with a one-year period, the textbook customer value per year × lifespan in years).
@@ -17,10 +18,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, FloatField, Max, Min, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, FloatField, Max, Min, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.analytics.customers import churn_months, months_before, purchases, ratio
+from peyvand.analytics.customers import (
+    churn_months,
+    keeps_customer,
+    months_before,
+    purchases,
+    ratio,
+    with_lost_mark,
+)
 from peyvand.analytics.labels import group_labels
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import SEGMENT_NAMES, Scope, earlier_win, local_start, segment_expressions
@@ -45,14 +53,15 @@ def average_lifespan_seconds(scope: Scope, months: int) -> float | None:
     """Average seconds from each customer's first purchase to their last, or to the period's end if active."""
     active_since = local_start(months_before(scope.end + dt.timedelta(days=1), months))
     end = scope.until.timestamp()
+    kept = Q(closed_at__gte=active_since) & keeps_customer(scope.end + dt.timedelta(days=1))
     per_customer = (
-        purchases(scope)
+        with_lost_mark(purchases(scope))
         .filter(closed_at__lt=scope.until)
         .values("customer_key")
-        .annotate(first=Min("closed_at"), last=Max("closed_at"))
+        .annotate(first=Min("closed_at"), last=Max("closed_at"), active=Count("id", filter=kept))
         .annotate(
             lifespan=Case(
-                When(last__gte=active_since, then=Value(end) - EpochSeconds(F("first"))),
+                When(active__gt=0, then=Value(end) - EpochSeconds(F("first"))),
                 default=EpochSeconds(F("last")) - EpochSeconds(F("first")),
                 output_field=FloatField(),
             )

@@ -10,7 +10,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.analytics.scope import Scope
@@ -35,6 +37,29 @@ def purchases(scope: Scope) -> QuerySet:
         scope.deals()
         .filter(Q(company__isnull=False) | Q(contact__isnull=False), status=DealStatus.WON)
         .annotate(customer_key=customer_key())
+    )
+
+
+def with_lost_mark(purchases: QuerySet) -> QuerySet:
+    """Purchases annotated with the day their customer was marked lost (``customer_lost_on``, or None) and
+    their own local day (``purchase_day``), for ``keeps_customer``."""
+    return purchases.annotate(
+        customer_lost_on=Case(
+            When(company_id__isnull=False, then=F("company__lost_on")),
+            default=F("contact__lost_on"),
+            output_field=DateField(),
+        ),
+        purchase_day=TruncDate("closed_at", tzinfo=timezone.get_current_timezone()),
+    )
+
+
+def keeps_customer(day: dt.date) -> Q:
+    """Whether a purchase (of ``with_lost_mark``) still counts for its customer at the start of ``day``: the
+    customer was not marked lost before that day, or the purchase came on or after the day they were."""
+    return (
+        Q(customer_lost_on__isnull=True)
+        | Q(customer_lost_on__gte=day)
+        | Q(purchase_day__gte=F("customer_lost_on"))
     )
 
 

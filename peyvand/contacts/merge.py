@@ -35,8 +35,10 @@ CHOSEN_FIELDS = {
         "region",
         "city",
         "audience",
+        "lost_on",
+        "lost_reason",
     ),
-    "company": ("name", "industry", "size", "region", "city", "website"),
+    "company": ("name", "industry", "size", "region", "city", "website", "lost_on", "lost_reason"),
     "lead": (
         "first_name",
         "last_name",

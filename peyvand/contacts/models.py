@@ -46,7 +46,21 @@ class CallHours(models.Model):
         abstract = True
 
 
-class Company(OwnedModel, CallHours):
+class CustomerStanding(models.Model):
+    """A customer marked lost by hand (they said they are leaving, they went to a competitor) counts as lost
+    from that day in churn and retention, even before the months without a purchase have passed; buying
+    again on or after that day brings them back."""
+
+    lost_on = models.DateField(_("lost customer since"), null=True, blank=True)
+    lost_reason = models.CharField(_("why the customer was lost"), max_length=200, blank=True)
+
+    standing_fields = ("lost_on", "lost_reason")
+
+    class Meta:
+        abstract = True
+
+
+class Company(OwnedModel, CallHours, CustomerStanding):
     name = models.CharField(_("name"), max_length=200)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
@@ -71,6 +85,7 @@ class Company(OwnedModel, CallHours):
         "tags",
         "custom",
         *CallHours.call_hours_fields,
+        *CustomerStanding.standing_fields,
         "owner",
         "team",
     )
@@ -87,7 +102,7 @@ class Company(OwnedModel, CallHours):
         return [self.name, self.industry, self.city, self.region, self.website, *self.phones, *self.emails]
 
 
-class Contact(OwnedModel, CallHours):
+class Contact(OwnedModel, CallHours, CustomerStanding):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     title = models.CharField(_("title / rank"), max_length=100, blank=True)
@@ -125,6 +140,7 @@ class Contact(OwnedModel, CallHours):
         "tags",
         "custom",
         *CallHours.call_hours_fields,
+        *CustomerStanding.standing_fields,
         "owner",
         "team",
     )

@@ -31,7 +31,25 @@ class CallHoursOut(Schema):
     work_days: list[int]
 
 
-class CompanyIn(TaggedIn, CallHoursIn):
+class StandingIn(Schema):
+    """``lost_on``: the day the customer was lost (marked by hand; null while they are a customer), with
+    ``lost_reason``. From that day they count as lost in churn and retention, until they buy again."""
+
+    lost_on: Date | None = None
+    lost_reason: str = Field("", max_length=200)
+
+
+class StandingPatch(Schema):
+    lost_on: Date | None = None
+    lost_reason: str | None = Field(None, max_length=200)
+
+
+class StandingOut(Schema):
+    lost_on: dt.date | None
+    lost_reason: str
+
+
+class CompanyIn(TaggedIn, CallHoursIn, StandingIn):
     name: str = Field(min_length=1, max_length=200)
     industry: str = ""
     size: str = ""
@@ -42,7 +60,7 @@ class CompanyIn(TaggedIn, CallHoursIn):
     emails: list[str] = []
 
 
-class CompanyPatch(PatchBase, CallHoursPatch):
+class CompanyPatch(PatchBase, CallHoursPatch, StandingPatch):
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = None
     size: str | None = None
@@ -55,7 +73,7 @@ class CompanyPatch(PatchBase, CallHoursPatch):
     custom: dict | None = None
 
 
-class CompanyOut(TaggedOut, CallHoursOut):
+class CompanyOut(TaggedOut, CallHoursOut, StandingOut):
     name: str
     industry: str
     size: str
@@ -71,7 +89,7 @@ class CompanyRef(Schema):
     name: str
 
 
-class ContactIn(TaggedIn, CallHoursIn):
+class ContactIn(TaggedIn, CallHoursIn, StandingIn):
     first_name: str = ""
     last_name: str = Field(min_length=1, max_length=100)
     title: str = ""
@@ -85,7 +103,7 @@ class ContactIn(TaggedIn, CallHoursIn):
     audience: str = ""
 
 
-class ContactPatch(PatchBase, CallHoursPatch):
+class ContactPatch(PatchBase, CallHoursPatch, StandingPatch):
     first_name: str | None = None
     last_name: str | None = Field(None, min_length=1, max_length=100)
     title: str | None = None
@@ -101,7 +119,7 @@ class ContactPatch(PatchBase, CallHoursPatch):
     custom: dict | None = None
 
 
-class ContactOut(TaggedOut, CallHoursOut):
+class ContactOut(TaggedOut, CallHoursOut, StandingOut):
     first_name: str
     last_name: str
     full_name: str

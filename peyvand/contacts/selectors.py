@@ -1,9 +1,16 @@
 """Reads of companies and contacts, already limited to what the user may see."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from peyvand.contacts.models import Company, Contact
-from peyvand.core.listing import Filter, ListSpec, as_date, as_int
+from peyvand.core.listing import Filter, ListSpec, as_bool, as_date, as_int
+
+
+def is_not(raw: str) -> bool:
+    """A yes/no filter on an ``__isnull`` lookup: "yes" means the value is there."""
+    return not as_bool(raw)
+
 
 COMPANY_LIST = ListSpec(
     entity="company",
@@ -17,6 +24,7 @@ COMPANY_LIST = ListSpec(
         "city": Filter("city"),
         "region": Filter("region"),
         "tag": Filter("tags__name"),
+        "lost": Filter("lost_on__isnull", is_not, _("Lost customers")),
         "created_after": Filter("created_at__date__gte", as_date),
         "created_before": Filter("created_at__date__lte", as_date),
     },
@@ -35,6 +43,7 @@ CONTACT_LIST = ListSpec(
         "region": Filter("region"),
         "audience": Filter("audience"),
         "tag": Filter("tags__name"),
+        "lost": Filter("lost_on__isnull", is_not, _("Lost customers")),
         "created_after": Filter("created_at__date__gte", as_date),
         "created_before": Filter("created_at__date__lte", as_date),
     },

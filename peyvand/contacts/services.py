@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.contacts.calltime import known_time_zones, parse_time
@@ -14,7 +15,17 @@ from peyvand.core.errors import ValidationFailed
 from peyvand.core.records import create_record, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
 
-_TEXT_FIELDS = ("name", "industry", "region", "city", "first_name", "last_name", "title", "audience")
+_TEXT_FIELDS = (
+    "name",
+    "industry",
+    "region",
+    "city",
+    "first_name",
+    "last_name",
+    "title",
+    "audience",
+    "lost_reason",
+)
 
 
 def _clean_call_hours(values: dict[str, Any], current: Company | Contact | None) -> None:
@@ -57,6 +68,27 @@ def _clean_call_hours(values: dict[str, Any], current: Company | Contact | None)
         )
 
 
+def _clean_standing(values: dict[str, Any], current: Company | Contact | None) -> None:
+    """A lost mark is a day not after today; a reason needs the day (clearing the day clears its reason)."""
+    lost_on = values.get("lost_on", current.lost_on if current else None)
+    if lost_on and lost_on > timezone.localdate():
+        raise ValidationFailed(
+            [{"field": "lost_on", "message": _("The day a customer was lost cannot be later than today.")}]
+        )
+    if not lost_on:
+        if "lost_on" in values and "lost_reason" not in values:
+            values["lost_reason"] = ""
+        elif values.get("lost_reason", current.lost_reason if current else ""):
+            raise ValidationFailed(
+                [
+                    {
+                        "field": "lost_on",
+                        "message": _("Give the day the customer was lost, or leave the reason empty."),
+                    }
+                ]
+            )
+
+
 def _clean(
     actor, values: dict[str, Any], *, entity: str, current: Company | Contact | None
 ) -> dict[str, Any]:
@@ -71,6 +103,7 @@ def _clean(
     if "company" in values:
         values["company"] = resolve_reference(Company, values["company"], actor, "company")
     _clean_call_hours(values, current)
+    _clean_standing(values, current)
     if "custom" in values or current is None:
         values["custom"] = clean_custom_values(
             entity, values.get("custom"), current=current.custom if current else None

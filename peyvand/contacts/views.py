@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from peyvand.contacts.api import COMPANIES, CONTACTS
 from peyvand.contacts.calltime import call_advice, known_time_zones
 from peyvand.contacts.merge import undoable_merge_for
-from peyvand.contacts.models import CallHours, Company, CompanySize, Contact, Weekday
+from peyvand.contacts.models import CallHours, Company, CompanySize, Contact, CustomerStanding, Weekday
 from peyvand.core.choices import Channel
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
@@ -61,6 +61,7 @@ class CompanyForm(CallHoursForm):
         "tags",
         "owner",
         *CallHours.call_hours_fields,
+        *CustomerStanding.standing_fields,
     )
 
 
@@ -82,6 +83,7 @@ class ContactForm(CallHoursForm):
         "tags",
         "owner",
         *CallHours.call_hours_fields,
+        *CustomerStanding.standing_fields,
     )
 
 
@@ -109,11 +111,15 @@ def _contact_extra(user, contact):
     }
 
 
+def lost_filter():
+    return choices_filter("lost", _("Lost customers"), [("true", _("Yes")), ("false", _("No"))])
+
+
 COMPANY_SCREEN = CallHoursScreen(
     resource=COMPANIES,
     form_class=CompanyForm,
     columns=("name", "industry", "city", "phones", "owner"),
-    filters=(owner_filter(), choices_filter("size", _("Size"), CompanySize.choices)),
+    filters=(owner_filter(), choices_filter("size", _("Size"), CompanySize.choices), lost_filter()),
     detail_extra=_company_extra,
 )
 
@@ -121,7 +127,7 @@ CONTACT_SCREEN = CallHoursScreen(
     resource=CONTACTS,
     form_class=ContactForm,
     columns=("last_name", "first_name", "title", "company", "phones", "city", "owner"),
-    filters=(owner_filter(), choices_filter("source", _("Source channel"), Channel.choices)),
+    filters=(owner_filter(), choices_filter("source", _("Source channel"), Channel.choices), lost_filter()),
     detail_extra=_contact_extra,
     initial_from_request=("company",),
 )

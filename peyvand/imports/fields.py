@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
@@ -128,6 +128,13 @@ def read_date(raw: str, field: models.Field) -> dt.date:
         raise CellError(_("Not a date; write 1404/09/04 (Jalali) or 2025-11-25.")) from None
 
 
+def read_day_so_far(raw: str, field: models.Field) -> dt.date:
+    day = read_date(raw, field)
+    if day > timezone.localdate():
+        raise CellError(_("The day a customer was lost cannot be later than today."))
+    return day
+
+
 def read_amount(raw: str, field: models.Field) -> Decimal:
     text = to_ascii_digits(raw).replace(",", "").replace("٬", "").replace("،", "").strip()
     try:
@@ -219,6 +226,8 @@ REGION = ("استان", "منطقه", "region", "province", "state")
 COMPANY = ("شرکت", "نام شرکت", "سازمان", "company", "company name", "organization", "organisation")
 SOURCE = ("منبع", "کانال", "source", "channel", "source channel")
 INDUSTRY = ("صنعت", "حوزه فعالیت", "industry", "sector")
+LOST_ON = ("از دست رفته از", "تاریخ ریزش", "lost on", "lost customer since", "churned on")
+LOST_REASON = ("علت از دست رفتن", "علت ریزش", "lost reason", "why lost", "churn reason")
 OWNER = ("مسئول", "مالک", "کارشناس", "owner", "assigned to", "seller", "username")
 
 KINDS: dict[str, tuple[Column, ...]] = {
@@ -234,6 +243,8 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("region", REGION),
         Column("city", CITY),
         Column("audience", ("مخاطب", "گروه مخاطب", "audience", "segment")),
+        Column("lost_on", LOST_ON, read=read_day_so_far),
+        Column("lost_reason", LOST_REASON),
         Column("owner", OWNER, read=read_reference_name),
     ),
     "companies": (
@@ -245,6 +256,8 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("website", ("وبسایت", "وب سایت", "سایت", "website", "site", "url")),
         Column("phones", PHONES, read=read_phones),
         Column("emails", EMAILS, read=read_emails),
+        Column("lost_on", LOST_ON, read=read_day_so_far),
+        Column("lost_reason", LOST_REASON),
         Column("owner", OWNER, read=read_reference_name),
     ),
     "leads": (

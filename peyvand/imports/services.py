@@ -393,6 +393,10 @@ class Importer:
                 ok = False
             else:
                 values["pipeline"] = found[0]
+        if values.get("lost_reason") and not values.get("lost_on"):
+            header = self.header_of.get("lost_on") or self.header_of["lost_reason"]
+            outcome.error(number, header, _("Give the day the customer was lost, or leave the reason empty."))
+            ok = False
         if owner_name:
             values["owner_given"] = True
         return ok

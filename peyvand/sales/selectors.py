@@ -26,11 +26,11 @@ DEAL_LIST = ListSpec(
         "amount_min": Filter("amount__gte", as_decimal, _("Amount from")),
         "amount_max": Filter("amount__lte", as_decimal, _("Amount to")),
         "close_after": Filter("expected_close_date__gte", as_date, _("Expected to close from")),
-        "close_before": Filter("expected_close_date__lte", as_date, _("Expected to close by")),
+        "close_before": Filter("expected_close_date__lte", as_date, _("Expected to close until")),
         "created_after": Filter("created_at__date__gte", as_date, _("Created from")),
-        "created_before": Filter("created_at__date__lte", as_date, _("Created by")),
+        "created_before": Filter("created_at__date__lte", as_date, _("Created until")),
         "closed_after": Filter("closed_at__date__gte", as_date, _("Closed from")),
-        "closed_before": Filter("closed_at__date__lte", as_date, _("Closed by")),
+        "closed_before": Filter("closed_at__date__lte", as_date, _("Closed until")),
         "region": Filter(
             "segment_region", label=_("Region"), expression=lambda: segment_expressions()["region"]
         ),

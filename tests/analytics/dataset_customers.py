@@ -31,6 +31,7 @@ class Customers:
     spend: list = field(default_factory=list)  # {"month", "channel", "amount", "team"}
     answers: list = field(default_factory=list)  # {"owner", "team", "score", "answered_at", "channel"}
     key_accounts: dict = field(default_factory=dict)  # company id -> potential
+    lost: dict = field(default_factory=dict)  # ("company" | "contact", id) -> the day marked lost
 
     @property
     def users(self):
@@ -173,5 +174,23 @@ def build(seed: int = 11) -> Customers:
         potential = Decimal(rnd.randrange(0, 3000) * 1_000_000)
         KeyAccount.objects.create(company=company, potential=potential)
         c.key_accounts[company.pk] = potential
+    _mark_lost(c, random.Random(seed + 1), companies, contacts)
     assert timezone.is_aware(NOW)
     return c
+
+
+def _mark_lost(c: Customers, rnd: random.Random, companies, contacts) -> None:
+    """Customers marked lost by hand on days across the periods tested, some on the very day of a purchase
+    (which then brings them back)."""
+    first, days = dt.date(2025, 9, 1), (NOW.date() - dt.date(2025, 9, 1)).days
+    marks = {}
+    for kind, records in (("company", companies), ("contact", contacts)):
+        for record in rnd.sample(records, len(records) // 4):
+            marks[(kind, record.pk)] = first + dt.timedelta(days=rnd.randrange(days))
+    for deal in rnd.sample([d for d in c.deals if d["status"] == "won" and d["closed_at"] >= EARLIEST], 6):
+        key = ("company", deal["company"]) if deal["company"] else ("contact", deal["contact"])
+        if key[1]:
+            marks[key] = deal["closed_at"].astimezone(TZ).date()
+    for (kind, pk), day in marks.items():
+        (Company if kind == "company" else Contact).objects.filter(pk=pk).update(lost_on=day)
+    c.lost = marks

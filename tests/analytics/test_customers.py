@@ -63,18 +63,27 @@ def value_figures(bought):
     }
 
 
+def counts_at(facts, deal, day: dt.date) -> bool:
+    """A purchase counts for its customer at the start of ``day`` unless they were marked lost before that day
+    and it came before the day they were."""
+    lost = facts.lost.get(customer_of(deal))
+    return lost is None or lost >= day or deal["closed_at"].astimezone(oracle.TZ).date() >= lost
+
+
 def lifespan_seconds(facts, user, end, months):
     """Average over the customers with a purchase up to the end: first to last purchase, or to the end when
-    the last is less than ``months`` months old."""
-    spans = {}
+    the last is less than ``months`` months old and they were not marked lost since."""
+    spans, active = {}, set()
+    active_since = instant(months_before(end + dt.timedelta(days=1), months))
     for d in purchases(facts, user):
         if d["closed_at"] < until(end):
             first, last = spans.get(customer_of(d), (d["closed_at"], d["closed_at"]))
             spans[customer_of(d)] = (min(first, d["closed_at"]), max(last, d["closed_at"]))
-    active_since = instant(months_before(end + dt.timedelta(days=1), months))
+            if d["closed_at"] >= active_since and counts_at(facts, d, end + dt.timedelta(days=1)):
+                active.add(customer_of(d))
     seconds = [
-        ((until(end) if last >= active_since else last) - first).total_seconds()
-        for first, last in spans.values()
+        ((until(end) if key in active else last) - first).total_seconds()
+        for key, (first, last) in spans.items()
     ]
     return sum(seconds) / len(seconds) if seconds else None
 
@@ -104,10 +113,19 @@ def churn(facts, user, start, end, months=12):
     history = {}
     for d in purchases(facts, user):
         if d["closed_at"] < until(end):
-            history.setdefault(customer_of(d), []).append(d["closed_at"])
-    at_start = {k for k, days in history.items() if any(start_window <= t < instant(start) for t in days)}
-    at_end = {k for k, days in history.items() if any(end_window <= t for t in days)}
-    new = {k for k, days in history.items() if min(days) >= instant(start)}
+            history.setdefault(customer_of(d), []).append(d)
+    after_end = end + dt.timedelta(days=1)
+    at_start = {
+        k
+        for k, bought in history.items()
+        if any(start_window <= d["closed_at"] < instant(start) and counts_at(facts, d, start) for d in bought)
+    }
+    at_end = {
+        k
+        for k, bought in history.items()
+        if any(end_window <= d["closed_at"] and counts_at(facts, d, after_end) for d in bought)
+    }
+    new = {k for k, bought in history.items() if min(d["closed_at"] for d in bought) >= instant(start)}
     lost = at_start - at_end
     return {
         "start": len(at_start),
