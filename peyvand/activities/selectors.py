@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peyvand.activities.models import SCHEDULED_KINDS, Activity, CalendarFeed
 from peyvand.core.errors import NotFound
@@ -19,16 +20,18 @@ ACTIVITY_LIST = ListSpec(
     ordering=("due_at", "done_at", "created_at", "updated_at", "subject", "kind"),
     default_ordering="-due_at",
     filters={
-        "owner": Filter("owner_id", as_int),
-        "team": Filter("team_id", as_int),
-        "kind": Filter("kind"),
-        "contact": Filter("contact_id", as_int),
-        "company": Filter("company_id", as_int),
-        "deal": Filter("deal_id", as_int),
-        "lead": Filter("lead_id", as_int),
-        "open": Filter("done_at__isnull", as_bool),
-        "due_after": Filter("due_at__date__gte", as_date),
-        "due_before": Filter("due_at__date__lte", as_date),
+        "owner": Filter("owner_id", as_int, _("Owner")),
+        "team": Filter("team_id", as_int, _("Team")),
+        "kind": Filter("kind", label=_("Kind")),
+        "contact": Filter("contact_id", as_int, _("Contact")),
+        "company": Filter("company_id", as_int, _("Company")),
+        "deal": Filter("deal_id", as_int, _("Deal")),
+        "lead": Filter("lead_id", as_int, _("Lead")),
+        "open": Filter("done_at__isnull", as_bool, _("Open")),
+        "due_after": Filter("due_at__date__gte", as_date, _("Due from")),
+        "due_before": Filter("due_at__date__lte", as_date, _("Due until")),
+        "done_after": Filter("done_at__date__gte", as_date, _("Done from")),
+        "done_before": Filter("done_at__date__lte", as_date, _("Done until")),
     },
 )
 

@@ -4,15 +4,14 @@ link to the records behind it. Every figure comes from a registered report, so t
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from peyvand.accounts.models import Team, User
 from peyvand.activities.models import Activity
 from peyvand.analytics import charts
+from peyvand.analytics.links import deal_filters, deals_link
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
@@ -24,22 +23,8 @@ from peyvand.targets import periods
 TOP_DEALS = 5
 
 
-def deals_link(**filters) -> str:
-    """The deals list filtered to the records behind a figure."""
-    query = {
-        k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v not in (None, "")
-    }
-    return f"{reverse('deals:list')}?{urlencode(query)}"
-
-
 def _report(scope: Scope, name: str, **options) -> dict[str, Any]:
     return REPORTS[name].compute(scope, **options)
-
-
-def _scoped_filters(scope: Scope) -> dict[str, Any]:
-    """The deals list's filters that narrow it as the scope's filters narrow a report (all but the period)."""
-    names = ("team", "pipeline", "region", "channel", "audience", "customer")
-    return {"owner": scope.rep, **{name: getattr(scope, name) for name in names}}
 
 
 def activity_counts(scope: Scope, today: dt.date) -> dict[str, dict[str, int]]:
@@ -96,7 +81,7 @@ def filter_choices(user) -> Choices:
 def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
     scope = scope_from(user, params)
     today = timezone.localdate()
-    scoped = _scoped_filters(scope)
+    scoped = deal_filters(scope.applied())
 
     def link(**filters) -> str:
         return deals_link(**(scoped | filters))

@@ -8,14 +8,14 @@ steps of the funnel.
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import Scope
-from peyvand.sales.models import DealStatus, Pipeline, StageHistory, StageKind
+from peyvand.sales.models import DealStatus, Pipeline, StageKind
+from peyvand.sales.segments import reach
 from peyvand.sales.selectors import pipelines_visible_to
 
 
@@ -35,23 +35,11 @@ def funnel(scope: Scope) -> dict[str, Any]:
     if pipeline is None:
         return {"pipeline": None, "columns": [], "rows": [], "cohort": 0}
     stages = [s for s in pipeline.stages.all() if s.kind == StageKind.OPEN]
-    furthest = (
-        StageHistory.objects.filter(deal_id=OuterRef("pk"), to_stage__kind=StageKind.OPEN)
-        .order_by()
-        .values("deal_id")
-        .annotate(top=Max("to_stage__order"))
-        .values("top")
-    )
-    cohort = (
-        scope.deals()
-        .filter(scope.in_period("created_at"), pipeline=pipeline)
-        .annotate(furthest=Coalesce(Subquery(furthest, output_field=IntegerField()), -1))
-    )
-    won = Q(status=DealStatus.WON)
+    cohort = scope.deals().filter(scope.in_period("created_at"), pipeline=pipeline).annotate(reach=reach())
     counts = cohort.aggregate(
         cohort=Count("id"),
-        won=Count("id", filter=won),
-        **{f"s{s.pk}": Count("id", filter=won | Q(furthest__gte=s.order)) for s in stages},
+        won=Count("id", filter=Q(status=DealStatus.WON)),
+        **{f"s{s.pk}": Count("id", filter=Q(reach__gte=s.order)) for s in stages},
     )
     steps = [(s.pk, s.name, counts[f"s{s.pk}"]) for s in stages] + [(None, str(_("Won")), counts["won"])]
     rows = []

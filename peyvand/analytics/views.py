@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peyvand.analytics.charts import bars, format_value
-from peyvand.analytics.dashboard import dashboard, deals_link, filter_choices
+from peyvand.analytics.dashboard import dashboard, filter_choices
+from peyvand.analytics.links import row_links
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.selectors import OPTION_PARAMS, run_report
 from peyvand.core.errors import PeyvandError
@@ -137,12 +138,16 @@ def report_view(request, metric: str):
         (c["key"] for c in columns if c["kind"] == "number"), None
     )
     widths = bars(result["data"].get("rows", []), chart_key) if chart_key else []
-    links = _row_links(metric, result)
+    links = row_links(metric, result)
+    cells = [
+        [(value, link.get(c["key"])) for value, c in zip(row, columns, strict=True)]
+        for row, link in zip(rows, links or [{}] * len(rows), strict=True)
+    ]
     context = {
         "report": report,
         "result": result,
         "columns": columns,
-        "rows": list(zip(rows, widths or [None] * len(rows), links or [None] * len(rows), strict=False)),
+        "rows": list(zip(cells, widths or [None] * len(rows), strict=False)),
         "chart_column": next((c for c in columns if c["key"] == chart_key), None),
         "options": [name for name in OPTION_PARAMS if name in report.options],
         "segments": [(value, SEGMENT_LABELS[value]) for value in report.options.get("by", ())],
@@ -151,33 +156,6 @@ def report_view(request, metric: str):
         **_filter_context(request, params),
     }
     return render(request, "analytics/report.html", context)
-
-
-# Reports whose rows are won deals closed in the period, by a segment the deals list filters on.
-WON_DEAL_REPORTS = ("outcomes", "sales-cycle")
-LIST_FILTER_OF_SEGMENT = {"rep": "owner", "team": "team", "pipeline": "pipeline"}
-
-
-def _row_links(metric: str, result: dict[str, Any]) -> list[str | None]:
-    """Each row's link to the deals behind it, where the deals list can show exactly those."""
-    filters = result["filters"]
-    by = filters.get("by")
-    if metric not in WON_DEAL_REPORTS or by not in LIST_FILTER_OF_SEGMENT:
-        return []
-    if any(filters.get(name) for name in ("region", "channel", "audience", "customer")):
-        return []  # the deals list cannot narrow to these segments, so its count would differ
-    scoped = {"team": filters.get("team"), "owner": filters.get("rep"), "pipeline": filters.get("pipeline")}
-    return [
-        deals_link(
-            **scoped | {LIST_FILTER_OF_SEGMENT[by]: row.get("group")},
-            status="won",
-            closed_after=filters["start"],
-            closed_before=filters["end"],
-        )
-        if row.get("group") is not None
-        else None
-        for row in result["data"].get("rows", [])
-    ]
 
 
 @login_required

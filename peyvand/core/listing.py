@@ -66,6 +66,8 @@ class Filter:
     label: str = ""
     # A filter on a computed value: the expression is added under the lookup's first name before filtering.
     expression: Callable[[], Any] | None = None
+    # How a value reads on the page, when not as a date, a choice or a name (``web.views``).
+    describe: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Reads of leads, already limited to what the user may see."""
 
+from django.utils.translation import gettext_lazy as _
+
 from peyvand.core.listing import Filter, ListSpec, as_date, as_int
 from peyvand.leads.models import Lead
 
@@ -8,19 +10,20 @@ LEAD_LIST = ListSpec(
     ordering=("created_at", "updated_at", "last_name", "company_name", "status", "score"),
     default_ordering="-created_at",
     filters={
-        "owner": Filter("owner_id", as_int),
-        "team": Filter("team_id", as_int),
-        "status": Filter("status"),
-        "source": Filter("source"),
-        "city": Filter("city"),
-        "region": Filter("region"),
-        "industry": Filter("industry"),
-        "pipeline": Filter("pipeline_id", as_int),
-        "score_band": Filter("score_band"),
-        "web_form": Filter("web_form_id", as_int),
-        "tag": Filter("tags__name"),
-        "created_after": Filter("created_at__date__gte", as_date),
-        "created_before": Filter("created_at__date__lte", as_date),
+        "owner": Filter("owner_id", as_int, _("Owner")),
+        "team": Filter("team_id", as_int, _("Team")),
+        "status": Filter("status", label=_("Status")),
+        "source": Filter("source", label=_("Source channel")),
+        "city": Filter("city", label=_("City")),
+        "region": Filter("region", label=_("Region")),
+        "audience": Filter("audience", label=_("Audience")),
+        "industry": Filter("industry", label=_("Industry")),
+        "pipeline": Filter("pipeline_id", as_int, _("Pipeline")),
+        "score_band": Filter("score_band", label=_("Score band")),
+        "web_form": Filter("web_form_id", as_int, _("Web form")),
+        "tag": Filter("tags__name", label=_("Tag")),
+        "created_after": Filter("created_at__date__gte", as_date, _("Created from")),
+        "created_before": Filter("created_at__date__lte", as_date, _("Created until")),
     },
 )
 

@@ -7,10 +7,11 @@ contact) had already won a deal closed before this one was created; otherwise it
 
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from peyvand.sales.models import Deal, DealStatus
+from peyvand.core.text import to_ascii_digits
+from peyvand.sales.models import Deal, DealStatus, Stage, StageHistory, StageKind
 
 CUSTOMER_NEW, CUSTOMER_CURRENT = "new", "current"
 
@@ -41,6 +42,43 @@ def earlier_win() -> Q:
     same_company = won_before.filter(company_id=OuterRef("company_id"))
     same_contact = won_before.filter(company__isnull=True, contact_id=OuterRef("contact_id"))
     return Exists(same_company) | (Q(company__isnull=True) & Exists(same_contact))
+
+
+# Beyond any stage's order: a won deal reached every open stage of its pipeline.
+_WON_REACH = 1_000_000
+
+
+def reach() -> Case:
+    """How far a deal got: the order of the furthest open stage its stage history shows it entered (a deal may
+    skip a step), beyond every stage when it is won, -1 when it never entered an open stage. A deal
+    **reached** a stage when its reach is at least that stage's order (the funnel and the ``reached`` filter)."""
+    furthest = (
+        StageHistory.objects.filter(deal_id=OuterRef("pk"), to_stage__kind=StageKind.OPEN)
+        .order_by()
+        .values("deal_id")
+        .annotate(top=Max("to_stage__order"))
+        .values("top")
+    )
+    return Case(
+        When(status=DealStatus.WON, then=Value(_WON_REACH)),
+        default=Coalesce(Subquery(furthest, output_field=IntegerField()), -1),
+        output_field=IntegerField(),
+    )
+
+
+def stage_order(raw: str) -> int:
+    """A list filter's ``reached`` value: a stage id, read as that stage's order."""
+    order = Stage.objects.filter(pk=int(to_ascii_digits(raw)), kind=StageKind.OPEN).values_list(
+        "order", flat=True
+    )
+    if not order:
+        raise ValueError(raw)
+    return order[0]
+
+
+def stage_name(raw: str) -> str:
+    stage = Stage.objects.filter(pk=int(to_ascii_digits(raw))).first()
+    return stage.name if stage else raw
 
 
 def is_current_customer(raw: str) -> bool:

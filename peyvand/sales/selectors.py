@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from peyvand.core.listing import Filter, ListSpec, as_bool, as_date, as_decimal, as_int
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, Pipeline, Stage, StageHistory
-from peyvand.sales.segments import earlier_win, is_current_customer, segment_expressions
+from peyvand.sales.segments import (
+    earlier_win,
+    is_current_customer,
+    reach,
+    segment_expressions,
+    stage_name,
+    stage_order,
+)
 
 DEAL_LIST = ListSpec(
     entity="deal",
@@ -42,6 +49,9 @@ DEAL_LIST = ListSpec(
         ),
         "customer": Filter("segment_current", is_current_customer, _("Customer"), expression=earlier_win),
         "stuck": Filter("stuck_now", as_bool, _("Stuck"), expression=lambda: is_stuck()),
+        "reached": Filter(
+            "stage_reach__gte", stage_order, _("Reached the stage"), expression=reach, describe=stage_name
+        ),
     },
 )
 

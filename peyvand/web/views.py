@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +21,8 @@ from peyvand.activities.selectors import my_open_tasks
 from peyvand.contacts.duplicates import DuplicateFound
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
-from peyvand.core.listing import LIST_PARAMS, paginate
+from peyvand.core.jalali import format_date
+from peyvand.core.listing import LIST_PARAMS, Filter, as_bool, as_date, as_int, paginate
 from peyvand.core.records import delete_record, restore_record
 from peyvand.web.filters import custom_field_filters
 from peyvand.web.forms import add_service_errors, form_values
@@ -97,8 +99,44 @@ def _other_filters(screen: Screen, params: dict[str, str], shown: set[str]) -> l
             continue
         rest = {k: v for k, v in params.items() if k not in (name, "page")}
         label = specs[name].label if name in specs and specs[name].label else name
-        chips.append({"param": name, "value": value, "label": label, "without": urlencode(rest)})
+        chips.append(
+            {
+                "param": name,
+                "value": value,
+                "shown": _describe(screen.model, specs.get(name), value),
+                "label": label,
+                "without": urlencode(rest),
+            }
+        )
     return chips
+
+
+# Records a filter's chip may name by id: the set-up everyone works with, never a customer's record.
+_NAMED_MODELS = ("accounts.user", "accounts.team", "sales.pipeline", "sales.stage")
+
+
+def _describe(model, flt: Filter | None, value: str) -> str:
+    """A filter's value as people read it: a date in the page's calendar, a choice's label, a team's name."""
+    if flt is None:
+        return value
+    try:
+        if flt.convert is as_date:
+            return format_date(as_date(value))
+        if flt.convert is as_bool:
+            return _("Yes") if as_bool(value) else _("No")
+        if flt.describe is not None:
+            return flt.describe(value)
+        field = model._meta.get_field(flt.lookup.split("__")[0].removesuffix("_id"))
+    except (FieldDoesNotExist, ValueError, TypeError):
+        return value
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model._meta.label_lower in _NAMED_MODELS:
+        found = (
+            field.related_model._default_manager.filter(pk=as_int(value)).first() if value.isdigit() else None
+        )
+        return str(found) if found else value
+    return value
 
 
 @login_required

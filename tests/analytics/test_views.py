@@ -178,21 +178,3 @@ def _vazirmatn_installed() -> bool:
     from django.conf import settings
 
     return (settings.PEYVAND_PDF_FONT_DIR / "Vazirmatn-Regular.ttf").is_file()
-
-
-@pytest.mark.parametrize(
-    "metric,by", [("outcomes", "rep"), ("outcomes", "pipeline"), ("sales-cycle", "team")]
-)
-def test_report_rows_link_to_the_won_deals_behind_them(history, api_for, metric, by):
-    import re
-
-    user = history.users["manager_north"]
-    page = browser(user).get(f"/reports/{metric}/", {**PERIOD, "by": by}).content.decode()
-    from peyvand.analytics.selectors import run_report
-
-    rows = run_report(user, metric, {**PERIOD, "by": by})["data"]["rows"]
-    links = re.findall(r'<td><a href="(/deals/\?[^"]+)">', page)
-    assert len(links) == len(rows) > 0
-    for link, row in zip(links, rows, strict=True):
-        count = row["won"] if metric == "outcomes" else row["deals"]
-        assert _count_behind(api_for(user), link.replace("&amp;", "&")) == count

@@ -105,6 +105,26 @@ def test_filters_a_link_applied_stay_on_the_list_page_and_each_can_be_dropped(re
     chips = {chip["param"]: chip for chip in page.context["other_filters"]}
     assert set(chips) == {"region", "created_after"}
     assert str(chips["region"]["label"]) == "Region"
+    assert chips["created_after"]["shown"] == "2020-01-01"
     dropped = client.get("/deals/?" + chips["region"]["without"])
     assert dropped.context["page"].count == 4
     assert "region" not in dropped.context["params"] and dropped.context["params"]["status"] == "open"
+
+
+def test_chips_read_as_people_do_in_persian_a_jalali_day_a_team_name_a_stage_name(rep_a, deals, pipeline):
+    client = Client()
+    client.force_login(rep_a)
+    client.cookies["django_language"] = "fa"
+    stage = pipeline.stages.filter(kind="open").order_by("order")[1]
+    page = client.get("/deals/", {"created_after": "2026-03-21", "team": rep_a.team_id, "reached": stage.pk})
+    chips = {chip["param"]: chip["shown"] for chip in page.context["other_filters"]}
+    assert chips == {"created_after": "۱۴۰۵/۰۱/۰۱", "team": rep_a.team.name, "reached": stage.name}
+
+
+def test_a_chip_never_names_a_customer_record_by_its_id(rep_a, rep_b, deals):
+    theirs = create_company(actor=rep_b, values={"name": "Secret Co"})
+    client = Client()
+    client.force_login(rep_a)
+    page = client.get("/deals/", {"company": theirs.pk})
+    assert "Secret Co" not in page.content.decode()
+    assert {c["param"]: c["shown"] for c in page.context["other_filters"]} == {"company": str(theirs.pk)}
