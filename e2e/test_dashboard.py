@@ -63,3 +63,24 @@ def test_the_dashboard_in_english_is_left_to_right_with_the_same_figures(page, s
     assert left == pytest.approx(track_left, abs=1) and right < track_right
     page.goto("/dashboard/board/")
     expect(page.locator("body.sales-board .board-reps li")).to_have_count(3)
+
+
+def test_a_funnel_step_opens_the_deals_that_reached_it_and_its_filters_can_be_dropped(page, sign_in):
+    history = build(seed=3, deals=90)
+    sign_in(history.users["manager_north"])
+    page.click(".usermenu .lang-switch button")  # English
+    page.goto(f"/reports/funnel/?{PERIOD}")
+    second_step = page.locator(".report-table tbody tr").nth(1)
+    reached = second_step.locator("td").nth(1)
+    count = int(reached.inner_text().replace(",", ""))
+    stage = second_step.locator("td").first.inner_text()
+    reached.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/deals/\?.*reached=\d+"))
+    expect(page.locator(".chips")).to_contain_text(f"Reached the stage: {stage}")
+    expect(page.locator(".count")).to_have_text(f"{count} records")
+    # Another filter keeps the link's filters; dropping one chip keeps the others.
+    page.select_option("select[name=status]", "won")
+    expect(page).to_have_url(re.compile(r"reached=\d+.*status=won|status=won.*reached=\d+"))
+    page.locator(".chip", has_text="Reached the stage").click()
+    expect(page).not_to_have_url(re.compile(r"reached="))
+    expect(page.locator(".chips")).to_contain_text("Created from")
