@@ -191,6 +191,18 @@ class Deal(OwnedModel):
                 include=["id", "status", "amount", "owner", "team", "pipeline", "deleted_at"],
                 name="deal_closed_at",
             ),
+            # Whether a customer had already won a deal before a given moment (the activity report's split into
+            # new prospects and current customers, the customer filter) is one look into these small indexes.
+            models.Index(
+                fields=["company", "closed_at"],
+                condition=models.Q(status="won", deleted_at__isnull=True),
+                name="deal_won_by_company",
+            ),
+            models.Index(
+                fields=["contact", "closed_at"],
+                condition=models.Q(status="won", deleted_at__isnull=True, company__isnull=True),
+                name="deal_won_by_contact",
+            ),
         ]
 
     def __str__(self) -> str:
