@@ -168,19 +168,25 @@ def activity_impact(scope: Scope) -> dict[str, Any]:
     )
     kinds = list(ActivityKind)
     had = {f"had_{kind.value}": Exists(done_on_deal.filter(kind=kind)) for kind in kinds}
-    counts = (
-        closed.alias(**had)
-        .order_by()
-        .aggregate(
-            closed=Count("id"),
-            won=Count("id", filter=won),
-            **{f"{kind.value}_deals": Count("id", filter=Q(**{f"had_{kind.value}": True})) for kind in kinds},
-            **{
-                f"{kind.value}_won": Count("id", filter=won & Q(**{f"had_{kind.value}": True}))
-                for kind in kinds
-            },
+    # Counted per outcome, so each deal's activities are looked into once for each kind.
+    by_status = {
+        row["status"]: row
+        for row in closed.alias(**had)
+        .values("status")
+        .annotate(
+            deals=Count("id"),
+            **{kind.value: Count("id", filter=Q(**{f"had_{kind.value}": True})) for kind in kinds},
         )
-    )
+        .order_by()
+    }
+    none = {"deals": 0, **{kind.value: 0 for kind in kinds}}
+    won_row, lost_row = by_status.get(DealStatus.WON, none), by_status.get(DealStatus.LOST, none)
+    counts = {
+        "closed": won_row["deals"] + lost_row["deals"],
+        "won": won_row["deals"],
+        **{f"{kind.value}_deals": won_row[kind.value] + lost_row[kind.value] for kind in kinds},
+        **{f"{kind.value}_won": won_row[kind.value] for kind in kinds},
+    }
     rows = [
         {
             "step": "activity",
