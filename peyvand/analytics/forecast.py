@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,46 +44,50 @@ def _month_of(day: dt.date) -> periods.Period:
     return periods.period_containing(periods.business_calendar(), periods.MONTH, day)
 
 
-def _stages_passed(scope: Scope):
-    """The stage moves of the closed (won or lost) deals the report covers."""
-    closed = scope.deals().filter(status__in=(DealStatus.WON, DealStatus.LOST))
-    return StageHistory.objects.filter(deal__in=closed)
+def _closed_through(scope: Scope, stages) -> QuerySet:
+    """The closed (won or lost) deals the report covers, once for each of ``stages`` they were ever in."""
+    return scope.deals().filter(
+        status__in=(DealStatus.WON, DealStatus.LOST), stage_history__to_stage_id__in=list(stages)
+    )
 
 
-# a deal that came back to a stage counts once for it
-_RATE_COUNTS = {
-    "closed": Count("deal_id", distinct=True),
-    "won": Count("deal_id", distinct=True, filter=Q(deal__status=DealStatus.WON)),
+# A deal that came back to a stage counts once for it. Counted from the deals' side, so the filters narrow the
+# deals first and only their moves are read.
+_RATES = {
+    "closed": Count("id", distinct=True),
+    "won": Count("id", distinct=True, filter=Q(status=DealStatus.WON)),
 }
 
 
-def stage_win_rates(scope: Scope) -> dict[int, tuple[int, int]]:
-    """Stage id -> (won, closed) over the closed deals that were ever in that stage."""
-    rows = _stages_passed(scope).values("to_stage_id").annotate(**_RATE_COUNTS).order_by()
-    return {row["to_stage_id"]: (row["won"], row["closed"]) for row in rows}
+def stage_win_rates(scope: Scope, stages) -> dict[int, tuple[int, int]]:
+    """Stage id -> (won, closed) over the closed deals that were ever in that stage, for ``stages``."""
+    rows = _closed_through(scope, stages).values("stage_history__to_stage_id").annotate(**_RATES).order_by()
+    return {row["stage_history__to_stage_id"]: (row["won"], row["closed"]) for row in rows}
 
 
-def stage_win_rates_before(scope: Scope, moments: list[dt.datetime]) -> list[dict[int, tuple[int, int]]]:
-    """For each of ``moments`` (in order): stage id -> (won, closed) over the closed deals closed before it that
-    were ever in that stage.
+def stage_win_rates_before(
+    scope: Scope, stages, moments: list[dt.datetime]
+) -> list[dict[int, tuple[int, int]]]:
+    """For each of ``moments`` (earliest first): stage id -> (won, closed) over the closed deals closed before
+    it that were ever in that stage, for ``stages``.
 
     One pass over the stage history: each deal is counted in the span between two moments in which it closed,
     and the rates before a moment add up the spans before it (a deal closes once, so no deal counts twice)."""
     span = Case(
-        *[When(deal__closed_at__lt=moment, then=Value(i)) for i, moment in enumerate(moments)],
+        *[When(closed_at__lt=moment, then=Value(i)) for i, moment in enumerate(moments)],
         output_field=IntegerField(),
     )
     rows = (
-        _stages_passed(scope)
-        .filter(deal__closed_at__lt=max(moments))
+        _closed_through(scope, stages)
+        .filter(closed_at__lt=moments[-1])
         .annotate(span=span)
-        .values("to_stage_id", "span")
-        .annotate(**_RATE_COUNTS)
+        .values("stage_history__to_stage_id", "span")
+        .annotate(**_RATES)
         .order_by()
     )
     by_span: dict[int, dict[int, tuple[int, int]]] = {}
     for row in rows:
-        by_span.setdefault(row["span"], {})[row["to_stage_id"]] = (row["won"], row["closed"])
+        by_span.setdefault(row["span"], {})[row["stage_history__to_stage_id"]] = (row["won"], row["closed"])
     learnt: list[dict[int, tuple[int, int]]] = []
     rates: dict[int, tuple[int, int]] = {}
     for i in range(len(moments)):
@@ -131,7 +135,8 @@ def forecast(scope: Scope, *, history: bool = True) -> dict[str, Any]:
         .annotate(amount=Sum("amount"), deals=Count("id"))
         .order_by()
     )
-    stages, rates = _open_stages(), stage_win_rates(scope) if history else {}
+    stages = _open_stages()
+    rates = stage_win_rates(scope, stages) if history else {}
     by_month: dict[int, dict[int, Decimal]] = {}
     counts: dict[int, int] = {}
     for row in pipeline:
@@ -267,7 +272,7 @@ def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str
         .annotate(amount=Sum("amount"), deals=Count("id"))
         .order_by()
     }
-    learnt = stage_win_rates_before(scope, sinces)
+    learnt = stage_win_rates_before(scope, stages, sinces)
     rows = []
     for i, month in enumerate(tested):
         weighted, historical = _weigh(amounts.get(i, {}), stages, learnt[i])
