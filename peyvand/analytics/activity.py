@@ -88,6 +88,7 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
         "calls": Count("id", filter=call),
         "call_minutes": Sum("duration_minutes", filter=call),
         "average_call_minutes": Avg("duration_minutes", filter=call),
+        "timed_calls": Count("duration_minutes", filter=call),
         "meetings": Count("id", filter=meeting),
         "tasks_done": Count("id", filter=task),
         # Work for new prospects is all the rest: asking the database for both would look up each activity's
@@ -95,10 +96,27 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
         "work": Count("id"),
         "for_current": Count("id", filter=Q(current=True)),
     }
-    work = done_work(scope)
     group = {"rep": F("owner_id"), "team": F("team_id"), "day": TruncDate("done_at")}[by]
-    figures = list(work.annotate(group=group).values("group").annotate(**aggregates).order_by("group"))
-    total = work.aggregate(**aggregates)
+    figures = list(
+        done_work(scope).annotate(group=group).values("group").annotate(**aggregates).order_by("group")
+    )
+    # Every activity is in exactly one group, so the total adds up the groups rather than reading them again.
+    summed = {
+        name: sum(row[name] or 0 for row in figures)
+        for name in ("calls", "call_minutes", "timed_calls", "meetings", "tasks_done", "work", "for_current")
+    }
+    total = {
+        "calls": summed["calls"],
+        "call_minutes": summed["call_minutes"],
+        "average_call_minutes": (
+            Decimal(summed["call_minutes"]) / summed["timed_calls"] if summed["timed_calls"] else None
+        ),
+        "timed_calls": summed["timed_calls"],
+        "meetings": summed["meetings"],
+        "tasks_done": summed["tasks_done"],
+        "work": summed["work"],
+        "for_current": summed["for_current"],
+    }
     groups = [row["group"] for row in figures]
     # a day is named in the page's calendar (Jalali in Persian); the group keeps the ISO date
     names = {day: format_date(day) for day in groups} if by == "day" else group_labels(by, groups)
@@ -106,6 +124,7 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
     def shaped(row: dict[str, Any]) -> dict[str, Any]:
         row = dict(row)
         work, for_current = row.pop("work"), row.pop("for_current")
+        del row["timed_calls"]
         return {
             **row,
             "call_minutes": row["call_minutes"] or 0,
