@@ -20,6 +20,7 @@ not historized, so today's values stand in for the ones of the time.
 
 import datetime as dt
 import operator
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -44,7 +45,7 @@ def _month_of(day: dt.date) -> periods.Period:
     return periods.period_containing(periods.business_calendar(), periods.MONTH, day)
 
 
-def _closed_through(scope: Scope, stages) -> QuerySet:
+def _closed_through(scope: Scope, stages: Iterable[int]) -> QuerySet:
     """The closed (won or lost) deals the report covers, once for each of ``stages`` they were ever in."""
     return scope.deals().filter(
         status__in=(DealStatus.WON, DealStatus.LOST), stage_history__to_stage_id__in=list(stages)
@@ -59,14 +60,14 @@ _RATES = {
 }
 
 
-def stage_win_rates(scope: Scope, stages) -> dict[int, tuple[int, int]]:
+def stage_win_rates(scope: Scope, stages: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Stage id -> (won, closed) over the closed deals that were ever in that stage, for ``stages``."""
     rows = _closed_through(scope, stages).values("stage_history__to_stage_id").annotate(**_RATES).order_by()
     return {row["stage_history__to_stage_id"]: (row["won"], row["closed"]) for row in rows}
 
 
 def stage_win_rates_before(
-    scope: Scope, stages, moments: list[dt.datetime]
+    scope: Scope, stages: Iterable[int], moments: list[dt.datetime]
 ) -> list[dict[int, tuple[int, int]]]:
     """For each of ``moments`` (earliest first): stage id -> (won, closed) over the closed deals closed before
     it that were ever in that stage, for ``stages``.
