@@ -366,7 +366,9 @@ def timed(func, runs: int) -> tuple[float, float]:
     return statistics.median(samples), p95
 
 
-def measure(runs: int, with_reports: bool = True, report_runs: int = 5) -> None:
+def measure(
+    runs: int, with_reports: bool = True, report_runs: int = 5, only: list[str] | None = None
+) -> None:
     from django.db import connection
     from django.test import Client
     from django.utils import translation
@@ -386,17 +388,20 @@ def measure(runs: int, with_reports: bool = True, report_runs: int = 5) -> None:
     translation.activate("fa")
     for role in ("sales_manager", "sales_rep", "admin"):
         user = User.objects.filter(role=role).order_by("id").first()
-        whole = timed(lambda user=user: dashboard(user, {}), runs)
-        client = Client()
-        client.force_login(user)
-        bare = timed(lambda client=client: client.get("/reports/", HTTP_HOST="127.0.0.1"), runs)
-        page = timed(lambda client=client: client.get("/dashboard/", HTTP_HOST="127.0.0.1"), runs)
-        print(
-            f"{role:<14} dashboard figures: p50 {whole[0]:.0f} ms, p95 {whole[1]:.0f} ms ({whole[1] / base[1]:.0f}x baseline)"
-            f" | whole page: p50 {page[0]:.0f} ms, p95 {page[1]:.0f} ms"
-            f" (a bare page, the report list: p95 {bare[1]:.0f} ms; {page[1] / bare[1]:.0f}x)"
-        )
-        for name in sorted(REPORTS) if with_reports else ():
+        if only:
+            print(role)
+        else:
+            whole = timed(lambda user=user: dashboard(user, {}), runs)
+            client = Client()
+            client.force_login(user)
+            bare = timed(lambda client=client: client.get("/reports/", HTTP_HOST="127.0.0.1"), runs)
+            page = timed(lambda client=client: client.get("/dashboard/", HTTP_HOST="127.0.0.1"), runs)
+            print(
+                f"{role:<14} dashboard figures: p50 {whole[0]:.0f} ms, p95 {whole[1]:.0f} ms ({whole[1] / base[1]:.0f}x baseline)"
+                f" | whole page: p50 {page[0]:.0f} ms, p95 {page[1]:.0f} ms"
+                f" (a bare page, the report list: p95 {bare[1]:.0f} ms; {page[1] / bare[1]:.0f}x)"
+            )
+        for name in (only or sorted(REPORTS)) if with_reports else ():
             figures = timed(lambda name=name, user=user: run_report(user, name, {}), report_runs)
             print(f"    report {name:<18} p50 {figures[0]:7.1f} ms, p95 {figures[1]:7.1f} ms")
 
@@ -411,7 +416,11 @@ def main(argv=None) -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the filled database of an earlier run")
     parser.add_argument("--generate-only", action="store_true", help="fill the database, measure nothing")
     parser.add_argument("--dashboard-only", action="store_true", help="time the dashboards, not each report")
+    parser.add_argument(
+        "--reports", default="", help="time only these reports (comma-separated names), not the dashboards"
+    )
     args = parser.parse_args(argv)
+    only = [name.strip() for name in args.reports.split(",") if name.strip()]
     sys.path.insert(0, str(ROOT))
     if not args.reuse:
         fresh_postgres(args.postgres)
@@ -424,7 +433,7 @@ def main(argv=None) -> None:
         counts = generate(args.deals, args.activities)
         print(f"generated in {time.perf_counter() - started:.0f} s: {counts}")
     if not args.generate_only:
-        measure(args.runs, with_reports=not args.dashboard_only, report_runs=args.report_runs)
+        measure(args.runs, with_reports=not args.dashboard_only, report_runs=args.report_runs, only=only)
 
 
 if __name__ == "__main__":

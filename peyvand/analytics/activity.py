@@ -88,24 +88,49 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
         "calls": Count("id", filter=call),
         "call_minutes": Sum("duration_minutes", filter=call),
         "average_call_minutes": Avg("duration_minutes", filter=call),
+        "timed_calls": Count("duration_minutes", filter=call),
         "meetings": Count("id", filter=meeting),
         "tasks_done": Count("id", filter=task),
-        "for_new": Count("id", filter=Q(current=False)),
+        # Work for new prospects is all the rest: asking the database for both would look up each activity's
+        # customer twice.
+        "work": Count("id"),
         "for_current": Count("id", filter=Q(current=True)),
     }
-    work = done_work(scope)
     group = {"rep": F("owner_id"), "team": F("team_id"), "day": TruncDate("done_at")}[by]
-    figures = list(work.annotate(group=group).values("group").annotate(**aggregates).order_by("group"))
-    total = work.aggregate(**aggregates)
+    figures = list(
+        done_work(scope).annotate(group=group).values("group").annotate(**aggregates).order_by("group")
+    )
+    # Every activity is in exactly one group, so the total adds up the groups rather than reading them again.
+    summed = {
+        name: sum(row[name] or 0 for row in figures)
+        for name in ("calls", "call_minutes", "timed_calls", "meetings", "tasks_done", "work", "for_current")
+    }
+    total = {
+        "calls": summed["calls"],
+        "call_minutes": summed["call_minutes"],
+        "average_call_minutes": (
+            Decimal(summed["call_minutes"]) / summed["timed_calls"] if summed["timed_calls"] else None
+        ),
+        "timed_calls": summed["timed_calls"],
+        "meetings": summed["meetings"],
+        "tasks_done": summed["tasks_done"],
+        "work": summed["work"],
+        "for_current": summed["for_current"],
+    }
     groups = [row["group"] for row in figures]
     # a day is named in the page's calendar (Jalali in Persian); the group keeps the ISO date
     names = {day: format_date(day) for day in groups} if by == "day" else group_labels(by, groups)
 
     def shaped(row: dict[str, Any]) -> dict[str, Any]:
+        row = dict(row)
+        work, for_current = row.pop("work"), row.pop("for_current")
+        del row["timed_calls"]
         return {
             **row,
             "call_minutes": row["call_minutes"] or 0,
             "average_call_minutes": _minutes(row["average_call_minutes"]),
+            "for_new": work - for_current,
+            "for_current": for_current,
         }
 
     rows = [{**shaped(row), "name": names.get(row["group"], row["group"])} for row in figures]
@@ -162,19 +187,25 @@ def activity_impact(scope: Scope) -> dict[str, Any]:
     )
     kinds = list(ActivityKind)
     had = {f"had_{kind.value}": Exists(done_on_deal.filter(kind=kind)) for kind in kinds}
-    counts = (
-        closed.alias(**had)
-        .order_by()
-        .aggregate(
-            closed=Count("id"),
-            won=Count("id", filter=won),
-            **{f"{kind.value}_deals": Count("id", filter=Q(**{f"had_{kind.value}": True})) for kind in kinds},
-            **{
-                f"{kind.value}_won": Count("id", filter=won & Q(**{f"had_{kind.value}": True}))
-                for kind in kinds
-            },
+    # Counted per outcome, so each deal's activities are looked into once for each kind.
+    by_status = {
+        row["status"]: row
+        for row in closed.alias(**had)
+        .values("status")
+        .annotate(
+            deals=Count("id"),
+            **{kind.value: Count("id", filter=Q(**{f"had_{kind.value}": True})) for kind in kinds},
         )
-    )
+        .order_by()
+    }
+    none = {"deals": 0, **{kind.value: 0 for kind in kinds}}
+    won_row, lost_row = by_status.get(DealStatus.WON, none), by_status.get(DealStatus.LOST, none)
+    counts = {
+        "closed": won_row["deals"] + lost_row["deals"],
+        "won": won_row["deals"],
+        **{f"{kind.value}_deals": won_row[kind.value] + lost_row[kind.value] for kind in kinds},
+        **{f"{kind.value}_won": won_row[kind.value] for kind in kinds},
+    }
     rows = [
         {
             "step": "activity",

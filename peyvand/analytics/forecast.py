@@ -19,10 +19,13 @@ not historized, so today's values stand in for the ones of the time.
 """
 
 import datetime as dt
+import operator
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,21 +45,58 @@ def _month_of(day: dt.date) -> periods.Period:
     return periods.period_containing(periods.business_calendar(), periods.MONTH, day)
 
 
-def stage_win_rates(scope: Scope, before: dt.datetime | None = None) -> dict[int, tuple[int, int]]:
-    """Stage id -> (won, closed) over the closed deals (closed before ``before``) that were ever in that stage."""
-    closed = scope.deals().filter(status__in=(DealStatus.WON, DealStatus.LOST))
-    if before is not None:
-        closed = closed.filter(closed_at__lt=before)
+def _closed_through(scope: Scope, stages: Iterable[int]) -> QuerySet:
+    """The closed (won or lost) deals the report covers, once for each of ``stages`` they were ever in."""
+    return scope.deals().filter(
+        status__in=(DealStatus.WON, DealStatus.LOST), stage_history__to_stage_id__in=list(stages)
+    )
+
+
+# A deal that came back to a stage counts once for it. Counted from the deals' side, so the filters narrow the
+# deals first and only their moves are read.
+_RATES = {
+    "closed": Count("id", distinct=True),
+    "won": Count("id", distinct=True, filter=Q(status=DealStatus.WON)),
+}
+
+
+def stage_win_rates(scope: Scope, stages: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Stage id -> (won, closed) over the closed deals that were ever in that stage, for ``stages``."""
+    rows = _closed_through(scope, stages).values("stage_history__to_stage_id").annotate(**_RATES).order_by()
+    return {row["stage_history__to_stage_id"]: (row["won"], row["closed"]) for row in rows}
+
+
+def stage_win_rates_before(
+    scope: Scope, stages: Iterable[int], moments: list[dt.datetime]
+) -> list[dict[int, tuple[int, int]]]:
+    """For each of ``moments`` (earliest first): stage id -> (won, closed) over the closed deals closed before
+    it that were ever in that stage, for ``stages``.
+
+    One pass over the stage history: each deal is counted in the span between two moments in which it closed,
+    and the rates before a moment add up the spans before it (a deal closes once, so no deal counts twice)."""
+    span = Case(
+        *[When(closed_at__lt=moment, then=Value(i)) for i, moment in enumerate(moments)],
+        output_field=IntegerField(),
+    )
     rows = (
-        StageHistory.objects.filter(deal__in=closed)
-        .values("to_stage_id")
-        .annotate(
-            closed=Count("deal_id", distinct=True),
-            won=Count("deal_id", distinct=True, filter=Q(deal__status=DealStatus.WON)),
-        )
+        _closed_through(scope, stages)
+        .filter(closed_at__lt=moments[-1])
+        .annotate(span=span)
+        .values("stage_history__to_stage_id", "span")
+        .annotate(**_RATES)
         .order_by()
     )
-    return {row["to_stage_id"]: (row["won"], row["closed"]) for row in rows}
+    by_span: dict[int, dict[int, tuple[int, int]]] = {}
+    for row in rows:
+        by_span.setdefault(row["span"], {})[row["stage_history__to_stage_id"]] = (row["won"], row["closed"])
+    learnt: list[dict[int, tuple[int, int]]] = []
+    rates: dict[int, tuple[int, int]] = {}
+    for i in range(len(moments)):
+        for stage_id, (won, closed) in by_span.get(i, {}).items():
+            before = rates.get(stage_id, (0, 0))
+            rates[stage_id] = (before[0] + won, before[1] + closed)
+        learnt.append(dict(rates))
+    return learnt
 
 
 def _open_stages() -> dict[int, Stage]:
@@ -96,7 +136,8 @@ def forecast(scope: Scope, *, history: bool = True) -> dict[str, Any]:
         .annotate(amount=Sum("amount"), deals=Count("id"))
         .order_by()
     )
-    stages, rates = _open_stages(), stage_win_rates(scope) if history else {}
+    stages = _open_stages()
+    rates = stage_win_rates(scope, stages) if history else {}
     by_month: dict[int, dict[int, Decimal]] = {}
     counts: dict[int, int] = {}
     for row in pipeline:
@@ -180,28 +221,63 @@ def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str
         tested.insert(0, _month_of(tested[0].start - dt.timedelta(days=1)))
 
     stages = _open_stages()
+    sinces = [local_start(month.start) for month in tested]
+    # Each month's figures come from one pass over the deals for all months at once: a deal's expected close
+    # date (and, for the actual, its close date) falls in one month at most.
+    expected_in = [Q(expected_close_date__range=(month.start, month.end)) for month in tested]
+    open_then = (
+        scope.deals()
+        .filter(
+            reduce(
+                operator.or_,
+                (
+                    expected & Q(created_at__lt=since) & (Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+                    for expected, since in zip(expected_in, sinces, strict=True)
+                ),
+            )
+        )
+        .annotate(
+            month=Case(*[When(expected, then=Value(i)) for i, expected in enumerate(expected_in)]),
+            stage_then=Case(
+                *[
+                    When(expected, then=_stage_on(since))
+                    for expected, since in zip(expected_in, sinces, strict=True)
+                ],
+                output_field=IntegerField(),
+            ),
+        )
+        .values("month", "stage_then")
+        .annotate(amount=Sum("amount"), deals=Count("id"))
+        .order_by()
+    )
+    amounts: dict[int, dict[int, Decimal]] = {}
+    counts: dict[int, int] = {}
+    for row in open_then:
+        # a deal reopened later was in a won or lost stage then, so it was not in the pipeline
+        if row["stage_then"] in stages:
+            amounts.setdefault(row["month"], {})[row["stage_then"]] = row["amount"]
+            counts[row["month"]] = counts.get(row["month"], 0) + row["deals"]
+    closed_in = Case(
+        *[
+            When(closed_at__gte=since, closed_at__lt=local_end(month.end), then=Value(i))
+            for i, (month, since) in enumerate(zip(tested, sinces, strict=True))
+        ],
+        output_field=IntegerField(),
+    )
+    won = {
+        row["month"]: row
+        for row in scope.deals()
+        .filter(status=DealStatus.WON, closed_at__gte=sinces[0], closed_at__lt=local_end(tested[-1].end))
+        .annotate(month=closed_in)
+        .values("month")
+        .annotate(amount=Sum("amount"), deals=Count("id"))
+        .order_by()
+    }
+    learnt = stage_win_rates_before(scope, stages, sinces)
     rows = []
-    for month in tested:
-        since, after = local_start(month.start), local_end(month.end)
-        open_then = (
-            scope.deals()
-            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since), created_at__lt=since)
-            .filter(expected_close_date__range=(month.start, month.end))
-            .annotate(stage_then=_stage_on(since))
-            # a deal reopened later was in a won or lost stage then, so it was not in the pipeline
-            .filter(stage_then__in=list(stages))
-            .values("stage_then")
-            .annotate(amount=Sum("amount"), deals=Count("id"))
-            .order_by()
-        )
-        amounts = {row["stage_then"]: row["amount"] for row in open_then}
-        weighted, historical = _weigh(amounts, stages, stage_win_rates(scope, before=since))
-        won = (
-            scope.deals()
-            .filter(status=DealStatus.WON, closed_at__gte=since, closed_at__lt=after)
-            .aggregate(amount=Sum("amount"), deals=Count("id"))
-        )
-        actual = won["amount"] or Decimal(0)
+    for i, month in enumerate(tested):
+        weighted, historical = _weigh(amounts.get(i, {}), stages, learnt[i])
+        actual = won.get(i, {}).get("amount") or Decimal(0)
         weighted_error, weighted_pct = _error(weighted, actual)
         historical_error, historical_pct = _error(historical, actual)
         rows.append(
@@ -209,11 +285,11 @@ def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str
                 "month": month.label(),
                 "start": month.start,
                 "end": month.end,
-                "deals": sum(row["deals"] for row in open_then),
+                "deals": counts.get(i, 0),
                 "weighted": weighted,
                 "historical": historical,
                 "actual": actual,
-                "won_deals": won["deals"],
+                "won_deals": won.get(i, {}).get("deals", 0),
                 "weighted_error": weighted_error,
                 "weighted_error_pct": weighted_pct,
                 "historical_error": historical_error,

@@ -95,6 +95,15 @@ def test_activity_counts_equal_the_hand_counted_calls_meetings_and_tasks(history
     total = data["total"]
     for name in ("calls", "call_minutes", "meetings", "tasks_done", "for_new", "for_current"):
         assert total[name] == sum(f[name] for f in expected.values())
+    durations = [
+        a["duration"]
+        for a in oracle.visible(history, user, history.activities)
+        if not a["deleted"]
+        and a["kind"] == "call"
+        and a["duration"] is not None
+        and oracle.within(a["done_at"], start, end)
+    ]
+    assert close(total["average_call_minutes"], sum(durations) / len(durations) if durations else None)
 
 
 @pytest.mark.django_db
