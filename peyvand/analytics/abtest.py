@@ -114,6 +114,9 @@ def _rounded(test: Significance | None) -> dict[str, Any]:
     "ab-test",
     _("A/B comparison of two pipelines or two groups of reps"),
     options={"a": "int", "b": "int", "a_reps": "ids", "b_reps": "ids"},
+    summary=_(
+        "Compares two pipelines or two groups of reps on win rate, cycle length and deal size, and says whether the difference is real or chance."
+    ),
 )
 def ab_test(
     scope: Scope,

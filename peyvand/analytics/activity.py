@@ -79,7 +79,14 @@ def _minutes(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
 
 
-@report("activity", _("Calls, meetings and tasks"), options={"by": ACTIVITY_GROUPS})
+@report(
+    "activity",
+    _("Calls, meetings and tasks"),
+    options={"by": ACTIVITY_GROUPS},
+    summary=_(
+        "Calls, meetings and tasks done by each rep, team or day, split into work for new prospects and for current customers."
+    ),
+)
 def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
     """Calls (count, total and average minutes), meetings and tasks done in the period, per rep, team or day,
     split into work for new prospects and for current customers."""
@@ -176,7 +183,13 @@ def _points(share: float) -> Decimal:
     return Decimal(repr(share * 100)).quantize(Decimal("0.1"))
 
 
-@report("activity-impact", _("Which actions go with winning"))
+@report(
+    "activity-impact",
+    _("Which actions go with winning"),
+    summary=_(
+        "For each kind of activity and checklist step: how often deals that had it were won, against deals that did not."
+    ),
+)
 def activity_impact(scope: Scope) -> dict[str, Any]:
     """For each activity kind and checklist item: the win rate of the deals closed in the period that had it
     versus those that did not, the difference and its 95 % confidence interval (Newcombe)."""

@@ -86,7 +86,7 @@ def list_reports(request):
         {
             "metric": r.name,
             "title": str(r.title),
-            "description": str(r.description),
+            "description": str(r.summary),
             "options": sorted(r.options),
         }
         for r in sorted(REPORTS.values(), key=lambda r: r.name)

@@ -25,7 +25,13 @@ def _row(spend: Decimal, new: int) -> dict[str, Any]:
     return {"spend": spend, "new_customers": new, "cac": ratio(spend, new, "1")}
 
 
-@report("cac", _("Customer acquisition cost"))
+@report(
+    "cac",
+    _("Customer acquisition cost"),
+    summary=_(
+        "What one new customer cost: marketing and sales spend divided by the customers won for the first time, per channel."
+    ),
+)
 def cac(scope: Scope) -> dict[str, Any]:
     """Spend, new customers and the cost of one new customer, per channel and in total."""
     spend = Spend.objects.visible_to(scope.user).filter(month__gte=scope.start, month__lte=scope.end)

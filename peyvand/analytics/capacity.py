@@ -62,7 +62,13 @@ def _index(value: Decimal | None, average: Decimal | None) -> Decimal | None:
     return None if value is None or not average else (value * 100 / average).quantize(Decimal("0.1"))
 
 
-@report("capacity", _("Sales capacity by team"))
+@report(
+    "capacity",
+    _("Sales capacity by team"),
+    summary=_(
+        "Per team: reps, meetings per rep and deals won per meeting, and which of the three holds the team back."
+    ),
+)
 def capacity(scope: Scope) -> dict[str, Any]:
     """Per team: reps, meetings per rep and deals won per meeting (whose product is deals won), each against the
     company's level, and the factor that limits the team."""

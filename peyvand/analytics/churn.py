@@ -24,7 +24,14 @@ from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import Scope, local_start
 
 
-@report("churn", _("Churn and retention"), options={"months": "int"})
+@report(
+    "churn",
+    _("Churn and retention"),
+    options={"months": "int"},
+    summary=_(
+        "Customers at the start and end of the period, how many were new and how many were lost (by months without a purchase or marked lost)."
+    ),
+)
 def churn(scope: Scope, *, months: int | None = None) -> dict[str, Any]:
     """Customers at the start and at the end of the period, new and lost customers, churn and retention rates."""
     months = churn_months(months)

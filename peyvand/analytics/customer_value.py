@@ -75,6 +75,9 @@ def average_lifespan_seconds(scope: Scope, months: int) -> float | None:
     "customer-value",
     _("Customer value and lifetime value"),
     options={"by": SEGMENT_NAMES, "months": "int"},
+    summary=_(
+        "What a customer is worth: average purchase, purchases per customer, average lifespan and lifetime value."
+    ),
 )
 def customer_value(scope: Scope, *, by: str | None = None, months: int | None = None) -> dict[str, Any]:
     """Average purchase value, purchase frequency, customer value, average customer lifespan and lifetime

@@ -56,7 +56,11 @@ def medians(queryset, value: str, group: str | None) -> dict[Any, float]:
     return {key: sum(values) / len(values) for key, values in middle.items()}
 
 
-@report("stage-time", _("Days in each stage"))
+@report(
+    "stage-time",
+    _("Days in each stage"),
+    summary=_("How many days deals stay in each stage before moving on: average and median."),
+)
 def stage_time(scope: Scope) -> dict[str, Any]:
     """Average and median days spent in each stage of the pipeline, over the moves out of it in the period."""
     pipeline = funnel_pipeline(scope)
@@ -101,7 +105,14 @@ def stage_time(scope: Scope) -> dict[str, Any]:
     }
 
 
-@report("sales-cycle", _("Sales cycle length"), options={"by": CYCLE_SEGMENTS})
+@report(
+    "sales-cycle",
+    _("Sales cycle length"),
+    options={"by": CYCLE_SEGMENTS},
+    summary=_(
+        "Days from the first contact to the win for the deals won in the period, overall or per rep, team, pipeline, channel or month."
+    ),
+)
 def sales_cycle(scope: Scope, *, by: str | None = None) -> dict[str, Any]:
     """Days from lead (or deal) creation to the win, for the deals won in the period: average and median,
     overall or per rep, team, pipeline, channel or month (the trend)."""

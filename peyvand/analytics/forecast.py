@@ -114,7 +114,13 @@ def _weigh(amounts: dict[int, Decimal], stages: dict[int, Stage], rates) -> tupl
     return configured.quantize(Decimal("1")), history.quantize(Decimal("1"))
 
 
-@report("forecast", _("Forecast by expected close month"))
+@report(
+    "forecast",
+    _("Forecast by expected close month"),
+    summary=_(
+        "The open deals expected to close each month, weighted by stage probability and by how often deals in that stage were won before."
+    ),
+)
 def forecast(scope: Scope, *, history: bool = True) -> dict[str, Any]:
     """Open deals by expected close month of the business calendar: amount, weighted by the stages' configured
     probabilities, and weighted by the stages' historical win rates (left out, as None, when ``history`` is
@@ -206,7 +212,14 @@ def _error(forecast: Decimal, actual: Decimal) -> tuple[Decimal, Decimal | None]
     return error, (error * HUNDRED / actual).quantize(Decimal("0.1")) if actual else None
 
 
-@report("forecast-backtest", _("Forecast back-test"), options={"months": "int"})
+@report(
+    "forecast-backtest",
+    _("Forecast back-test"),
+    options={"months": "int"},
+    summary=_(
+        "How close the forecast made at the start of each past month came to what was actually won in it."
+    ),
+)
 def forecast_backtest(scope: Scope, *, months: int = DEFAULT_MONTHS) -> dict[str, Any]:
     """For each of the last months: both forecasts made from the pipeline as it stood on the month's first day,
     against the amount actually won in the month, with the error and the % error."""

@@ -27,7 +27,11 @@ def funnel_pipeline(scope: Scope) -> Pipeline | None:
     return pipelines.filter(is_default=True).first() or pipelines.first()
 
 
-@report("funnel", _("Funnel conversion per stage"))
+@report(
+    "funnel",
+    _("Funnel conversion per stage"),
+    summary=_("Of the deals created in the period, how many reached each stage and how many were won."),
+)
 def funnel(scope: Scope) -> dict[str, Any]:
     """Deals created in the period in the pipeline, how many reached each stage and won, and the conversion
     from each stage to the next and from the first."""

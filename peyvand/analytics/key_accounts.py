@@ -39,7 +39,11 @@ def _gap(potential: Decimal, current: Decimal) -> dict[str, Any]:
     }
 
 
-@report("key-accounts", _("Key account potential"))
+@report(
+    "key-accounts",
+    _("Key account potential"),
+    summary=_("For each key customer: what they buy a month now, what they could buy, and the gap to close."),
+)
 def key_accounts(scope: Scope) -> dict[str, Any]:
     """Per key account: current average monthly volume, potential, the gap to close; and their totals."""
     since = local_start(months_before(scope.end + dt.timedelta(days=1), MONTHS))

@@ -66,7 +66,14 @@ def _row(figures: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     }
 
 
-@report("lead-quality", _("Lead quality"), options={"by": ("channel", "month")})
+@report(
+    "lead-quality",
+    _("Lead quality"),
+    options={"by": ("channel", "month")},
+    summary=_(
+        "Per channel or month: how many leads came, how they scored, the share qualified and whether qualified leads are won more often."
+    ),
+)
 def lead_quality(scope: Scope, *, by: str = "channel") -> dict[str, Any]:
     """Per channel or month: leads created, average score, cold/warm/hot counts, share qualified, and how often
     qualified and unqualified leads led to a won deal."""

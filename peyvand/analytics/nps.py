@@ -36,7 +36,11 @@ def _figures(row: dict[str, int]) -> dict[str, Any]:
     }
 
 
-@report("nps", _("Net promoter score"))
+@report(
+    "nps",
+    _("Net promoter score"),
+    summary=_("Promoters minus detractors among survey answers (0 to 10), per month and for the period."),
+)
 def nps(scope: Scope) -> dict[str, Any]:
     """Answers, promoters, passives, detractors and the net promoter score, per month and for the period."""
     answers = SurveyResponse.objects.visible_to(scope.user).filter(scope.in_period("answered_at"))

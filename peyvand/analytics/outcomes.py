@@ -32,7 +32,14 @@ def _grouped(queryset, by: str | None):
     return queryset.annotate(group=expression), ["group"]
 
 
-@report("outcomes", _("Win rate, revenue and deal size"), options={"by": SEGMENT_NAMES})
+@report(
+    "outcomes",
+    _("Win rate, revenue and deal size"),
+    options={"by": SEGMENT_NAMES},
+    summary=_(
+        "How many deals were won and lost, the share won, revenue and the average deal, overall or per segment."
+    ),
+)
 def outcomes(scope: Scope, *, by: str | None = None) -> dict[str, Any]:
     """Deals won and lost in the period, win rate, revenue, average deal size and close rate, per segment."""
     closed_in = scope.in_period("closed_at")

@@ -56,6 +56,9 @@ def _won_by(scope: Scope, since: dt.datetime, until: dt.datetime, key: str) -> d
     "plan-completion",
     _("Plan completion at today's date"),
     options={"as_of": "date", "period_kind": periods.KINDS},
+    summary=_(
+        "Who is on pace this month: the amount won so far against the plan paced by working days, and what is still needed each remaining working day."
+    ),
 )
 def plan_completion(
     scope: Scope, *, as_of: dt.date | None = None, period_kind: str = periods.MONTH

@@ -35,7 +35,13 @@ from peyvand.targets import periods
 from peyvand.targets.models import Target
 
 
-@report("pipeline", _("Pipeline by stage"))
+@report(
+    "pipeline",
+    _("Pipeline by stage"),
+    summary=_(
+        "The open deals in each stage now: how many, their amount and their amount weighted by the stage's probability."
+    ),
+)
 def pipeline_by_stage(scope: Scope) -> dict[str, Any]:
     """Open deals in each open stage of the pipeline now: how many, their amount and their weighted amount."""
     pipeline = funnel_pipeline(scope)
@@ -93,7 +99,11 @@ def _targets_within(scope: Scope):
     return targets.filter(period_kind=kind, calendar=periods.business_calendar())
 
 
-@report("plan-vs-actual", _("Plan versus actual"))
+@report(
+    "plan-vs-actual",
+    _("Plan versus actual"),
+    summary=_("Each rep's and team's plan for the period against what they won."),
+)
 def plan_vs_actual(scope: Scope) -> dict[str, Any]:
     """Per rep and team: the plan of the months (or quarters) within the period against the deals won in it."""
     plans: dict[tuple[str, int], dict[str, Decimal]] = {}
@@ -151,7 +161,11 @@ def plan_vs_actual(scope: Scope) -> dict[str, Any]:
 TREND_MONTHS = 12
 
 
-@report("monthly-trend", _("Monthly trend"))
+@report(
+    "monthly-trend",
+    _("Monthly trend"),
+    summary=_("Revenue, deals won and lost and the win rate month by month."),
+)
 def monthly_trend(scope: Scope) -> dict[str, Any]:
     """Revenue, deals won and lost and win rate for each month of the business calendar in the period (at most
     the last twelve up to its end)."""

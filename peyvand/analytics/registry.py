@@ -18,21 +18,16 @@ class Report:
     compute: Callable[..., dict[str, Any]]
     # option name -> its allowed values (a tuple), or a kind: "date", "int" or "ids" (comma-separated)
     options: dict[str, Any] = field(default_factory=dict)
-    description: Promise | str = ""
+    # what the report tells its reader, in a sentence (the function's docstring holds the formula)
+    summary: Promise | str = ""
 
 
 REPORTS: dict[str, Report] = {}
 
 
-def report(name: str, title: Promise, *, options: dict[str, Any] | None = None):
+def report(name: str, title: Promise, *, summary: Promise, options: dict[str, Any] | None = None):
     def register(func):
-        REPORTS[name] = Report(
-            name=name,
-            title=title,
-            compute=func,
-            options=options or {},
-            description=(func.__doc__ or "").strip(),
-        )
+        REPORTS[name] = Report(name=name, title=title, compute=func, options=options or {}, summary=summary)
         return func
 
     return register

@@ -178,3 +178,18 @@ def _vazirmatn_installed() -> bool:
     from django.conf import settings
 
     return (settings.PEYVAND_PDF_FONT_DIR / "Vazirmatn-Regular.ttf").is_file()
+
+
+def test_every_report_says_what_it_tells_in_the_readers_language(history):
+    from django.utils import translation
+
+    for language in ("en", "fa"):
+        client = browser(history.users["admin"], language)
+        index = client.get("/reports/").content.decode()
+        with translation.override(language):
+            for report in REPORTS.values():
+                summary = str(report.summary)
+                assert summary and summary in index, (language, report.name)
+        assert ("از معامله‌هایی که در این دوره ساخته شدند" in index) == (language == "fa")
+    page = browser(history.users["admin"], "fa").get("/reports/funnel/", PERIOD).content.decode()
+    assert "چندتا به هر مرحله رسیدند" in page
