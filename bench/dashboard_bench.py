@@ -204,10 +204,17 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
                 )
             ]
             pipelines.append((pipeline, stages))
+
+        def lost_mark():
+            """One customer in fifty marked lost by hand, on some day of the history."""
+            return (
+                (START + dt.timedelta(seconds=rnd.uniform(0, span))).date() if rnd.random() < 0.02 else None
+            )
+
         companies = deals // 20
         counts["companies"] = copy_rows(
             Company,
-            ["id", "name", "region", "owner_id", "team_id", "created_at", "updated_at"],
+            ["id", "name", "region", "owner_id", "team_id", "created_at", "updated_at", "lost_on"],
             (
                 (
                     i,
@@ -217,6 +224,7 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
                     rep.team_id,
                     START,
                     START,
+                    lost_mark(),
                 )
                 for i in range(1, companies + 1)
                 for rep in (rnd.choice(reps),)
@@ -225,7 +233,17 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
         contacts = deals // 5
         counts["contacts"] = copy_rows(
             Contact,
-            ["id", "last_name", "company_id", "source", "owner_id", "team_id", "created_at", "updated_at"],
+            [
+                "id",
+                "last_name",
+                "company_id",
+                "source",
+                "owner_id",
+                "team_id",
+                "created_at",
+                "updated_at",
+                "lost_on",
+            ],
             (
                 (
                     i,
@@ -236,6 +254,7 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
                     rep.team_id,
                     START,
                     START,
+                    lost_mark(),
                 )
                 for i in range(1, contacts + 1)
                 for rep in (rnd.choice(reps),)

@@ -15,13 +15,13 @@ otherwise they have **churned**.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.analytics.customers import churn_months, keeps_customer, months_before, purchases, with_lost_mark
+from peyvand.analytics.customers import active_at, churn_months, customer_histories
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import Scope, local_start
+from peyvand.analytics.scope import Scope
 
 
 @report(
@@ -35,29 +35,15 @@ from peyvand.analytics.scope import Scope, local_start
 def churn(scope: Scope, *, months: int | None = None) -> dict[str, Any]:
     """Customers at the start and at the end of the period, new and lost customers, churn and retention rates."""
     months = churn_months(months)
-    start_window = local_start(months_before(scope.start, months))
-    end_window = local_start(months_before(scope.end + dt.timedelta(days=1), months))
     after_end = scope.end + dt.timedelta(days=1)
-    per_customer = (
-        with_lost_mark(purchases(scope))
-        .filter(closed_at__lt=scope.until)
-        .values("customer_key")
-        .annotate(
-            first=Min("closed_at"),
-            at_start=Count(
-                "id",
-                filter=Q(closed_at__gte=start_window, closed_at__lt=scope.since)
-                & keeps_customer(scope.start),
-            ),
-            at_end=Count("id", filter=Q(closed_at__gte=end_window) & keeps_customer(after_end)),
-        )
-        .order_by()
-    )
-    counts = per_customer.aggregate(
-        start=Count("customer_key", filter=Q(at_start__gt=0)),
-        end=Count("customer_key", filter=Q(at_end__gt=0)),
-        new=Count("customer_key", filter=Q(first__gte=scope.since)),
-        lost=Count("customer_key", filter=Q(at_start__gt=0, at_end=0)),
+    customers = customer_histories(scope, last_before=Max("closed_at", filter=Q(closed_at__lt=scope.since)))
+    at_start = active_at(scope.start, months, "last_before")
+    at_end = active_at(after_end, months, "last")
+    counts = customers.aggregate(
+        start=Count("first", filter=at_start),
+        end=Count("first", filter=at_end),
+        new=Count("first", filter=Q(first__gte=scope.since)),
+        lost=Count("first", filter=at_start & ~at_end),
     )
     row = {
         **counts,

@@ -18,20 +18,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, FloatField, Max, Min, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, FloatField, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.analytics.customers import (
-    churn_months,
-    keeps_customer,
-    months_before,
-    purchases,
-    ratio,
-    with_lost_mark,
-)
+from peyvand.analytics.customers import active_at, churn_months, customer_histories, purchases, ratio
 from peyvand.analytics.labels import group_labels
 from peyvand.analytics.registry import column, report
-from peyvand.analytics.scope import SEGMENT_NAMES, Scope, earlier_win, local_start, segment_expressions
+from peyvand.analytics.scope import SEGMENT_NAMES, Scope, earlier_win, segment_expressions
 from peyvand.analytics.sql import EpochSeconds
 
 DAYS_IN_MONTH = Decimal("30.4375")  # 365.25 ÷ 12
@@ -51,17 +44,13 @@ def _figures(purchases_count: int, revenue: Decimal, customers: int) -> dict[str
 
 def average_lifespan_seconds(scope: Scope, months: int) -> float | None:
     """Average seconds from each customer's first purchase to their last, or to the period's end if active."""
-    active_since = local_start(months_before(scope.end + dt.timedelta(days=1), months))
     end = scope.until.timestamp()
-    kept = Q(closed_at__gte=active_since) & keeps_customer(scope.end + dt.timedelta(days=1))
+    active = active_at(scope.end + dt.timedelta(days=1), months, "last")
     per_customer = (
-        with_lost_mark(purchases(scope))
-        .filter(closed_at__lt=scope.until)
-        .values("customer_key")
-        .annotate(first=Min("closed_at"), last=Max("closed_at"), active=Count("id", filter=kept))
+        customer_histories(scope)
         .annotate(
             lifespan=Case(
-                When(active__gt=0, then=Value(end) - EpochSeconds(F("first"))),
+                When(active, then=Value(end) - EpochSeconds(F("first"))),
                 default=EpochSeconds(F("last")) - EpochSeconds(F("first")),
                 output_field=FloatField(),
             )

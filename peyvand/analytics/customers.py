@@ -10,12 +10,25 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.analytics.scope import Scope
+from peyvand.analytics.scope import Scope, local_start
 from peyvand.core.errors import ValidationFailed
 from peyvand.sales.models import DealStatus
 
@@ -40,26 +53,44 @@ def purchases(scope: Scope) -> QuerySet:
     )
 
 
-def with_lost_mark(purchases: QuerySet) -> QuerySet:
-    """Purchases annotated with the day their customer was marked lost (``customer_lost_on``, or None) and
-    their own local day (``purchase_day``), for ``keeps_customer``."""
-    return purchases.annotate(
-        customer_lost_on=Case(
-            When(company_id__isnull=False, then=F("company__lost_on")),
-            default=F("contact__lost_on"),
-            output_field=DateField(),
-        ),
-        purchase_day=TruncDate("closed_at", tzinfo=timezone.get_current_timezone()),
+def customer_histories(scope: Scope, **aggregates) -> QuerySet:
+    """One row per customer with a purchase before the period's end: their ``first`` and ``last`` purchase,
+    the ``aggregates`` asked for, and ``lost_on``, the day they were marked lost (None when they were not).
+
+    Whether a customer is active depends only on their last purchase before an instant (``active_at``), so
+    the mark is compared once per customer. Few customers are marked, so only marked companies and contacts
+    are joined."""
+    marked = {
+        "marked_company": FilteredRelation("company", condition=Q(company__lost_on__isnull=False)),
+        "marked_contact": FilteredRelation("contact", condition=Q(contact__lost_on__isnull=False)),
+    }
+    return (
+        purchases(scope)
+        .filter(closed_at__lt=scope.until)
+        .annotate(**marked)
+        .annotate(solo_contact=Case(When(company_id__isnull=True, then=F("contact_id"))))
+        .values("company_id", "solo_contact")
+        .annotate(
+            first=Min("closed_at"),
+            last=Max("closed_at"),
+            lost_on=Case(
+                When(company_id__isnull=False, then=Max("marked_company__lost_on")),
+                default=Max("marked_contact__lost_on"),
+                output_field=DateField(),
+            ),
+            **aggregates,
+        )
+        .order_by()
     )
 
 
-def keeps_customer(day: dt.date) -> Q:
-    """Whether a purchase (of ``with_lost_mark``) still counts for its customer at the start of ``day``: the
-    customer was not marked lost before that day, or the purchase came on or after the day they were."""
-    return (
-        Q(customer_lost_on__isnull=True)
-        | Q(customer_lost_on__gte=day)
-        | Q(purchase_day__gte=F("customer_lost_on"))
+def active_at(day: dt.date, months: int, last: str) -> Q:
+    """Whether a customer (a row of ``customer_histories``) is active at the start of ``day``, given in
+    ``last`` their last purchase before it: less than ``months`` months old, and not marked lost before that
+    day unless that purchase came on or after the day they were."""
+    local_day = TruncDate(last, tzinfo=timezone.get_current_timezone())
+    return Q(**{f"{last}__gte": local_start(months_before(day, months))}) & (
+        Q(lost_on__isnull=True) | Q(lost_on__gte=day) | Q(lost_on__lte=local_day)
     )
 
 
