@@ -42,7 +42,7 @@ from peyvand.core.jalali import format_date
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, DealStatus
 
 WORK_KINDS = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.TASK)
-ACTIVITY_GROUPS = ("rep", "team", "day")
+ACTIVITY_GROUPS = ("rep", "team", "day", "rep-day")
 
 
 def for_current_customer() -> Exists:
@@ -84,12 +84,12 @@ def _minutes(value) -> Decimal | None:
     _("Calls, meetings and tasks"),
     options={"by": ACTIVITY_GROUPS},
     summary=_(
-        "Calls, meetings and tasks done by each rep, team or day, split into work for new prospects and for current customers."
+        "Calls, meetings and tasks done by each rep, team or day (or each rep on each day), split into work for new prospects and for current customers."
     ),
 )
 def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
-    """Calls (count, total and average minutes), meetings and tasks done in the period, per rep, team or day,
-    split into work for new prospects and for current customers."""
+    """Calls (count, total and average minutes), meetings and tasks done in the period, per rep, team, day or
+    rep and day, split into work for new prospects and for current customers."""
     call, meeting, task = (Q(kind=kind) for kind in WORK_KINDS)
     aggregates = {
         "calls": Count("id", filter=call),
@@ -103,10 +103,14 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
         "work": Count("id"),
         "for_current": Count("id", filter=Q(current=True)),
     }
-    group = {"rep": F("owner_id"), "team": F("team_id"), "day": TruncDate("done_at")}[by]
-    figures = list(
-        done_work(scope).annotate(group=group).values("group").annotate(**aggregates).order_by("group")
-    )
+    day = TruncDate("done_at")
+    keys = {
+        "rep": {"group": F("owner_id")},
+        "team": {"group": F("team_id")},
+        "day": {"group": day},
+        "rep-day": {"group": F("owner_id"), "day": day},
+    }[by]
+    figures = list(done_work(scope).annotate(**keys).values(*keys).annotate(**aggregates).order_by(*keys))
     # Every activity is in exactly one group, so the total adds up the groups rather than reading them again.
     summed = {
         name: sum(row[name] or 0 for row in figures)
@@ -126,7 +130,9 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
     }
     groups = [row["group"] for row in figures]
     # a day is named in the page's calendar (Jalali in Persian); the group keeps the ISO date
-    names = {day: format_date(day) for day in groups} if by == "day" else group_labels(by, groups)
+    names = (
+        {d: format_date(d) for d in groups} if by == "day" else group_labels(by.removesuffix("-day"), groups)
+    )
 
     def shaped(row: dict[str, Any]) -> dict[str, Any]:
         row = dict(row)
@@ -140,11 +146,19 @@ def activity(scope: Scope, *, by: str = "rep") -> dict[str, Any]:
             "for_current": for_current,
         }
 
-    rows = [{**shaped(row), "name": names.get(row["group"], row["group"])} for row in figures]
+    rows = [
+        {
+            **shaped(row),
+            "name": names.get(row["group"], row["group"]),
+            **({"day_name": format_date(row["day"])} if by == "rep-day" else {}),
+        }
+        for row in figures
+    ]
     return {
         "by": by,
         "columns": [
-            column("name", _("Day") if by == "day" else _("Rep") if by == "rep" else _("Team"), "label"),
+            column("name", _("Day") if by == "day" else _("Team") if by == "team" else _("Rep"), "label"),
+            *([column("day_name", _("Day"), "label")] if by == "rep-day" else []),
             column("calls", _("Calls")),
             column("call_minutes", _("Call minutes")),
             column("average_call_minutes", _("Average call minutes")),

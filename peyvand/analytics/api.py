@@ -39,7 +39,10 @@ class ReportQuery(Schema):
     audience: str | None = Field(None, max_length=80)
     customer: Literal["new", "current"] | None = None
     by: (
-        Literal["rep", "team", "region", "pipeline", "channel", "audience", "customer", "month", "day"] | None
+        Literal[
+            "rep", "team", "region", "pipeline", "channel", "audience", "customer", "month", "day", "rep-day"
+        ]
+        | None
     ) = Field(None, description="Break the figures down by this segment (reports that allow it).")
     as_of: str | None = Field(
         None, max_length=20, description="Plan completion: the day to pace to (default today)."

@@ -173,6 +173,8 @@ def _activity(applied: dict[str, Any], data: dict[str, Any]) -> list[Links]:
     for row in data["rows"]:
         if by == "day":
             who, start, end = {}, row["group"], row["group"]
+        elif by == "rep-day":
+            who, start, end = {"owner": row["group"]}, row["day"], row["day"]
         else:
             who, start, end = (
                 {"owner" if by == "rep" else "team": row["group"]},

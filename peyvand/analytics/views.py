@@ -30,6 +30,7 @@ SEGMENT_LABELS = {
     "customer": gettext_lazy("New or current customer"),
     "month": gettext_lazy("Month"),
     "day": gettext_lazy("Day"),
+    "rep-day": gettext_lazy("Rep and day"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4

@@ -53,7 +53,8 @@ def hand_activity(h, user, start, end, by):
     for a in oracle.visible(h, user, h.activities):
         if a["deleted"] or a["kind"] not in WORK or not oracle.within(a["done_at"], start, end):
             continue
-        key = {"rep": a["owner"], "team": a["team"], "day": oracle.local_day(a["done_at"])}[by]
+        day = oracle.local_day(a["done_at"])
+        key = {"rep": a["owner"], "team": a["team"], "day": day, "rep-day": (a["owner"], day)}[by]
         g = groups.setdefault(
             key, {"calls": 0, "durations": [], "meetings": 0, "tasks_done": 0, "current": 0}
         )
@@ -80,13 +81,13 @@ def hand_activity(h, user, start, end, by):
 @pytest.mark.django_db
 @pytest.mark.parametrize("start,end", PERIODS)
 @pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("by", ["rep", "team", "day"])
+@pytest.mark.parametrize("by", ["rep", "team", "day", "rep-day"])
 def test_activity_counts_equal_the_hand_counted_calls_meetings_and_tasks(history, viewer, start, end, by):
     user = history.users[viewer]
     expected = hand_activity(history, user, start, end, by)
     data = report(user, "activity", start, end, by=by)
     assert expected, "the seeded history must give this view some activity"
-    got = {row["group"]: row for row in data["rows"]}
+    got = {(row["group"], row["day"]) if by == "rep-day" else row["group"]: row for row in data["rows"]}
     assert set(got) == set(expected)
     for key, figures in expected.items():
         row = got[key]

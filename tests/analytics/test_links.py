@@ -68,6 +68,7 @@ CASES = [
     ("funnel", {"channel": "phone"}),
     *[("activity", {"by": by}) for by in ("rep", "team")],
     ("activity", {"by": "day", "start": "2026-10-23", "end": "2026-11-21"}),
+    ("activity", {"by": "rep-day", "start": "2026-11-01", "end": "2026-11-21"}),
     ("activity", {"by": "rep", "team": "TEAM_NORTH"}),
     ("lead-quality", {"by": "channel"}),
     ("lead-quality", {"by": "month", "audience": "business"}),
