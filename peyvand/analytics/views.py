@@ -140,9 +140,15 @@ def report_view(request, metric: str):
     )
     widths = bars(result["data"].get("rows", []), chart_key) if chart_key else []
     links = row_links(metric, result)
+    # A zero opens nothing worth seeing, so it is not a link.
     cells = [
-        [(value, link.get(c["key"])) for value, c in zip(row, columns, strict=True)]
-        for row, link in zip(rows, links or [{}] * len(rows), strict=True)
+        [
+            (value, link.get(c["key"]) if raw.get(c["key"]) != 0 else None)
+            for value, c in zip(row, columns, strict=True)
+        ]
+        for row, raw, link in zip(
+            rows, result["data"].get("rows", []), links or [{}] * len(rows), strict=True
+        )
     ]
     context = {
         "report": report,
