@@ -209,6 +209,11 @@ def add_crud_routes(router: Router, res: Resource) -> None:
         tags=[tag],
         operation_id=f"{res.name}_list",
         summary=f"List {res.name}",
+        description=(
+            "Filters (query parameters; any other is refused with 422): "
+            + ", ".join(f"`{name}`" for name in res.list_spec.filters)
+            + ", and `cf_<key>` for custom fields."
+        ),
     )
     def list_records(
         request,
@@ -217,8 +222,6 @@ def add_crud_routes(router: Router, res: Resource) -> None:
         ordering: ordering_type | None = None,
         search: str | None = Query(None, max_length=200),
     ):
-        """Any filter of the resource's allow-list, and ``cf_<key>`` for custom fields, may be added as query
-        parameters."""
         page_obj = paginate(res.list(request, request.GET.dict()), page, page_size)
         return {"items": page_obj.items, "count": page_obj.count}
 
