@@ -45,12 +45,13 @@ WORK_KINDS = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.TASK)
 ACTIVITY_GROUPS = ("rep", "team", "day", "rep-day")
 
 
-def for_current_customer() -> Exists:
+def for_current_customer() -> Q:
     """Whether the activity's customer had a deal won (closed) before the activity was done."""
     won_before = Deal.objects.filter(status=DealStatus.WON, closed_at__lt=OuterRef("done_at"))
     same_company = won_before.filter(company_id=OuterRef("customer_company"))
     same_contact = won_before.filter(company__isnull=True, contact_id=OuterRef("customer_contact"))
-    return Exists(same_company) | Exists(same_contact)
+    # The customer is the company when there is one: its contact's own purchases do not make it current.
+    return Exists(same_company) | (Q(customer_company__isnull=True) & Exists(same_contact))
 
 
 def done_work(scope: Scope):

@@ -42,7 +42,7 @@ def for_current_customer(h, activity) -> bool:
         and d["closed_at"] < activity["done_at"]
         and (
             (company is not None and d["company"] == company)
-            or (d["company"] is None and contact is not None and d["contact"] == contact)
+            or (company is None and d["company"] is None and contact is not None and d["contact"] == contact)
         )
         for d in h.deals
     )
