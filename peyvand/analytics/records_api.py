@@ -9,18 +9,18 @@ from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from peyvand.analytics import services
-from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
+from peyvand.analytics import selectors, services
+from peyvand.analytics.models import Spend
 from peyvand.contacts.models import Company
 from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import MAX_PAGE, paginate
+from peyvand.core.records import find_visible
 from peyvand.core.rest import responses
 from peyvand.core.schemas import Date, DateTime, InputSchema, Int, QueryDate
 
@@ -37,13 +37,6 @@ MAX_CSV = 5 * 1024 * 1024
 class PageQuery(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(settings.PEYVAND_PAGE_SIZE, ge=1, le=settings.PEYVAND_MAX_PAGE_SIZE)
-
-
-def _found(queryset, pk: int):
-    record = queryset.filter(pk=pk).first() if 0 < pk < 2**63 else None
-    if record is None:
-        raise Http404
-    return record
 
 
 # --- spend ----------------------------------------------------------------------------------------------------
@@ -97,16 +90,10 @@ class SpendQuery(PageQuery):
 )
 def list_spend(request, query: Query[SpendQuery]):
     """Administrators see all spend; everyone else their team's and the company-wide spend."""
-    spend = Spend.objects.visible_to(request.user)
-    if query.start:
-        spend = spend.filter(month__gte=query.start)
-    if query.end:
-        spend = spend.filter(month__lte=query.end)
-    if query.channel:
-        spend = spend.filter(channel=query.channel)
-    if query.team:
-        spend = spend.filter(team_id=query.team)
-    page = paginate(spend.order_by("-month", "channel", "id"), query.page, query.page_size)
+    spend = selectors.spend_visible_to(
+        request.user, start=query.start, end=query.end, channel=query.channel, team=query.team
+    )
+    page = paginate(spend, query.page, query.page_size)
     return {"items": page.items, "count": page.count}
 
 
@@ -131,7 +118,7 @@ def create_spend(request, payload: SpendIn):
     summary="Read spend",
 )
 def read_spend(request, pk: int):
-    return _found(Spend.objects.visible_to(request.user), pk)
+    return find_visible(Spend.objects.visible_to(request.user), pk)
 
 
 @spend_router.patch(
@@ -144,7 +131,7 @@ def read_spend(request, pk: int):
 def patch_spend(request, pk: int, payload: SpendPatch):
     values = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     version = values.pop("version", None)
-    spend = _found(Spend.objects.visible_to(request.user), pk)
+    spend = find_visible(Spend.objects.visible_to(request.user), pk)
     return services.update_spend(actor=request.user, spend=spend, version=version, values=values)
 
 
@@ -157,7 +144,7 @@ def patch_spend(request, pk: int, payload: SpendPatch):
 )
 def remove_spend(request, pk: int, version: int | None = Query(None, ge=1, le=2**31 - 1)):
     services.delete_spend(
-        actor=request.user, spend=_found(Spend.objects.visible_to(request.user), pk), version=version
+        actor=request.user, spend=find_visible(Spend.objects.visible_to(request.user), pk), version=version
     )
     return Status(204, None)
 
@@ -208,14 +195,10 @@ class ImportedOut(Schema):
     summary="List survey answers",
 )
 def list_answers(request, query: Query[SurveyResponseQuery]):
-    answers = SurveyResponse.objects.visible_to(request.user)
-    if query.start:
-        answers = answers.filter(answered_at__date__gte=query.start)
-    if query.end:
-        answers = answers.filter(answered_at__date__lte=query.end)
-    if query.contact:
-        answers = answers.filter(contact_id=query.contact)
-    page = paginate(answers.order_by("-answered_at", "-id"), query.page, query.page_size)
+    answers = selectors.survey_answers_visible_to(
+        request.user, start=query.start, end=query.end, contact=query.contact
+    )
+    page = paginate(answers, query.page, query.page_size)
     return {"items": page.items, "count": page.count}
 
 
@@ -279,12 +262,6 @@ class KeyAccountIn(InputSchema):
     note: str = Field("", max_length=255)
 
 
-def _key_accounts(request):
-    return KeyAccount.objects.filter(company__in=Company.objects.visible_to(request.user)).select_related(
-        "company"
-    )
-
-
 @key_accounts_router.get(
     "",
     response=responses({200: KeyAccountList}),
@@ -293,7 +270,7 @@ def _key_accounts(request):
     summary="List key accounts",
 )
 def list_key_accounts(request, query: Query[PageQuery]):
-    page = paginate(_key_accounts(request).order_by("company__name", "id"), query.page, query.page_size)
+    page = paginate(selectors.key_accounts_visible_to(request.user), query.page, query.page_size)
     return {"items": page.items, "count": page.count}
 
 
@@ -306,11 +283,11 @@ def list_key_accounts(request, query: Query[PageQuery]):
 )
 def put_key_account(request, pk: int, payload: KeyAccountIn):
     """``pk`` is the company's id. Its owner, their manager or an administrator may set it."""
-    company = _found(Company.objects.visible_to(request.user), pk)
+    company = find_visible(Company.objects.visible_to(request.user), pk)
     services.set_key_account(
         actor=request.user, company=company, potential=payload.potential, note=payload.note
     )
-    return _key_accounts(request).get(company=company)
+    return selectors.key_accounts_visible_to(request.user).get(company=company)
 
 
 @key_accounts_router.delete(
@@ -321,6 +298,6 @@ def put_key_account(request, pk: int, payload: KeyAccountIn):
     summary="A company is no longer a key account",
 )
 def delete_key_account(request, pk: int):
-    company = _found(Company.objects.visible_to(request.user), pk)
+    company = find_visible(Company.objects.visible_to(request.user), pk)
     services.unset_key_account(actor=request.user, company=company)
     return Status(204, None)

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,10 @@ from peyvand.analytics import (  # noqa: F401  (they register their reports)
     pacing,
     pipeline,
 )
+from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
 from peyvand.analytics.registry import REPORTS, Report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, CUSTOMER_NEW, Scope
+from peyvand.contacts.models import Company
 from peyvand.core.errors import NotFound, ValidationFailed
 from peyvand.core.jalali import parse_date
 from peyvand.core.text import to_ascii_digits
@@ -178,3 +181,42 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+# --- the records behind the customer metrics, as each user may see them -----------------------------------------
+
+
+def spend_visible_to(user, *, start=None, end=None, channel=None, team=None) -> QuerySet:
+    """Spend entries, newest month first: an administrator's all, anyone else's their team's and the
+    company-wide ones; narrowed to months starting within ``start``–``end``, a channel or a team."""
+    spend = Spend.objects.visible_to(user)
+    if start:
+        spend = spend.filter(month__gte=start)
+    if end:
+        spend = spend.filter(month__lte=end)
+    if channel:
+        spend = spend.filter(channel=channel)
+    if team:
+        spend = spend.filter(team_id=team)
+    return spend.order_by("-month", "channel", "id")
+
+
+def survey_answers_visible_to(user, *, start=None, end=None, contact=None) -> QuerySet:
+    """Survey answers the user may see, newest first, answered within ``start``–``end`` or by a contact."""
+    answers = SurveyResponse.objects.visible_to(user)
+    if start:
+        answers = answers.filter(answered_at__date__gte=start)
+    if end:
+        answers = answers.filter(answered_at__date__lte=end)
+    if contact:
+        answers = answers.filter(contact_id=contact)
+    return answers.order_by("-answered_at", "-id")
+
+
+def key_accounts_visible_to(user) -> QuerySet:
+    """Key accounts of the companies the user may see, by company name."""
+    return (
+        KeyAccount.objects.filter(company__in=Company.objects.visible_to(user))
+        .select_related("company")
+        .order_by("company__name", "id")
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,15 @@ def get_visible(model: type[OwnedModel], pk: Any, user, *, include_deleted: bool
         return manager.visible_to(user).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def find_visible(queryset: QuerySet, pk: int):
+    """One record of a queryset already limited to what the user may see; not found for any other id, even
+    one too large for a database key."""
+    record = queryset.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if record is None:
+        raise NotFound()
+    return record
 
 
 def resolve_reference(model: type[models.Model], value: Any, user, field: str):

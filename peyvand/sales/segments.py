@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from peyvand.core.text import to_ascii_digits
+from peyvand.core.listing import as_int
 from peyvand.sales.models import Deal, DealStatus, Stage, StageHistory, StageKind
 
 CUSTOMER_NEW, CUSTOMER_CURRENT = "new", "current"
@@ -68,16 +68,14 @@ def reach() -> Case:
 
 def stage_order(raw: str) -> int:
     """A list filter's ``reached`` value: a stage id, read as that stage's order."""
-    order = Stage.objects.filter(pk=int(to_ascii_digits(raw)), kind=StageKind.OPEN).values_list(
-        "order", flat=True
-    )
+    order = Stage.objects.filter(pk=as_int(raw), kind=StageKind.OPEN).values_list("order", flat=True)
     if not order:
         raise ValueError(raw)
     return order[0]
 
 
 def stage_name(raw: str) -> str:
-    stage = Stage.objects.filter(pk=int(to_ascii_digits(raw))).first()
+    stage = Stage.objects.filter(pk=as_int(raw)).first()
     return stage.name if stage else raw
 
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from peyvand.core.listing import MAX_PAGE, paginate
+from peyvand.core.records import find_visible
 from peyvand.core.rest import responses
 from peyvand.core.schemas import InputSchema, Int, QueryDate
 from peyvand.targets import periods
@@ -102,10 +102,7 @@ def _visible(request):
 
 
 def _get(request, pk: int) -> Target:
-    target = _visible(request).filter(pk=pk).first() if 0 < pk < 2**63 else None
-    if target is None:
-        raise Http404
-    return target
+    return find_visible(_visible(request), pk)
 
 
 @router.get(

@@ -5,11 +5,9 @@ results table get only the table partial; every link also works without JavaScri
 """
 
 import inspect
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,10 +19,9 @@ from peyvand.activities.selectors import my_open_tasks
 from peyvand.contacts.duplicates import DuplicateFound
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
-from peyvand.core.jalali import format_date
-from peyvand.core.listing import LIST_PARAMS, Filter, as_bool, as_date, as_int, paginate
+from peyvand.core.listing import paginate
 from peyvand.core.records import delete_record, restore_record
-from peyvand.web.filters import custom_field_filters
+from peyvand.web.filters import custom_field_filters, other_filters
 from peyvand.web.forms import add_service_errors, form_values
 from peyvand.web.screens import Screen
 from peyvand.web.timeline import timeline_for
@@ -81,62 +78,12 @@ def list_view(request, screen: Screen):
         "errors": errors,
         "params": params,
         "filters": filters,
-        "other_filters": _other_filters(screen, params, {f.param for f, _options in filters}),
+        "other_filters": other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "sortable": screen.resource.list_spec.ordering,
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
-
-
-def _other_filters(screen: Screen, params: dict[str, str], shown: set[str]) -> list[dict[str, str]]:
-    """Filters applied by a link (a report's drill-down) that have no control above the list: kept as hidden
-    fields so changing another filter keeps them, and shown each with a link that drops it."""
-    specs = screen.resource.list_spec.filters
-    chips = []
-    for name, value in params.items():
-        if value in (None, "") or name in LIST_PARAMS or name in shown:
-            continue
-        rest = {k: v for k, v in params.items() if k not in (name, "page")}
-        label = specs[name].label if name in specs and specs[name].label else name
-        chips.append(
-            {
-                "param": name,
-                "value": value,
-                "shown": _describe(screen.model, specs.get(name), value),
-                "label": label,
-                "without": urlencode(rest),
-            }
-        )
-    return chips
-
-
-# Records a filter's chip may name by id: the set-up everyone works with, never a customer's record.
-_NAMED_MODELS = ("accounts.user", "accounts.team", "sales.pipeline", "sales.stage")
-
-
-def _describe(model, flt: Filter | None, value: str) -> str:
-    """A filter's value as people read it: a date in the page's calendar, a choice's label, a team's name."""
-    if flt is None:
-        return value
-    try:
-        if flt.convert is as_date:
-            return format_date(as_date(value))
-        if flt.convert is as_bool:
-            return _("Yes") if as_bool(value) else _("No")
-        if flt.describe is not None:
-            return flt.describe(value)
-        field = model._meta.get_field(flt.lookup.split("__")[0].removesuffix("_id"))
-    except (FieldDoesNotExist, ValueError, TypeError):
-        return value
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation and field.related_model._meta.label_lower in _NAMED_MODELS:
-        found = (
-            field.related_model._default_manager.filter(pk=as_int(value)).first() if value.isdigit() else None
-        )
-        return str(found) if found else value
-    return value
 
 
 @login_required
