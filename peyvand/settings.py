@@ -205,4 +205,6 @@ PEYVAND_AUTOMATION_MAX_DEPTH = 5
 PEYVAND_AUTOMATION_MAX_ATTEMPTS = 4
 PEYVAND_WEBHOOK_TIMEOUT = 10.0
 # Hosts a webhook may call although they resolve to private addresses (an intranet service), comma-separated.
+# Behind a reverse proxy the client's address is the last entry of X-Forwarded-For (1, true, yes or on).
+PEYVAND_BEHIND_PROXY = _env_bool("PEYVAND_BEHIND_PROXY")
 PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Body, Path, Query, Router, Status
 
+from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 from peyvand.core.rest import Resource, add_crud_routes, responses
 from peyvand.leads import intake, scoring, selectors, services
@@ -96,7 +97,7 @@ def submit_form(request, payload: Body[dict[str, Any]], key: str = Path(..., max
     lead = intake.submit_web_form(
         form=form,
         data=data,
-        address=intake.client_address(request),
+        address=client_address(request),
         page_url=request.headers.get("Referer", ""),
     )
     return Status(201, {"lead_id": lead.pk, "created": True, "message": form.thank_you or _("Thank you.")})

@@ -10,8 +10,6 @@ import email
 import email.policy
 import hashlib
 import html
-import ipaddress
-import os
 import re
 from typing import Any
 
@@ -35,19 +33,6 @@ from peyvand.web.forms import add_custom_fields, form_values
 HONEYPOT = "website_url"  # a field bots fill in and people never see (hidden by CSS, not by type=hidden)
 INTAKE_USERNAME = "peyvand-intake"
 RATE_WINDOW = dt.timedelta(minutes=10)
-
-
-def client_address(request) -> str:
-    """The submitter's address for the rate limit. Behind a reverse proxy (PEYVAND_BEHIND_PROXY=1) every
-    request comes from the proxy, so the address it appended to X-Forwarded-For (the last one) is used;
-    earlier entries are whatever the client claimed and are ignored."""
-    behind_proxy = getattr(settings, "PEYVAND_BEHIND_PROXY", os.environ.get("PEYVAND_BEHIND_PROXY") == "1")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if behind_proxy else ""
-    candidate = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return "0.0.0.0"
 
 
 def rate_limit() -> int:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peyvand.contacts.merge import undoable_merge_for
 from peyvand.core.choices import Channel
+from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 from peyvand.leads import intake, scoring
 from peyvand.leads.api import LEADS
@@ -134,7 +135,7 @@ def public_form_view(request, key: str):
                 intake.submit_web_form(
                     form=form,
                     data=request.POST.dict(),
-                    address=intake.client_address(request),
+                    address=client_address(request),
                     page_url=request.headers.get("Referer", ""),
                 )
                 done = True
