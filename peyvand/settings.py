@@ -118,11 +118,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -208,3 +203,41 @@ PEYVAND_WEBHOOK_TIMEOUT = 10.0
 # Behind a reverse proxy the client's address is the last entry of X-Forwarded-For (1, true, yes or on).
 PEYVAND_BEHIND_PROXY = _env_bool("PEYVAND_BEHIND_PROXY")
 PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]
+
+# Sign-in: throttling and lock-out (django-axes), the password policy, two-factor sign-in (django-otp, TOTP and
+# backup codes) and the list of each user's sessions. See docs/sign-in.md.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# Axes' backend refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "peyvand.accounts.signin.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After authentication: keep each session's row (last seen, address) and hold an administrator without a second
+# factor on the enrolment page when it is required; AxesMiddleware last, turning a lock into the sign-in page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "peyvand.accounts.middleware.SignedInSessionMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Wrong passwords (or second-factor codes) before an account, or an address, is locked; and for how long.
+PEYVAND_SIGNIN_FAILURE_LIMIT = int(os.environ.get("PEYVAND_SIGNIN_FAILURE_LIMIT", "10"))
+PEYVAND_SIGNIN_LOCKOUT_MINUTES = int(os.environ.get("PEYVAND_SIGNIN_LOCKOUT_MINUTES", "15"))
+# Administrators must sign in with a second factor (they are sent to enrolment until they have one).
+PEYVAND_2FA_REQUIRED_FOR_ADMINS = _env_bool("PEYVAND_2FA_REQUIRED_FOR_ADMINS")
+AXES_FAILURE_LIMIT = PEYVAND_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = PEYVAND_SIGNIN_LOCKOUT_MINUTES / 60  # hours
+# A lock on the username after N failures from anywhere, and on the address after N failures across accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "peyvand.core.clientip.client_address"
+AXES_LOCKOUT_CALLABLE = "peyvand.accounts.signin.lockout_response"
+# Attempts while locked do not extend the lock, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Peyvand"

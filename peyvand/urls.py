@@ -16,6 +16,7 @@ def api_not_found(request):
 urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
+    path("", include("peyvand.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("peyvand.leads.urls")),

@@ -20,19 +20,26 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import create_model
 
-from peyvand.accounts.services import user_for_token
+from peyvand.accounts.services import token_for_key
 from peyvand.core.audit import audit_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import MAX_PAGE, ListSpec, apply_list_params, paginate
 from peyvand.core.records import delete_record, get_visible, restore_record
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = token_for_key(token)
+        if api_token is None:
+            return None
+        if api_token.read_only and request.method not in SAFE_METHODS:
+            raise PeyvandError(
+                "token.read_only", _("This API token may only read; use a read-write token."), status=403
+            )
+        request.user = api_token.user
+        return api_token.user
 
 
 class ActiveSessionAuth(SessionAuth):

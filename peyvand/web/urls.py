@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from peyvand.activities.views import ACTIVITY_SCREEN, done_view
@@ -27,12 +26,6 @@ SCREENS = (COMPANY_SCREEN, CONTACT_SCREEN, LEAD_SCREEN, DEAL_SCREEN, ACTIVITY_SC
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("board/", board_view, name="board"),
     path("jobs/<int:pk>/", views.job_view, name="job"),
     path("duplicates/", views_duplicates.duplicates_view, name="duplicates"),

@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from peyvand.accounts import views
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.code_view, name="signin-code"),
+    path("login/enrol/", views.signin_enrol_view, name="signin-enrol"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/login/", views.admin_login_view),
+    path("account/security/", views.security_view, name="security"),
+    path("account/security/two-factor/", views.enrol_view, name="security-enrol"),
+    path("account/security/two-factor/backup-codes/", views.backup_codes_view, name="security-backup-codes"),
+    path("account/security/two-factor/off/", views.two_factor_off_view, name="security-two-factor-off"),
+    path("account/sessions/<int:pk>/end/", views.end_session_view, name="security-end-session"),
+    path("account/sessions/end-others/", views.end_other_sessions_view, name="security-end-other-sessions"),
+    path("account/tokens/", views.create_token_view, name="security-create-token"),
+    path("account/tokens/<int:pk>/revoke/", views.revoke_token_view, name="security-revoke-token"),
+    path("account/password/", views.password_view, name="security-password"),
+]
