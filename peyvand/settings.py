@@ -241,3 +241,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Peyvand"
+# Wrong codes are counted by axes like wrong passwords (one throttle, one message), not by django-otp's own delay.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0

@@ -20,7 +20,10 @@ PASSWORD = "pass-1234-word"
 
 def sign_in(client, username, password, address="203.0.113.9"):
     return client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en"
+        "/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
 
@@ -93,7 +96,10 @@ def test_the_address_behind_a_proxy_is_the_one_the_proxy_saw(settings):
         )
     # Same proxy, another visitor: not locked.
     other = client.post(
-        "/login/", {"username": "lale", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.51"
+        "/login/",
+        {"username": "lale", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.51",
     )
     assert other.status_code == 302
 
@@ -121,7 +127,11 @@ def test_the_admin_site_signs_in_through_the_throttled_page():
 
 @pytest.mark.parametrize(
     ("password", "message"),
-    [("1234567890123", "entirely numeric"), ("short-pw1", "at least 10 characters"), ("password1234", "too common")],
+    [
+        ("1234567890123", "entirely numeric"),
+        ("short-pw1", "at least 10 characters"),
+        ("password1234", "too common"),
+    ],
 )
 def test_createuser_refuses_numeric_short_and_common_passwords(password, message):
     with pytest.raises(CommandError, match=message):

@@ -146,3 +146,36 @@ def test_choice_custom_fields_become_list_filters(rep_a):
     assert [c.last_name for c in response.context["page"].items] == ["Golden"]
     bad = browser_for(rep_a).get("/contacts/", {"cf_tier": "bronze"})
     assert bad.status_code == 200 and bad.context["errors"][0]["field"] == "cf_tier"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/account/security/"),
+        ("get", "/account/security/two-factor/"),
+        ("get", "/account/password/"),
+        ("post", "/account/security/two-factor/backup-codes/"),
+        ("post", "/account/security/two-factor/off/"),
+        ("post", "/account/sessions/end-others/"),
+        ("post", "/account/tokens/"),
+    ],
+)
+def test_security_pages_ask_for_sign_in(method, path):
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_another_users_sessions_and_tokens_are_not_found_on_the_security_pages(rep_a, rep_b):
+    from peyvand.accounts.models import ApiToken, SignedInSession
+
+    browser_for(rep_b).get("/")
+    token = ApiToken.issue(rep_b, "b-tool")[0]
+    session = SignedInSession.objects.get(user=rep_b)
+    client = browser_for(rep_a)
+    assert client.post(f"/account/sessions/{session.pk}/end/").status_code == 404
+    assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+    page = client.get("/account/security/").content.decode()
+    assert "b-tool" not in page and token.prefix not in page
+    assert SignedInSession.objects.filter(pk=session.pk).exists()
+    token.refresh_from_db()
+    assert token.revoked_at is None
