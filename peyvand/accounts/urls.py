@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from peyvand.accounts import views
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("login/enrol/", views.signin_enrol_view, name="signin-enrol"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/login/", views.admin_login_view),
+    # The admin's own password change would not keep this session in the list; the security page's does.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="security-password")),
     path("account/security/", views.security_view, name="security"),
     path("account/security/two-factor/", views.enrol_view, name="security-enrol"),
     path("account/security/two-factor/backup-codes/", views.backup_codes_view, name="security-backup-codes"),

@@ -160,3 +160,9 @@ def test_the_password_page_refuses_a_numeric_password_and_keeps_the_old_one():
     assert "entirely numeric" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_the_admins_own_password_change_is_the_security_pages(admin):
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/admin/password_change/")["Location"] == "/account/password/"
