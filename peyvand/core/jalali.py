@@ -23,6 +23,12 @@ FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
 
 
+_JALALI_YEARS = (
+    jdatetime.date.fromgregorian(date=FIRST_DAY).year,
+    jdatetime.date.fromgregorian(date=LAST_DAY).year,
+)
+
+
 class DateOutOfRange(ValueError):
     """A date that parses but lies outside FIRST_DAY..LAST_DAY."""
 
@@ -144,6 +150,10 @@ def parse_date(text: str, *, jalali: bool | None = None) -> tuple[dt.date, int |
     hour = int(match.group(4)) if match.group(4) else None
     minute = int(match.group(5)) if match.group(5) else None
     is_jalali = year < 1700 if jalali is None else jalali
+    first, last = _JALALI_YEARS if is_jalali else (FIRST_DAY.year, LAST_DAY.year)
+    if not first <= year <= last and 1 <= month <= 12 and 1 <= day <= 31:
+        # Refused before converting: the calendars cannot even hold some of these years.
+        raise DateOutOfRange(out_of_range_message())
     if is_jalali:
         date = jdatetime.date(year, month, day).togregorian()
     else:

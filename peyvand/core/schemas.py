@@ -5,7 +5,10 @@ import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, StrictBool, StrictInt, model_validator
+from pydantic import AfterValidator, BeforeValidator, StrictBool, StrictInt, model_validator
+from pydantic_core import PydanticCustomError
+
+from peyvand.core import jalali
 
 
 def _text_only(value):
@@ -22,11 +25,19 @@ def _iso_date(value):
     return value
 
 
-# Input types that take JSON literally: no true-as-1, no "5"-as-5, no 0-as-1970-01-01.
-Date = Annotated[dt.date, BeforeValidator(_text_only)]
+def _business_range(value):
+    """Only days a business can mean (core.jalali's FIRST_DAY to LAST_DAY): a year 1 or 9999 is a typing slip
+    that no calendar on the pages could show."""
+    if not jalali.in_range(value):
+        raise PydanticCustomError("date_range", jalali.out_of_range_message())
+    return value
+
+
+# Input types that take JSON literally: no true-as-1, no "5"-as-5, no 0-as-1970-01-01; within the business range.
+Date = Annotated[dt.date, BeforeValidator(_text_only), AfterValidator(_business_range)]
 # A day in a query string, where every value is text: only 2026-03-21 is a date.
-QueryDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-DateTime = Annotated[dt.datetime, BeforeValidator(_text_only)]
+QueryDate = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_business_range)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_text_only), AfterValidator(_business_range)]
 Int = StrictInt
 Bool = StrictBool
 

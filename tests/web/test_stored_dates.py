@@ -101,3 +101,44 @@ def test_the_calendar_feed_and_the_apis_calendar_hold_a_task_due_at_the_end_of_t
     assert answer.status_code == 200, answer.content
     record = api.get(f"/activities/{extreme_records['late']['activities'].pk}")
     assert record.status_code == 200 and record.json()["due_at"].startswith("9999-12-31T23:59:59")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("en", "0001-01-01"),
+        ("en", "9999-12-31"),
+        ("fa", "0001/01/01"),
+        ("fa", "1479/10/11"),
+        ("fa", "9999-12-31"),
+    ],
+)
+def test_a_form_refuses_a_day_out_of_range_beside_the_field_and_stores_nothing(
+    language, typed, rep_a, pipeline
+):
+    client = browser_for(rep_a, language)
+    deal = create_deal(actor=rep_a, values={"title": "Fleet"})
+    answer = client.post(
+        f"/deals/{deal.pk}/edit/",
+        {
+            "version": deal.version,
+            "title": "Fleet",
+            "amount": "0",
+            "currency": "IRR",
+            "pipeline": deal.pipeline_id,
+            "stage": deal.stage_id,
+            "expected_close_date": typed,
+        },
+    )
+    assert answer.status_code == 200
+    errors = answer.context["form"].errors
+    assert list(errors) == ["expected_close_date"]
+    assert errors["expected_close_date"][0] in (
+        "Enter a date between 1900-01-01 and 2100-12-31.",
+        "تاریخی بین ۱۲۷۸/۱۰/۱۱ و ۱۴۷۹/۱۰/۱۰ وارد کنید.",
+    )
+    deal.refresh_from_db()
+    assert deal.expected_close_date is None and deal.version == 1
+    created = client.post("/activities/new/", {"subject": "Call", "kind": "task", "due_at": typed + " 10:00"})
+    assert created.status_code == 200 and "due_at" in created.context["form"].errors
+    assert not Activity.objects.filter(subject="Call").exists()
