@@ -62,10 +62,10 @@ def persian_digits(value: str) -> str:
 
 def local_day(value: dt.date) -> dt.date:
     """The day of a date or moment in the user's time zone (a link to the calendar's day, for instance)."""
-    return _local(value).date() if isinstance(value, dt.datetime) else value
+    return local_time(value).date() if isinstance(value, dt.datetime) else value
 
 
-def _local(value: dt.datetime) -> dt.datetime:
+def local_time(value: dt.datetime) -> dt.datetime:
     """The moment in the user's time zone; at the very ends of the calendar the shift would leave the years
     Python can hold, so such a moment is shown as stored (UTC)."""
     if not timezone.is_aware(value):
@@ -105,7 +105,7 @@ def format_date(value: dt.date | None) -> str:
 def format_datetime(value: dt.datetime | None) -> str:
     if value is None or not isinstance(value, dt.datetime):
         return format_date(value)
-    local = _local(value)
+    local = local_time(value)
     if uses_jalali():
         text = _as_jalali(local, "%Y/%m/%d %H:%M")
         if text is not None:
@@ -128,7 +128,7 @@ def input_date(value: dt.date | None) -> str:
 def input_datetime(value: dt.datetime | None) -> str:
     if value is None or not isinstance(value, dt.datetime):
         return input_date(value)
-    local = _local(value)
+    local = local_time(value)
     if uses_jalali():
         text = _as_jalali(local, "%Y/%m/%d %H:%M")
         if text is not None:

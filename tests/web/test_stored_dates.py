@@ -142,3 +142,22 @@ def test_a_form_refuses_a_day_out_of_range_beside_the_field_and_stores_nothing(
     created = client.post("/activities/new/", {"subject": "Call", "kind": "task", "due_at": typed + " 10:00"})
     assert created.status_code == 200 and "due_at" in created.context["form"].errors
     assert not Activity.objects.filter(subject="Call").exists()
+
+
+def test_a_task_due_at_the_end_of_time_is_dropped_back_into_the_range_and_never_out_of_it(
+    extreme_records, rep_a
+):
+    client = browser_for(rep_a, "en")
+    task = extreme_records["late"]["activities"]
+    headers = {"X-Requested-With": "fetch"}
+
+    refused = client.post(f"/calendar/move/{task.pk}/", {"version": 1, "date": "9999-12-30"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "date", "message": "Enter a date between 1900-01-01 and 2100-12-31."}
+    ]
+
+    moved = client.post(f"/calendar/move/{task.pk}/", {"version": 1, "date": "2026-11-27"}, headers=headers)
+    assert moved.status_code == 200, moved.content
+    task.refresh_from_db()
+    assert task.due_at.date() == dt.date(2026, 11, 27) and task.version == 2
