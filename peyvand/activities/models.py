@@ -115,7 +115,10 @@ class Activity(OwnedModel):
         """When it ends on a calendar: its duration after ``due_at``, half an hour when none is given."""
         if self.due_at is None:
             return None
-        return self.due_at + dt.timedelta(minutes=self.duration_minutes or DEFAULT_DURATION_MINUTES)
+        try:
+            return self.due_at + dt.timedelta(minutes=self.duration_minutes or DEFAULT_DURATION_MINUTES)
+        except OverflowError:  # a time stored at the very end of the calendar ends where it starts
+            return self.due_at
 
     def is_overdue(self, now: dt.datetime) -> bool:
         return self.done_at is None and self.due_at is not None and self.due_at < now

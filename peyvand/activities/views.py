@@ -245,7 +245,9 @@ def calendar_move_view(request, pk: int):
         version = None
     errors = []
     try:
-        day = dt.date.fromisoformat(request.POST.get("date", ""))
+        day = jalali.check_in_range(dt.date.fromisoformat(request.POST.get("date", "")))
+    except jalali.DateOutOfRange as exc:
+        errors.append({"field": "date", "message": str(exc)})
     except ValueError:
         errors.append({"field": "date", "message": _("Send the day as YYYY-MM-DD.")})
     hour = request.POST.get("hour", "")
@@ -255,7 +257,7 @@ def calendar_move_view(request, pk: int):
         errors.append({"field": "due_at", "message": _("This activity has no due time to move.")})
     if errors:
         return _error_json(ValidationFailed(errors))
-    local = timezone.localtime(activity.due_at)
+    local = jalali.local_time(activity.due_at)  # a time stored at the end of the calendar stays UTC
     new_time = dt.time(int(hour) if hour else local.hour, local.minute)
     try:
         activity = reschedule_activity(

@@ -33,7 +33,7 @@ from peyvand.analytics.registry import REPORTS, Report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, CUSTOMER_NEW, Scope
 from peyvand.contacts.models import Company
 from peyvand.core.errors import NotFound, ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.text import to_ascii_digits
 from peyvand.targets import periods
 
@@ -56,6 +56,8 @@ def _date(params: dict[str, Any], name: str) -> dt.date | None:
         # Forced Jalali on request; otherwise the year tells (below 1700 is Jalali), as in every date field.
         jalali = True if params.get("date_format") == "jalali" else None
         return parse_date(to_ascii_digits(str(raw)), jalali=jalali)[0]
+    except DateOutOfRange as exc:
+        raise _invalid(name, str(exc)) from None
     except (ValueError, TypeError):
         raise _invalid(
             name, _("Write the date as 2026-03-21 (or 1405/01/01 with date_format=jalali).")

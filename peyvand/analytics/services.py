@@ -21,7 +21,7 @@ from peyvand.contacts.models import Company, Contact
 from peyvand.core.audit import diff, snapshot, write_audit
 from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, check_in_range, in_range, out_of_range_message, parse_date
 from peyvand.core.models import AuditAction
 from peyvand.core.text import to_ascii_digits
 from peyvand.targets import periods
@@ -71,6 +71,7 @@ def clean_month(value: Any) -> dt.date:
         value = parse_date(value)[0]
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValueError("month")
+    check_in_range(value)
     if periods.period_containing(periods.business_calendar(), periods.MONTH, value).start != value:
         raise ValueError("month")
     return value
@@ -81,6 +82,8 @@ def _spend_values(values: dict[str, Any]) -> dict[str, Any]:
     if "month" in values:
         try:
             cleaned["month"] = clean_month(values["month"])
+        except DateOutOfRange as exc:
+            errors.append({"field": "month", "message": str(exc)})
         except ValueError:
             errors.append({"field": "month", "message": _("Give the first day of a month.")})
     if "channel" in values:
@@ -165,14 +168,18 @@ def _clean_answer(
     else:
         errors.append({"field": "score", "message": _("Give a whole number from 0 to 10.")})
     answered = values.get("answered_at")
-    if isinstance(answered, dt.datetime):
+    if isinstance(answered, dt.datetime) and in_range(answered):
         cleaned["answered_at"] = answered if timezone.is_aware(answered) else timezone.make_aware(answered)
+    elif isinstance(answered, dt.datetime):
+        errors.append({"field": "answered_at", "message": out_of_range_message()})
     else:
         try:
             day, hour, minute = parse_date(str(answered or ""))
             cleaned["answered_at"] = timezone.make_aware(
                 dt.datetime.combine(day, dt.time(hour or 0, minute or 0))
             )
+        except DateOutOfRange as exc:
+            errors.append({"field": "answered_at", "message": str(exc)})
         except ValueError:
             errors.append(
                 {

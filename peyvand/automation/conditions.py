@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.automation import catalog
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.text import normalize_text
 
 MAX_CONDITIONS = 20
@@ -54,6 +54,8 @@ def coerce_value(record_type: str, spec: catalog.FieldSpec, value: Any) -> Any:
             raise ValueError(_("Enter a date such as 1404/09/04 or 2025-11-25."))
         try:
             return parse_date(str(value))[0].isoformat()
+        except DateOutOfRange:
+            raise
         except (ValueError, TypeError):
             raise ValueError(_("Enter a date such as 1404/09/04 or 2025-11-25.")) from None
     if kind == catalog.BOOL:

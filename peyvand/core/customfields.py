@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, check_in_range, parse_date
 from peyvand.core.models import CustomField, CustomFieldType
 from peyvand.core.text import strip_control
 
@@ -33,10 +33,12 @@ def coerce_custom_value(field: CustomField, value: Any) -> Any:
             raise ValueError(_("Enter a number."))
         return float(number) if number != number.to_integral_value() else int(number)
     if field.field_type == CustomFieldType.DATE:
-        if isinstance(value, dt.date):
-            return value.isoformat()
         try:
+            if isinstance(value, dt.date):
+                return check_in_range(value).isoformat()
             return parse_date(str(value))[0].isoformat()
+        except DateOutOfRange:
+            raise
         except ValueError:
             raise ValueError(_("Enter a date such as 1404/09/04 or 2025-11-25.")) from None
     if field.field_type == CustomFieldType.BOOLEAN:

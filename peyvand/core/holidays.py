@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.models import AuditAction, DayShare, Holiday
 from peyvand.core.text import normalize_text
 
@@ -100,6 +100,9 @@ def read_holidays(content: bytes, filename: str) -> HolidayReport:
         problems = []
         try:
             day = parse_date(values["date"].split(" ")[0])[0]
+        except DateOutOfRange as exc:
+            day = None
+            problems.append(("date", str(exc)))
         except (ValueError, TypeError):
             day = None
             problems.append(("date", _("Write the date as 1405/01/01 or 2026-03-21.")))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.customfields import custom_filter
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
 
@@ -135,6 +135,8 @@ def apply_list_params(queryset: QuerySet, spec: ListSpec, params: Mapping[str, A
             queryset = queryset.filter(Q(**{flt.lookup: value}))
         except ValidationFailed as exc:
             errors.extend(exc.errors)
+        except DateOutOfRange as exc:
+            errors.append({"field": name, "message": str(exc)})
         except (ValueError, TypeError, ArithmeticError, ValidationError, InvalidOperation):
             errors.append({"field": name, "message": _("This filter value is not valid.")})
     search = params.get("search") or params.get("q")

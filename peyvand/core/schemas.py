@@ -2,10 +2,14 @@
 
 import datetime as dt
 import re
-from typing import Annotated
+import types
+from typing import Annotated, Literal, Union, get_args, get_origin
 
 from ninja import Schema
-from pydantic import BeforeValidator, StrictBool, StrictInt, model_validator
+from pydantic import AfterValidator, BeforeValidator, StrictBool, StrictInt, model_validator
+from pydantic_core import PydanticCustomError
+
+from peyvand.core import jalali
 
 
 def _text_only(value):
@@ -22,13 +26,50 @@ def _iso_date(value):
     return value
 
 
-# Input types that take JSON literally: no true-as-1, no "5"-as-5, no 0-as-1970-01-01.
-Date = Annotated[dt.date, BeforeValidator(_text_only)]
+def _business_range(value):
+    """Only days a business can mean (core.jalali's FIRST_DAY to LAST_DAY): a year 1 or 9999 is a typing slip
+    that no calendar on the pages could show."""
+    if not jalali.in_range(value):
+        raise PydanticCustomError("date_range", jalali.out_of_range_message())
+    return value
+
+
+# Input types that take JSON literally: no true-as-1, no "5"-as-5, no 0-as-1970-01-01; within the business range.
+Date = Annotated[dt.date, BeforeValidator(_text_only), AfterValidator(_business_range)]
 # A day in a query string, where every value is text: only 2026-03-21 is a date.
-QueryDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-DateTime = Annotated[dt.datetime, BeforeValidator(_text_only)]
+QueryDate = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_business_range)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_text_only), AfterValidator(_business_range)]
 Int = StrictInt
 Bool = StrictBool
+
+
+def _empty_of(annotation):
+    """The empty value of a text, choice, list or mapping type ("", [], {}); None for any other type."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _empty_of(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        empties = {repr(_empty_of(a)) for a in get_args(annotation) if a is not type(None)}
+        return {"''": "", "[]": [], "{}": {}}.get(empties.pop()) if len(empties) == 1 else None
+    if annotation is str or (isinstance(annotation, type) and issubclass(annotation, str)):
+        return ""
+    if origin is Literal and all(isinstance(a, str) for a in get_args(annotation)):
+        return ""
+    if annotation in (list, dict) or origin in (list, dict):
+        return [] if list in (annotation, origin) else {}
+    return None
+
+
+def _null_as_empty(schema, name: str, value):
+    """A JSON null for a text, choice, list or mapping field means "empty": the database keeps such fields
+    empty, never NULL, so null is read as "" (or [] or {}), which the field's own rules then accept or refuse
+    by name (a required name, a choice without an empty option). Nullable fields (ids, dates, numbers) keep
+    their null."""
+    field = schema.model_fields.get(name)
+    if value is not None or field is None:
+        return value
+    empty = _empty_of(field.annotation)
+    return value if empty is None else empty
 
 
 class InputSchema(Schema):
@@ -43,6 +84,8 @@ class InputSchema(Schema):
     def _object_only(cls, value, handler):
         if not isinstance(value, dict) and not isinstance(value, cls):
             raise ValueError("Send a JSON object.")
+        if isinstance(value, dict):
+            value = {name: _null_as_empty(cls, name, item) for name, item in value.items()}
         return handler(value)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.jalali import parse_date
+from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text, to_ascii_digits
 
@@ -124,6 +124,8 @@ def read_email(raw: str, field: models.Field) -> str:
 def read_date(raw: str, field: models.Field) -> dt.date:
     try:
         return parse_date(raw.strip().split("T")[0].split(" ")[0])[0]
+    except DateOutOfRange as exc:
+        raise CellError(str(exc)) from None
     except (ValueError, TypeError):
         raise CellError(_("Not a date; write 1404/09/04 (Jalali) or 2025-11-25.")) from None
 

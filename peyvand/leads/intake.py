@@ -7,6 +7,7 @@ field people never see, and a per-address rate limit.
 
 import datetime as dt
 import email
+import email.errors
 import email.policy
 import hashlib
 import html
@@ -25,7 +26,7 @@ from peyvand.accounts.models import Role, User
 from peyvand.contacts.models import Contact
 from peyvand.core.choices import Channel
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
-from peyvand.core.text import normalize_email
+from peyvand.core.text import normalize_email, strip_control
 from peyvand.leads.models import IntakeAttempt, Lead, WebForm
 from peyvand.leads.services import create_lead
 from peyvand.web.forms import add_custom_fields, form_values
@@ -186,29 +187,50 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _readable(text: Any) -> str:
+    """Text as it can be stored: bytes that no charset explained (kept by the parser as lone surrogates) become
+    U+FFFD, and control characters other than line breaks and tabs go (PostgreSQL refuses NUL)."""
+    text = str(text or "")
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate the parser did not make: no byte behind it to recover
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return strip_control(text)
+
+
 def _body(message) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
+    if message is None:
+        return ""
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+    except (LookupError, ValueError, TypeError, AttributeError, IndexError):
+        return ""
     if part is None:
         return ""
     try:
         content = part.get_content()
-    except (LookupError, UnicodeError, AttributeError):
+    except (LookupError, UnicodeError, AttributeError, ValueError, TypeError):
         content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
     if not isinstance(content, str):
         content = content.decode("utf-8", "replace") if isinstance(content, bytes) else ""
+    content = _readable(content)
     return html_to_text(content) if part.get_content_type() == "text/html" else content.strip()
 
 
 def parse_email(raw: bytes) -> dict[str, Any]:
-    """Sender, display name (RFC 2047 decoded), subject, text body and Message-ID of a raw RFC 822 message."""
+    """Sender, display name (RFC 2047 decoded), subject, text body and Message-ID of a raw RFC 822 message.
+
+    Any bytes are read: a header in an unnamed 8-bit charset or a broken encoded word is decoded with
+    replacement characters, so the message still becomes a lead; only a message without a sender is refused.
+    """
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         addresses = message["From"].addresses if message["From"] is not None else ()
-        subject = str(message["Subject"] or "")
-        message_id = str(message["Message-ID"] or "").strip()
-    except (TypeError, ValueError, IndexError, AttributeError, LookupError):
+        subject = _readable(message["Subject"])
+        message_id = _readable(message["Message-ID"]).strip()
+    except (TypeError, ValueError, IndexError, AttributeError, LookupError, email.errors.MessageError):
         addresses, subject, message_id, message = (), "", "", None
-    sender = next((a for a in addresses if a.addr_spec and "@" in a.addr_spec), None)
+    sender = next((a for a in addresses if a.addr_spec and "@" in _readable(a.addr_spec)), None)
     if sender is None:
         raise PeyvandError(
             "intake.no_sender", _("The message has no sender address (From)."), field="from", status=422
@@ -216,8 +238,8 @@ def parse_email(raw: bytes) -> dict[str, Any]:
     if not message_id:  # no Message-ID: the content itself identifies a second delivery
         message_id = "sha256:" + hashlib.sha256(raw).hexdigest()
     return {
-        "email": normalize_email(sender.addr_spec),
-        "name": " ".join(str(sender.display_name or "").split()),
+        "email": normalize_email(_readable(sender.addr_spec)),
+        "name": " ".join(_readable(sender.display_name).split()),
         "subject": " ".join(subject.split()),
         "body": _body(message),
         "message_id": message_id[:255],

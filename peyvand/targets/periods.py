@@ -14,15 +14,22 @@ from django.conf import settings
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from peyvand.core.jalali import persian_digits, uses_jalali
+from peyvand.core.jalali import FIRST_DAY, LAST_DAY, persian_digits, uses_jalali
 
 JALALI, GREGORIAN = "jalali", "gregorian"
 MONTH, QUARTER = "month", "quarter"
 CALENDARS = (JALALI, GREGORIAN)
 KINDS = (MONTH, QUARTER)
 PERIODS_IN_YEAR = {MONTH: 12, QUARTER: 4}
-# Years a target may be set for: wide enough for any plan, narrow enough that dates stay valid.
-YEAR_RANGE = {JALALI: (1300, 1499), GREGORIAN: (1921, 2120)}
+# Years a target or a report's period may be in: those of the days a business can mean (core.jalali), so every
+# day a date field accepts lies in some period, and every period's days are valid dates.
+YEAR_RANGE = {
+    JALALI: (
+        jdatetime.date.fromgregorian(date=FIRST_DAY).year,
+        jdatetime.date.fromgregorian(date=LAST_DAY).year,
+    ),
+    GREGORIAN: (FIRST_DAY.year, LAST_DAY.year),
+}
 
 
 def business_calendar() -> str:

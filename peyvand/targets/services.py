@@ -67,7 +67,10 @@ def resolve_subject(actor, *, user: Any = None, team: Any = None) -> tuple[Any, 
 
     A rep of another team and a rep that does not exist are refused alike, so the answer tells nothing.
     """
-    if (user in (None, "")) == (team in (None, "")):
+    if user in (None, "") and team in (None, ""):
+        message = _("Give a rep or a team.")
+        raise ValidationFailed([{"field": "user", "message": message}, {"field": "team", "message": message}])
+    if user not in (None, "") and team not in (None, ""):
         raise ValidationFailed([{"field": "user", "message": _("Give either a rep or a team, not both.")}])
     if not may_set_targets(actor):
         raise _forbidden()

@@ -58,6 +58,8 @@ class LocalDateField(forms.Field):
             return value
         try:
             return jalali.parse_date(str(value), jalali=jalali.uses_jalali())[0]
+        except jalali.DateOutOfRange as exc:
+            raise forms.ValidationError(str(exc)) from None
         except ValueError:
             raise forms.ValidationError(self._example()) from None
 
@@ -79,6 +81,8 @@ class LocalDateTimeField(LocalDateField):
             return value
         try:
             date, hour, minute = jalali.parse_date(str(value), jalali=jalali.uses_jalali())
+        except jalali.DateOutOfRange as exc:
+            raise forms.ValidationError(str(exc)) from None
         except ValueError:
             raise forms.ValidationError(self._example()) from None
         naive = dt.datetime.combine(date, dt.time(hour or 9, minute or 0))

@@ -149,14 +149,15 @@ def test_the_maildir_command_makes_leads_of_new_mail_moves_it_to_cur_and_is_safe
     assert len(list((tmp_path / "inbox" / "cur").iterdir())) == 3
 
 
-def test_the_maildir_command_leaves_unreadable_mail_in_new_and_says_so(admin, tmp_path):
+def test_the_maildir_command_moves_unreadable_mail_to_the_failed_folder_and_says_so(admin, tmp_path):
     box = mailbox.Maildir(tmp_path / "inbox", create=True)
     box.add(b"Subject: no sender\r\n\r\nbody")
 
-    with pytest.raises(CommandError, match="1 messages could not be read"):
+    with pytest.raises(CommandError, match="1 messages could not be read; they were moved to .*failed"):
         call_command("intake-mail", str(tmp_path / "inbox"))
 
-    assert len(list((tmp_path / "inbox" / "new").iterdir())) == 1
+    assert list((tmp_path / "inbox" / "new").iterdir()) == []
+    assert len(list((tmp_path / "inbox" / ".failed" / "new").iterdir())) == 1
     with pytest.raises(CommandError, match="not a Maildir"):
         call_command("intake-mail", str(tmp_path / "missing"))
 
@@ -177,3 +178,96 @@ def test_mail_for_a_pipeline_that_opens_deals_gets_a_deal(admin, pipeline):
     lead = Lead.objects.get(pk=response.json()["lead_id"])
     assert lead.pipeline == pipeline
     assert Deal.objects.get(lead=lead).pipeline == pipeline
+
+
+# --- messages with bytes no charset explains ---------------------------------------------------------------------
+
+LATIN1_HEADERS = (
+    b"Message-ID: <latin1@example.es>\r\n"
+    b"From: Jos\xe9 Garc\xeda <jose@example.es>\r\n"
+    b"To: sales@peyvand.example\r\n"
+    b"Subject: Precio para el a\xf1o\r\n"
+    b"\r\n"
+    b"Hola, \xbfme llaman? Gracias.\r\n"
+)
+BROKEN_ENCODED_WORDS = (
+    b"Message-ID: <broken@example.ir>\r\n"
+    b"From: =?utf-8?b?!!!not-base64?= =?x-unknown?q?abc?= <broken@example.ir>\r\n"
+    b"Subject: =?utf-8?q?caf=E9_=FF=FE?= =?utf-8?b?2LPZhNin2YU=?=\r\n"
+    b"Content-Type: text/plain; charset=x-no-such-charset\r\n"
+    b"\r\n"
+    b"caf\xe9 \xff\xfe\r\n"
+)
+GARBAGE_WITH_SENDER = (
+    b"From: \x00\xff\xfe\x80 <garbage@example.ir>\r\n"
+    b"Subject: \x00\x01\x02\xc3\x28\xa0\xa1\xe2\x28\xa1\r\n"
+    b"X-Binary: \xde\xad\xbe\xef\x00\r\n"
+    b"\r\n" + bytes(range(256)) * 4
+)
+GARBAGE = bytes(range(255, -1, -1)) * 8
+
+
+@pytest.mark.parametrize(
+    ("raw", "sender"),
+    [
+        (LATIN1_HEADERS, "jose@example.es"),
+        (BROKEN_ENCODED_WORDS, "broken@example.ir"),
+        (GARBAGE_WITH_SENDER, "garbage@example.ir"),
+    ],
+    ids=["latin1-headers", "broken-encoded-words", "binary-garbage"],
+)
+def test_a_message_with_undecodable_bytes_still_becomes_a_lead(raw, sender, admin):
+    response = post_mail(admin, raw)
+
+    assert response.status_code == 201, response.content
+    lead = Lead.objects.get(pk=response.json()["lead_id"])
+    assert lead.email == sender
+    for text in (lead.first_name, lead.last_name, lead.description, lead.source_detail):
+        assert "\x00" not in text
+        text.encode("utf-8")  # stored text is valid Unicode (no lone surrogates)
+    assert post_mail(admin, raw).status_code == 200  # the same message again is recognised
+
+
+def test_the_latin1_message_keeps_what_can_be_read(admin):
+    lead = Lead.objects.get(pk=post_mail(admin, LATIN1_HEADERS).json()["lead_id"])
+
+    assert lead.first_name.startswith("Jos") and lead.last_name.startswith("Garc")
+    assert "Precio para el a" in lead.source_detail
+    assert "Hola" in lead.description and "Gracias" in lead.description
+
+
+def test_binary_garbage_without_a_sender_is_a_clear_error_not_a_crash(admin):
+    response = post_mail(admin, GARBAGE)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "intake.no_sender"
+    assert Lead.objects.count() == 0
+
+
+def test_the_maildir_run_moves_a_failing_message_aside_and_goes_on(admin, tmp_path, capsys):
+    box = mailbox.Maildir(tmp_path / "inbox", create=True)
+    box.add(raw_message())
+    box.add(LATIN1_HEADERS)
+    bad = box.add(b"Subject: no sender\r\n\r\nbody")
+    box.add(GARBAGE_WITH_SENDER)
+    box.add(raw_message(sender="reza@example.ir", name="رضا کریمی", message_id="<m2@example.ir>"))
+
+    with pytest.raises(CommandError, match="1 messages could not be read"):
+        call_command("intake-mail", str(tmp_path / "inbox"))
+
+    assert sorted(Lead.objects.values_list("email", flat=True)) == [
+        "garbage@example.ir",
+        "jose@example.es",
+        "reza@example.ir",
+        "sara@example.ir",
+    ]
+    assert list((tmp_path / "inbox" / "new").iterdir()) == []
+    assert len(list((tmp_path / "inbox" / "cur").iterdir())) == 4
+    failed = mailbox.Maildir(tmp_path / "inbox").get_folder("failed")
+    assert [m["Subject"] for m in failed] == ["no sender"]
+    out = capsys.readouterr()
+    assert bad in out.err and ".failed" in out.err and "no sender address" in out.err
+    assert "4 leads created, 0 already received, 1 failed" in out.out
+
+    call_command("intake-mail", str(tmp_path / "inbox"))  # the next run has nothing left to fail on
+    assert Lead.objects.count() == 4

@@ -25,6 +25,13 @@ def jdatetime(value):
 
 
 @register.filter
+def isoday(value):
+    """The user's day of a date or moment as 2026-03-21, for links (Django's ``date`` filter fails on a moment at
+    the very end of the calendar)."""
+    return jalali.local_day(value).isoformat() if value else ""
+
+
+@register.filter
 def money(value, currency="IRR"):
     return format_money(value, currency or "IRR")
 

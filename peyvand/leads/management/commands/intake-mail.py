@@ -1,4 +1,6 @@
-"""``peyvand intake-mail DIR``: every new message of a Maildir becomes a lead; processed ones move to cur/."""
+"""``peyvand intake-mail DIR``: every new message of a Maildir becomes a lead; processed ones move to cur/, and a
+message that cannot become a lead moves to the Maildir's ``failed`` folder (``DIR/.failed``), so one bad message
+never holds up the others on every run."""
 
 import mailbox
 from pathlib import Path
@@ -9,12 +11,15 @@ from django.utils.translation import gettext as _
 from peyvand.core.errors import PeyvandError
 from peyvand.leads.intake import intake_actor, intake_email
 
+FAILED_FOLDER = "failed"
+
 
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # a property: translated when shown, not at import
         return _(
-            "Turn the new messages of a Maildir into leads (source: e-mail); processed messages move to cur/."
+            "Turn the new messages of a Maildir into leads (source: e-mail); processed messages move to cur/, "
+            "messages that cannot become a lead to the folder .failed."
         )
 
     def add_arguments(self, parser):
@@ -35,12 +40,24 @@ class Command(BaseCommand):
                 lead, is_new = intake_email(actor=actor, raw=box.get_bytes(key), pipeline=pipeline)
             except PeyvandError as exc:
                 failed += 1
-                self.stderr.write(f"{key}: {exc.message} {exc.errors or ''}")
-                continue  # stays in new/ to be looked at; a rerun tries it again
+                self._move_aside(box, maildir, key, str(exc.message))
+                continue
+            except Exception as exc:  # noqa: BLE001 - whatever one message does, the others are still read
+                failed += 1
+                self._move_aside(box, maildir, key, f"{type(exc).__name__}: {exc}")
+                continue
             created, known = created + is_new, known + (not is_new)
             message.set_subdir("cur")
             message.add_flag("S")
             box[key] = message
         self.stdout.write(f"{created} leads created, {known} already received, {failed} failed.")
         if failed:
-            raise CommandError(f"{failed} messages could not be read; they stay in new/.")
+            folder = Path(maildir) / f".{FAILED_FOLDER}"
+            raise CommandError(f"{failed} messages could not be read; they were moved to {folder}.")
+
+    def _move_aside(self, box: mailbox.Maildir, maildir: str, key: str, reason: str) -> None:
+        """Keep the message, unread, in the failed folder for a person to look at; say which and why."""
+        folder = box.add_folder(FAILED_FOLDER)  # Maildir++: DIR/.failed, which mail programs show as a folder
+        folder.add(box.get_bytes(key))
+        box.remove(key)
+        self.stderr.write(f"{key}: moved to {Path(maildir) / ('.' + FAILED_FOLDER)}: {reason}")

@@ -1,0 +1,202 @@
+"""A JSON ``null`` for any property of any body: never a server error. The operations and their properties are
+read from the OpenAPI document, so a body added tomorrow is walked too (or fails
+``test_every_json_body_has_a_valid_example_here``, naming it, until it is given one)."""
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from peyvand.api import api
+from peyvand.sales.models import ChecklistItem
+from tests.fixtures import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+_unique = itertools.count(1)
+
+
+def _json_bodies() -> dict[str, tuple[str, str, list[str]]]:
+    """operation id -> (method, path, properties of its JSON body)."""
+    schema = api.get_openapi_schema(path_prefix="")
+    components = schema["components"]["schemas"]
+    found = {}
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            body = spec.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is None:
+                continue
+            node = body["schema"]
+            while "$ref" in node:
+                node = components[node["$ref"].rsplit("/", 1)[1]]
+            found[spec["operationId"]] = (method.upper(), path, list(node.get("properties", {})))
+    return found
+
+
+class World:
+    """One record of each kind, made through the API by an administrator, and a valid body for each operation."""
+
+    def __init__(self, client: ApiClient, team_id: int):
+        self.client = client
+        self.team_id = team_id
+        self.pipeline = self._made("/pipelines", self.pipeline_body())
+        self.stages = [s["id"] for s in self.pipeline["stages"]]
+        self.item = ChecklistItem.objects.create(stage_id=self.stages[0], text="Confirm budget", order=0).pk
+
+    def _made(self, path, body) -> dict:
+        answer = self.client.post(path, body)
+        assert answer.status_code == 201, answer.content
+        return answer.json()
+
+    def fresh(self, kind: str) -> dict:
+        """A new record (so a conversion or a change is never refused for what an earlier call did)."""
+        return self._made(f"/{kind}", BODIES[f"{kind.replace('-', '_')}_create"](self)[1])
+
+    def version(self, kind, pk) -> int:
+        return self.client.get(f"/{kind}/{pk}").json()["version"]
+
+    @staticmethod
+    def pipeline_body() -> dict:
+        n = next(_unique)
+        return {
+            "name": f"Process {n}",
+            "stages": [{"name": "Open", "probability": 10}, {"name": "Won", "kind": "won"}],
+        }
+
+    def patch(self, kind: str) -> tuple[str, dict]:
+        record = self.fresh(kind)
+        return f"/{kind}/{record['id']}", {"version": record["version"]}
+
+
+def _name() -> str:
+    return f"Name {next(_unique)}"
+
+
+BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
+    "companies_create": lambda w: ("/companies", {"name": f"Company {_name()}", "size": "11-50"}),
+    "companies_update": lambda w: w.patch("companies"),
+    "contacts_create": lambda w: ("/contacts", {"last_name": _name()}),
+    "contacts_update": lambda w: w.patch("contacts"),
+    "leads_create": lambda w: ("/leads", {"last_name": _name()}),
+    "leads_update": lambda w: w.patch("leads"),
+    "leads_convert": lambda w: (lambda lead: (f"/leads/{lead['id']}/convert", {"version": lead["version"]}))(
+        w.fresh("leads")
+    ),
+    "pipelines_create": lambda w: ("/pipelines", w.pipeline_body()),
+    "pipelines_update": lambda w: (f"/pipelines/{w.pipeline['id']}", {"name": _name()}),
+    "deals_create": lambda w: ("/deals", {"title": _name()}),
+    "deals_update": lambda w: w.patch("deals"),
+    "deals_move": lambda w: (
+        lambda deal: (f"/deals/{deal['id']}/move", {"stage": w.stages[0], "version": deal["version"]})
+    )(w.fresh("deals")),
+    "deals_checklist_check": lambda w: (
+        f"/deals/{w.fresh('deals')['id']}/checklist",
+        {"item": w.item, "done": True},
+    ),
+    "activities_create": lambda w: ("/activities", {"subject": _name()}),
+    "activities_update": lambda w: w.patch("activities"),
+    "duplicates_merge": lambda w: (
+        "/duplicates/merge",
+        {
+            "entity": "contact",
+            "survivor": w.fresh("contacts")["id"],
+            "others": [w.fresh("contacts")["id"]],
+            "choices": {},
+        },
+    ),
+    "automation_rules_create": lambda w: (
+        "/automation/rules",
+        {
+            "name": _name(),
+            "trigger": "activity_completed",
+            "actions": [
+                {"type": "create_activity", "kind": "task", "subject": "Follow up", "due": "+3 days"}
+            ],
+        },
+    ),
+    "automation_rules_update": lambda w: (
+        lambda rule: (f"/automation/rules/{rule['id']}", {"version": rule["version"]})
+    )(w._made(*BODIES["automation_rules_create"](w))),
+    "targets_create": lambda w: (
+        "/targets",
+        {
+            "team": w.team_id,
+            "period_kind": "month",
+            "year": 1405,
+            "number": next(_unique) % 12 + 1,
+            "amount": "1000",
+        },
+    ),
+    "targets_update": lambda w: (lambda t: (f"/targets/{t['id']}", {"version": t["version"]}))(
+        w._made(*BODIES["targets_create"](w))
+    ),
+    "spend_create": lambda w: ("/spend", {"month": "2026-11-22", "channel": "email", "amount": "1000"}),
+    "spend_update": lambda w: (lambda s: (f"/spend/{s['id']}", {"version": s["version"]}))(
+        w._made(*BODIES["spend_create"](w))
+    ),
+    "survey_responses_create": lambda w: (
+        "/survey-responses",
+        {"score": 9, "answered_at": "2026-11-20T10:00:00Z"},
+    ),
+    "key_accounts_set": lambda w: (f"/key-accounts/{w.fresh('companies')['id']}", {"potential": "1000"}),
+}
+
+
+def test_every_json_body_has_a_valid_example_here():
+    missing = {op for op, (_, _, props) in _json_bodies().items() if props} - set(BODIES)
+    assert not missing, f"give these operations a valid body in BODIES: {sorted(missing)}"
+
+
+def _call(client: ApiClient, method: str, path: str, body: dict):
+    if method == "PUT":
+        return client.client.put(
+            f"/api/v1{path}", body, content_type="application/json", headers=client.headers
+        )
+    return client.post(path, body) if method == "POST" else client.patch(path, body)
+
+
+@pytest.mark.parametrize("operation", sorted(op for op, (_, _, props) in _json_bodies().items() if props))
+def test_a_null_for_any_property_is_stored_as_empty_or_refused_naming_it(operation, admin, team_a):
+    client = ApiClient(admin)
+    world = World(client, team_a.pk)
+    method, _, properties = _json_bodies()[operation]
+    path, body = BODIES[operation](world)
+    assert _call(client, method, path, body).status_code in (200, 201), (
+        f"{operation}: the example body is valid"
+    )
+    for name in properties:
+        path, body = BODIES[operation](world)
+        answer = _call(client, method, path, {**body, name: None})
+        where = f"{method} {path} with {name}: null"
+        assert answer.status_code < 500, where
+        assert answer.status_code in (200, 201) or 400 <= answer.status_code < 500, where
+        if answer.status_code >= 400:
+            error = answer.json()
+            assert error["detail"] and error["code"], where
+            assert any(
+                e["field"] == name or str(e["field"]).startswith(f"{name}.") for e in error["errors"]
+            ), (
+                where,
+                error,
+            )
+
+
+def test_null_empties_a_text_or_choice_field_and_refuses_one_that_may_not_be_empty(admin, pipeline):
+    client = ApiClient(admin)
+    company = client.post(
+        "/companies", {"name": "Pars", "size": "11-50", "website": "https://pars.example"}
+    ).json()
+    contact = client.post("/contacts", {"last_name": "Karimi", "tags": ["vip"]}).json()
+    lead = client.post("/leads", {"last_name": "Rahimi"}).json()
+
+    changed = client.patch(f"/companies/{company['id']}", {"version": 1, "size": None, "website": None})
+    assert changed.status_code == 200 and (changed.json()["size"], changed.json()["website"]) == ("", "")
+    changed = client.patch(f"/contacts/{contact['id']}", {"version": 1, "source": None, "tags": None})
+    assert changed.status_code == 200 and (changed.json()["source"], changed.json()["tags"]) == ("", [])
+    changed = client.patch(f"/leads/{lead['id']}", {"version": 1, "audience": None})
+    assert changed.status_code == 200 and changed.json()["audience"] == ""
+
+    refused = client.patch(f"/companies/{company['id']}", {"version": 2, "name": None})
+    assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == ["name"]
+    assert client.get(f"/companies/{company['id']}").json()["name"] == "Pars"
