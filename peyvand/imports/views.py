@@ -13,6 +13,7 @@ from peyvand.imports import exporting, services
 from peyvand.imports import fields as F
 from peyvand.imports.api import XLSX_TYPE
 from peyvand.imports.models import ImportKind, ImportStatus, OnDuplicate
+from peyvand.imports.reading import check_size, max_upload
 
 
 def _run(request, pk: int):
@@ -31,9 +32,13 @@ def upload_view(request):
         try:
             if upload is None:
                 raise PeyvandError("import.bad_file", _("Choose a file."), field="file", status=422)
+            if upload.size > max_upload():
+                check_size(upload.size)  # refused before it is read, naming the limit
             run = services.create_run(
                 actor=request.user, kind=kind, file_name=upload.name, content=upload.read()
             )
+            # the file is read and checked by the background job; its page shows the progress
+            services.start_check(run=run, actor=request.user)
             return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
         except PeyvandError as exc:
             error = exc
@@ -51,7 +56,7 @@ def _detail_context(run) -> dict:
         "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
         "editable": run.has_file and run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
         "resumable": run.has_file and run.status in (ImportStatus.INTERRUPTED, ImportStatus.FAILED),
-        "running": run.status == ImportStatus.RUNNING,
+        "running": run.status in (ImportStatus.RUNNING, ImportStatus.CHECKING),
         "on_duplicate_choices": OnDuplicate.choices,
     }
 
@@ -59,6 +64,15 @@ def _detail_context(run) -> dict:
 @login_required
 def detail_view(request, pk: int):
     run = _run(request, pk)
+    if (
+        request.htmx
+        and request.GET.get("was") == ImportStatus.CHECKING
+        and run.status != ImportStatus.CHECKING
+    ):
+        # the check is over: the whole page changes (the mapping form, the start button), not only the report
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
     template = "imports/_report.html" if request.htmx else "imports/detail.html"
     return render(request, template, _detail_context(run))
 
@@ -66,7 +80,7 @@ def detail_view(request, pk: int):
 @login_required
 @require_POST
 def check_view(request, pk: int):
-    """Save the column mapping the person chose, then run the dry run."""
+    """Save the column mapping the person chose, then queue the dry run."""
     run = _run(request, pk)
     headers = services.headers_of(run)
     mapping = {h: request.POST.get(f"col_{i}", "") for i, h in enumerate(headers)}
@@ -74,7 +88,7 @@ def check_view(request, pk: int):
         services.set_mapping(run=run, mapping=mapping)
         if "on_duplicate" in request.POST:
             services.set_on_duplicate(run=run, on_duplicate=request.POST["on_duplicate"])
-        services.execute(run=run, dry_run=True)
+        services.start_check(run=run, actor=request.user)
     except PeyvandError as exc:
         for error in exc.errors or [{"field": None, "message": exc.message}]:
             messages.error(request, f"{error['field'] or ''} {error['message']}".strip())
