@@ -148,6 +148,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple]:
         # the size a sheet declares is not trusted: read by it, every row would be padded to its width
         sheet.reset_dimensions()
         yield from sheet.iter_rows(values_only=True)
+    except Exception:  # a damaged sheet (bad XML, a member cut short) is found only while it is read
+        raise _bad_file(_("The XLSX file cannot be read.")) from None
     finally:
         book.close()
 
