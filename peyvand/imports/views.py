@@ -45,16 +45,22 @@ def upload_view(request):
     return render(request, "imports/upload.html", {"kinds": ImportKind.choices, "kind": kind, "error": error})
 
 
+def _editable(run) -> bool:
+    return run.has_file and run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED)
+
+
 def _detail_context(run) -> dict:
     fields = [(c.name, F.column_label(run.kind, c.name), c.required) for c in F.columns_of(run.kind)]
+    # the headers the job read, in the file's order; the page itself never reads the file (runs from before
+    # the job read headers keep them as the mapping's keys)
+    headers = run.headers or list(run.mapping)
     return {
         "run": run,
         "fields": fields,
-        # in the file's order (PostgreSQL's jsonb keeps its keys in an order of its own)
-        "mapping": [(h, run.mapping.get(h, "")) for h in services.headers_of(run)],
-        "unmatched": services.unmatched_columns(run),
+        "mapping": [(h, run.mapping.get(h, "")) for h in headers],
+        "unmatched": [h for h in headers if not run.mapping.get(h)],
         "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
-        "editable": run.has_file and run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
+        "editable": _editable(run),
         "resumable": run.has_file and run.status in (ImportStatus.INTERRUPTED, ImportStatus.FAILED),
         "running": run.status in (ImportStatus.RUNNING, ImportStatus.CHECKING),
         "on_duplicate_choices": OnDuplicate.choices,
@@ -82,6 +88,9 @@ def detail_view(request, pk: int):
 def check_view(request, pk: int):
     """Save the column mapping the person chose, then queue the dry run."""
     run = _run(request, pk)
+    if not _editable(run) or not run.headers:
+        messages.error(request, _("This file is being checked or was refused; it cannot be imported now."))
+        return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
     headers = services.headers_of(run)
     mapping = {h: request.POST.get(f"col_{i}", "") for i, h in enumerate(headers)}
     try:

@@ -26,7 +26,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help=_("username that imports (default: the first administrator)"))
         parser.add_argument(
-            "--batch-size", type=int, default=None, help=_("rows per transaction (default: 2000; 250 on SQLite)")
+            "--batch-size",
+            type=int,
+            default=None,
+            help=_("rows per transaction (default: 2000; 250 on SQLite)"),
         )
         parser.add_argument(
             "--update",
