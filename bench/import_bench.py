@@ -68,6 +68,9 @@ def setup_django(postgres: str | None, data_dir: Path) -> None:
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peyvand.settings")
+    # the bench's files go up to a million rows: past the limits an upload is held to
+    os.environ.setdefault("PEYVAND_IMPORT_MAX_ROWS", "10000000")
+    os.environ.setdefault("PEYVAND_IMPORT_MAX_UPLOAD_MB", "10000")
     import django
 
     django.setup()

@@ -50,3 +50,16 @@ def test_a_rep_uploads_persian_headers_sees_bad_cells_imports_and_reads_the_repo
     assert sorted(Contact.objects.filter(owner=rep_a).values_list("city", flat=True)) == ["x", "z"]
     page.goto("/contacts/")
     expect(page.locator("#results")).to_contain_text("رضایی")
+
+
+def test_a_file_over_the_row_limit_is_refused_with_the_limit_named(page, sign_in, rep_a, settings):
+    settings.PEYVAND_IMPORT_MAX_ROWS = 3
+    sign_in(rep_a)
+    page.goto("/imports/")
+    page.set_input_files("#id_file", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": FILE}])
+    page.click("#upload-file")
+
+    expect(page.locator("#report")).to_have_attribute("data-status", "refused")
+    expect(page.locator("#refused")).to_contain_text("3")
+    assert page.locator("#start-import").count() == 0 and page.locator("#mapping").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -106,8 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # a 64 MB page cache (a limit, not an allocation) keeps index pages of large imports in memory
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
         ),
+        # a writer waits up to 20 s for the lock (writes are short; an import commits in small batches)
+        "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -195,6 +197,12 @@ else:
 PEYVAND_SITE_URL = os.environ.get("PEYVAND_SITE_URL", "http://127.0.0.1:8000")
 # Days an uploaded import file is kept after its import was last used (its report stays).
 PEYVAND_IMPORT_KEEP_DAYS = int(os.environ.get("PEYVAND_IMPORT_KEEP_DAYS", "14"))
+# Import limits, enforced while a file is read (a small XLSX can unpack to gigabytes): the upload's size, what
+# a workbook may unpack to, data rows and columns. The file is read by the background job, never the request.
+PEYVAND_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("PEYVAND_IMPORT_MAX_UPLOAD_MB", "50"))
+PEYVAND_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("PEYVAND_IMPORT_MAX_UNPACKED_MB", "250"))
+PEYVAND_IMPORT_MAX_ROWS = int(os.environ.get("PEYVAND_IMPORT_MAX_ROWS", "200000"))
+PEYVAND_IMPORT_MAX_COLUMNS = int(os.environ.get("PEYVAND_IMPORT_MAX_COLUMNS", "300"))
 # Automation: how long a chain of rules may grow, how often a failing action is tried, webhook time limit.
 PEYVAND_AUTOMATION_MAX_DEPTH = 5
 PEYVAND_AUTOMATION_MAX_ATTEMPTS = 4

@@ -3,13 +3,12 @@
 from typing import Literal
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from peyvand.core.errors import PeyvandError
 from peyvand.core.rest import responses
 from peyvand.imports import exporting, services
+from peyvand.imports.reading import check_size, max_upload
 from peyvand.imports.schemas import ImportRunOut
 
 imports_router = Router()
@@ -21,10 +20,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @imports_router.post(
     "",
-    response=responses({201: ImportRunOut}, 413),
+    response=responses({202: ImportRunOut}, 413),
     tags=["imports"],
     operation_id="imports_create",
-    summary="Upload a CSV or XLSX file: check it (dry run) or import it",
+    summary="Upload a CSV or XLSX file: queue its check (dry run) or its import",
 )
 def create_import(
     request,
@@ -34,12 +33,15 @@ def create_import(
     owner: Form[str | None] = None,
     on_duplicate: Form[Literal["skip", "update"]] = "skip",
 ):
-    """With ``dry_run`` (the default) every row is checked and every bad cell reported by row and column;
-    nothing is written. Without it the import runs as a background job (``job_id``); read the run again for
-    its counts. ``on_duplicate=update`` makes a row sharing a phone or e-mail with a stored record the caller
-    may change update that record instead of being skipped."""
-    if file.size and file.size > services.MAX_UPLOAD:
-        raise PeyvandError("import.bad_file", _("The file is too large."), field="file", status=413)
+    """The file is stored and the answer comes at once (202): the file is read by a background job
+    (``job_id``; read the run or ``/jobs/{id}`` for its progress). With ``dry_run`` (the default) the job
+    checks every row (status ``checking``, then ``checked``) and reports every bad cell by row and column;
+    nothing is written. Without it the job imports the file (status ``running``, then ``done``). A file
+    over a limit (rows, columns, unpacked size) ends ``refused``, its report naming the limit.
+    ``on_duplicate=update`` makes a row sharing a phone or e-mail with a stored record the caller may change
+    update that record instead of being skipped."""
+    if file.size and file.size > max_upload():
+        check_size(file.size)  # refused before it is read, naming the limit
     run = services.create_run(
         actor=request.user,
         kind=kind,
@@ -49,12 +51,12 @@ def create_import(
         on_duplicate=on_duplicate,
     )
     run = (
-        services.execute(run=run, dry_run=True)
+        services.start_check(run=run, actor=request.user)
         if dry_run
         else services.start_import(run=run, actor=request.user)
     )
     run.refresh_from_db()
-    return Status(201, run)
+    return Status(202, run)
 
 
 @imports_router.get(

@@ -12,12 +12,16 @@ class ImportKind(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    # the background job is reading and checking the file (or will soon)
+    CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     # its worker stopped (killed, machine restarted) half-way; running it again resumes after the last batch
     INTERRUPTED = "interrupted", _("Interrupted")
+    # the check found the file over a limit or unreadable: nothing can be imported from it
+    REFUSED = "refused", _("Refused")
 
 
 class OnDuplicate(models.TextChoices):
@@ -39,6 +43,10 @@ class ImportRun(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
     )
+    # the first row's cells, in the file's order, once the background job has read them
+    headers = models.JSONField(default=list, editable=False)
+    # the uploader's language: the background job writes the report's messages in it
+    language = models.CharField(max_length=10, blank=True, editable=False)
     # {header text: field name or ""}, as matched or as the person fixed it
     mapping = models.JSONField(_("column mapping"), default=dict)
     # what a row sharing a phone or e-mail with a record already stored does

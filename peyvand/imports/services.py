@@ -6,6 +6,10 @@ batches already committed and skips those rows, so nothing is created twice. A h
 not chosen because two identical rows in one file are two rows the report must account for, and a trivially
 edited file must be re-checked as a new file; people already in the database are caught instead by the
 duplicate check on exact keys (E.164 phone, e-mail), which applies to every file.
+
+An upload is only stored by the request (``create_run``); its rows are read by the background job
+(``start_check``, ``start_import``), with the limits of ``reading`` enforced as they are read, so a file that
+unpacks to gigabytes costs a request nothing and the job only up to the limit.
 """
 
 import functools
@@ -21,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from peyvand.core.audit import plain_value
@@ -39,10 +44,13 @@ from peyvand.imports.models import (
     IssueKind,
     OnDuplicate,
 )
-from peyvand.imports.reading import XLSX_MAGIC, count_rows, read_headers, read_rows, sniff_text
+from peyvand.imports.reading import XLSX_MAGIC, check_upload, count_rows, read_headers, read_rows
 
 ESCAPED_STARTS = frozenset("=+-@\t\r")
 BATCH_SIZE = 2000
+# SQLite has one writer at a time: an import's batch holds the write lock while it is written, and other people's
+# saves wait for it; smaller batches keep each wait short (a fraction of a second)
+SQLITE_BATCH_SIZE = 250
 # a name key held by more records than this is a common name in a big city, not evidence of one person
 MAX_NAME_BLOCK = 50
 # up to this many stored "bare" keys are read whole for each batch instead of looked up one by one
@@ -55,7 +63,6 @@ _NAME_COLUMNS = {
 }
 _NAME_VALUES = {"company_id": "company"}
 MAX_REPORTED = 200_000  # issues kept for a run; its counts are always exact
-MAX_UPLOAD = 200 * 1024 * 1024
 
 
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -141,22 +148,19 @@ def create_run(
     owner: Any = None,
     on_duplicate: str = OnDuplicate.SKIP,
 ) -> ImportRun:
-    """Keep the uploaded file and match its columns; nothing is checked or written yet."""
+    """Keep the uploaded file; nothing is read, checked or written yet (``measure`` and the jobs do that)."""
     if kind not in ImportKind.values:
         raise PeyvandError("import.kind", _("Choose what the file holds."), field="kind", status=422)
     _check_on_duplicate(on_duplicate)
     if not content:
         raise PeyvandError("import.bad_file", _("The file is empty."), field="file", status=422)
-    if len(content) > MAX_UPLOAD:
-        raise PeyvandError("import.bad_file", _("The file is too large."), field="file", status=422)
-    sniff_text(content)
+    check_upload(content)
     owner = _resolve_owner(actor, owner)
     digest = hashlib.sha256(content).hexdigest()
     # openpyxl opens a workbook only by its extension
     path = _uploads_dir() / (digest + (".xlsx" if content.startswith(XLSX_MAGIC) else ".csv"))
     if not path.exists():
         path.write_bytes(content)
-    headers = read_headers(path)
     return ImportRun.objects.create(
         kind=kind,
         file_name=strip_control(file_name or "upload")[:255],
@@ -164,9 +168,43 @@ def create_run(
         file_path=str(path),
         created_by=actor,
         owner=owner,
-        mapping=F.match_headers(kind, headers),
-        total_rows=count_rows(path),
         on_duplicate=on_duplicate,
+        language=get_language() or "",
+    )
+
+
+def measure(*, run: ImportRun) -> ImportRun:
+    """Read the file's header row and count its rows, the limits checked as it is read; match the columns
+    unless the person already chose. A file over a limit or unreadable is refused (the run says why)."""
+    _require_file(run)
+    path = Path(run.file_path)
+    try:
+        headers = read_headers(path)
+        total = count_rows(path)
+    except PeyvandError as exc:
+        refuse(run=run, error=exc)
+        raise
+    run.headers = headers
+    if not run.mapping:
+        run.mapping = F.match_headers(run.kind, headers)
+    run.total_rows = total
+    run.save(update_fields=["headers", "mapping", "total_rows"])
+    return run
+
+
+def refuse(*, run: ImportRun, error: PeyvandError) -> None:
+    """The file cannot be imported: the run is refused and its report holds the reason, where it was found."""
+    run.status = ImportStatus.REFUSED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    run.issues.all().delete()
+    column = getattr(error, "column", 0)
+    ImportIssue.objects.create(
+        run=run,
+        kind=IssueKind.ERROR,
+        row=getattr(error, "row", 0),
+        column=str(column) if column else "",
+        message=strip_control(str(error.message)),
     )
 
 
@@ -188,6 +226,8 @@ def set_on_duplicate(*, run: ImportRun, on_duplicate: str) -> ImportRun:
 
 
 def headers_of(run: ImportRun) -> list[str]:
+    if run.headers:
+        return list(run.headers)
     if not run.file_path:
         return list(run.mapping)  # the file was removed after the run; its mapping keeps the headers
     return read_headers(Path(run.file_path))
@@ -956,14 +996,17 @@ def execute(
     *,
     run: ImportRun,
     dry_run: bool = False,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportRun:
     """Read the whole file; unless ``dry_run``, write each batch of good rows in its own transaction.
 
     The run's counts are saved in the batch's transaction, so after a crash the report matches what was
-    written; running the same file again skips the rows whose keys are stored.
+    written; running the same file again skips the rows whose keys are stored. A file not yet measured is
+    measured first, so one over a limit is refused before anything is written.
     """
+    if not run.headers:
+        measure(run=run)
     if missing_required(run):
         names = ", ".join(F.column_label(run.kind, n) for n in missing_required(run))
         raise PeyvandError(
@@ -973,6 +1016,8 @@ def execute(
             status=422,
         )
     _require_file(run)
+    if batch_size is None:
+        batch_size = SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE
     importer = (LeadImporter if run.kind == ImportKind.LEADS else Importer)(run)
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
@@ -1059,6 +1104,39 @@ def _save_outcome(run: ImportRun, outcome: Outcome, status: str, *, finished: bo
     run.save(update_fields=fields)
 
 
+def check_file(*, run: ImportRun, progress=None) -> ImportRun:
+    """The check job's work: measure the file (limits enforced as it is read), then the dry run, unless a
+    required field has no column yet (the person maps the columns and checks again)."""
+    measure(run=run)
+    if missing_required(run):
+        run.status = ImportStatus.UPLOADED
+        run.save(update_fields=["status"])
+        return run
+    return execute(run=run, dry_run=True, progress=progress)
+
+
+def start_check(*, run: ImportRun, actor) -> ImportRun:
+    """Queue the check (dry run) as a background job; the run is "checking" until the job is done."""
+    from peyvand.core.jobs import start_job
+    from peyvand.imports.tasks import check_file as check_task
+
+    _require_file(run)
+    with transaction.atomic():
+        job = start_job(
+            kind="import",
+            title=_("Check of %(name)s") % {"name": run.file_name},
+            actor=actor,
+            task=check_task,
+            run_id=run.pk,
+        )
+        run.job = job
+        run.status = ImportStatus.CHECKING
+        run.language = get_language() or run.language
+        run.save(update_fields=["job", "status", "language"])
+    run.refresh_from_db()
+    return run
+
+
 def start_import(*, run: ImportRun, actor) -> ImportRun:
     """Queue the import as a background job with progress; the job runs ``execute``."""
     from peyvand.core.jobs import start_job
@@ -1066,8 +1144,14 @@ def start_import(*, run: ImportRun, actor) -> ImportRun:
 
     if run.status in (ImportStatus.RUNNING, ImportStatus.DONE) and run.job_id:
         return run
+    if run.status in (ImportStatus.CHECKING, ImportStatus.REFUSED):
+        raise PeyvandError(
+            "import.not_ready",
+            _("This file is being checked or was refused; it cannot be imported now."),
+            status=409,
+        )
     _require_file(run)
-    if missing_required(run):
+    if run.headers and missing_required(run):
         execute(run=run, dry_run=True)  # raises the mapping error
     with transaction.atomic():
         job = start_job(
@@ -1075,13 +1159,14 @@ def start_import(*, run: ImportRun, actor) -> ImportRun:
             title=_("Import of %(name)s") % {"name": run.file_name},
             actor=actor,
             task=import_file,
-            total=run.total_rows,
+            total=run.total_rows or None,
             run_id=run.pk,
         )
         run.job = job
         run.status = ImportStatus.RUNNING
         run.heartbeat_at = timezone.now()
-        run.save(update_fields=["job", "status", "heartbeat_at"])
+        run.language = get_language() or run.language
+        run.save(update_fields=["job", "status", "heartbeat_at", "language"])
     run.refresh_from_db()
     return run
 

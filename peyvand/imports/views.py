@@ -13,6 +13,7 @@ from peyvand.imports import exporting, services
 from peyvand.imports import fields as F
 from peyvand.imports.api import XLSX_TYPE
 from peyvand.imports.models import ImportKind, ImportStatus, OnDuplicate
+from peyvand.imports.reading import check_size, max_upload
 
 
 def _run(request, pk: int):
@@ -31,27 +32,37 @@ def upload_view(request):
         try:
             if upload is None:
                 raise PeyvandError("import.bad_file", _("Choose a file."), field="file", status=422)
+            if upload.size > max_upload():
+                check_size(upload.size)  # refused before it is read, naming the limit
             run = services.create_run(
                 actor=request.user, kind=kind, file_name=upload.name, content=upload.read()
             )
+            # the file is read and checked by the background job; its page shows the progress
+            services.start_check(run=run, actor=request.user)
             return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
         except PeyvandError as exc:
             error = exc
     return render(request, "imports/upload.html", {"kinds": ImportKind.choices, "kind": kind, "error": error})
 
 
+def _editable(run) -> bool:
+    return run.has_file and run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED)
+
+
 def _detail_context(run) -> dict:
     fields = [(c.name, F.column_label(run.kind, c.name), c.required) for c in F.columns_of(run.kind)]
+    # the headers the job read, in the file's order; the page itself never reads the file (runs from before
+    # the job read headers keep them as the mapping's keys)
+    headers = run.headers or list(run.mapping)
     return {
         "run": run,
         "fields": fields,
-        # in the file's order (PostgreSQL's jsonb keeps its keys in an order of its own)
-        "mapping": [(h, run.mapping.get(h, "")) for h in services.headers_of(run)],
-        "unmatched": services.unmatched_columns(run),
+        "mapping": [(h, run.mapping.get(h, "")) for h in headers],
+        "unmatched": [h for h in headers if not run.mapping.get(h)],
         "missing": [F.column_label(run.kind, n) for n in services.missing_required(run)],
-        "editable": run.has_file and run.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED),
+        "editable": _editable(run),
         "resumable": run.has_file and run.status in (ImportStatus.INTERRUPTED, ImportStatus.FAILED),
-        "running": run.status == ImportStatus.RUNNING,
+        "running": run.status in (ImportStatus.RUNNING, ImportStatus.CHECKING),
         "on_duplicate_choices": OnDuplicate.choices,
     }
 
@@ -59,6 +70,15 @@ def _detail_context(run) -> dict:
 @login_required
 def detail_view(request, pk: int):
     run = _run(request, pk)
+    if (
+        request.htmx
+        and request.GET.get("was") == ImportStatus.CHECKING
+        and run.status != ImportStatus.CHECKING
+    ):
+        # the check is over: the whole page changes (the mapping form, the start button), not only the report
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
     template = "imports/_report.html" if request.htmx else "imports/detail.html"
     return render(request, template, _detail_context(run))
 
@@ -66,15 +86,18 @@ def detail_view(request, pk: int):
 @login_required
 @require_POST
 def check_view(request, pk: int):
-    """Save the column mapping the person chose, then run the dry run."""
+    """Save the column mapping the person chose, then queue the dry run."""
     run = _run(request, pk)
+    if not _editable(run) or not run.headers:
+        messages.error(request, _("This file is being checked or was refused; it cannot be imported now."))
+        return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
     headers = services.headers_of(run)
     mapping = {h: request.POST.get(f"col_{i}", "") for i, h in enumerate(headers)}
     try:
         services.set_mapping(run=run, mapping=mapping)
         if "on_duplicate" in request.POST:
             services.set_on_duplicate(run=run, on_duplicate=request.POST["on_duplicate"])
-        services.execute(run=run, dry_run=True)
+        services.start_check(run=run, actor=request.user)
     except PeyvandError as exc:
         for error in exc.errors or [{"field": None, "message": exc.message}]:
             messages.error(request, f"{error['field'] or ''} {error['message']}".strip())

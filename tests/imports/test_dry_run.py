@@ -8,7 +8,7 @@ import pytest
 from peyvand.contacts.models import Contact
 from peyvand.core.models import AuditEntry
 from peyvand.imports.models import ImportedRow
-from peyvand.imports.services import create_run, execute, set_mapping
+from peyvand.imports.services import create_run, execute, measure, set_mapping
 from peyvand.leads.models import Lead
 from peyvand.sales.models import Deal
 from tests.factories import make_pipeline
@@ -91,7 +91,7 @@ def test_a_file_without_the_required_column_is_refused_until_the_mapping_names_o
     from peyvand.core.errors import PeyvandError
 
     content = csv_bytes("family,phone", "Rezaei,09121234567")
-    run = create_run(actor=rep_a, kind="contacts", file_name="m.csv", content=content)
+    run = measure(run=create_run(actor=rep_a, kind="contacts", file_name="m.csv", content=content))
     assert run.mapping == {"family": "last_name", "phone": "phones"}
     set_mapping(run=run, mapping={"family": "", "phone": "phones"})
     with pytest.raises(PeyvandError) as error:

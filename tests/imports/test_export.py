@@ -11,7 +11,7 @@ from django.test import Client
 from peyvand.contacts.models import Contact
 from peyvand.contacts.services import create_contact
 from peyvand.imports.exporting import escape_formula
-from peyvand.imports.services import create_run, execute
+from peyvand.imports.services import create_run, execute, measure
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,9 @@ def test_an_xlsx_export_imports_back_as_the_same_people(api_for, rep_a, rep_a2):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[2]][2] == "رضایی"
     Contact.objects.all().delete()
-    run = create_run(actor=rep_a, kind="contacts", file_name="back.xlsx", content=response.content)
+    run = measure(
+        run=create_run(actor=rep_a, kind="contacts", file_name="back.xlsx", content=response.content)
+    )
     assert {"first_name", "last_name", "phones", "birthday", "owner"} <= set(run.mapping.values())
     run = execute(run=run)
     assert (run.created, run.failed) == (1, 0), run.errors

@@ -1,6 +1,7 @@
 """Killing ``peyvand import`` mid-way and running it again ends with the same database as one uninterrupted
 run: batches commit whole, and the stored import keys make the second run skip what the first wrote."""
 
+import contextlib
 import csv
 import os
 import signal
@@ -9,6 +10,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 
 from bench.contacts_data import COLUMNS, generate
 
@@ -17,44 +21,93 @@ ROWS = 12_000
 BATCH = 1_000
 
 
-def peyvand(data_dir: Path, *args: str, wait: bool = True):
+class Site:
+    """One installation run by subprocesses: its data folder and, when the tests run on PostgreSQL, a database
+    of its own on the same server (created here, dropped at the end)."""
+
+    def __init__(self, data_dir: Path, database_url: str | None):
+        self.data_dir = data_dir
+        self.database_url = database_url
+
+    def connect(self):
+        if self.database_url:
+            import psycopg
+
+            return contextlib.closing(psycopg.connect(self.database_url, autocommit=True))
+        return contextlib.closing(sqlite3.connect(self.data_dir / "peyvand.sqlite3", timeout=0.1))
+
+
+@pytest.fixture
+def new_site(tmp_path):
+    base = os.environ.get("DATABASE_URL", "")
+    made: list[str] = []
+
+    def server(url: str):
+        import psycopg
+
+        return psycopg.connect(urlsplit(url)._replace(path="/postgres").geturl(), autocommit=True)
+
+    def make(name: str) -> Site:
+        url = None
+        if base.startswith("postgres"):
+            parts = urlsplit(base)
+            database = f"{parts.path.lstrip('/') or 'peyvand'}_resume_{name}"
+            with server(base) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+                admin.execute(f'CREATE DATABASE "{database}"')
+            made.append(database)
+            url = parts._replace(path=f"/{database}").geturl()
+        return Site(tmp_path / name, url)
+
+    yield make
+    if made:
+        with server(base) as admin:
+            for database in made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def peyvand(site: Site, *args: str, wait: bool = True):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["PEYVAND_DATA_DIR"] = str(data_dir)
+    env["PEYVAND_DATA_DIR"] = str(site.data_dir)
+    if site.database_url:
+        env["DATABASE_URL"] = site.database_url
     command = [sys.executable, "-m", "peyvand.cli", *args]
     if not wait:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
 
 
-def prepared(tmp_path: Path, name: str) -> Path:
-    data_dir = tmp_path / name
-    peyvand(data_dir, "migrate", "-v0")
-    peyvand(data_dir, "createuser", "importer", "--role", "admin", "--password", "pass-1234-word")
-    return data_dir
+def prepared(site: Site) -> Site:
+    peyvand(site, "migrate", "-v0")
+    peyvand(site, "createuser", "importer", "--role", "admin", "--password", "pass-1234-word")
+    return site
 
 
-def state(data_dir: Path) -> dict:
-    with sqlite3.connect(data_dir / "peyvand.sqlite3") as db:
-        one = lambda sql: db.execute(sql).fetchall()  # noqa: E731
-        return {
-            "contacts": one(
-                "SELECT first_name, last_name, phones, emails FROM contacts_contact ORDER BY 2, 1, 3, 4"
-            ),
-            "companies": one("SELECT name FROM contacts_company ORDER BY name"),
-            "audit": one("SELECT count(*) FROM core_auditentry")[0][0],
-            "keys": one("SELECT key FROM imports_importedrow ORDER BY key"),
-        }
+def rows(site: Site, sql: str) -> list[tuple]:
+    with site.connect() as db:
+        return [tuple(row) for row in db.execute(sql).fetchall()]
 
 
-def committed_rows(data_dir: Path) -> int:
+def state(site: Site) -> dict:
+    return {
+        "contacts": rows(
+            site, "SELECT first_name, last_name, phones, emails FROM contacts_contact ORDER BY 2, 1, 3, 4"
+        ),
+        "companies": rows(site, "SELECT name FROM contacts_company ORDER BY name"),
+        "audit": rows(site, "SELECT count(*) FROM core_auditentry")[0][0],
+        "keys": rows(site, "SELECT key FROM imports_importedrow ORDER BY key"),
+    }
+
+
+def committed_rows(site: Site) -> int:
     try:
-        with sqlite3.connect(data_dir / "peyvand.sqlite3", timeout=0.1) as db:
-            return db.execute("SELECT count(*) FROM imports_importedrow").fetchone()[0]
-    except sqlite3.OperationalError:
+        return rows(site, "SELECT count(*) FROM imports_importedrow")[0][0]
+    except Exception:  # the table is locked (SQLite) or not there yet
         return 0
 
 
-def test_an_import_killed_after_its_first_batch_and_run_again_equals_an_uninterrupted_one(tmp_path):
+def test_an_import_killed_after_its_first_batch_and_run_again_equals_an_uninterrupted_one(tmp_path, new_site):
+    """Runs on the database the suite runs on: SQLite files, or databases of its own on the PostgreSQL server."""
     file = tmp_path / "contacts.csv"
     with file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -63,10 +116,10 @@ def test_an_import_killed_after_its_first_batch_and_run_again_equals_an_uninterr
             writer.writerow([row[c] for c in COLUMNS])
     args = ("import", "contacts", str(file), "--batch-size", str(BATCH))
 
-    whole = prepared(tmp_path, "whole")
+    whole = prepared(new_site("whole"))
     peyvand(whole, *args)
 
-    killed = prepared(tmp_path, "killed")
+    killed = prepared(new_site("killed"))
     process = peyvand(killed, *args, wait=False)
     deadline = time.monotonic() + 120
     while committed_rows(killed) == 0 and process.poll() is None and time.monotonic() < deadline:
@@ -75,10 +128,9 @@ def test_an_import_killed_after_its_first_batch_and_run_again_equals_an_uninterr
     process.wait()
     partial = state(killed)
     assert 0 < len(partial["keys"]) < len(state(whole)["keys"]), "the kill must land between batches"
-    with sqlite3.connect(killed / "peyvand.sqlite3") as db:
-        created, skipped, failed = db.execute(
-            "SELECT created, skipped_duplicate, failed FROM imports_importrun"
-        ).fetchone()
+    ((created, skipped, failed),) = rows(
+        killed, "SELECT created, skipped_duplicate, failed FROM imports_importrun"
+    )
     # the run's counts commit with each batch: they cover whole batches and match what is in the database
     assert (created + skipped + failed) % BATCH == 0
     assert created == len(partial["keys"]) == len(partial["contacts"])

@@ -25,7 +25,12 @@ class Command(BaseCommand):
             "--owner", help=_("username that owns the new records (default: the importing user)")
         )
         parser.add_argument("--user", help=_("username that imports (default: the first administrator)"))
-        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help=_("rows per transaction (default: 2000; 250 on SQLite)"),
+        )
         parser.add_argument(
             "--update",
             action="store_true",
@@ -56,7 +61,8 @@ class Command(BaseCommand):
                 owner=owner,
                 on_duplicate="update" if update else "skip",
             )
-            run = execute(run=run, dry_run=dry_run, batch_size=max(1, batch_size), progress=progress)
+            size = max(1, batch_size) if batch_size else None
+            run = execute(run=run, dry_run=dry_run, batch_size=size, progress=progress)
         except PeyvandError as exc:
             details = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
             raise CommandError(f"{exc.message} {details}".strip()) from None
