@@ -1,5 +1,6 @@
-"""Killing ``peyvand import`` mid-way and running it again ends with the same database as one uninterrupted
-run: batches commit whole, and the stored import keys make the second run skip what the first wrote."""
+"""Killing ``peyvand import``, or the worker running a queued import, mid-way and running it again ends with the
+same database as one uninterrupted run: batches commit whole, and the stored import keys make the second run skip
+what the first wrote."""
 
 import contextlib
 import csv
@@ -142,4 +143,65 @@ def test_an_import_killed_after_its_first_batch_and_run_again_equals_an_uninterr
 
     again = peyvand(killed, *args)
     assert "created 0," in again.stdout
+    assert state(killed) == state(whole)
+
+
+def _django(site: Site, code: str) -> str:
+    return peyvand(site, "shell", "--no-imports", "-c", code).stdout.strip()
+
+
+START_IMPORT = """
+from pathlib import Path
+from peyvand.imports.commandline import acting_user
+from peyvand.imports.services import create_run, start_import
+path = Path({file!r})
+admin = acting_user(None)
+run = create_run(actor=admin, kind="contacts", file_name=path.name, content=path.read_bytes())
+print(start_import(run=run, actor=admin).status)
+"""
+
+RESUME_IMPORT = """
+import datetime as dt
+from django.utils import timezone
+from peyvand.imports.commandline import acting_user
+from peyvand.imports.models import ImportRun
+from peyvand.imports.periodic import SILENT_FOR
+from peyvand.imports.services import mark_interrupted, start_import
+# the periodic job's view of the dead worker, once it has been silent long enough
+mark_interrupted(now=timezone.now() + SILENT_FOR + dt.timedelta(minutes=1), silent_for=SILENT_FOR)
+run = ImportRun.objects.get()
+print(run.status)
+print(start_import(run=run, actor=acting_user(None)).status)
+"""
+
+
+def test_a_worker_killed_during_a_queued_import_and_the_import_resumed_equals_an_uninterrupted_run(
+    tmp_path, new_site
+):
+    """The path people use: the upload queues a job, `peyvand worker` runs it and is killed -9 between
+    batches; the periodic job marks the run interrupted, resuming queues it again, a worker finishes it."""
+    file = tmp_path / "contacts.csv"
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row, _truth in generate(ROWS, 11):
+            writer.writerow([row[c] for c in COLUMNS])
+
+    whole = prepared(new_site("whole"))
+    peyvand(whole, "import", "contacts", str(file))
+
+    killed = prepared(new_site("worker"))
+    assert _django(killed, START_IMPORT.format(file=str(file))) == "running"
+    worker = peyvand(killed, "worker", "--interval", "0.2", wait=False)
+    deadline = time.monotonic() + 180
+    while committed_rows(killed) == 0 and worker.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    partial = state(killed)
+    assert 0 < len(partial["keys"]) < len(state(whole)["keys"]), "the kill must land between batches"
+
+    assert _django(killed, RESUME_IMPORT).splitlines() == ["interrupted", "running"]
+    peyvand(killed, "worker", "--batch")
+    assert rows(killed, "SELECT status FROM imports_importrun") == [("done",)]
     assert state(killed) == state(whole)
