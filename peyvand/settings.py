@@ -208,3 +208,7 @@ PEYVAND_WEBHOOK_TIMEOUT = 10.0
 # Behind a reverse proxy the client's address is the last entry of X-Forwarded-For (1, true, yes or on).
 PEYVAND_BEHIND_PROXY = _env_bool("PEYVAND_BEHIND_PROXY")
 PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]
+
+# --- Security headers, content security policy, the production switch and API errors ----------------------------
+# Outermost, so that every error under /api/ (Django's own too) leaves in the API's JSON shape.
+MIDDLEWARE.insert(0, "peyvand.core.middleware.ApiErrorMiddleware")
