@@ -83,3 +83,33 @@ class ApiErrorMiddleware:
         if isinstance(exception, RequestDataTooBig):
             request._api_error_status = 413
         return None
+
+
+# Browser features no page of Peyvand uses, turned off for every page and anything framed in one.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
