@@ -78,6 +78,10 @@ def test_the_main_pages_load_without_a_single_policy_violation(page, sign_in, ad
         page.wait_for_load_state("networkidle")
         assert page.locator("body").inner_text().strip(), address
     assert violations == []
+    # The public form (the last page) is styled by its own style sheet, now a file rather than a <style>.
+    assert page.eval_on_selector("button[type=submit]", "b => getComputedStyle(b).backgroundColor") == (
+        "rgb(37, 99, 235)"
+    )
 
     # The API docs (Swagger UI, drawn by script) really rendered under the policy.
     page.goto("/api/v1/docs")

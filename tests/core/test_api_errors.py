@@ -168,3 +168,14 @@ def test_peyvand_serve_answers_an_over_long_query_with_the_apis_json_414(tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_every_operation_documents_the_errors_any_request_may_get():
+    document = json.loads(json.dumps(api.get_openapi_schema()))
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            expected = {"400", "413", "414", "422"} | ({"401"} if operation.get("security") else set())
+            if expected - set(operation["responses"]):
+                missing.append(f"{method.upper()} {path}: {sorted(expected - set(operation['responses']))}")
+    assert missing == []
