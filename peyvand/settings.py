@@ -256,4 +256,4 @@ if PEYVAND_PRODUCTION:
     # hard to undo, so it is not a default and its reminder is not a warning here.
     SECURE_HSTS_PRELOAD = _env_bool("PEYVAND_HSTS_PRELOAD")
     if not SECURE_HSTS_PRELOAD:
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
