@@ -1,5 +1,9 @@
 """The REST API, assembled from each app's router: /api/v1/, OpenAPI at /api/v1/openapi.json."""
 
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from ninja import NinjaAPI
 
 from peyvand.activities.api import ACTIVITIES
@@ -10,7 +14,8 @@ from peyvand.automation.api import router as automation_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core.api import router as jobs_router
-from peyvand.core.rest import API_AUTH, install_error_handlers
+from peyvand.core.errors import api_error_response
+from peyvand.core.rest import API_AUTH, BearerAuth, install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import LEADS, intake_router, scoring_router
 from peyvand.leads.api import router as leads_router
@@ -18,12 +23,30 @@ from peyvand.notifications.api import router as notifications_router
 from peyvand.sales.api import DEALS, deals_router, pipelines_router
 from peyvand.targets.api import router as targets_router
 
+
+def docs_for_users(view):
+    """The API's documentation is for the people who use it: a signed-in session or a valid token, unless
+    PEYVAND_API_DOCS_PUBLIC opens it. Refused, the document answers the API's JSON 401; the page sends people
+    to sign in."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.PEYVAND_API_DOCS_PUBLIC or request.user.is_authenticated or BearerAuth()(request):
+            return view(request, *args, **kwargs)
+        if request.resolver_match and request.resolver_match.url_name == "openapi-json":
+            return api_error_response(401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
 api = NinjaAPI(
     title="Peyvand API",
     version="1",
     description="Persian-first CRM. Authenticate with `Authorization: Bearer <token>` (`peyvand token USER`).",
     auth=API_AUTH,
     urls_namespace="api",
+    docs_decorator=docs_for_users,
 )
 install_error_handlers(api)
 api.add_router("/companies", companies_router)

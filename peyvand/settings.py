@@ -207,9 +207,9 @@ PEYVAND_IMPORT_MAX_COLUMNS = int(os.environ.get("PEYVAND_IMPORT_MAX_COLUMNS", "3
 PEYVAND_AUTOMATION_MAX_DEPTH = 5
 PEYVAND_AUTOMATION_MAX_ATTEMPTS = 4
 PEYVAND_WEBHOOK_TIMEOUT = 10.0
-# Hosts a webhook may call although they resolve to private addresses (an intranet service), comma-separated.
 # Behind a reverse proxy the client's address is the last entry of X-Forwarded-For (1, true, yes or on).
 PEYVAND_BEHIND_PROXY = _env_bool("PEYVAND_BEHIND_PROXY")
+# Hosts a webhook may call although they resolve to private addresses (an intranet service), comma-separated.
 PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]
 
 # Sign-in: throttling and lock-out (django-axes), the password policy, two-factor sign-in (django-otp, TOTP and
@@ -252,3 +252,52 @@ OTP_TOTP_ISSUER = "Peyvand"
 # Wrong codes are counted by axes like wrong passwords (one throttle, one message), not by django-otp's own delay.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# --- Security headers, content security policy, the production switch and API errors ----------------------------
+# Outermost, so that every error under /api/ (Django's own too) leaves in the API's JSON shape.
+MIDDLEWARE.insert(0, "peyvand.core.middleware.ApiErrorMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+    "peyvand.core.middleware.PermissionsPolicyMiddleware",
+)
+# The policy is on everywhere, in development and tests too, so a page that breaks it fails its browser test.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],  # no inline script, no eval (htmx runs with allowEval off)
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        # Chart bars take their length from a style attribute (style="inline-size: 40%"): attributes only, which
+        # can set how something looks but never load or run anything; style elements stay 'self'.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# The API's documentation (/api/v1/docs, /api/v1/openapi.json) needs sign-in unless this opens it to everyone.
+PEYVAND_API_DOCS_PUBLIC = _env_bool("PEYVAND_API_DOCS_PUBLIC")
+# One switch for a deployment served over HTTPS: HSTS for a year (subdomains too), every request redirected to
+# HTTPS, cookies sent over HTTPS only. Behind a proxy (PEYVAND_BEHIND_PROXY) the proxy says the request came
+# over HTTPS with X-Forwarded-Proto, which it must set (and strip from clients).
+PEYVAND_PRODUCTION = _env_bool("PEYVAND_PRODUCTION")
+if PEYVAND_PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    if PEYVAND_BEHIND_PROXY:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Asking browsers to preload HTTPS for the whole domain is the domain owner's choice (PEYVAND_HSTS_PRELOAD),
+    # hard to undo, so it is not a default and its reminder is not a warning here.
+    SECURE_HSTS_PRELOAD = _env_bool("PEYVAND_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]

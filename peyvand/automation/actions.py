@@ -204,7 +204,7 @@ def _webhook_url(value) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 1000:
         raise ValueError(_("Enter the address to call."))
     try:
-        webhooks.check_url_syntax(value.strip())
+        webhooks.check_destination(value.strip())
     except webhooks.WebhookRefused as exc:
         raise ValueError(str(exc)) from None
     return value.strip()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from peyvand.automation import catalog, conditions
 from peyvand.automation.actions import FAILURE_BODY, FAILURE_TITLE, perform
 from peyvand.automation.models import Rule, RuleRun, RunStatus
+from peyvand.automation.webhooks import WebhookRefused
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ def execute(run_id: int) -> RuleRun | None:
             except Exception as exc:
                 log.info("automation rule %s action %s failed", run.rule_id, index, exc_info=True)
                 results[index] = {"type": action.get("type"), "status": "failed", "error": _describe(exc)}
+                if isinstance(exc, WebhookRefused):
+                    results[index]["permanent"] = True  # waiting never makes a refused address callable
     finally:
         _chain.reset(token)
     _finish(run, results)
@@ -165,7 +168,7 @@ def _finish(run: RuleRun, results: list) -> None:
         run.status, run.error, run.finished_at = RunStatus.OK, "", now
     else:
         run.error = "; ".join(r["error"] for r in failed if r)[:2000]
-        if run.attempts < max_attempts():
+        if run.attempts < max_attempts() and not any(r and r.get("permanent") for r in failed):
             run.status, run.next_attempt_at = RunStatus.RETRYING, now + backoff(run.attempts)
         else:
             run.status, run.finished_at = RunStatus.FAILED, now

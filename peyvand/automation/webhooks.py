@@ -9,6 +9,8 @@ link-local, multicast, reserved and unspecified addresses are refused), then the
 address itself, so a DNS answer that changes between the check and the call cannot slip through. Redirects are
 followed only when they keep the method (307/308), each target checked the same way. Hosts named in
 ``PEYVAND_WEBHOOK_ALLOW_HOSTS`` skip the address check (a local receiver in tests or an intranet install).
+The same guard (``check_destination``) refuses such an address when a rule is saved; at delivery a refusal is
+final, never retried.
 """
 
 import hashlib
@@ -74,8 +76,22 @@ def _forbidden(address: str) -> bool:
     )
 
 
+def _literal_address(host: str) -> str | None:
+    """The address a host written as a number stands for, read the way the C resolver reads it: besides the
+    usual forms, ``127.1``, ``0x7f000001``, ``2130706433`` and ``0177.0.0.1`` are all 127.0.0.1."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
 def check_url_syntax(url: str) -> tuple[str, str, int]:
-    """The scheme, host and port of a URL a webhook may use, or WebhookRefused."""
+    """The scheme, host and port of a URL a webhook may use, or WebhookRefused (a literal address is checked
+    here; a name is checked when resolved)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -88,17 +104,15 @@ def check_url_syntax(url: str) -> tuple[str, str, int]:
     host = parts.hostname.lower()
     port = port or (443 if parts.scheme == "https" else 80)
     if host not in _allowed_hosts():
-        try:
-            literal = ipaddress.ip_address(host)
-        except ValueError:
-            literal = None
-        if literal is not None and _forbidden(str(literal)):
+        literal = _literal_address(host)
+        if literal is not None and _forbidden(literal):
             raise WebhookRefused(_("Webhooks may not call private or local network addresses."))
     return parts.scheme, host, port
 
 
 def resolve_public(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to, all of them public, or WebhookRefused."""
+    """Every address ``host`` resolves to, all of them public, or WebhookRefused; WebhookFailed (retryable)
+    when the name does not resolve."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
@@ -109,6 +123,16 @@ def resolve_public(host: str, port: int) -> list[str]:
     if not addresses or any(_forbidden(a) for a in addresses):
         raise WebhookRefused(_("Webhooks may not call private or local network addresses."))
     return addresses
+
+
+def check_destination(url: str) -> None:
+    """The guard a rule passes when it is saved, the same one every call passes: WebhookRefused for an address
+    a webhook may not call. A name that does not resolve today is accepted; its calls are retried."""
+    _scheme, host, port = check_url_syntax(url)
+    try:
+        resolve_public(host, port)
+    except WebhookFailed:
+        pass
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

@@ -68,3 +68,31 @@ class StaleVersion(PeyvandError):
             _("This record was changed by someone else since you opened it. Nothing was saved."),
             extra={"current_version": current_version, "changed_since": changes},
         )
+
+
+def _error_messages() -> dict[int, tuple[str, Any]]:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        400: ("bad_request", _("The request could not be read.")),
+        401: ("unauthorized", _("Sign in or send a valid API token.")),
+        403: ("forbidden", _("You may not do this.")),
+        404: ("not_found", _("Not found.")),
+        405: ("method_not_allowed", _("This address does not take this method.")),
+        413: ("request.too_large", _("The request body is too large.")),
+        414: ("request.uri_too_long", _("The address is too long; send fewer or shorter query parameters.")),
+        500: ("server_error", _("Something went wrong on the server; it has been logged.")),
+    }
+
+
+def api_error_code(status: int) -> str:
+    return _error_messages().get(status, (f"http_{status}", ""))[0]
+
+
+def api_error_response(status: int):
+    """The API's JSON error for an HTTP status given by Django or the server rather than by a rule of ours."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    code, message = _error_messages().get(status, (f"http_{status}", _("The request failed.")))
+    return JsonResponse({"detail": str(message), "code": code, "errors": []}, status=status)

@@ -136,12 +136,17 @@ class DuplicateRefusalOut(ErrorOut):
     candidates: list[LikelyDuplicateOut]
 
 
+# A 409 is either a stale version (with the current version and what changed) or another conflict of state
+# (a pipeline that still has deals, a lead already converted, a deleted record).
+ConflictOut = StaleOut | ErrorOut
+
+
 def responses(ok: dict, *errors: int) -> dict:
     """A route's documented answers: its own, plus what every route may give (malformed body, no valid
-    token, a browser session's failed CSRF check, invalid values)."""
-    answers = {**ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+    token, a browser session's failed CSRF check, a body or query over the limits, invalid values)."""
+    answers = {**ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 414: ErrorOut, 422: ErrorOut}
     for code in errors:
-        answers.setdefault(code, StaleOut if code == 409 else ErrorOut)
+        answers.setdefault(code, ConflictOut if code == 409 else ErrorOut)
     return answers
 
 

@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -119,6 +120,7 @@ def convert_view(request, pk: int):
 
 @csrf_exempt  # embedded on other sites; the form's key, the honeypot and the rate limit protect it
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # any customer's site may frame it; the rest of the policy holds
 @require_http_methods(["GET", "POST"])
 def public_form_view(request, key: str):
     """The web form as a small RTL page to embed (iframe) or link to; a submission becomes a lead."""

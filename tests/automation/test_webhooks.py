@@ -12,9 +12,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import translation
+from django.utils.html import escape
 
 from peyvand.automation import webhooks
-from peyvand.automation.models import RuleRun
+from peyvand.automation.models import Rule, RuleRun
 from peyvand.sales.services import create_deal
 from tests.automation.helpers import make_rule
 
@@ -144,13 +146,88 @@ def test_a_redirect_to_an_allowed_host_keeps_the_post(receiver):
     ]
 
 
-def test_a_refused_webhook_fails_the_rule_run_without_calling_anyone(
+def test_a_refused_webhook_fails_the_rule_run_for_good_without_calling_anyone(
     admin, rep_a, pipeline, settings, run_events
 ):
-    settings.PEYVAND_WEBHOOK_ALLOW_HOSTS = []
+    # Saved while the host was allowed; the operator has since taken it off the list.
+    settings.PEYVAND_WEBHOOK_ALLOW_HOSTS = ["localhost"]
     make_rule(admin, "created", [{"type": "webhook", "url": "http://localhost:9/hook"}], record_type="deal")
+    settings.PEYVAND_WEBHOOK_ALLOW_HOSTS = []
     with run_events():
         create_deal(actor=rep_a, values={"title": "Fleet"})
     run = RuleRun.objects.get()
-    assert run.status == "retrying"
+    assert run.status == "failed"  # a refused address never becomes reachable by waiting: not retried
+    assert run.next_attempt_at is None
     assert "WebhookRefused" in run.results[0]["error"]
+    assert run.results[0]["permanent"] is True
+
+
+REFUSED = "Webhooks may not call private or local network addresses."
+# Every spelling of a local or private address the C resolver understands, and a name resolving to one.
+LOCAL_URLS = [
+    "http://localhost/hook",
+    "http://LocalHost:8080/hook",
+    "http://127.0.0.1/hook",
+    "http://127.1/hook",
+    "http://0x7f000001/hook",
+    "http://2130706433/hook",
+    "http://0177.0.0.1/hook",
+    "http://[::1]/hook",
+    "http://0.0.0.0/hook",
+    "http://0/hook",
+    "http://10.1.2.3/hook",
+    "http://172.16.0.1/hook",
+    "http://192.168.1.1/hook",
+    "http://100.64.0.1/hook",
+    "http://169.254.169.254/latest/meta-data",
+    "http://[fe80::1]/hook",
+    "http://[fd00::1]/hook",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://[::ffff:7f00:1]/hook",
+    "https://[::ffff:10.0.0.1]:8443/hook",
+]
+
+
+@pytest.mark.parametrize("url", LOCAL_URLS)
+def test_a_rule_calling_a_local_or_private_address_is_refused_when_saved_over_the_api(api_for, admin, url):
+    answer = api_for(admin).post(
+        "/automation/rules",
+        {
+            "name": "Hook",
+            "trigger": "created",
+            "record_type": "deal",
+            "actions": [{"type": "webhook", "url": url}],
+        },
+    )
+    assert answer.status_code == 422, answer.json()
+    assert answer.json()["errors"] == [{"field": "actions.0.url", "message": REFUSED}]
+    assert not Rule.objects.exists()
+
+
+@pytest.mark.parametrize("url", LOCAL_URLS)
+def test_a_rule_calling_a_local_or_private_address_is_refused_by_the_rule_form(client, admin, url):
+    client.force_login(admin)
+    answer = client.post(
+        "/automation/new/",
+        {"name": "Hook", "enabled": "on", "when": "created:deal", "a-0-type": "webhook", "a-0-url": url},
+    )
+    assert answer.status_code == 200
+    with translation.override("fa"):  # the page speaks the default language
+        assert escape(translation.gettext(REFUSED)) in answer.content.decode()
+    assert not Rule.objects.exists()
+
+
+def test_a_host_on_the_allow_list_may_be_saved_and_a_public_address_is_accepted(api_for, admin, settings):
+    settings.PEYVAND_WEBHOOK_ALLOW_HOSTS = ["localhost"]
+    for url in ("http://localhost:8080/hook", "https://8.8.8.8/hook"):
+        answer = api_for(admin).post(
+            "/automation/rules",
+            {
+                "name": url,
+                "trigger": "created",
+                "record_type": "deal",
+                "actions": [{"type": "webhook", "url": url}],
+            },
+        )
+        assert answer.status_code == 201, answer.json()
+    assert Rule.objects.count() == 2

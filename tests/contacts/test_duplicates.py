@@ -176,7 +176,9 @@ def test_api_creates_the_duplicate_when_allowed(rep_a, api_for):
 
 
 def test_409_is_documented_in_the_openapi_document(rep_a):
-    document = Client().get("/api/v1/openapi.json").json()
+    client = Client()
+    client.force_login(rep_a)
+    document = client.get("/api/v1/openapi.json").json()
     answers = document["paths"]["/api/v1/contacts"]["post"]["responses"]
     assert "409" in answers
     schema = answers["409"]["content"]["application/json"]["schema"]

@@ -212,3 +212,24 @@
     document.querySelectorAll("[data-calendar]").forEach(setUpCalendar);
   });
 })();
+
+// Small behaviours the pages ask for with data attributes (the content security policy allows no inline
+// handlers): a select that submits its form when changed, a form that asks before it is sent, a field whose
+// text is selected when focused. Delegated from the document, so parts swapped in by htmx get them too.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest && event.target.closest("[data-submit-on-change]");
+    if (field && field.form) { field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit(); }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) { event.target.select(); }
+  });
+})();

@@ -13,13 +13,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("PEYVAND_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PEYVAND_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("PEYVAND_WORKERS", "2")))
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help=_("Do not collect static files first (they were collected when the release was built)."),
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, no_collectstatic, **options):
         from gunicorn.app.base import BaseApplication
 
         from peyvand.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
 
         class Server(BaseApplication):
             def load_config(self):
@@ -27,6 +33,11 @@ class Command(BaseCommand):
                 self.cfg.set("workers", workers)
                 self.cfg.set("threads", 4)
                 self.cfg.set("accesslog", "-" if settings.DEBUG else None)
+                # Any request line reaches Django (gunicorn still stops at 1 MB), which refuses an over-long
+                # query with the API's JSON 414 instead of gunicorn's HTML page; headers keep gunicorn's limits.
+                self.cfg.set("limit_request_line", 0)
+                self.cfg.set("limit_request_fields", 100)
+                self.cfg.set("limit_request_field_size", 8190)
 
             def load(self):
                 return application
