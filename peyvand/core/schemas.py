@@ -6,7 +6,7 @@ import types
 from typing import Annotated, Literal, Union, get_args, get_origin
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, StrictBool, StrictInt, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
 from peyvand.core import jalali
@@ -72,12 +72,42 @@ def _null_as_empty(schema, name: str, value):
     return value if empty is None else empty
 
 
+def _takes_empty(prop: dict) -> bool:
+    """Whether the empty value passes one of the property's alternatives (a required name does not)."""
+
+    def takes(option: dict) -> bool:
+        if option.get("minLength", 0) > 0 or option.get("minItems", 0) > 0:
+            return False
+        if "const" in option:
+            return option["const"] in ("", [], {})
+        return "enum" not in option or "" in option["enum"]
+
+    return any(takes(option) for option in prop.get("anyOf", [prop]))
+
+
+def _document_null_as_empty(schema: dict, model) -> None:
+    """The OpenAPI document says what the API accepts: a field that reads null as empty accepts null."""
+    for name, field in model.model_fields.items():
+        prop = schema.get("properties", {}).get(field.alias or name)
+        if prop is None or _empty_of(field.annotation) is None or not _takes_empty(prop):
+            continue
+        options = prop.get("anyOf")
+        if options is not None:
+            if {"type": "null"} not in options:
+                options.append({"type": "null"})
+            continue
+        kept = {key: prop.pop(key) for key in ("title", "description", "default") if key in prop}
+        schema["properties"][field.alias or name] = {**kept, "anyOf": [prop, {"type": "null"}]}
+
+
 class InputSchema(Schema):
     """A request body: a JSON object, nothing else.
 
     Ninja schemas also read attributes of arbitrary objects (for ORM output); a body must not be read that
     way, or a JSON string would lend its methods as field values.
     """
+
+    model_config = ConfigDict(**Schema.model_config, json_schema_extra=_document_null_as_empty)
 
     @model_validator(mode="wrap")
     @classmethod
