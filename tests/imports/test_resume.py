@@ -100,6 +100,16 @@ def state(site: Site) -> dict:
     }
 
 
+def contacts_file(folder: Path, *, seed: int) -> Path:
+    file = folder / "contacts.csv"
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row, _truth in generate(ROWS, seed):
+            writer.writerow([row[c] for c in COLUMNS])
+    return file
+
+
 def committed_rows(site: Site) -> int:
     try:
         return rows(site, "SELECT count(*) FROM imports_importedrow")[0][0]
@@ -109,12 +119,7 @@ def committed_rows(site: Site) -> int:
 
 def test_an_import_killed_after_its_first_batch_and_run_again_equals_an_uninterrupted_one(tmp_path, new_site):
     """Runs on the database the suite runs on: SQLite files, or databases of its own on the PostgreSQL server."""
-    file = tmp_path / "contacts.csv"
-    with file.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row, _truth in generate(ROWS, 7):
-            writer.writerow([row[c] for c in COLUMNS])
+    file = contacts_file(tmp_path, seed=7)
     args = ("import", "contacts", str(file), "--batch-size", str(BATCH))
 
     whole = prepared(new_site("whole"))
@@ -180,12 +185,7 @@ def test_a_worker_killed_during_a_queued_import_and_the_import_resumed_equals_an
 ):
     """The path people use: the upload queues a job, `peyvand worker` runs it and is killed -9 between
     batches; the periodic job marks the run interrupted, resuming queues it again, a worker finishes it."""
-    file = tmp_path / "contacts.csv"
-    with file.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row, _truth in generate(ROWS, 11):
-            writer.writerow([row[c] for c in COLUMNS])
+    file = contacts_file(tmp_path, seed=11)
 
     whole = prepared(new_site("whole"))
     peyvand(whole, "import", "contacts", str(file))
