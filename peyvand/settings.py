@@ -208,3 +208,9 @@ PEYVAND_WEBHOOK_TIMEOUT = 10.0
 # Behind a reverse proxy the client's address is the last entry of X-Forwarded-For (1, true, yes or on).
 PEYVAND_BEHIND_PROXY = _env_bool("PEYVAND_BEHIND_PROXY")
 PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]
+
+# Backups (`peyvand backup` / `peyvand restore`, docs/backups.md). Uploaded files are kept under the data
+# directory so that one folder holds everything a backup must carry. PostgreSQL's client programs (pg_dump,
+# pg_restore) are taken from PEYVAND_PG_BIN_DIR when it is set, else those of the server's version, else PATH.
+MEDIA_ROOT = DATA_DIR / "media"
+PEYVAND_PG_BIN_DIR = os.environ.get("PEYVAND_PG_BIN_DIR", "")
