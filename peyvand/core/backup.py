@@ -120,7 +120,6 @@ def _sqlite_connect(name: str) -> sqlite3.Connection:
 def current_checksums() -> dict[str, dict[str, Any]]:
     """Every table's count and checksum in the configured database, read in one snapshot."""
     if engine() == "sqlite":
-        connection.close()
         db = _sqlite_connect(connection.settings_dict["NAME"])
         try:
             db.execute("BEGIN")  # one read transaction: one snapshot for every table
