@@ -73,6 +73,9 @@ class Site:
             raise AssertionError(f"peyvand {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
+    def database_name(self) -> str:
+        return self.database if self.url else str(self.folder / "peyvand.sqlite3")
+
     def query(self, sql: str) -> list[tuple]:
         if self.url:
             with psycopg.connect(self.url) as db:
@@ -224,13 +227,13 @@ def test_a_backup_taken_while_the_api_is_writing_restores_into_a_fresh_database_
     # after it, so the snapshot holds fewer contacts than the source at the end
     assert backed_up["writes_during_backup"] > 0
     assert 10 <= contacts_in_backup < contacts_at_end
-    assert "Backed up" in backed_up["output"]
+    assert str(backed_up["file"]) in backed_up["output"]
 
     target = Site(tmp_path / "target", "dst")
     try:
+        # the command exits non-zero on any difference; its report (in the operator's language) counts the tables
         restored = target.peyvand("restore", str(backed_up["file"]))
-        assert "Check passed" in restored.stdout
-        assert f"every table's row count and checksum ({len(manifest['tables'])} tables)" in restored.stdout
+        assert f"({len(manifest['tables'])} " in restored.stdout
 
         # the microseconds of a timestamp written through the API survive exactly
         (due,) = target.query(f"SELECT due_at FROM activities_activity WHERE id = {backed_up['activity']}")[0]
@@ -249,9 +252,9 @@ def test_a_backup_taken_while_the_api_is_writing_restores_into_a_fresh_database_
 
         # a second restore is refused without --replace and accepted with it, saying what it drops
         again = target.peyvand("restore", str(backed_up["file"]), check=False)
-        assert again.returncode != 0 and "not empty" in again.stderr and "Traceback" not in again.stderr
+        assert again.returncode != 0 and "--replace" in again.stderr and "Traceback" not in again.stderr
         replaced = target.peyvand("restore", str(backed_up["file"]), "--replace")
-        assert "--replace: dropping every table" in replaced.stdout and "Check passed" in replaced.stdout
+        assert "--replace" in replaced.stdout.splitlines()[0] and target.database_name() in replaced.stdout
     finally:
         target.drop()
 
@@ -345,4 +348,4 @@ def test_peyvand_backup_refuses_a_folder(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert result.returncode != 0 and "is a folder" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode != 0 and str(tmp_path) in result.stderr and "Traceback" not in result.stderr
