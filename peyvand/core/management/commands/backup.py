@@ -4,6 +4,7 @@ against (docs/backups.md)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from peyvand.core.backup import ENGINE_NAMES, BackupError, create_backup
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             result = create_backup(Path(file))
         except BackupError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:  # unreachable server, wrong password, missing database
+            raise CommandError(_("The database could not be used: %(error)s") % {"error": error}) from None
         self.stdout.write(
             _(
                 "Backed up the %(engine)s database (%(tables)d tables, %(rows)d rows) and %(files)d uploaded files "

@@ -4,7 +4,7 @@ table's row count and checksum and every file against the backup's manifest (doc
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from peyvand.core.backup import ENGINE_NAMES, BackupError, DatabaseContent, restore_backup, upload_folders
@@ -46,6 +46,8 @@ class Command(BaseCommand):
             report = restore_backup(Path(file), replace=replace, announce=self._announce_drop)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:  # unreachable server, wrong password, missing database
+            raise CommandError(_("The database could not be used: %(error)s") % {"error": error}) from None
         manifest = report.manifest
         self.stdout.write(
             _("Restored the %(engine)s backup of %(date)s: %(tables)d tables and %(files)d uploaded files.")
