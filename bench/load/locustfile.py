@@ -24,6 +24,7 @@ ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8").read()
 WRITES_LOG = os.environ["LOAD_WRITES"]
 SEARCHES = ["علی", "رضا", "مریم", "پارس", "تهران", "سارا", "آریا", "0912"]
 TIMEOUT = 60
+SINGULAR = {"contacts": "contact", "deals": "deal", "activities": "activity", "leads": "lead"}
 _log_lock = threading.Lock()
 _log = open(WRITES_LOG, "a", encoding="utf-8")  # noqa: SIM115 (open for the whole run)
 _counter = itertools.count(1)
@@ -161,7 +162,7 @@ class CrmUser(HttpUser):
     # --- helpers -------------------------------------------------------------------------------------------
 
     def login(self):
-        page = self.client.get("/login/", name="page login", timeout=TIMEOUT)
+        page = self.client.get("/login/", name="page login form", timeout=TIMEOUT)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         with self.client.post(
             "/login/",
@@ -239,7 +240,7 @@ class CrmUser(HttpUser):
     def api_record(self):
         resource = random.choice(["contacts", "deals", "activities"])
         if self.seen[resource]:
-            self.api_get(f"/{resource}/{random.choice(self.seen[resource])}", f"api get {resource[:-1]}")
+            self.api_get(f"/{resource}/{random.choice(self.seen[resource])}", f"api get {SINGULAR[resource]}")
 
     @task(2)
     def api_report(self):
