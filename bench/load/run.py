@@ -257,7 +257,11 @@ def main() -> None:
 
             backup = threading.Thread(target=later)
             backup.start()
-        locust.wait()
+        loads = []
+        while locust.poll() is None:  # the machine's load, to say how busy it was besides this test
+            loads.append(os.getloadavg()[0])
+            time.sleep(15)
+        result["load_average_1min"] = {"min": min(loads, default=0), "max": max(loads, default=0)}
         result["load_seconds"] = round(time.monotonic() - started, 1)
         if backup:
             backup.join()
