@@ -291,6 +291,8 @@ def create_backup(destination: Path) -> BackupResult:
             files = []
             for prefix, folder in upload_folders().items():
                 for path in _files_in(folder):
+                    if work in path.parents:  # a backup written into an upload folder leaves itself out
+                        continue
                     name = f"files/{prefix}/{path.relative_to(folder).as_posix()}"
                     try:
                         files.append(_add_file(archive, path, name))
