@@ -301,3 +301,9 @@ if PEYVAND_PRODUCTION:
     SECURE_HSTS_PRELOAD = _env_bool("PEYVAND_HSTS_PRELOAD")
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
+
+# Backups (`peyvand backup` / `peyvand restore`, docs/backups.md). Uploaded files are kept under the data
+# directory so that one folder holds everything a backup must carry. PostgreSQL's client programs (pg_dump,
+# pg_restore) are taken from PEYVAND_PG_BIN_DIR when it is set, else those of the server's version, else PATH.
+MEDIA_ROOT = DATA_DIR / "media"
+PEYVAND_PG_BIN_DIR = os.environ.get("PEYVAND_PG_BIN_DIR", "")
