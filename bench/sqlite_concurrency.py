@@ -127,7 +127,10 @@ def running_app(site: Site):
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(f"{base}/imports/0", headers=_auth(token), timeout=10).status_code == 404:
+                if (
+                    requests.get(f"{base}/imports/0", headers=api_headers(token), timeout=10).status_code
+                    == 404
+                ):
                     break
             except requests.RequestException:
                 pass
@@ -147,7 +150,7 @@ def running_app(site: Site):
                 process.kill()
 
 
-def _auth(token: str) -> dict:
+def api_headers(token: str) -> dict:
     return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
 
@@ -172,7 +175,7 @@ class Load:
 
 def writer(base: str, token: str, number: int, stop: threading.Event, load: Load) -> None:
     session = requests.Session()
-    session.headers.update(_auth(token))
+    session.headers.update(api_headers(token))
     i = 0
     while not stop.is_set():
         name = f"w{number}-{i}-{uuid.uuid4().hex[:8]}"
@@ -199,7 +202,7 @@ def import_through_the_api(base: str, token: str, content: bytes) -> list[dict]:
         files = {"file": ("contacts.csv", content, "text/csv")}
         response = requests.post(
             f"{base}/imports",
-            headers=_auth(token),
+            headers=api_headers(token),
             files=files,
             data={"kind": "contacts", "dry_run": dry_run},
             timeout=60,
@@ -208,7 +211,7 @@ def import_through_the_api(base: str, token: str, content: bytes) -> list[dict]:
         run = response.json()
         while run["status"] in ("checking", "running", "uploaded"):
             time.sleep(0.5)
-            run = requests.get(f"{base}/imports/{run['id']}", headers=_auth(token), timeout=60).json()
+            run = requests.get(f"{base}/imports/{run['id']}", headers=api_headers(token), timeout=60).json()
         ended.append(run)
     return ended
 
