@@ -406,7 +406,8 @@ class CrmUser(HttpUser):
             catch_response=True,
             timeout=TIMEOUT,
         ) as r:
-            if r.status_code != 201:
+            # the upload is stored and answered at once (202); the worker checks the file
+            if r.status_code != 202:
                 r.failure(_why(r))
                 return
             body = r.json()
