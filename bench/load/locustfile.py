@@ -338,12 +338,10 @@ class CrmUser(HttpUser):
 
     @task(2)
     def api_move_deal(self):
-        deal = self._movable_deal()
-        if deal is None:
+        planned = self._planned_move()
+        if planned is None:
             return
-        stage = self._next_stage(deal)
-        if not self._ready_to_move(deal):
-            return
+        deal, stage = planned
         body = self.api_write(
             "POST", f"/deals/{deal[0]}/move", "api move deal", {"stage": stage, "version": deal[1]}
         )
@@ -469,12 +467,10 @@ class CrmUser(HttpUser):
 
     @task(1)
     def page_move_deal(self):
-        deal = self._movable_deal()
-        if deal is None:
+        planned = self._planned_move()
+        if planned is None:
             return
-        stage = self._next_stage(deal)
-        if not self._ready_to_move(deal):
-            return
+        deal, stage = planned
         headers = {"X-Requested-With": "fetch", "X-CSRFToken": self.csrf(), "Referer": self.host + "/board/"}
         with self.client.post(
             f"/deals/{deal[0]}/move/",
@@ -490,6 +486,14 @@ class CrmUser(HttpUser):
                 return
         deal[1], deal[3] = deal[1] + 1, deal[3] + 1
         record_write("move", "deal", deal[0], deal[1], {"stage_id": stage})
+
+    def _planned_move(self):
+        """A deal of this user's that may leave its stage (its required items ticked), and the stage next."""
+        deal = self._movable_deal()
+        if deal is None:
+            return None
+        stage = self._next_stage(deal)
+        return (deal, stage) if self._ready_to_move(deal) else None
 
     def _ready_to_move(self, deal) -> bool:
         """Tick the current stage's required checklist items, as a rep does before moving a deal on, and read
