@@ -6,3 +6,9 @@ class ActivitiesConfig(AppConfig):
     name = "peyvand.activities"
     label = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from peyvand.core import registry
+        from peyvand.activities.timeline import activity_items
+
+        registry.register_timeline_source(activity_items)

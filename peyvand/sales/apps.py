@@ -6,3 +6,9 @@ class SalesConfig(AppConfig):
     name = "peyvand.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self):
+        from peyvand.core import registry
+        from peyvand.sales.timeline import stage_move_items
+
+        registry.register_timeline_source(stage_move_items)

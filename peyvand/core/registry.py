@@ -1,0 +1,147 @@
+"""The registry of record types: what a contact, a deal or (later) a ticket is to the rest of Peyvand.
+
+Each app declares its record types in its own ``resources.py`` and registers them from ``AppConfig.ready()``.
+Everything that works on "any record" — the API's generic routes, the UI's list and record pages, exports,
+imports, automation's catalogue, merge, the timeline, files, comments and global search — reads this registry
+instead of naming types, so a new record type is one registration in its own app.
+
+Apps below (``core``, ``web``, ...) never import the apps above them; they look them up here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a record type and where it takes part. ``label`` is lazy-translated."""
+
+    name: str
+    label: Any = None
+    editable: bool = True  # set by people in forms and the API
+    audited: bool = True  # written to the audit trail when it changes
+    importable: bool = False  # a column of the spreadsheet import
+    exportable: bool = True  # a column of the CSV/XLSX export
+    mergeable: bool = False  # chosen field by field when two records are merged
+    searchable: bool = False  # part of the record's search text (list search and global search)
+    automation: bool = False  # offered to automation's conditions and "set field" actions
+
+
+@dataclass
+class RecordType:
+    """A kind of record. ``name`` is the singular key stored in generic links ("contact"); ``plural`` is the API
+    and URL segment ("contacts").
+
+    ``resource`` (``core.rest.Resource``) gives visibility, list spec, services and schemas; ``screen`` (a
+    ``web.screens.Screen``) what people see. Either may be absent for a type that has no API or no pages.
+    """
+
+    name: str
+    plural: str
+    model: type[models.Model]
+    resource: Any = None
+    screen: Any = None
+    fields: tuple[FieldSpec, ...] = ()
+    # Record types whose records may carry files, comments and activities (most do).
+    attachable: bool = True
+    # Whether the record has admin-defined custom fields (``custom``) and tags.
+    custom_fields: bool = False
+    tagged: bool = False
+    # Extra API router (moves, conversions) mounted under ``/api/v1/<plural>/`` beside the generic routes.
+    api_router: Any = None
+    # Extra UI URL patterns mounted under ``/<plural>/`` beside the generic pages (namespace ``<plural>``).
+    ui_urls: tuple = ()
+    # A visible queryset for a user, when there is no resource.
+    visible_to: Callable[[Any], QuerySet] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def label_plural(self):
+        return self.model._meta.verbose_name_plural
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def fields_where(self, flag: str) -> tuple[FieldSpec, ...]:
+        return tuple(f for f in self.fields if getattr(f, flag))
+
+    def visible(self, user) -> QuerySet:
+        """The records of this type the user may see (soft-deleted ones excluded)."""
+        if self.resource is not None:
+            return self.resource.visible(user)
+        if self.visible_to is not None:
+            return self.visible_to(user)
+        manager = self.model._default_manager
+        return manager.visible_to(user) if hasattr(manager, "visible_to") else manager.none()
+
+
+class UnknownRecordType(LookupError):
+    pass
+
+
+_TYPES: dict[str, RecordType] = {}
+_TIMELINE_SOURCES: list[Callable[[Any, Any], Iterable[Any]]] = []
+
+
+def register(record_type: RecordType) -> RecordType:
+    """Register a record type; registering the same name again replaces it (apps are re-readied in tests)."""
+    for other in _TYPES.values():
+        if other.name != record_type.name and other.plural == record_type.plural:
+            raise ValueError(f"Two record types use the plural {record_type.plural!r}.")
+    _TYPES[record_type.name] = record_type
+    return record_type
+
+
+def unregister(name: str) -> None:
+    _TYPES.pop(name, None)
+
+
+def record_types() -> Iterator[RecordType]:
+    """Every registered record type, in registration (app) order."""
+    return iter(list(_TYPES.values()))
+
+
+def get(name: str) -> RecordType:
+    try:
+        return _TYPES[name]
+    except KeyError:
+        raise UnknownRecordType(name) from None
+
+
+def find(name: str) -> RecordType | None:
+    return _TYPES.get(name)
+
+
+def by_plural(plural: str) -> RecordType | None:
+    return next((t for t in _TYPES.values() if t.plural == plural), None)
+
+
+def for_model(model) -> RecordType | None:
+    """The record type of a model class or instance (None for a model that is not a record type)."""
+    label = model._meta.label
+    return next((t for t in _TYPES.values() if t.model._meta.label == label), None)
+
+
+def type_name_of(record) -> str | None:
+    record_type = for_model(record)
+    return record_type.name if record_type else None
+
+
+def register_timeline_source(source: Callable[[Any, Any], Iterable[Any]]) -> None:
+    """``source(user, record)`` yields timeline items (``core.timeline.TimelineItem``) for a record's page."""
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+
+
+def timeline_sources() -> tuple[Callable[[Any, Any], Iterable[Any]], ...]:
+    return tuple(_TIMELINE_SOURCES)
