@@ -8,7 +8,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from peyvand.core import registry
         from peyvand.activities.timeline import activity_items
+        from peyvand.core import registry
 
         registry.register_timeline_source(activity_items)

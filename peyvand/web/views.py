@@ -21,10 +21,10 @@ from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.records import delete_record, restore_record
+from peyvand.core.timeline import timeline_for
 from peyvand.web.filters import custom_field_filters, other_filters
 from peyvand.web.forms import add_service_errors, form_values
 from peyvand.web.screens import Screen
-from peyvand.core.timeline import timeline_for
 
 
 def _record(request, screen: Screen, pk: int, *, include_deleted: bool = False):
