@@ -5,7 +5,7 @@ soft delete and the audit trail are written once.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -20,12 +20,31 @@ from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, Validation
 from peyvand.core.models import AuditAction, OwnedModel, Tag
 from peyvand.core.text import clean_display_text, normalize_text, strip_control
 
+# The write path hands back the caller's own model class (a Deal stays a Deal), not the abstract base.
+R = TypeVar("R", bound=OwnedModel)
+
+
+@runtime_checkable
+class Searchable(Protocol):
+    """A model that keeps a normalised ``search_text`` built from its ``search_parts()``."""
+
+    search_text: str
+
+    def search_parts(self) -> Iterable[Any]: ...
+
+
+@runtime_checkable
+class Tagged(Protocol):
+    """A record type that declares a ``tags`` relation; ``OwnedModel`` itself has none."""
+
+    tags: Any
+
 
 def field_error(field: str, message: Any) -> ValidationFailed:
     return ValidationFailed([{"field": field, "message": message}])
 
 
-def get_visible(model: type[OwnedModel], pk: Any, user, *, include_deleted: bool = False) -> OwnedModel:
+def get_visible(model: type[R], pk: Any, user, *, include_deleted: bool = False) -> R:
     """Fetch one record through the user's visibility: a record they may not see is not found."""
     manager = model.all_objects if include_deleted else model.objects
     try:
@@ -48,11 +67,11 @@ def resolve_reference(model: type[models.Model], value: Any, user, field: str):
     if value in (None, ""):
         return None
     pk = value.pk if isinstance(value, models.Model) else value
-    manager = model.objects
+    manager = model._default_manager
     queryset = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
     try:
         return queryset.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise field_error(field, _("No such record, or you may not use it.")) from None
 
 
@@ -95,7 +114,7 @@ def _full_clean(instance: models.Model) -> None:
 
 
 def _refresh_search_text(instance: models.Model) -> None:
-    if hasattr(instance, "search_parts"):
+    if isinstance(instance, Searchable):
         instance.search_text = " ".join(p for p in (normalize_text(x) for x in instance.search_parts()) if p)
 
 
@@ -114,8 +133,14 @@ def _apply(instance: OwnedModel, actor, values: dict[str, Any]) -> None:
             setattr(instance, name, strip_control(value) if isinstance(value, str) else value)
 
 
+def _set_tags(instance: OwnedModel, names: Iterable[str]) -> None:
+    if not isinstance(instance, Tagged):
+        raise TypeError(f"{type(instance).__name__} has no tags")
+    instance.tags.set(resolve_tags(names))
+
+
 @transaction.atomic
-def create_record(model: type[OwnedModel], *, actor, values: dict[str, Any], note: str = "") -> OwnedModel:
+def create_record(model: type[R], *, actor, values: dict[str, Any], note: str = "") -> R:
     values = dict(values)
     tags = values.pop("tags", None)
     owner = _assignable_owner(actor, values.pop("owner", None))
@@ -125,14 +150,14 @@ def create_record(model: type[OwnedModel], *, actor, values: dict[str, Any], not
     _refresh_search_text(instance)
     instance.save()
     if tags is not None:
-        instance.tags.set(resolve_tags(tags))
+        _set_tags(instance, tags)
     changes = {k: [None, v] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
     write_audit(instance=instance, actor=actor, action=AuditAction.CREATE, changes=changes, note=note)
     events.emit(events.record_created, model, instance=instance, actor=actor)
     return instance
 
 
-def lock_for_update(instance: OwnedModel, version: int | None) -> OwnedModel:
+def lock_for_update(instance: R, version: int | None) -> R:
     """Re-read the row under a lock and refuse if it moved past the version the caller saw."""
     locked = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if version is None:
@@ -144,14 +169,14 @@ def lock_for_update(instance: OwnedModel, version: int | None) -> OwnedModel:
 
 @transaction.atomic
 def update_record(
-    instance: OwnedModel,
+    instance: R,
     *,
     actor,
     version: int | None,
     values: dict[str, Any],
     action: str = AuditAction.UPDATE,
     note: str = "",
-) -> OwnedModel:
+) -> R:
     instance = lock_for_update(instance, version)
     if instance.deleted_at is not None:
         raise PeyvandError("record.deleted", _("This record is deleted; restore it first."), status=409)
@@ -161,7 +186,7 @@ def update_record(
     _apply(instance, actor, values)
     _full_clean(instance)
     if tags is not None:
-        instance.tags.set(resolve_tags(tags))
+        _set_tags(instance, tags)
     after = snapshot(instance)
     changes = diff(before, after)
     if not changes:
@@ -175,7 +200,7 @@ def update_record(
 
 
 @transaction.atomic
-def delete_record(instance: OwnedModel, *, actor, version: int | None = None) -> OwnedModel:
+def delete_record(instance: R, *, actor, version: int | None = None) -> R:
     """Soft delete: the row stays, hidden from every list, until an admin restores it."""
     instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if version is not None and version != instance.version:
@@ -196,7 +221,7 @@ def delete_record(instance: OwnedModel, *, actor, version: int | None = None) ->
 
 
 @transaction.atomic
-def restore_record(instance: OwnedModel, *, actor) -> OwnedModel:
+def restore_record(instance: R, *, actor) -> R:
     if not actor.is_admin:
         raise PeyvandError(
             "record.restore_forbidden", _("Only an administrator can restore records."), status=403
