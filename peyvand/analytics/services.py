@@ -78,7 +78,8 @@ def clean_month(value: Any) -> dt.date:
 
 
 def _spend_values(values: dict[str, Any]) -> dict[str, Any]:
-    cleaned, errors = {}, []
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
     if "month" in values:
         try:
             cleaned["month"] = clean_month(values["month"])
@@ -230,7 +231,7 @@ def import_survey_responses(*, actor, text: str) -> list[SurveyResponse]:
             [{"field": name, "message": _("The first row must name this column.")} for name in missing]
         )
     reader.fieldnames = header
-    lines = []
+    lines: list[dict[str, Any]] = []
     for line in reader:
         if len(lines) == MAX_IMPORT_ROWS:
             raise ValidationFailed(

@@ -94,6 +94,8 @@ def _draft(lead: Lead, values: dict[str, Any]) -> Lead:
 def _opens_deal(lead: Lead, open_deal: bool | None) -> bool:
     if open_deal is not None:
         return open_deal
+    if lead.pipeline_id is None:
+        return False
     return PipelineIntake.objects.filter(pipeline_id=lead.pipeline_id, open_deal=True).exists()
 
 

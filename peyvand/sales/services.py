@@ -169,7 +169,7 @@ def _replace_stages(pipeline: Pipeline, stages: list[dict[str, Any]]) -> None:
     existing = {s.pk: s for s in pipeline.stages.all()}
     kept = set()
     for order, data in enumerate(stages):
-        stage = existing.get(data.get("id")) if data.get("id") else Stage(pipeline=pipeline)
+        stage = existing.get(data["id"]) if data.get("id") else Stage(pipeline=pipeline)
         if stage is None:
             raise field_error(f"stages.{order}.id", _("This stage is not in this pipeline."))
         stage.name = clean_display_text(data["name"])
@@ -282,7 +282,11 @@ def _stage_in(pipeline: Pipeline, stage: Any, field: str = "stage") -> Stage:
 
 
 def _entering(stage: Stage, now) -> dict[str, Any]:
-    status = {StageKind.OPEN: DealStatus.OPEN, StageKind.WON: DealStatus.WON, StageKind.LOST: DealStatus.LOST}
+    status: dict[str, DealStatus] = {
+        StageKind.OPEN: DealStatus.OPEN,
+        StageKind.WON: DealStatus.WON,
+        StageKind.LOST: DealStatus.LOST,
+    }
     return {
         "stage": stage,
         "status": status[stage.kind],
@@ -464,7 +468,7 @@ def set_checklist_item(*, actor, deal: Deal, item: Any, done: bool) -> Checklist
     check = ChecklistCheck.objects.filter(deal=current, item=item).first()
     if bool(done) == (check is not None):
         return check
-    if done:
+    if check is None:  # and so ``done``
         check = ChecklistCheck.objects.create(
             deal=current, item=item, checked_at=timezone.now(), checked_by=actor if actor.pk else None
         )

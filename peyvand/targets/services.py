@@ -58,7 +58,11 @@ def may_manage(actor, target: Target) -> bool:
         return False
     if actor.is_admin:
         return True
-    team_id = target.team_id if target.team_id else target.user.team_id
+    if target.team_id:
+        team_id: int | None = target.team_id
+    else:
+        assert target.user is not None  # exactly one of user and team is set (the model's constraint)
+        team_id = target.user.team_id
     return team_id == actor.team_id
 
 
@@ -116,7 +120,8 @@ def clean_deals(value: Any) -> int:
 
 
 def _amount_errors(values: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    cleaned, errors = {}, []
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
     if "amount" in values:
         try:
             cleaned["amount"] = clean_amount(values["amount"])
