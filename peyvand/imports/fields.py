@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone, translation
@@ -21,6 +21,9 @@ from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text, to_ascii_digits
+
+if TYPE_CHECKING:
+    from peyvand.core.models import OwnedModel
 
 
 class CellError(ValueError):
@@ -319,7 +322,7 @@ def columns_of(kind: str) -> tuple[Column, ...]:
     return (*KINDS[kind], TAGS, *custom)
 
 
-def model_for(kind: str) -> type[models.Model]:
+def model_for(kind: str) -> "type[OwnedModel]":
     from peyvand.contacts.models import Company, Contact
     from peyvand.leads.models import Lead
     from peyvand.sales.models import Deal
