@@ -71,10 +71,10 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
             yield route, name or route, f"{view.__module__}.{getattr(view, '__name__', type(view).__name__)}"
 
 
-def ui_patterns() -> dict[str, str]:
+def ui_patterns(urlconf: str | None = None) -> dict[str, str]:
     """{URL name (or route when unnamed): "route -> view"} for every UI page."""
     found = {}
-    for route, key, view in _walk(get_resolver().url_patterns):
+    for route, key, view in _walk(get_resolver(urlconf).url_patterns):
         bare = route.lstrip("^")
         if any(bare.startswith(prefix) for prefix in NOT_PAGES if prefix):
             continue
@@ -598,14 +598,25 @@ def _check(world, page: Page, method: str, role: str, who: User, expected, heade
 # --- coverage of the matrix -----------------------------------------------------------------------------------
 
 
+def uncovered_pages(urlconf: str | None = None) -> str:
+    """The pages without a row in PAGES, one a line with its address and view; empty when all are covered."""
+    patterns = ui_patterns(urlconf)
+    return "\n".join(f"  {name}: {patterns[name]}" for name in sorted(set(patterns) - set(PAGES)))
+
+
 def test_every_page_of_the_ui_has_a_row_in_the_matrix():
-    patterns = ui_patterns()
-    missing = sorted(set(patterns) - set(PAGES))
+    missing = uncovered_pages()
     assert not missing, (
         "These UI pages have no row in PAGES of tests/test_page_permissions.py; add one per page saying what "
-        "each role gets from it (and, for a record page, what another team's rep gets):\n"
-        + "\n".join(f"  {name}: {patterns[name]}" for name in missing)
+        "each role gets from it (and, for a record page, what another team's rep gets):\n" + missing
     )
+
+
+def test_a_new_page_without_a_row_is_reported_by_name_route_and_view():
+    missing = uncovered_pages("tests.page_urls")
+
+    assert missing == "  invoices:detail: /invoices/<int:pk>/ -> tests.page_urls.invoice_view"
+    assert not {"api", "admin", "i18n"} & {line.split(":")[0].strip() for line in missing.splitlines()}
 
 
 def test_every_row_of_the_matrix_is_a_page_that_exists():

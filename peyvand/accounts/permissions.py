@@ -19,3 +19,8 @@ def can_write_with_token(api_token, method: str) -> bool:
 def must_use_two_factor(user) -> bool:
     """Administrators must sign in with a second factor when the site says so."""
     return bool(settings.PEYVAND_2FA_REQUIRED_FOR_ADMINS and user.is_admin)
+
+
+def can_open_settings(user) -> bool:
+    """The settings (Django's admin, for operators) are linked for administrators."""
+    return bool(user and user.is_authenticated and user.is_admin)

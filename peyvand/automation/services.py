@@ -9,7 +9,7 @@ from peyvand.automation import catalog, permissions
 from peyvand.automation.actions import clean_actions
 from peyvand.automation.conditions import clean_conditions
 from peyvand.automation.models import Rule
-from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.text import clean_display_text
 
 
@@ -20,6 +20,13 @@ def require_rule_manager(user) -> None:
             _("Only administrators and managers may manage automation rules."),
             status=403,
         )
+
+
+def _require_rule_of_actor(actor, rule: Rule) -> None:
+    """Another team's rule does not exist for a manager (as ``rules_visible_to`` says), whoever fetched it."""
+    require_rule_manager(actor)
+    if not permissions.can_manage_rule(actor, rule):
+        raise NotFound()
 
 
 def _int(value, field, low, high) -> int:
@@ -110,7 +117,7 @@ def create_rule(*, actor, values: dict[str, Any]) -> Rule:
 
 @transaction.atomic
 def update_rule(*, actor, rule: Rule, version: int | None, values: dict[str, Any]) -> Rule:
-    require_rule_manager(actor)
+    _require_rule_of_actor(actor, rule)
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     if version is None or version != rule.version:
         raise StaleVersion(current_version=rule.version, changes={})
@@ -124,5 +131,5 @@ def update_rule(*, actor, rule: Rule, version: int | None, values: dict[str, Any
 
 @transaction.atomic
 def delete_rule(*, actor, rule: Rule) -> None:
-    require_rule_manager(actor)
+    _require_rule_of_actor(actor, rule)
     rule.delete()

@@ -24,3 +24,9 @@ def can_manage_target(user, target) -> bool:
         return True
     team_id = target.team_id if target.team_id else target.user.team_id
     return team_id == user.team_id
+
+
+def can_plan_targets(user) -> bool:
+    """The targets grid of a team is in the menu of administrators and managers (a rep opening it reads their own
+    row)."""
+    return bool(user and user.is_authenticated and (user.is_admin or user.is_manager))

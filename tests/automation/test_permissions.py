@@ -31,3 +31,43 @@ def test_the_service_refuses_a_rep(rep_a):
         require_rule_manager(rep_a)
 
     assert (refused.value.code, refused.value.status) == ("automation.forbidden", 403)
+
+
+def _rule_of(manager):
+    from peyvand.automation.models import Rule
+
+    return Rule.objects.create(
+        name="Welcome",
+        trigger="record_created",
+        record_type="contact",
+        actions=[{"type": "notify", "recipients": ["owner"], "title": "Hello"}],
+        created_by=manager,
+        team=manager.team,
+    )
+
+
+def test_a_manager_manages_their_teams_rules_only_and_an_admin_all(admin, manager_a, team_b):
+    from tests.factories import UserFactory
+
+    manager_b = UserFactory(username="manager_b", role="sales_manager", team=team_b)
+    ours, theirs = _rule_of(manager_a), _rule_of(manager_b)
+
+    assert permissions.can_manage_rule(manager_a, ours)
+    assert not permissions.can_manage_rule(manager_a, theirs)
+    assert permissions.can_manage_rule(admin, theirs)
+
+
+def test_the_services_do_not_change_or_delete_another_teams_rule_whoever_fetched_it(manager_a, team_b):
+    from peyvand.automation.models import Rule
+    from peyvand.automation.services import delete_rule, update_rule
+    from peyvand.core.errors import NotFound
+    from tests.factories import UserFactory
+
+    theirs = _rule_of(UserFactory(username="manager_b", role="sales_manager", team=team_b))
+
+    with pytest.raises(NotFound):
+        update_rule(actor=manager_a, rule=theirs, version=theirs.version, values={"enabled": False})
+    with pytest.raises(NotFound):
+        delete_rule(actor=manager_a, rule=theirs)
+
+    assert Rule.objects.get(pk=theirs.pk).enabled is True
