@@ -102,7 +102,7 @@ SERIAL = itertools.count(1)
 
 
 def _company(world, who):
-    return create_company(actor=who, values={"name": f"Kian Trading {who.username}"})
+    return create_company(actor=who, values={"name": f"Kian Trading {next(SERIAL)}"}, allow_duplicate=True)
 
 
 def _contact(world, who, last_name="Shirazi"):
@@ -112,7 +112,11 @@ def _contact(world, who, last_name="Shirazi"):
 
 
 def _lead(world, who):
-    return create_lead(actor=who, values={"last_name": "Rahimi", "company_name": "Rahimi Co"})
+    return create_lead(
+        actor=who,
+        values={"last_name": f"Rahimi {next(SERIAL)}", "company_name": "Rahimi Co"},
+        allow_duplicate=True,
+    )
 
 
 def _deal(world, who):
