@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "peyvand.notifications.context_processors.notifications",
                 # what the user may do (each app's permissions.py), to show or hide links and buttons
-                "peyvand.web.context_processors.rights",
+                "peyvand.rights.rights",
             ],
             "builtins": ["peyvand.core.templatetags.peyvand"],
         },

@@ -1,7 +1,8 @@
-"""What the signed-in user may do, for templates to show or hide a link or a button.
+"""What the signed-in user may do, for templates to show or hide a link or a button (a context processor).
 
 Each right is the app's own function from its ``permissions.py``; the service enforces it whatever the page shows.
-Template authors write ``{% if rights.restore %}``; nothing here is computed unless a template asks for it.
+Template authors write ``{% if rights.restore %}``; nothing here is computed unless a template asks for it. It sits
+at the project level, beside the URL and API assembly, because it reads every app's permissions.
 """
 
 from django.utils.functional import cached_property
