@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.core import events
+from peyvand.core import events, permissions
 from peyvand.core.audit import changes_since, diff, snapshot, write_audit
 from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.models import AuditAction, OwnedModel, Tag
@@ -222,9 +222,9 @@ def delete_record(instance: R, *, actor, version: int | None = None) -> R:
 
 @transaction.atomic
 def restore_record(instance: R, *, actor) -> R:
-    if not actor.is_admin:
+    if not permissions.can_restore(actor, instance):
         raise PeyvandError(
-            "record.restore_forbidden", _("Only an administrator can restore records."), status=403
+            permissions.RESTORE_FORBIDDEN, _("Only an administrator can restore records."), status=403
         )
     instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if instance.deleted_at is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from peyvand.core.audit import plain_value
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import apply_list_params
+from peyvand.core.permissions import can_see_deleted
 from peyvand.imports import fields as F
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +40,7 @@ def export_queryset(*, user, kind: str, params: dict[str, Any]):
     resource = _resource(kind)
     params = {k: v for k, v in params.items() if k not in EXPORT_PARAMS}
     queryset = resource.visible(user)
-    if params.get("deleted") in ("1", "true") and user.is_admin:
+    if params.get("deleted") in ("1", "true") and can_see_deleted(user):
         queryset = resource.model.all_objects.visible_to(user).filter(deleted_at__isnull=False)
     return apply_list_params(queryset, resource.list_spec, params)
 

@@ -15,7 +15,7 @@ from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
 from peyvand.leads.models import Lead
-from peyvand.sales import exit_criteria
+from peyvand.sales import exit_criteria, permissions
 from peyvand.sales.models import (
     ChecklistCheck,
     ChecklistItem,
@@ -34,8 +34,10 @@ MAX_STAGE_DAYS = 3650
 
 
 def _require_admin(actor) -> None:
-    if not actor.is_admin:
-        raise PeyvandError("pipeline.forbidden", _("Only an administrator can change pipelines."), status=403)
+    if not permissions.can_change_pipelines(actor):
+        raise PeyvandError(
+            permissions.PIPELINE_FORBIDDEN, _("Only an administrator can change pipelines."), status=403
+        )
 
 
 def _stage_rule_errors(i: int, stage: dict[str, Any]) -> list[dict[str, Any]]:
