@@ -1,0 +1,34 @@
+"""How the API knows who is calling: a bearer token (``peyvand token USER``) or the signed-in browser session.
+
+It lives with the tokens it reads; the project's API assembly (``peyvand/api.py``) passes it to the NinjaAPI, so
+``core.rest`` (the generic routes) needs no account of its own.
+"""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer, SessionAuth
+
+from peyvand.accounts.services import token_for_key
+from peyvand.core.errors import PeyvandError
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        api_token = token_for_key(token)
+        if api_token is None:
+            return None
+        if api_token.read_only and request.method not in SAFE_METHODS:
+            raise PeyvandError(
+                "token.read_only", _("This API token may only read; use a read-write token."), status=403
+            )
+        request.user = api_token.user
+        return api_token.user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The signed-in browser may call the API too (CSRF-checked, as Ninja does for session auth)."""
+
+
+API_AUTH = [BearerAuth(), ActiveSessionAuth()]
