@@ -16,8 +16,7 @@ from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
 from peyvand.core import periods
-from peyvand.core.choices import Channel
-from peyvand.leads.models import Audience
+from peyvand.core.choices import Audience, Channel
 from peyvand.sales.selectors import pipelines_visible_to, stuck
 
 TOP_DEALS = 5
