@@ -56,6 +56,7 @@ test: install browser
 	$(BIN)/peyvand makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration: run 'peyvand makemigrations'"; exit 1)
 	$(BIN)/ruff check peyvand tests e2e
 	$(BIN)/mypy $(TYPED)
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

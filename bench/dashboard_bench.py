@@ -165,9 +165,9 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
     from peyvand.accounts.models import Role, Team, User
     from peyvand.activities.models import Activity
     from peyvand.contacts.models import Company, Contact
+    from peyvand.core import periods
     from peyvand.core.holidays import add_fixed_holidays
     from peyvand.sales.models import Deal, Pipeline, Stage, StageHistory
-    from peyvand.targets import periods
     from peyvand.targets.models import Target
 
     rnd = random.Random(seed)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from ninja import NinjaAPI
 
+from peyvand.accounts.apiauth import API_AUTH, BearerAuth
 from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.api import router as activities_router
 from peyvand.analytics.api import router as reports_router
@@ -15,7 +16,7 @@ from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core.api import router as jobs_router
 from peyvand.core.errors import api_error_response
-from peyvand.core.rest import API_AUTH, BearerAuth, install_error_handlers
+from peyvand.core.rest import install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import LEADS, intake_router, scoring_router
 from peyvand.leads.api import router as leads_router

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "peyvand.automation",
     "peyvand.targets",
     "peyvand.analytics",
+    # Demo data (`peyvand demo`): an app only for its command, at the top of the layers with the project assembly.
+    "peyvand.demo",
 ]
 
 MIDDLEWARE = [

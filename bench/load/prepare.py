@@ -16,7 +16,7 @@ def main(out: str) -> None:
     django.setup()
     from peyvand.accounts.models import User
     from peyvand.accounts.services import issue_token
-    from peyvand.core.demo import DEMO_PASSWORD, TEAMS
+    from peyvand.demo.business import DEMO_PASSWORD, TEAMS
 
     # the reps and managers of the first two teams, and the administrator
     usernames = ["admin"]

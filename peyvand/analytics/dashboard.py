@@ -15,10 +15,9 @@ from peyvand.analytics.links import deal_filters, deals_link
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
-from peyvand.core.choices import Channel
-from peyvand.leads.models import Audience
+from peyvand.core import periods
+from peyvand.core.choices import Audience, Channel
 from peyvand.sales.selectors import pipelines_visible_to, stuck
-from peyvand.targets import periods
 
 TOP_DEALS = 5
 

@@ -1,6 +1,6 @@
 """Forecast of the amount to be won, by expected close month, and how well it would have done in past months.
 
-**Weighted pipeline** of a month of the business calendar (``targets.periods``: Jalali by default) = the sum,
+**Weighted pipeline** of a month of the business calendar (``core.periods``: Jalali by default) = the sum,
 over the open deals whose expected close date falls in that month (and in the report's period), of amount ×
 their stage's configured win probability ÷ 100.
 
@@ -33,9 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import Scope, local_end, local_start
+from peyvand.core import periods
 from peyvand.core.errors import ValidationFailed
 from peyvand.sales.models import DealStatus, Stage, StageHistory, StageKind
-from peyvand.targets import periods
 
 DEFAULT_MONTHS, MAX_MONTHS = 6, 24
 HUNDRED = Decimal(100)

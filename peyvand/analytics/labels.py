@@ -5,8 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from peyvand.accounts.models import Team, User
-from peyvand.core.choices import Channel
-from peyvand.leads.models import Audience
+from peyvand.core.choices import Audience, Channel
 from peyvand.sales.models import Pipeline, Stage
 
 

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from peyvand.core import periods
 from peyvand.sales.segments import CUSTOMER_CURRENT, CUSTOMER_NEW
-from peyvand.targets import periods
 
 Links = dict[str, str]  # column key -> address
 

@@ -24,9 +24,9 @@ from peyvand.accounts.models import Team, User
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import Scope, local_end, local_start
+from peyvand.core import periods
 from peyvand.core.workdays import WorkCalendar
 from peyvand.sales.models import DealStatus
-from peyvand.targets import periods
 from peyvand.targets.models import Target
 
 

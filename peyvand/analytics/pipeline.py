@@ -30,8 +30,8 @@ from peyvand.analytics.funnel import funnel_pipeline
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import Scope, local_end, local_start
+from peyvand.core import periods
 from peyvand.sales.models import DealStatus
-from peyvand.targets import periods
 from peyvand.targets.models import Target
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from peyvand.core import periods
 from peyvand.sales.models import Deal
 from peyvand.sales.segments import CUSTOMER_CURRENT, CUSTOMER_NEW, earlier_win, segment_expressions
-from peyvand.targets import periods
 
 __all__ = [
     "CUSTOMER_CURRENT",

@@ -32,10 +32,10 @@ from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
 from peyvand.analytics.registry import REPORTS, Report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, CUSTOMER_NEW, Scope
 from peyvand.contacts.models import Company
+from peyvand.core import periods
 from peyvand.core.errors import NotFound, ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.text import to_ascii_digits
-from peyvand.targets import periods
 
 SCOPE_PARAMS = ("start", "end", "period_kind", "year", "number", "team", "rep", "pipeline")
 SEGMENT_PARAMS = ("region", "channel", "audience", "customer")

@@ -19,13 +19,13 @@ from peyvand.accounts.models import Team
 from peyvand.analytics import permissions
 from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
 from peyvand.contacts.models import Company, Contact
+from peyvand.core import periods
 from peyvand.core.audit import diff, snapshot, write_audit
 from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, check_in_range, in_range, out_of_range_message, parse_date
 from peyvand.core.models import AuditAction
 from peyvand.core.text import to_ascii_digits
-from peyvand.targets import periods
 from peyvand.targets.services import MAX_AMOUNT, clean_amount
 
 MAX_IMPORT_ROWS = 10_000

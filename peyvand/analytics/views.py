@@ -15,10 +15,10 @@ from peyvand.analytics.dashboard import dashboard, filter_choices
 from peyvand.analytics.links import row_links
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.selectors import OPTION_PARAMS, run_report
+from peyvand.core import periods
 from peyvand.core.errors import PeyvandError
 from peyvand.core.pdf import render_pdf
 from peyvand.imports.exporting import csv_chunks, escape_formula, xlsx_bytes
-from peyvand.targets import periods
 
 SEGMENT_LABELS = {
     "rep": gettext_lazy("Rep"),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -74,9 +75,8 @@ def _model(entity: str):
     if entity == "company":
         return Company
     if entity == "lead":
-        from peyvand.leads.models import Lead  # the lead app builds on contacts, not the other way round
-
-        return Lead
+        # The lead app builds on contacts, not the other way round: its model is looked up by its label.
+        return apps.get_model("leads", "Lead")
     raise ValueError(entity)
 
 

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,10 @@ from peyvand.core.audit import write_audit
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.models import AuditAction, AuditEntry
 from peyvand.core.records import delete_record, get_visible, update_record
+
+# Sent inside a merge's (or its undo's) transaction for each record whose values it changed (sender: the model,
+# ``record``), so what is derived from those values in an app above contacts (a lead's score) follows at once.
+values_merged = Signal()
 
 # Fields whose surviving value the user picks, one record's value each.
 CHOSEN_FIELDS = {
@@ -91,9 +96,9 @@ def model_for(entity: str):
     if entity == "company":
         return Company
     if entity == "lead":
-        from peyvand.leads.models import Lead  # leads build on contacts, not the other way round
-
-        return Lead
+        # Leads build on contacts, not the other way round: the model is looked up by its label, as RELATIONS
+        # names the tables of apps above (the registry of record types takes this over).
+        return apps.get_model("leads", "Lead")
     raise NotFound()
 
 
@@ -197,11 +202,9 @@ def merge_records(
 
 
 def _rescore(entity: str, record) -> None:
-    """A lead's score follows its values: after a merge or its undo they may have changed."""
-    if entity == "lead":
-        from peyvand.leads.scoring import rescore
-
-        rescore(type(record).all_objects.filter(pk=record.pk))
+    """What follows a record's values (a lead's score) is updated by its app: after a merge or its undo they may
+    have changed."""
+    values_merged.send(sender=type(record), record=record)
 
 
 def _move(related, ids: list[int], field: str, old: int, new: int, actor, note: str) -> None:

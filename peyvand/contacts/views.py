@@ -87,27 +87,30 @@ class ContactForm(CallHoursForm):
     )
 
 
+def _deals_of(user, record):
+    # Sales builds on contacts, so its deals are reached through their foreign key's reverse relation (the same
+    # visibility as the deals list), not by importing sales.
+    return record.deals.visible_to(user).select_related("stage")[:50]
+
+
 def _company_extra(user, company):
     from peyvand.contacts.selectors import contacts_visible_to
-    from peyvand.sales.selectors import deals_visible_to
 
     return {
         "undoable_merge": undoable_merge_for(company, user),
         "call_advice": call_advice(company, timezone.now()),
         "related": [
             (_("Contacts"), "contacts", contacts_visible_to(user).filter(company=company)[:50]),
-            (_("Deals"), "deals", deals_visible_to(user).filter(company=company)[:50]),
+            (_("Deals"), "deals", _deals_of(user, company)),
         ],
     }
 
 
 def _contact_extra(user, contact):
-    from peyvand.sales.selectors import deals_visible_to
-
     return {
         "undoable_merge": undoable_merge_for(contact, user),
         "call_advice": call_advice(contact, timezone.now()),
-        "related": [(_("Deals"), "deals", deals_visible_to(user).filter(contact=contact)[:50])],
+        "related": [(_("Deals"), "deals", _deals_of(user, contact))],
     }
 
 

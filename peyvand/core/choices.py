@@ -13,3 +13,10 @@ class Channel(models.TextChoices):
     EXHIBITION = "exhibition", _("Exhibition")
     IMPORT = "import", _("Import")
     OTHER = "other", _("Other")
+
+
+# Who a lead or a deal sells to: a segment of the leads and deals lists and of the reports alike.
+class Audience(models.TextChoices):
+    BUSINESS = "business", _("Businesses")
+    CONSUMER = "consumer", _("Consumers")
+    GOVERNMENT = "government", _("Government")

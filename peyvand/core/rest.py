@@ -1,4 +1,4 @@
-"""What every REST resource shares: bearer auth, the error format, and list/read/write/delete/audit routes.
+"""What every REST resource shares: the error format, and list/read/write/delete/audit routes.
 
 Each app declares a ``Resource`` (its model, visibility selector, list spec, services and schemas) and gets the
 same endpoints with the same rules; endpoints of its own (moves, conversions) sit beside them in its api.py.
@@ -17,36 +17,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 from pydantic import create_model
 
-from peyvand.accounts.permissions import TOKEN_READ_ONLY, can_write_with_token
-from peyvand.accounts.services import token_for_key
 from peyvand.core.audit import audit_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import MAX_PAGE, ListSpec, apply_list_params, paginate
 from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import delete_record, get_visible, restore_record
-
-
-class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        api_token = token_for_key(token)
-        if api_token is None:
-            return None
-        if not can_write_with_token(api_token, request.method):
-            raise PeyvandError(
-                TOKEN_READ_ONLY, _("This API token may only read; use a read-write token."), status=403
-            )
-        request.user = api_token.user
-        return api_token.user
-
-
-class ActiveSessionAuth(SessionAuth):
-    """The signed-in browser may call the API too (CSRF-checked, as Ninja does for session auth)."""
-
-
-API_AUTH = [BearerAuth(), ActiveSessionAuth()]
 
 
 def _field_from_loc(loc: list[Any]) -> str:

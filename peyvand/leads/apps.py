@@ -6,3 +6,6 @@ class LeadsConfig(AppConfig):
     name = "peyvand.leads"
     label = "leads"
     verbose_name = _("Leads")
+
+    def ready(self):
+        from peyvand.leads import receivers  # noqa: F401  (signal receivers)

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.core.choices import Channel
+from peyvand.core.choices import Audience, Channel
 from peyvand.core.models import OwnedModel, Tag
 
 
@@ -23,12 +23,6 @@ class PurchaseTimeline(models.TextChoices):
     MONTHS_3_6 = "3-6m", _("In 3–6 months")
     LATER = "later", _("Later")
     UNKNOWN = "unknown", _("Unknown")
-
-
-class Audience(models.TextChoices):
-    BUSINESS = "business", _("Businesses")
-    CONSUMER = "consumer", _("Consumers")
-    GOVERNMENT = "government", _("Government")
 
 
 class ScoreBand(models.TextChoices):

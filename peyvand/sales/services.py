@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.contacts.models import Company, Contact
 from peyvand.core import events
 from peyvand.core.audit import diff, snapshot, write_audit
 from peyvand.core.customfields import clean_custom_values
@@ -14,7 +13,6 @@ from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
-from peyvand.leads.models import Lead
 from peyvand.sales import exit_criteria, permissions
 from peyvand.sales.models import (
     ChecklistCheck,
@@ -324,8 +322,12 @@ def _clean(actor, values: dict[str, Any], current: Deal | None) -> dict[str, Any
         values["title"] = clean_display_text(values["title"] or "")
     if "currency" in values:
         values["currency"] = (values["currency"] or "IRR").upper()
-    for name, model in (("contact", Contact), ("company", Company), ("lead", Lead)):
+    for name in ("contact", "company", "lead"):
         if name in values:
+            # The model each reference points at, read from the deal's own foreign key: the lead a deal came
+            # from is an app above sales (leads create deals), named by the schema, never imported here.
+            model = Deal._meta.get_field(name).related_model
+            assert isinstance(model, type)  # a foreign key's target, resolved once the apps are ready
             values[name] = resolve_reference(model, values[name], actor, name)
     if "lost_reason" in values:
         values["lost_reason"] = clean_display_text(values["lost_reason"] or "")

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from peyvand.core.choices import Channel
+from peyvand.core.choices import Audience, Channel
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.listing import as_int, paginate
-from peyvand.leads.models import Audience
 from peyvand.sales import exit_criteria, permissions, selectors
 from peyvand.sales.api import DEALS
 from peyvand.sales.models import Deal, DealStatus, Stage

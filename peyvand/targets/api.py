@@ -12,11 +12,11 @@ from django.conf import settings
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peyvand.core import periods
 from peyvand.core.listing import MAX_PAGE, paginate
 from peyvand.core.records import find_visible
 from peyvand.core.rest import responses
 from peyvand.core.schemas import InputSchema, Int, QueryDate
-from peyvand.targets import periods
 from peyvand.targets.models import Target
 from peyvand.targets.services import delete_target, set_target, update_target
 

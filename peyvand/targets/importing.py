@@ -1,7 +1,7 @@
 """Targets from a CSV or XLSX file: every row checked first, then all written in one transaction or none.
 
 Columns (English or Persian headers): rep (username) or team (name), year, month (number or name) or quarter,
-amount, deals. The period is of the business calendar (see periods.py). A dry run reports each bad cell by row
+amount, deals. The period is of the business calendar (see core/periods.py). A dry run reports each bad cell by row
 and column; a write refuses the whole file, writing nothing, while any row is bad.
 """
 
@@ -13,10 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from peyvand.core import periods
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import normalize_text, to_ascii_digits
 from peyvand.imports.reading import read_headers, read_rows, sniff_text
-from peyvand.targets import periods, permissions
+from peyvand.targets import permissions
 from peyvand.targets.services import (
     check_no_overlap,
     clean_amount,

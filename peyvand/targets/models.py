@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.targets import periods
+from peyvand.core import periods
 
 
 class PeriodKind(models.TextChoices):

@@ -11,11 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from peyvand.accounts.models import Role, Team
+from peyvand.core import periods
 from peyvand.core.audit import diff, snapshot, write_audit
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.models import AuditAction
 from peyvand.core.text import to_ascii_digits
-from peyvand.targets import periods, permissions
+from peyvand.targets import permissions
 from peyvand.targets.models import Target
 
 MAX_AMOUNT = Decimal("1e17")  # 20 digits with 2 decimals, as deals keep their amounts

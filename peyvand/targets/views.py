@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peyvand.core import periods
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import to_ascii_digits
-from peyvand.targets import periods, permissions
+from peyvand.targets import permissions
 from peyvand.targets.importing import import_targets, read_target_file
 from peyvand.targets.models import Target
 from peyvand.targets.services import (

@@ -142,7 +142,7 @@ def test_createuser_refuses_numeric_short_and_common_passwords(password, message
 def test_the_demo_and_test_passwords_pass_the_policy():
     from django.contrib.auth.password_validation import validate_password
 
-    from peyvand.core.demo import DEMO_PASSWORD
+    from peyvand.demo.business import DEMO_PASSWORD
 
     validate_password(DEMO_PASSWORD)
     validate_password(PASSWORD)

@@ -198,7 +198,7 @@ def test_the_activity_form_offers_reminders_and_keeps_one_set_through_the_api(re
 
 
 def test_demo_reminders_go_to_upcoming_open_activities_only(rep, rep_a2):
-    from peyvand.activities import demo_calendar
+    from peyvand.demo import reminders as demo_calendar
 
     with time_machine.travel(DUE - dt.timedelta(days=1), tick=False):
         upcoming = [

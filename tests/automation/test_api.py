@@ -138,7 +138,7 @@ def test_a_rule_is_checked_against_the_allow_lists_when_saved(api_for, admin, ch
 
 def test_the_demo_rules_load_once_and_the_follow_up_works_in_persian(admin, rep_a, run_events):
     from peyvand.activities.services import complete_activity, create_activity
-    from peyvand.automation import demo
+    from peyvand.demo import rules as demo
 
     assert demo.load([rep_a, admin]) == 2
     assert demo.load({"admin": admin}) == 0

@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 
 from peyvand.accounts.models import Role, Team
-from peyvand.targets.demo import load
+from peyvand.demo.targets import load
 from peyvand.targets.models import Target
 from peyvand.targets.services import set_target
 from tests.factories import UserFactory

@@ -20,9 +20,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_collectstatic, **options):
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from gunicorn.app.base import BaseApplication
 
-        from peyvand.wsgi import application
+        # The project's WSGI application named by settings (as runserver finds it): core does not import the
+        # project module above it.
+        application = get_internal_wsgi_application()
 
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from peyvand.accounts.models import Role
-from peyvand.targets import periods
+from peyvand.core import periods
 from peyvand.targets.models import Target
 
 

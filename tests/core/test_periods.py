@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from peyvand.targets import periods
+from peyvand.core import periods
 
 
 def test_esfand_of_a_leap_year_has_thirty_days_and_ends_the_day_before_nowruz():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from peyvand.core.demo import DemoSizes, build_demo
-from peyvand.sales import demo_process
+from peyvand.demo import sales_process as demo_process
+from peyvand.demo.business import DemoSizes, build_demo
 from peyvand.sales.exit_criteria import missing, stages_to_leave
 from peyvand.sales.models import ChecklistCheck, Deal, Pipeline, Stage, StageHistory
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.accounts.models import User
 from peyvand.contacts.models import Company
-from peyvand.core.demo import DEMO_PASSWORD, DemoSizes, build_demo, demo_blockers
+from peyvand.demo.business import DEMO_PASSWORD, DemoSizes, build_demo, demo_blockers
 
 SERVE_URL = "http://127.0.0.1:8000"
 

@@ -35,6 +35,10 @@ from peyvand.core.holidays import add_fixed_holidays
 from peyvand.core.models import AuditAction, AuditEntry, Tag
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.records import _refresh_search_text
+from peyvand.demo.reminders import load as load_reminders
+from peyvand.demo.rules import load as load_rules
+from peyvand.demo.sales_process import load as load_stage_rules
+from peyvand.demo.targets import load as load_targets
 from peyvand.leads.models import Lead, LeadStatus
 from peyvand.sales.models import Deal, DealStatus, Pipeline, Stage, StageHistory, StageKind
 
@@ -981,11 +985,6 @@ def _lead_intake_setup(demo: "_Demo") -> str:
 def _sales_process_setup(demo: "_Demo") -> None:
     """Stage scripts, checklists and limits, reminders on upcoming activities, this year's targets, two
     automation rules and the official holidays of this Jalali year and the next (for plan pacing)."""
-    from peyvand.activities.demo_calendar import load as load_reminders
-    from peyvand.automation.demo import load as load_rules
-    from peyvand.sales.demo_process import load as load_stage_rules
-    from peyvand.targets.demo import load as load_targets
-
     users = list(User.objects.filter(is_active=True))
     load_stage_rules(seed=demo.seed)
     load_reminders(users, now=demo.now, seed=demo.seed + 1)
