@@ -194,3 +194,11 @@ def audit_value(record, name, value):
     if name == "amount":
         return format_money(value, getattr(record, "currency", "IRR"))
     return value
+
+
+@register.filter
+def record_type_name(record):
+    """The registry's name for a record's type ("contact"), for panels that work on any record."""
+    from peyvand.core import registry
+
+    return registry.type_name_of(record) or "" if record is not None else ""
