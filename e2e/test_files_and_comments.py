@@ -66,7 +66,9 @@ def test_owner_uploads_downloads_and_mentions_a_colleague_and_another_team_gets_
     page.goto(f"/contacts/{contact.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", language)
 
-    page.set_input_files("#files-input", files=[{"name": "offer.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#files-input", files=[{"name": "offer.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.click("#files-panel button[type=submit]")
     link = page.locator(".timeline a.file-link")
     expect(link).to_have_text("offer.pdf")
@@ -77,7 +79,9 @@ def test_owner_uploads_downloads_and_mentions_a_colleague_and_another_team_gets_
     assert download.value.suggested_filename == "offer.pdf"
 
     big = PDF + b"0" * (2 * 1024 * 1024)
-    page.set_input_files("#files-input", files=[{"name": "big.pdf", "mimeType": "application/pdf", "buffer": big}])
+    page.set_input_files(
+        "#files-input", files=[{"name": "big.pdf", "mimeType": "application/pdf", "buffer": big}]
+    )
     page.click("#files-panel button[type=submit]")
     expect(page.locator("#files-error")).to_contain_text(TEXT[language]["limit"])
     assert Attachment.objects.count() == 1 and len([p for p in media.rglob("*") if p.is_file()]) == 1

@@ -11,7 +11,11 @@ class Comment(RecordLink):
 
     body = models.TextField(_("text"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("mentioned"), blank=True, related_name="+"

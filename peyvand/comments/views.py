@@ -34,7 +34,9 @@ def add_view(request, record_type: str, record_id: int):
     except PeyvandError as exc:
         if request.htmx:
             response = render(
-                request, "comments/_panel.html", {"record": record, "comment_error": exc.message, "body": body}
+                request,
+                "comments/_panel.html",
+                {"record": record, "comment_error": exc.message, "body": body},
             )
             response["HX-Retarget"] = "#comments-panel"
             response["HX-Reswap"] = "outerHTML"

@@ -92,4 +92,3 @@ def download_file(request, pk: int):
 def delete_file(request, pk: int):
     services.delete_attachment(actor=request.user, attachment=selectors.attachment_for(request.user, pk))
     return Status(204, None)
-

@@ -137,4 +137,3 @@ def _text_kind(head: bytes) -> str | None:
 def _looks_like_markup(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith(_MARKUP) or b"<script" in head.lower()
-

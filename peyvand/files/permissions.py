@@ -10,7 +10,9 @@ FILE_EMPTY = "file.empty"
 FILE_MISSING = "file.missing"
 FILE_DELETE_FORBIDDEN = "file.delete_forbidden"
 
-DELETE_REFUSED_MESSAGE = _("Only the person who uploaded this file, a manager or an administrator may delete it.")
+DELETE_REFUSED_MESSAGE = _(
+    "Only the person who uploaded this file, a manager or an administrator may delete it."
+)
 
 
 def record_visible(user, record_type: str, record_id: int) -> bool:

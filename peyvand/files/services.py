@@ -150,4 +150,3 @@ def delete_attachment(*, actor, attachment: Attachment) -> Attachment:
         note=_("File deleted: %(name)s") % {"name": current.name},
     )
     return current
-

@@ -25,7 +25,9 @@ def test_a_comment_posted_on_the_page_shows_on_the_timeline_with_its_mention_mar
 ):
     client = _signed_in(rep_a)
 
-    posted = client.post(f"/records/contact/{contact.pk}/comments/", {"body": "@manager_a <script>x</script>"})
+    posted = client.post(
+        f"/records/contact/{contact.pk}/comments/", {"body": "@manager_a <script>x</script>"}
+    )
 
     assert posted.status_code == 303
     page = client.get(posted["Location"]).content.decode()

@@ -39,9 +39,7 @@ def test_a_file_uploaded_on_the_record_page_shows_on_its_timeline_and_downloads(
     assert download["Content-Disposition"].startswith("attachment;")
 
 
-def test_a_20_mb_file_on_the_page_is_refused_naming_the_limit_and_nothing_is_stored(
-    media, rep_a, contact_of
-):
+def test_a_20_mb_file_on_the_page_is_refused_naming_the_limit_and_nothing_is_stored(media, rep_a, contact_of):
     contact = contact_of(rep_a)
     client = _signed_in(rep_a)
     big = PDF + b"0" * (20 * 1024 * 1024)
