@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 from peyvand.comments import permissions
 from peyvand.comments.mentions import mentionable_users
 from peyvand.comments.models import Comment
+from peyvand.core import jalali
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.links import linked_record, record_url
@@ -32,7 +33,8 @@ def clean_body(raw: str | None) -> str:
     if len(text) > MAX_LENGTH:
         raise PeyvandError(
             permissions.COMMENT_TOO_LONG,
-            _("A comment may be at most %(limit)s characters long.") % {"limit": MAX_LENGTH},
+            _("A comment may be at most %(limit)s characters long.")
+            % {"limit": jalali.persian_digits(str(MAX_LENGTH)) if jalali.uses_jalali() else MAX_LENGTH},
             field="body",
             status=422,
         )

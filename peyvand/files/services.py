@@ -7,9 +7,9 @@ import unicodedata
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from peyvand.core import jalali
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.links import linked_record
@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 NAME_LENGTH = 200
+
+
+def shown_number(value: int) -> str:
+    """A number as the reader's language writes it (Persian digits on Persian pages)."""
+    return jalali.persian_digits(str(value)) if jalali.uses_jalali() else str(value)
 
 
 def max_size() -> int:
@@ -51,7 +56,7 @@ def check_upload(upload) -> str:
         raise PeyvandError(
             permissions.FILE_TOO_LARGE,
             _("The file is larger than the %(limit)s MB limit.")
-            % {"limit": number_format(settings.PEYVAND_FILE_MAX_MB)},
+            % {"limit": shown_number(settings.PEYVAND_FILE_MAX_MB)},
             field="file",
             status=413,
         )
