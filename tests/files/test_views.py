@@ -91,3 +91,20 @@ def test_uploading_needs_a_signed_in_user_and_a_post(media, rep_a, contact_of):
     assert _post_file(Client(), contact).status_code == 302  # to the sign-in page
     assert _signed_in(rep_a).get(f"/records/contact/{contact.pk}/files/").status_code == 405
     assert not Attachment.objects.exists()
+
+
+def test_operators_find_files_and_comments_in_the_admin(media, admin, rep_a, contact_of):
+    from peyvand.comments.services import add_comment
+
+    contact = contact_of(rep_a)
+    _post_file(_signed_in(rep_a), contact)
+    add_comment(actor=rep_a, record_type="contact", record_id=contact.pk, body="call on Sunday")
+    client = _signed_in(admin)
+
+    files = client.get("/admin/files/attachment/?q=offer")
+    comments = client.get("/admin/comments/comment/?q=Sunday")
+    attachment_page = client.get(f"/admin/files/attachment/{Attachment.objects.get().pk}/change/")
+
+    assert files.status_code == 200 and "offer.pdf" in files.content.decode()
+    assert comments.status_code == 200 and "call on Sunday" in comments.content.decode()
+    assert attachment_page.status_code == 200
