@@ -207,3 +207,26 @@ def test_a_file_name_loses_its_folders_and_direction_tricks_and_keeps_persian():
     assert clean_name("   ") == "file"
     long = clean_name("a" * 400 + ".xlsx")
     assert len(long) == 200 and long.endswith(".xlsx")
+
+
+def test_a_record_type_registered_as_not_attachable_takes_no_file(media, rep_a, pipeline):
+    from peyvand.core import registry
+    from peyvand.sales.models import Pipeline
+
+    registry.register(
+        registry.RecordType(
+            name="pipeline-setting",
+            plural="pipeline-settings",
+            model=Pipeline,
+            attachable=False,
+            visible_to=lambda user: Pipeline.objects.all(),
+        )
+    )
+    try:
+        with pytest.raises(PeyvandError) as refused:
+            attach_file(actor=rep_a, record_type="pipeline-setting", record_id=pipeline.pk, upload=_upload())
+    finally:
+        registry.unregister("pipeline-setting")
+
+    assert refused.value.code == "record.not_attachable"
+    assert stored_files(media) == [] and not Attachment.objects.exists()

@@ -108,3 +108,25 @@ def test_operators_find_files_and_comments_in_the_admin(media, admin, rep_a, con
     assert files.status_code == 200 and "offer.pdf" in files.content.decode()
     assert comments.status_code == 200 and "call on Sunday" in comments.content.decode()
     assert attachment_page.status_code == 200
+
+
+@pytest.mark.parametrize("record_type", ["contact", "company", "lead", "deal", "activity"])
+def test_every_registered_record_page_has_the_files_panel_and_the_comment_box(
+    media, rep_a, pipeline, record_type
+):
+    from peyvand.core import registry
+
+    kind = registry.get(record_type)
+    values = {
+        "contact": {"last_name": "Rezaei"},
+        "company": {"name": "Arya"},
+        "lead": {"last_name": "Karimi"},
+        "deal": {"title": "Licences", "amount": "1000"},
+        "activity": {"subject": "Call back", "kind": "task"},
+    }[record_type]
+    record = kind.resource.create(actor=rep_a, values=values)
+
+    page = _signed_in(rep_a).get(f"/{kind.plural}/{record.pk}/").content.decode()
+
+    assert f'action="/records/{record_type}/{record.pk}/files/"' in page
+    assert f'action="/records/{record_type}/{record.pk}/comments/"' in page

@@ -197,8 +197,8 @@ def audit_value(record, name, value):
 
 
 @register.filter
-def record_type_name(record):
-    """The registry's name for a record's type ("contact"), for panels that work on any record."""
+def record_type_of(record):
+    """The registry's record type of a record (``.name``, ``.attachable``), for panels that work on any record."""
     from peyvand.core import registry
 
-    return registry.type_name_of(record) or "" if record is not None else ""
+    return registry.for_model(record) if record is not None else None
