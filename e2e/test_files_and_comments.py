@@ -16,6 +16,12 @@ from tests.files.conftest import PDF, register_record_types
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 SHOTS = Path(os.environ.get("PEYVAND_SCREENSHOTS", "/tmp/peyvand-screens"))
+# The content security policy's refusals, written to the console where the test collects them.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
 TEXT = {
     "en": {"mentioned": "rep_a mentioned you on Sara Rezaei", "limit": "larger than the 1 MB limit"},
     "fa": {"mentioned": "rep_a در «Sara Rezaei» از شما نام برد", "limit": "سقف ۱ مگابایت"},
@@ -63,6 +69,9 @@ def test_owner_uploads_downloads_and_mentions_a_colleague_and_another_team_gets_
 ):
     contact = create_contact(actor=rep_a, values={"first_name": "Sara", "last_name": "Rezaei"})
     page = signed_in(browser, live_server, rep_a, language)
+    violations = []
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda m: violations.append(m.text) if "CSP violation" in m.text else None)
     page.goto(f"/contacts/{contact.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", language)
 
@@ -92,6 +101,7 @@ def test_owner_uploads_downloads_and_mentions_a_colleague_and_another_team_gets_
     expect(page.locator(".timeline .comment-body")).to_contain_text("لطفاً فردا تماس بگیرید")
     expect(page.locator(".timeline a.file-link")).to_have_text("offer.pdf")
     fits(page, f"record-files-comments-{language}")
+    assert violations == []
     page.context.close()
 
     colleague = signed_in(browser, live_server, manager_a, language)
