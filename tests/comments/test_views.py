@@ -31,7 +31,7 @@ def test_a_comment_posted_on_the_page_shows_on_the_timeline_with_its_mention_mar
 
     assert posted.status_code == 303
     page = client.get(posted["Location"]).content.decode()
-    assert '<mark class="mention">@manager_a</mark> &lt;script&gt;x&lt;/script&gt;' in page
+    assert '<mark class="mention" dir="ltr">@manager_a</mark> &lt;script&gt;x&lt;/script&gt;' in page
     assert "<script>x</script>" not in page
     assert Notification.objects.get(recipient=manager_a).url == f"/contacts/{contact.pk}/"
 

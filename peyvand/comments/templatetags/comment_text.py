@@ -17,7 +17,7 @@ def with_mentions(comment):
         if name not in names:
             return escape(match.group(0))
         rest = match.group(1)[len(name) :]
-        return format_html('<mark class="mention">@{}</mark>{}', name, rest)
+        return format_html('<mark class="mention" dir="ltr">@{}</mark>{}', name, rest)
 
     parts, last = [], 0
     for match in MENTION.finditer(comment.body):
