@@ -69,3 +69,34 @@ def test_another_teams_rep_gets_404_for_posting_editing_and_deleting(rep_a, rep_
     assert stranger.post(f"/comments/{comment.pk}/edit/", {"body": "x"}).status_code == 404
     assert stranger.post(f"/comments/{comment.pk}/delete/").status_code == 404
     assert list(Comment.objects.values_list("body", "deleted_at")) == [("ours", None)]
+
+
+def test_the_record_page_reads_files_and_comments_in_the_same_number_of_queries_however_many(
+    settings, tmp_path, rep_a, manager_a, contact
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from peyvand.comments.services import add_comment
+    from peyvand.files.services import attach_file
+
+    settings.MEDIA_ROOT = tmp_path
+    client = _signed_in(rep_a)
+
+    def add(count):
+        for n in range(count):
+            upload = SimpleUploadedFile(f"note-{n}.txt", b"hello", content_type="text/plain")
+            attach_file(actor=rep_a, record_type="contact", record_id=contact.pk, upload=upload)
+            add_comment(actor=rep_a, record_type="contact", record_id=contact.pk, body=f"@manager_a {n}")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/contacts/{contact.pk}/").status_code == 200
+        return len(captured)
+
+    add(1)
+    few = queries()
+    add(5)
+
+    assert queries() == few
