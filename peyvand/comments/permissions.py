@@ -8,6 +8,7 @@ COMMENT_EMPTY = "comment.empty"
 COMMENT_TOO_LONG = "comment.too_long"
 COMMENT_EDIT_FORBIDDEN = "comment.edit_forbidden"
 COMMENT_DELETE_FORBIDDEN = "comment.delete_forbidden"
+COMMENT_FORBIDDEN = "comment.forbidden"
 
 EDIT_REFUSED_MESSAGE = _("Only the author may edit a comment.")
 DELETE_REFUSED_MESSAGE = _("Only the author, a manager or an administrator may delete a comment.")

@@ -67,7 +67,7 @@ def _mention(comment: Comment, record, actor) -> None:
 def add_comment(*, actor, record_type: str, record_id, body: str) -> Comment:
     record = linked_record(actor, record_type, record_id, attachable=True)
     if not permissions.can_comment(actor, record):
-        raise PeyvandError("forbidden", _("You may not do this."), status=403)
+        raise PeyvandError(permissions.COMMENT_FORBIDDEN, _("You may not do this."), status=403)
     text = clean_body(body)
     comment = Comment.objects.create(
         record_type=record_type, record_id=record.pk, body=text, author=actor, created_at=timezone.now()

@@ -9,6 +9,7 @@ FILE_TYPE_REFUSED = "file.type_refused"
 FILE_EMPTY = "file.empty"
 FILE_MISSING = "file.missing"
 FILE_DELETE_FORBIDDEN = "file.delete_forbidden"
+FILE_ATTACH_FORBIDDEN = "file.attach_forbidden"
 
 DELETE_REFUSED_MESSAGE = _(
     "Only the person who uploaded this file, a manager or an administrator may delete it."

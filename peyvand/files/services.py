@@ -91,11 +91,13 @@ def attach_file(*, actor, record_type: str, record_id, upload) -> Attachment:
     The record is found through the actor's visibility (a record they may not see is not found). The file is
     refused before anything is written if it is too large or of a refused kind. The bytes are written to the
     storage inside the transaction that writes the row; if the row or its audit fails, the stored bytes are
-    deleted again, so there is never a row without a file nor a file without a row.
+    deleted again, so there is never a row without a file nor a file without a row. (Called inside a caller's
+    own transaction that later rolls back, the stored bytes would stay: call it on its own, as the API and the
+    pages do.)
     """
     record = linked_record(actor, record_type, record_id, attachable=True)
     if not permissions.can_attach(actor, record):
-        raise PeyvandError("forbidden", _("You may not do this."), status=403)
+        raise PeyvandError(permissions.FILE_ATTACH_FORBIDDEN, _("You may not do this."), status=403)
     content_type = check_upload(upload)
     name = clean_name(upload.name)
     attachment = Attachment(
