@@ -12,11 +12,13 @@ from peyvand.activities.api import router as activities_router
 from peyvand.analytics.api import router as reports_router
 from peyvand.analytics.records_api import key_accounts_router, spend_router, surveys_router
 from peyvand.automation.api import router as automation_router
+from peyvand.comments.api import router as comments_router
 from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core.api import router as jobs_router
 from peyvand.core.errors import api_error_response
 from peyvand.core.rest import install_error_handlers
+from peyvand.files.api import router as files_router
 from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import LEADS, intake_router, scoring_router
 from peyvand.leads.api import router as leads_router
@@ -69,6 +71,9 @@ api.add_router("/reports", reports_router)
 api.add_router("/spend", spend_router)
 api.add_router("/survey-responses", surveys_router)
 api.add_router("/key-accounts", key_accounts_router)
+# Files and comments on any record: /records/{record_type}/{record_id}/files|comments, /files/{pk}, /comments/{pk}
+api.add_router("", files_router)
+api.add_router("", comments_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
 RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)

@@ -311,3 +311,26 @@ if PEYVAND_PRODUCTION:
 # pg_restore) are taken from PEYVAND_PG_BIN_DIR when it is set, else those of the server's version, else PATH.
 MEDIA_ROOT = DATA_DIR / "media"
 PEYVAND_PG_BIN_DIR = os.environ.get("PEYVAND_PG_BIN_DIR", "")
+
+# --- Files and comments on any record (docs/files-and-comments.md) ----------------------------------------------
+INSTALLED_APPS += ["peyvand.files", "peyvand.comments"]
+# The largest file a record may carry, in MB; larger ones are refused before anything is stored.
+PEYVAND_FILE_MAX_MB = int(os.environ.get("PEYVAND_FILE_MAX_MB", "10"))
+# Files go to MEDIA_ROOT (under the data directory) unless a bucket of an S3-compatible store is named; its keys
+# come only from the environment and are never logged.
+PEYVAND_FILES_S3_BUCKET = os.environ.get("PEYVAND_FILES_S3_BUCKET", "")
+if PEYVAND_FILES_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PEYVAND_FILES_S3_BUCKET,
+            "endpoint_url": os.environ.get("PEYVAND_FILES_S3_ENDPOINT") or None,
+            "access_key": os.environ.get("PEYVAND_FILES_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PEYVAND_FILES_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("PEYVAND_FILES_S3_REGION") or None,
+            "location": os.environ.get("PEYVAND_FILES_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket's own policy (private); files are only served through Peyvand
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }

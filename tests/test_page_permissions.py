@@ -28,6 +28,7 @@ from peyvand.automation.models import Rule
 from peyvand.contacts import merge as merging
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
+from peyvand.core import periods
 from peyvand.core.models import AuditEntry, Job
 from peyvand.core.records import delete_record
 from peyvand.imports.models import ImportRun
@@ -37,7 +38,6 @@ from peyvand.notifications.models import Notification
 from peyvand.notifications.services import notify
 from peyvand.sales.models import ChecklistItem, Deal, Pipeline, StageHistory
 from peyvand.sales.services import create_deal
-from peyvand.targets import periods
 from peyvand.targets.models import Target
 from tests.factories import make_pipeline
 
@@ -264,6 +264,36 @@ def _target_cell(world, who) -> dict[str, Any]:
     calendar = periods.business_calendar()
     year = periods.YEAR_RANGE[calendar][0] + 150
     return {"subject": f"user:{who.pk}", "kind": "month", "year": year, "number": 1, "amount": "5000"}
+
+
+def _file_on_contact(world, who):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peyvand.files.services import attach_file
+
+    contact = _contact(world, who)
+    upload = SimpleUploadedFile("notes.txt", b"Call on Sunday", content_type="text/plain")
+    return attach_file(actor=who, record_type="contact", record_id=contact.pk, upload=upload)
+
+
+def _comment_on_contact(world, who):
+    from peyvand.comments.services import add_comment
+
+    contact = _contact(world, who)
+    return add_comment(actor=who, record_type="contact", record_id=contact.pk, body="Call on Sunday")
+
+
+def _record_link_url(name: str):
+    """A page of a record's files or comments: /records/<type>/<id>/..."""
+
+    def build(world, who):
+        return reverse(name, args=["contact", _contact(world, who).pk])
+
+    return build
+
+
+def _of(name: str, make):
+    return lambda world, who: reverse(name, args=[make(world, who).pk])
 
 
 # --- what each role gets ---------------------------------------------------------------------------------------
@@ -509,6 +539,29 @@ PAGES: dict[str, Page] = {
                 _record_url("activities:done", "activities"), get=POST_ONLY, post=everyone(302), foreign=404
             )
         },
+    ),
+    # Files and comments on any record (here a contact): the record's visibility decides; another team's is 404.
+    "files:upload": Page(_record_link_url("files:upload"), get=POST_ONLY, post=everyone(303), foreign=404),
+    "files:download": Page(_of("files:download", _file_on_contact), get=everyone(200), foreign=404),
+    "files:delete": Page(
+        _of("files:delete", _file_on_contact), get=POST_ONLY, post=everyone(303), foreign=404
+    ),
+    "comments:add": Page(
+        _record_link_url("comments:add"),
+        get=POST_ONLY,
+        post=everyone(303),
+        data=lambda world, who: {"body": "Call on Sunday"},
+        foreign=404,
+    ),
+    "comments:edit": Page(
+        _of("comments:edit", _comment_on_contact),
+        get=POST_ONLY,
+        post=everyone(303),
+        data=lambda world, who: {"body": "Call on Monday"},
+        foreign=404,
+    ),
+    "comments:delete": Page(
+        _of("comments:delete", _comment_on_contact), get=POST_ONLY, post=everyone(303), foreign=404
     ),
 }
 

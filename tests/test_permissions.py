@@ -81,7 +81,14 @@ def _operations() -> list[Operation]:
 
 
 # Values for path parameters other than a record's id; they only have to route to the operation.
-OTHER_PATH_PARAMS = {"key": "no-such-form", "resource": "contacts", "rule_id": "1", "metric": "outcomes"}
+OTHER_PATH_PARAMS = {
+    "key": "no-such-form",
+    "resource": "contacts",
+    "rule_id": "1",
+    "metric": "outcomes",
+    "record_type": "contact",
+    "record_id": "1",
+}
 
 # Operations that do not fit the record matrix (public intake, file uploads, exports, cross-record merges):
 # each names the test that proves who may use it. The coverage test checks those tests exist.
@@ -227,6 +234,26 @@ TESTED_ELSEWHERE = {
         "tests.automation.test_api",
         "test_the_catalog_lists_what_rules_may_use_for_rule_managers_only",
     ),
+    # Files and comments follow the record they are on (any registered type): 404 where it is unseen.
+    **{
+        operation_id: (
+            "tests.files.test_api",
+            "test_another_teams_rep_gets_404_for_every_file_operation_and_changes_nothing",
+        )
+        for operation_id in ("records_files_list", "records_files_create", "files_download", "files_delete")
+    },
+    **{
+        operation_id: (
+            "tests.comments.test_api",
+            "test_another_teams_rep_gets_404_for_every_comment_operation",
+        )
+        for operation_id in (
+            "records_comments_list",
+            "records_comments_create",
+            "comments_update",
+            "comments_delete",
+        )
+    },
 }
 # Reachable without any credentials, on purpose.
 PUBLIC_OPERATIONS = {"intake_web_form"}

@@ -83,3 +83,16 @@ def links_visible_to(user, queryset: models.QuerySet, record_type: str) -> model
     """Rows of ``queryset`` (a RecordLink model) whose record of ``record_type`` the user may see."""
     kind = record_type_for(record_type)
     return queryset.filter(record_type=kind.name, record_id__in=kind.visible(user).values("pk"))
+
+
+def record_url(record_type: str, record_id: Any) -> str:
+    """The address of a record's page (``<plural>:detail``), or "" for a type without pages."""
+    from django.urls import NoReverseMatch, reverse
+
+    kind = registry.find(record_type)
+    if kind is None:
+        return ""
+    try:
+        return reverse(f"{kind.plural}:detail", args=[record_id])
+    except NoReverseMatch:
+        return ""

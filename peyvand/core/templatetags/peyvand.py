@@ -194,3 +194,11 @@ def audit_value(record, name, value):
     if name == "amount":
         return format_money(value, getattr(record, "currency", "IRR"))
     return value
+
+
+@register.filter
+def record_type_of(record):
+    """The registry's record type of a record (``.name``, ``.attachable``), for panels that work on any record."""
+    from peyvand.core import registry
+
+    return registry.for_model(record) if record is not None else None
