@@ -6,3 +6,8 @@ class LeadsConfig(AppConfig):
     name = "peyvand.leads"
     label = "leads"
     verbose_name = _("Leads")
+
+    def ready(self):
+        from peyvand.leads import resources
+
+        resources.register()
