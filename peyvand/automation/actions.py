@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from peyvand.automation import catalog, rendering, webhooks
 from peyvand.automation.conditions import coerce_value
+from peyvand.core import registry
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.text import to_ascii_digits
 
@@ -125,7 +126,7 @@ def _clean_one(record_type: str, action: dict, actor) -> tuple[dict, dict[str, A
             else:
                 take("value", lambda: coerce_value(record_type, spec, value))
     elif kind == "add_tag":
-        if record_type not in catalog.TAGGED:
+        if not catalog.is_tagged(record_type):
             errors["type"] = _("These records have no tags.")
         take("tag", lambda: _text(action, "tag", limit=60, template=False))
     elif kind == "notify":
@@ -232,23 +233,10 @@ def clean_actions(record_type: str, actions: Any, *, actor) -> list[dict[str, An
 
 
 def _resource(record_type: str):
-    if record_type in ("contact", "company"):
-        from peyvand.contacts.api import COMPANIES, CONTACTS
-
-        return CONTACTS if record_type == "contact" else COMPANIES
-    if record_type == "lead":
-        from peyvand.leads.api import LEADS
-
-        return LEADS
-    if record_type == "deal":
-        from peyvand.sales.api import DEALS
-
-        return DEALS
-    if record_type == "activity":
-        from peyvand.activities.api import ACTIVITIES
-
-        return ACTIVITIES
-    raise ValueError(_("These records cannot be changed by a rule yet."))
+    found = registry.find(record_type)
+    if found is None or found.resource is None:
+        raise ValueError(_("These records cannot be changed by a rule yet."))
+    return found.resource
 
 
 def _update(record, record_type: str, actor, values: dict[str, Any]):

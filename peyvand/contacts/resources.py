@@ -87,12 +87,12 @@ def register() -> None:
 
     registry.register(
         registry.RecordType(
-            name="company",
-            plural="companies",
-            model=Company,
-            resource=COMPANIES,
-            screen=COMPANY_SCREEN,
-            fields=COMPANY_FIELDS,
+            name="contact",
+            plural="contacts",
+            model=Contact,
+            resource=CONTACTS,
+            screen=CONTACT_SCREEN,
+            fields=CONTACT_FIELDS,
             custom_fields=True,
             tagged=True,
             extra={"duplicates": True},
@@ -100,12 +100,12 @@ def register() -> None:
     )
     registry.register(
         registry.RecordType(
-            name="contact",
-            plural="contacts",
-            model=Contact,
-            resource=CONTACTS,
-            screen=CONTACT_SCREEN,
-            fields=CONTACT_FIELDS,
+            name="company",
+            plural="companies",
+            model=Company,
+            resource=COMPANIES,
+            screen=COMPANY_SCREEN,
+            fields=COMPANY_FIELDS,
             custom_fields=True,
             tagged=True,
             extra={"duplicates": True},

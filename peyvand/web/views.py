@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peyvand.core import registry
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
@@ -58,9 +59,19 @@ def list_view(request, screen: Screen):
         "other_filters": other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "sortable": screen.resource.list_spec.ordering,
+        **_transfers(screen),
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
+
+
+def _transfers(screen: Screen) -> dict[str, bool]:
+    """Whether the list offers export (the type has exportable fields) and import (importable fields)."""
+    record_type = registry.by_plural(screen.name)
+    return {
+        "exportable": bool(record_type and record_type.fields_where("exportable")),
+        "importable": bool(record_type and record_type.fields_where("importable")),
+    }
 
 
 @login_required
