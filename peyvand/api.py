@@ -12,6 +12,7 @@ from peyvand.automation.api import router as automation_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core import registry
 from peyvand.core.api import router as jobs_router
+from peyvand.core.api import search_router
 from peyvand.core.errors import api_error_response
 from peyvand.core.rest import API_AUTH, BearerAuth, add_crud_routes, install_error_handlers
 from peyvand.imports.api import exports_router, imports_router
@@ -64,6 +65,7 @@ for record_type in registry.record_types():
 
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/search", search_router)
 api.add_router("/duplicates", duplicates_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
