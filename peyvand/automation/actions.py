@@ -268,21 +268,16 @@ def _managers_of(user) -> list:
 
 
 def _contact_point(record, record_type: str, *, email: bool) -> str:
-    def first(values):
-        for v in values or []:
-            return v.get("value", "") if isinstance(v, dict) else str(v)
-        return ""
-
-    if record_type == "lead":
-        return record.email if email else record.phone
-    if record_type in ("contact", "company"):
-        return first(record.emails if email else record.phones)
-    contact = getattr(record, "contact", None)
-    if contact is not None:
-        return first(contact.emails if email else contact.phones)
-    company = getattr(record, "company", None)
-    if company is not None:
-        return first(company.emails if email else company.phones)
+    """The record's own e-mail or phone (its registration says where: ``extra["contact_point"]``), else that of
+    the contact or company it belongs to."""
+    own = registry.find(record_type)
+    if own is not None and "contact_point" in own.extra:
+        return own.extra["contact_point"](record, email=email) or ""
+    for name in ("contact", "company"):
+        related = getattr(record, name, None)
+        kind = registry.for_model(related) if related is not None else None
+        if kind is not None and "contact_point" in kind.extra:
+            return kind.extra["contact_point"](related, email=email) or ""
     return ""
 
 

@@ -82,6 +82,13 @@ CONTACT_FIELDS = (
 )
 
 
+def first_contact_point(record, *, email: bool) -> str:
+    """The first e-mail or phone of a contact or company (where automation sends its messages)."""
+    for value in record.emails if email else record.phones:
+        return value.get("value", "") if isinstance(value, dict) else str(value)
+    return ""
+
+
 def register() -> None:
     from peyvand.contacts.views import COMPANY_SCREEN, CONTACT_SCREEN
 
@@ -95,7 +102,7 @@ def register() -> None:
             fields=CONTACT_FIELDS,
             custom_fields=True,
             tagged=True,
-            extra={"duplicates": True},
+            extra={"duplicates": True, "contact_point": first_contact_point},
         )
     )
     registry.register(
@@ -108,6 +115,6 @@ def register() -> None:
             fields=COMPANY_FIELDS,
             custom_fields=True,
             tagged=True,
-            extra={"duplicates": True},
+            extra={"duplicates": True, "contact_point": first_contact_point},
         )
     )

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from peyvand.core import registry
 from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
@@ -305,7 +306,6 @@ KINDS: dict[str, tuple[Column, ...]] = {
 
 
 TAGS = Column("tags", ("برچسب", "برچسب ها", "tags", "tag", "labels"), read=read_tags)
-ENTITY = {"contacts": "contact", "companies": "company", "leads": "lead", "deals": "deal"}
 
 
 def columns_of(kind: str) -> tuple[Column, ...]:
@@ -314,17 +314,14 @@ def columns_of(kind: str) -> tuple[Column, ...]:
 
     custom = tuple(
         Column(f"cf_{f.key}", (f.label, f.key), required=f.required, read=_custom_reader(f), custom=f)
-        for f in fields_for(ENTITY[kind])
+        for f in fields_for(registry.by_plural(kind).name)
     )
     return (*KINDS[kind], TAGS, *custom)
 
 
 def model_for(kind: str) -> type[models.Model]:
-    from peyvand.contacts.models import Company, Contact
-    from peyvand.leads.models import Lead
-    from peyvand.sales.models import Deal
-
-    return {"contacts": Contact, "companies": Company, "leads": Lead, "deals": Deal}[kind]
+    """The model of an import kind: the registered record type of that plural."""
+    return registry.by_plural(kind).model
 
 
 def model_field(kind: str, name: str) -> models.Field | None:

@@ -69,6 +69,9 @@ def register() -> None:
             tagged=True,
             api_router=router,
             ui_urls=(path("<int:pk>/convert/", convert_view, name="convert"),),
-            extra={"duplicates": True},
+            extra={
+                "duplicates": True,
+                "contact_point": lambda lead, *, email: lead.email if email else lead.phone,
+            },
         )
     )
