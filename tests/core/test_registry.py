@@ -151,3 +151,20 @@ def test_global_search_finds_vehicles_the_user_may_see(rep_a, rep_b, van):
     (group,) = [g for g in search_records(rep_a, "۱۲ ب ۳۴۵") if g.record_type == "vehicle"]
     assert [h.id for h in group.hits] == [van.pk] and group.hits[0].url == f"/vehicles/{van.pk}/"
     assert not [g for g in search_records(rep_b, "Delivery") if g.record_type == "vehicle"]
+
+
+@pytest.mark.parametrize("record_type", list(registry.record_types()), ids=lambda t: t.name)
+def test_each_field_spec_names_model_fields_and_agrees_with_the_audit_trail(record_type):
+    model = record_type.model
+    for spec in record_type.fields:
+        model._meta.get_field(spec.name)  # raises for a field the model does not have
+    audited = {spec.name for spec in record_type.fields_where("audited")}
+    assert audited == set(model.audited_fields)
+
+
+@pytest.mark.parametrize("record_type", list(registry.record_types()), ids=lambda t: t.name)
+def test_importable_fields_are_the_spreadsheet_columns_in_order(record_type):
+    from peyvand.imports.fields import KINDS
+
+    importable = [spec.name for spec in record_type.fields_where("importable")]
+    assert importable == [column.name for column in KINDS.get(record_type.plural, ())]
