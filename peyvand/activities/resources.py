@@ -40,6 +40,19 @@ ACTIVITY_FIELDS = (
 )
 
 
+# The record types an activity has a link field of its own for (``Activity.contact`` ...).
+LINKED_TYPES = ("contact", "company", "deal", "lead")
+
+
+def links_of(record) -> dict[str, int]:
+    """What an activity about ``record`` is attached to (the values ``create_activity`` takes): the record
+    itself, or for an activity what that activity is attached to; nothing for other kinds of record."""
+    if isinstance(record, Activity):
+        return {name: getattr(record, f"{name}_id") for name in LINKED_TYPES if getattr(record, f"{name}_id")}
+    name = registry.type_name_of(record)
+    return {name: record.pk} if name in LINKED_TYPES else {}
+
+
 def register() -> None:
     from peyvand.activities.api import router
     from peyvand.activities.views import ACTIVITY_SCREEN, done_view

@@ -245,16 +245,10 @@ def _update(record, record_type: str, actor, values: dict[str, Any]):
 
 
 def _links(record, record_type: str) -> dict[str, Any]:
-    """What a created activity is attached to: the record itself, or for an activity, what it is attached to."""
-    if record_type == "activity":
-        return {
-            name: getattr(record, f"{name}_id")
-            for name in ("contact", "company", "deal", "lead")
-            if getattr(record, f"{name}_id")
-        }
-    if record_type in ("contact", "company", "deal", "lead"):
-        return {record_type: record.pk}
-    return {}
+    """What a created activity is attached to; the activities' registration knows which records it links."""
+    from peyvand.activities.resources import links_of
+
+    return links_of(record)
 
 
 def _managers_of(user) -> list:
