@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# What mypy checks: every app's services, selectors and permissions, and the record registry.
+TYPED = $(wildcard peyvand/*/services.py peyvand/*/selectors.py peyvand/*/permissions.py) \
+	peyvand/core/registry.py peyvand/core/links.py peyvand/core/records.py
 
-.PHONY: install run test lint format browser pdf-libs demo clean
+.PHONY: install run test lint typecheck format browser pdf-libs demo clean
 
 install: $(STAMP) node_modules/.installed peyvand/locale/fa/LC_MESSAGES/django.mo pdf-libs
 
@@ -52,11 +55,15 @@ demo: install
 test: install browser
 	$(BIN)/peyvand makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration: run 'peyvand makemigrations'"; exit 1)
 	$(BIN)/ruff check peyvand tests e2e
+	$(BIN)/mypy $(TYPED)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check peyvand tests e2e
 	$(BIN)/ruff format --check peyvand tests e2e
+
+typecheck: install
+	$(BIN)/mypy $(TYPED)
 
 format: install
 	$(BIN)/ruff check --fix peyvand tests e2e

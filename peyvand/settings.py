@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peyvand.notifications.context_processors.notifications",
+                # what the user may do (each app's permissions.py), to show or hide links and buttons
+                "peyvand.rights.rights",
             ],
             "builtins": ["peyvand.core.templatetags.peyvand"],
         },

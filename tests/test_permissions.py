@@ -522,7 +522,11 @@ def test_every_operation_in_the_openapi_document_is_covered():
         known_actions = COLLECTION_ACTIONS if op.is_collection else set(ACTIONS)
         if op.resource not in MAKERS or op.action not in known_actions:
             uncovered.append(f"{op} ({op.operation_id})")
-    assert not uncovered, "Not covered by the permission matrix: " + ", ".join(uncovered)
+    assert not uncovered, (
+        "These API operations are not covered by the permission matrix of tests/test_permissions.py; for each, "
+        "add its resource to MAKERS (and CREATE_BODY) and its action to ACTIONS, or name the test that proves "
+        "who may use it in TESTED_ELSEWHERE:\n" + "\n".join(f"  {op}" for op in uncovered)
+    )
 
 
 @pytest.mark.parametrize("operation_id", sorted(TESTED_ELSEWHERE))

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from peyvand.accounts import sessions, twofactor
+from peyvand.accounts import permissions, sessions, twofactor
 
 
 class SignedInSessionMiddleware:
@@ -29,7 +29,7 @@ class SignedInSessionMiddleware:
                 if request.path.startswith("/api/"):
                     body = {
                         "detail": _("Set up two-factor sign-in first."),
-                        "code": "two_factor.required",
+                        "code": permissions.TWO_FACTOR_REQUIRED,
                         "errors": [],
                     }
                     return JsonResponse(body, status=403)

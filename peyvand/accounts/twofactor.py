@@ -7,7 +7,6 @@ Turning it on or off, new backup codes and an administrator's reset are written 
 from base64 import b32encode
 
 import segno
-from django.conf import settings
 from django.db import transaction
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django_otp import devices_for_user, match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from peyvand.accounts import permissions
 from peyvand.accounts.models import User
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import PeyvandError
@@ -28,7 +28,7 @@ def has_two_factor(user: User) -> bool:
 
 
 def required_for(user: User) -> bool:
-    return settings.PEYVAND_2FA_REQUIRED_FOR_ADMINS and user.is_admin
+    return permissions.must_use_two_factor(user)
 
 
 def pending_device(user: User) -> TOTPDevice:
@@ -105,7 +105,9 @@ def _digits(code: str) -> str:
 def turn_off(*, user: User, actor: User) -> None:
     """The user turning it off, or an administrator resetting it (a lost phone): every device goes."""
     if actor.pk == user.pk and required_for(user):
-        raise PeyvandError("two_factor.required", _("Administrators must keep two-factor sign-in on."))
+        raise PeyvandError(
+            permissions.TWO_FACTOR_REQUIRED, _("Administrators must keep two-factor sign-in on.")
+        )
     had = has_two_factor(user)
     for device in devices_for_user(user, confirmed=None):
         device.delete()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from peyvand.activities import calendar_grid, selectors
+from peyvand.activities import calendar_grid, permissions, selectors
 from peyvand.activities.ical import feed_calendar
 from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
 from peyvand.activities.resources import ACTIVITIES
@@ -199,7 +199,7 @@ def calendar_view(request):
         "title": calendar_grid.title(span, jalali=jalali_page),
         "owner": owner,
         "owners": list(selectors.calendar_owners(user).order_by("first_name", "username"))
-        if (user.is_admin or user.is_manager)
+        if permissions.can_open_others_calendars(user)
         else [],
         "anchor": span.anchor.isoformat(),
         "previous": span.previous.isoformat(),

@@ -82,7 +82,7 @@ def _ids(params: dict[str, Any], name: str) -> list[int]:
     parts = [p.strip() for p in to_ascii_digits(str(params.get(name) or "")).split(",") if p.strip()]
     if len(parts) > 200:
         raise _invalid(name, _("Give at most 200 ids."))
-    return [_id({name: part}, name) for part in parts]
+    return [value for part in parts if (value := _id({name: part}, name)) is not None]
 
 
 def _period(params: dict[str, Any]) -> tuple[dt.date, dt.date]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.accounts.models import Team
+from peyvand.analytics import permissions
 from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
 from peyvand.contacts.models import Company, Contact
 from peyvand.core.audit import diff, snapshot, write_audit
@@ -54,15 +55,11 @@ def _save_changes(instance, *, actor, values: dict[str, Any]):
 
 def _spend_forbidden() -> PeyvandError:
     return PeyvandError(
-        "spend.forbidden", _("You may enter spend only for your own team."), field="team", status=403
+        permissions.SPEND_FORBIDDEN,
+        _("You may enter spend only for your own team."),
+        field="team",
+        status=403,
     )
-
-
-def may_write_spend(actor, team_id: int | None) -> bool:
-    """An administrator for any team or the whole company (no team); a manager for their own team only."""
-    if not (actor and actor.is_active):
-        return False
-    return actor.is_admin or bool(actor.is_manager and actor.team_id and team_id == actor.team_id)
 
 
 def clean_month(value: Any) -> dt.date:
@@ -78,7 +75,8 @@ def clean_month(value: Any) -> dt.date:
 
 
 def _spend_values(values: dict[str, Any]) -> dict[str, Any]:
-    cleaned, errors = {}, []
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
     if "month" in values:
         try:
             cleaned["month"] = clean_month(values["month"])
@@ -106,7 +104,7 @@ def _spend_values(values: dict[str, Any]) -> dict[str, Any]:
 def record_spend(*, actor, month: Any, channel: str, amount: Any, note: str = "", team: Any = None) -> Spend:
     """Enter one month's spend on one channel, for a team or (administrators) the whole company."""
     team_id = getattr(team, "pk", team)
-    if not may_write_spend(actor, team_id):
+    if not permissions.can_write_spend(actor, team_id):
         raise _spend_forbidden()
     if team_id is not None and not Team.objects.filter(pk=team_id).exists():
         raise ValidationFailed([{"field": "team", "message": _("No such team.")}])
@@ -117,7 +115,7 @@ def record_spend(*, actor, month: Any, channel: str, amount: Any, note: str = ""
 
 
 def _locked_spend(actor, spend: Spend, version: int | None) -> Spend:
-    if not may_write_spend(actor, spend.team_id):
+    if not permissions.can_write_spend(actor, spend.team_id):
         raise _spend_forbidden()
     locked = Spend.objects.select_for_update().get(pk=spend.pk)
     if version is not None and locked.version != version:
@@ -230,7 +228,7 @@ def import_survey_responses(*, actor, text: str) -> list[SurveyResponse]:
             [{"field": name, "message": _("The first row must name this column.")} for name in missing]
         )
     reader.fieldnames = header
-    lines = []
+    lines: list[dict[str, Any]] = []
     for line in reader:
         if len(lines) == MAX_IMPORT_ROWS:
             raise ValidationFailed(
@@ -263,14 +261,6 @@ def import_survey_responses(*, actor, text: str) -> list[SurveyResponse]:
 # --- key accounts ---------------------------------------------------------------------------------------------
 
 
-def may_set_potential(actor, company: Company) -> bool:
-    if not (actor and actor.is_active):
-        return False
-    if actor.is_admin or company.owner_id == actor.pk:
-        return True
-    return bool(actor.is_manager and actor.team_id and company.team_id == actor.team_id)
-
-
 def clean_potential(value: Any) -> Decimal:
     """An amount of zero or more (a company may be key before it buys anything)."""
     text = to_ascii_digits(str(value)).replace(",", "").replace("٬", "").strip()
@@ -288,9 +278,9 @@ def set_key_account(*, actor, company: Company, potential: Any, note: str = "") 
     """Mark a company key (or change its figures) with the monthly volume it could buy."""
     if not Company.objects.visible_to(actor).filter(pk=company.pk).exists():
         raise PeyvandError("not_found", _("Not found."), status=404)
-    if not may_set_potential(actor, company):
+    if not permissions.can_set_potential(actor, company):
         raise PeyvandError(
-            "key_account.forbidden",
+            permissions.KEY_ACCOUNT_FORBIDDEN,
             _("Only the company's owner, their manager or an administrator may set its potential."),
             status=403,
         )
@@ -310,9 +300,9 @@ def unset_key_account(*, actor, company: Company) -> None:
     account = KeyAccount.objects.select_for_update().filter(company=company).first()
     if account is None or not Company.objects.visible_to(actor).filter(pk=company.pk).exists():
         raise PeyvandError("not_found", _("Not found."), status=404)
-    if not may_set_potential(actor, company):
+    if not permissions.can_set_potential(actor, company):
         raise PeyvandError(
-            "key_account.forbidden",
+            permissions.KEY_ACCOUNT_FORBIDDEN,
             _("Only the company's owner, their manager or an administrator may set its potential."),
             status=403,
         )

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from peyvand.automation import catalog, conditions
+from peyvand.automation import catalog, conditions, permissions
 from peyvand.automation.actions import FAILURE_BODY, FAILURE_TITLE, perform
 from peyvand.automation.models import Rule, RuleRun, RunStatus
 from peyvand.automation.webhooks import WebhookRefused
@@ -51,7 +51,7 @@ def applies_to(rule: Rule, record) -> bool:
     model = type(record)
     manager = getattr(model, "all_objects", model.objects)
     if not hasattr(manager, "visible_to"):
-        return creator.is_active and creator.is_admin
+        return permissions.can_act_on_unowned_records(creator)
     return manager.visible_to(creator).filter(pk=record.pk).exists()
 
 

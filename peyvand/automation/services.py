@@ -5,25 +5,28 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peyvand.automation import catalog
+from peyvand.automation import catalog, permissions
 from peyvand.automation.actions import clean_actions
 from peyvand.automation.conditions import clean_conditions
 from peyvand.automation.models import Rule
-from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.text import clean_display_text
 
 
-def may_manage_rules(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and (user.is_admin or user.is_manager))
-
-
 def require_rule_manager(user) -> None:
-    if not may_manage_rules(user):
+    if not permissions.can_manage_rules(user):
         raise PeyvandError(
-            "automation.forbidden",
+            permissions.AUTOMATION_FORBIDDEN,
             _("Only administrators and managers may manage automation rules."),
             status=403,
         )
+
+
+def _require_rule_of_actor(actor, rule: Rule) -> None:
+    """Another team's rule does not exist for a manager (as ``rules_visible_to`` says), whoever fetched it."""
+    require_rule_manager(actor)
+    if not permissions.can_manage_rule(actor, rule):
+        raise NotFound()
 
 
 def _int(value, field, low, high) -> int:
@@ -98,9 +101,9 @@ def _clean(actor, values: dict[str, Any], current: Rule | None) -> dict[str, Any
 
 def rules_visible_to(user):
     """Rules a user may see and change: all for an admin, their team's for a manager, none for anyone else."""
-    if not may_manage_rules(user):
+    if not permissions.can_manage_rules(user):
         return Rule.objects.none()
-    if user.is_admin:
+    if permissions.can_manage_every_rule(user):
         return Rule.objects.all()
     return Rule.objects.filter(team_id=user.team_id) if user.team_id else Rule.objects.filter(created_by=user)
 
@@ -114,7 +117,7 @@ def create_rule(*, actor, values: dict[str, Any]) -> Rule:
 
 @transaction.atomic
 def update_rule(*, actor, rule: Rule, version: int | None, values: dict[str, Any]) -> Rule:
-    require_rule_manager(actor)
+    _require_rule_of_actor(actor, rule)
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     if version is None or version != rule.version:
         raise StaleVersion(current_version=rule.version, changes={})
@@ -128,5 +131,5 @@ def update_rule(*, actor, rule: Rule, version: int | None, values: dict[str, Any
 
 @transaction.atomic
 def delete_rule(*, actor, rule: Rule) -> None:
-    require_rule_manager(actor)
+    _require_rule_of_actor(actor, rule)
     rule.delete()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from peyvand.automation import catalog, services
+from peyvand.automation import catalog, permissions, services
 from peyvand.automation.models import Rule
 from peyvand.automation.rendering import record_url
 from peyvand.core.errors import PeyvandError
@@ -39,7 +39,7 @@ ACTIVITY_KINDS = (
 
 
 def _manager_only(request):
-    if not services.may_manage_rules(request.user):
+    if not permissions.can_manage_rules(request.user):
         raise PermissionDenied
 
 

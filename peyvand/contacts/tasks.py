@@ -3,8 +3,10 @@
 from django.db import transaction
 from django_tasks import task
 
+from peyvand.contacts import permissions
 from peyvand.contacts.duplicates import group_pairs, scan_pairs
 from peyvand.contacts.models import DuplicateGroup, DuplicateGroupStatus, DuplicateMember
+from peyvand.core.errors import PeyvandError
 from peyvand.core.jobs import run_job, start_job
 
 
@@ -44,8 +46,15 @@ def scan_duplicates(job_id: int, entities: list[str] | None = None) -> dict:
 
 
 def start_duplicate_scan(*, actor, entities: list[str] | None = None):
+    """Queue a whole-database scan as ``actor``'s job; refused (403) unless they may start one."""
     from django.utils.translation import gettext as _
 
+    if not permissions.can_start_duplicate_scan(actor):
+        raise PeyvandError(
+            permissions.DUPLICATES_SCAN_FORBIDDEN,
+            _("Only managers and administrators start a scan."),
+            status=403,
+        )
     return start_job(
         kind="duplicate_scan",
         title=_("Duplicate scan"),

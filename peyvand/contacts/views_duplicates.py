@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peyvand.contacts import merge as merging
+from peyvand.contacts import permissions
 from peyvand.contacts.duplicates import group_records, groups_visible_to
 from peyvand.contacts.tasks import start_duplicate_scan
 from peyvand.core import registry
@@ -30,7 +31,7 @@ def _screen(entity: str) -> str:
 
 
 def _may_review(user) -> None:
-    if not (user.is_admin or user.is_manager):
+    if not permissions.can_review_duplicates(user):
         raise PermissionDenied
 
 
@@ -61,8 +62,12 @@ def duplicates_view(request):
 @login_required
 @require_POST
 def scan_view(request):
-    _may_review(request.user)
-    job = start_duplicate_scan(actor=request.user)
+    try:
+        job = start_duplicate_scan(actor=request.user)
+    except PeyvandError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from None
+        raise
     return HttpResponseRedirect(reverse("job", args=[job.pk]))
 
 

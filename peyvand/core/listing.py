@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from peyvand.core.customfields import custom_filter
@@ -63,7 +64,7 @@ LIST_PARAMS = frozenset({"page", "page_size", "ordering", "search", "q", "delete
 class Filter:
     lookup: str
     convert: Callable[[str], Any] = as_text
-    label: str = ""
+    label: str | Promise = ""  # lists declare it lazily translated, at import time
     # A filter on a computed value: the expression is added under the lookup's first name before filtering.
     expression: Callable[[], Any] | None = None
     # How a value reads on the page, when not as a date, a choice or a name (``web.views``).

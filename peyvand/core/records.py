@@ -5,7 +5,7 @@ soft delete and the audit trail are written once.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -14,18 +14,37 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.core import events, registry
+from peyvand.core import events, permissions, registry
 from peyvand.core.audit import changes_since, diff, snapshot, write_audit
 from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.models import AuditAction, OwnedModel, Tag
 from peyvand.core.text import clean_display_text, normalize_text, strip_control
+
+# The write path hands back the caller's own model class (a Deal stays a Deal), not the abstract base.
+R = TypeVar("R", bound=OwnedModel)
+
+
+@runtime_checkable
+class Searchable(Protocol):
+    """A model that keeps a normalised ``search_text`` built from its ``search_parts()``."""
+
+    search_text: str
+
+    def search_parts(self) -> Iterable[Any]: ...
+
+
+@runtime_checkable
+class Tagged(Protocol):
+    """A record type that declares a ``tags`` relation; ``OwnedModel`` itself has none."""
+
+    tags: Any
 
 
 def field_error(field: str, message: Any) -> ValidationFailed:
     return ValidationFailed([{"field": field, "message": message}])
 
 
-def get_visible(model: type[OwnedModel], pk: Any, user, *, include_deleted: bool = False) -> OwnedModel:
+def get_visible(model: type[R], pk: Any, user, *, include_deleted: bool = False) -> R:
     """Fetch one record through the user's visibility: a record they may not see is not found."""
     manager = model.all_objects if include_deleted else model.objects
     try:
@@ -48,11 +67,11 @@ def resolve_reference(model: type[models.Model], value: Any, user, field: str):
     if value in (None, ""):
         return None
     pk = value.pk if isinstance(value, models.Model) else value
-    manager = model.objects
+    manager = model._default_manager
     queryset = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
     try:
         return queryset.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise field_error(field, _("No such record, or you may not use it.")) from None
 
 
@@ -94,14 +113,14 @@ def _full_clean(instance: models.Model) -> None:
         ) from None
 
 
-def _search_parts(instance: models.Model) -> list[str] | None:
+def _search_parts(instance: models.Model) -> list[Any] | None:
     """The texts a record is found by: its own ``search_parts()``, else its registration's searchable fields."""
-    if hasattr(instance, "search_parts"):
-        return instance.search_parts()
+    if isinstance(instance, Searchable):
+        return list(instance.search_parts())
     record_type = registry.for_model(instance)
     if record_type is None or not hasattr(instance, "search_text"):
         return None
-    parts: list[str] = []
+    parts: list[Any] = []
     for spec in record_type.fields_where("searchable"):
         value = getattr(instance, spec.name)
         if isinstance(value, list):
@@ -114,7 +133,7 @@ def _search_parts(instance: models.Model) -> list[str] | None:
 def _refresh_search_text(instance: models.Model) -> None:
     parts = _search_parts(instance)
     if parts is not None:
-        instance.search_text = " ".join(p for p in (normalize_text(x) for x in parts) if p)
+        instance.search_text = " ".join(p for p in (normalize_text(x) for x in parts) if p)  # type: ignore[attr-defined]
 
 
 def _apply(instance: OwnedModel, actor, values: dict[str, Any]) -> None:
@@ -132,8 +151,14 @@ def _apply(instance: OwnedModel, actor, values: dict[str, Any]) -> None:
             setattr(instance, name, strip_control(value) if isinstance(value, str) else value)
 
 
+def _set_tags(instance: OwnedModel, names: Iterable[str]) -> None:
+    if not isinstance(instance, Tagged):
+        raise TypeError(f"{type(instance).__name__} has no tags")
+    instance.tags.set(resolve_tags(names))
+
+
 @transaction.atomic
-def create_record(model: type[OwnedModel], *, actor, values: dict[str, Any], note: str = "") -> OwnedModel:
+def create_record(model: type[R], *, actor, values: dict[str, Any], note: str = "") -> R:
     values = dict(values)
     tags = values.pop("tags", None)
     owner = _assignable_owner(actor, values.pop("owner", None))
@@ -143,14 +168,14 @@ def create_record(model: type[OwnedModel], *, actor, values: dict[str, Any], not
     _refresh_search_text(instance)
     instance.save()
     if tags is not None:
-        instance.tags.set(resolve_tags(tags))
+        _set_tags(instance, tags)
     changes = {k: [None, v] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
     write_audit(instance=instance, actor=actor, action=AuditAction.CREATE, changes=changes, note=note)
     events.emit(events.record_created, model, instance=instance, actor=actor)
     return instance
 
 
-def lock_for_update(instance: OwnedModel, version: int | None) -> OwnedModel:
+def lock_for_update(instance: R, version: int | None) -> R:
     """Re-read the row under a lock and refuse if it moved past the version the caller saw."""
     locked = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if version is None:
@@ -162,14 +187,14 @@ def lock_for_update(instance: OwnedModel, version: int | None) -> OwnedModel:
 
 @transaction.atomic
 def update_record(
-    instance: OwnedModel,
+    instance: R,
     *,
     actor,
     version: int | None,
     values: dict[str, Any],
     action: str = AuditAction.UPDATE,
     note: str = "",
-) -> OwnedModel:
+) -> R:
     instance = lock_for_update(instance, version)
     if instance.deleted_at is not None:
         raise PeyvandError("record.deleted", _("This record is deleted; restore it first."), status=409)
@@ -179,7 +204,7 @@ def update_record(
     _apply(instance, actor, values)
     _full_clean(instance)
     if tags is not None:
-        instance.tags.set(resolve_tags(tags))
+        _set_tags(instance, tags)
     after = snapshot(instance)
     changes = diff(before, after)
     if not changes:
@@ -193,7 +218,7 @@ def update_record(
 
 
 @transaction.atomic
-def delete_record(instance: OwnedModel, *, actor, version: int | None = None) -> OwnedModel:
+def delete_record(instance: R, *, actor, version: int | None = None) -> R:
     """Soft delete: the row stays, hidden from every list, until an admin restores it."""
     instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if version is not None and version != instance.version:
@@ -214,10 +239,10 @@ def delete_record(instance: OwnedModel, *, actor, version: int | None = None) ->
 
 
 @transaction.atomic
-def restore_record(instance: OwnedModel, *, actor) -> OwnedModel:
-    if not actor.is_admin:
+def restore_record(instance: R, *, actor) -> R:
+    if not permissions.can_restore(actor, instance):
         raise PeyvandError(
-            "record.restore_forbidden", _("Only an administrator can restore records."), status=403
+            permissions.RESTORE_FORBIDDEN, _("Only an administrator can restore records."), status=403
         )
     instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if instance.deleted_at is None:

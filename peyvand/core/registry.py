@@ -82,9 +82,10 @@ class RecordType:
         if spec is not None and spec.label is not None:
             return spec.label
         try:
-            return self.model._meta.get_field(name).verbose_name
+            model_field = self.model._meta.get_field(name)
         except Exception:  # a field the spec names that the model computes (no model field)
             return name
+        return getattr(model_field, "verbose_name", name)
 
     def visible(self, user) -> QuerySet:
         """The records of this type the user may see (soft-deleted ones excluded)."""

@@ -20,13 +20,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import create_model
 
+from peyvand.accounts.permissions import TOKEN_READ_ONLY, can_write_with_token
 from peyvand.accounts.services import token_for_key
 from peyvand.core.audit import audit_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import MAX_PAGE, ListSpec, apply_list_params, paginate
+from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import delete_record, get_visible, restore_record
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class BearerAuth(HttpBearer):
@@ -34,9 +34,9 @@ class BearerAuth(HttpBearer):
         api_token = token_for_key(token)
         if api_token is None:
             return None
-        if api_token.read_only and request.method not in SAFE_METHODS:
+        if not can_write_with_token(api_token, request.method):
             raise PeyvandError(
-                "token.read_only", _("This API token may only read; use a read-write token."), status=403
+                TOKEN_READ_ONLY, _("This API token may only read; use a read-write token."), status=403
             )
         request.user = api_token.user
         return api_token.user
@@ -196,7 +196,7 @@ class Resource:
 
     def list(self, request: HttpRequest, params: dict[str, Any]):
         queryset = self.visible(request.user)
-        if params.get("deleted") in ("1", "true") and request.user.is_admin:
+        if params.get("deleted") in ("1", "true") and can_see_deleted(request.user):
             queryset = self.model.all_objects.visible_to(request.user).filter(deleted_at__isnull=False)
         return apply_list_params(queryset, self.list_spec, params)
 

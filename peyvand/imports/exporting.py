@@ -18,6 +18,7 @@ from peyvand.core.audit import plain_value
 from peyvand.core.customfields import fields_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import apply_list_params
+from peyvand.core.permissions import can_see_deleted
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_PARAMS = frozenset({"format", "page", "page_size"})
@@ -53,7 +54,7 @@ def export_queryset(*, user, kind: str, params: dict[str, Any]):
     resource = _record_type(kind).resource
     params = {k: v for k, v in params.items() if k not in EXPORT_PARAMS}
     queryset = resource.visible(user)
-    if params.get("deleted") in ("1", "true") and user.is_admin:
+    if params.get("deleted") in ("1", "true") and can_see_deleted(user):
         queryset = resource.model.all_objects.visible_to(user).filter(deleted_at__isnull=False)
     return apply_list_params(queryset, resource.list_spec, params)
 

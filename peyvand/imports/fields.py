@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.utils import timezone, translation
@@ -22,6 +22,9 @@ from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text, to_ascii_digits
+
+if TYPE_CHECKING:
+    from peyvand.core.models import OwnedModel
 
 
 class CellError(ValueError):
@@ -319,9 +322,12 @@ def columns_of(kind: str) -> tuple[Column, ...]:
     return (*KINDS[kind], TAGS, *custom)
 
 
-def model_for(kind: str) -> type[models.Model]:
+def model_for(kind: str) -> "type[OwnedModel]":
     """The model of an import kind: the registered record type of that plural."""
-    return registry.by_plural(kind).model
+    record_type = registry.by_plural(kind)
+    if record_type is None:
+        raise KeyError(kind)
+    return cast("type[OwnedModel]", record_type.model)
 
 
 def model_field(kind: str, name: str) -> models.Field | None:

@@ -110,7 +110,7 @@ def _audit_plan(model) -> list[tuple[str, str, models.Field, bool]]:
 
 # values ``plain_value`` gives back unchanged for any field but a decimal one
 _PLAIN_TYPES = frozenset((str, int, bool, float, list, dict))
-_EMPTY_VALUES = (None, "", [], {})
+_EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
 
 
 def row_key(kind: str, file_sha256: str, row: int) -> str:
@@ -247,7 +247,8 @@ def set_mapping(*, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     """The person's fix of the column mapping: each header to a field of the kind, or to nothing."""
     headers = headers_of(run)
     allowed = set(F.column_by_name(run.kind))
-    errors, chosen = [], {}
+    errors: list[dict[str, Any]] = []
+    chosen: dict[str, str] = {}
     for header in headers:
         name = mapping.get(header, run.mapping.get(header, "")) or ""
         if name and name not in allowed:
@@ -346,10 +347,11 @@ class Importer:
         self._tags: dict[str, int] | None = None
         self._owners = {u.username.lower(): u for u in assignable_users(self.actor)}
         self._companies: dict[str, int | None] = {}
-        self._pipelines = None
+        self._pipelines: dict[str, tuple[Any, list]] | None = None
         self.known: dict[str, int | None] = {}  # duplicate key -> existing record id (None: pending)
         self.now = timezone.now()
-        self._waiting_possible: list[tuple[int, Any]] = []
+        # (possible-duplicate entry, the earlier row's record it names): the id is filled once written
+        self._waiting_possible: list[tuple[dict[str, Any], Any]] = []
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         self.attnames = {f.name: f.attname for f in fields}
         self.fresh_defaults = [f.name for f in fields if isinstance(f, models.JSONField)]
@@ -375,7 +377,8 @@ class Importer:
             if raw[0] == "'" and raw[1:2] in ESCAPED_STARTS:
                 raw = raw[1:]  # a cell an export escaped so a spreadsheet would not run it
             try:
-                values[column.name] = reader(raw, model_field)
+                # None only for a custom field's column, whose reader takes no model field
+                values[column.name] = reader(raw, model_field)  # type: ignore[arg-type]
             except F.CellError as exc:
                 outcome.error(number, header, exc)
                 bad = True
@@ -557,12 +560,12 @@ class Importer:
         instance = self.model.__new__(self.model)
         instance.__dict__.update(data)
         instance._state = ModelState()
-        instance.new_company = new_company
-        instance.import_tags = tags
-        instance.search_text = search_text_of(instance)
+        # plain attributes the batch writer reads back; ``search_text`` is a field of every importable kind
+        instance.__dict__.update(new_company=new_company, import_tags=tags)
+        instance.__dict__["search_text"] = search_text_of(instance)
         return instance
 
-    def audit_changes(self, instance) -> dict[str, Any]:
+    def audit_changes(self, instance: models.Model) -> dict[str, Any]:
         changes = {}
         data = instance.__dict__
         for name, attname, model_field, always in _audit_plan(type(instance)):
@@ -713,7 +716,10 @@ class Importer:
         """The keys the create-time duplicate check reads, as the services write them for this record."""
         from peyvand.contacts.duplicates import _values_of, keys_for
 
-        return keys_for(self.entity, _values_of(self.entity, instance))
+        entity = self.entity
+        if entity is None:  # a kind without duplicate keys
+            return []
+        return keys_for(entity, _values_of(entity, instance))
 
     def flag_possible_duplicates(self, rows, outcome: Outcome) -> list[list[tuple[str, str]]]:
         """Report each row whose name is alike (same company or city) to a record the user can see or to an
@@ -794,13 +800,13 @@ class Importer:
                     continue
                 for pk in holders.get((held, value), ()):
                     if pk in existing:
-                        found = name_match(*signature_of(instance)[0], *existing[pk][0])
-                        if found and (best is None or found[0] > best[0]):
-                            best = (found[0], pk, found[1], None)
+                        match = name_match(*signature_of(instance)[0], *existing[pk][0])
+                        if match and (best is None or match[0] > best[0]):
+                            best = (match[0], pk, match[1], None)
                 for other in (earlier_bare if row_reachable else earlier).get(value, ()):
-                    found = name_match(*signature_of(instance)[0], *signature_of(other)[0])
-                    if found and (best is None or found[0] > best[0]):
-                        best = (found[0], None, found[1], other)
+                    match = name_match(*signature_of(instance)[0], *signature_of(other)[0])
+                    if match and (best is None or match[0] > best[0]):
+                        best = (match[0], None, match[1], other)
                 earlier.setdefault(value, []).append(instance)
                 if not row_reachable:
                     earlier_bare.setdefault(value, []).append(instance)
@@ -862,7 +868,9 @@ class Importer:
         for key, name in wanted.items():
             if key not in self._tags:
                 self._tags[key] = Tag.objects.get_or_create(name=name[: F.TAG_LENGTH])[0].pk
-        tags_field = self.model._meta.get_field("tags")
+        # every importable kind declares tags; the abstract OwnedModel the importer is typed with does not
+        tags_field = self.model._meta.get_field("tags")  # type: ignore[misc]
+        assert isinstance(tags_field, models.ManyToManyField) and tags_field.remote_field.through is not None
         writing.insert_rows(
             tags_field.remote_field.through,
             [tags_field.m2m_column_name(), tags_field.m2m_reverse_name()],
@@ -1051,8 +1059,8 @@ def _execute_batches(
                 outcome.failed += 1
                 continue
             duplicate = next((k for k in importer.keys_of(values) if k in importer.known), None)
-            if duplicate is not None and updating and importer.known[duplicate] is not None:
-                updates.append((number, keys[number], importer.known[duplicate], values))
+            if duplicate is not None and updating and (existing_id := importer.known[duplicate]) is not None:
+                updates.append((number, keys[number], existing_id, values))
                 continue
             if duplicate is not None:
                 outcome.skipped_duplicate += 1
@@ -1193,7 +1201,7 @@ def mark_interrupted(*, now, silent_for) -> int:
             updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
                 status=ImportStatus.INTERRUPTED
             )
-            if updated:
+            if updated and run.job_id is not None:  # a stale run has a job: it was picked by its status
                 Job.objects.filter(pk=run.job_id).update(
                     status=JobStatus.FAILED,
                     error=str(_("The worker stopped half-way; resume the import to go on.")),

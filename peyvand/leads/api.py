@@ -8,7 +8,7 @@ from ninja import Body, Path, Query, Router, Status
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 from peyvand.core.rest import responses
-from peyvand.leads import intake, scoring, services
+from peyvand.leads import intake, scoring, selectors, services
 from peyvand.leads.models import ScoringModel
 from peyvand.leads.resources import LEADS
 from peyvand.leads.schemas import (
@@ -105,10 +105,6 @@ def submit_form(request, payload: Body[dict[str, Any]], key: str = Path(..., max
 def submit_email(request, pipeline: int | None = Query(None, ge=1, le=2**31 - 1)):
     """One inbound e-mail becomes a lead (source e-mail); the same Message-ID again returns the first lead
     (200). An administrator's or integration's token is required."""
-    if not request.user.is_admin:
-        raise PeyvandError(
-            "intake.forbidden", _("Only an administrator or integration may post e-mail."), status=403
-        )
     try:
         raw = request.body
     except RequestDataTooBig:
@@ -129,7 +125,7 @@ scoring_router = Router(tags=["scoring"])
 
 def _scoring_model(request, pk: int) -> ScoringModel:
     """Scoring models are administrators' configuration: to anyone else they do not exist (404)."""
-    model = ScoringModel.objects.filter(pk=pk).first() if request.user.is_admin else None
+    model = selectors.scoring_models_visible_to(request.user).filter(pk=pk).first()
     if model is None:
         raise Http404
     return model
@@ -143,7 +139,7 @@ def _scoring_model(request, pk: int) -> ScoringModel:
 def model_insights(request, pk: int):
     """Per rule: win rate of won/lost leads that matched it versus those that did not, with counts and a
     suggested point value; and the model's lift (conversion above versus below the threshold)."""
-    return scoring.insights(_scoring_model(request, pk))
+    return scoring.model_insights(actor=request.user, model=_scoring_model(request, pk))
 
 
 @scoring_router.post(

@@ -27,6 +27,7 @@ from peyvand.contacts.models import Contact
 from peyvand.core.choices import Channel
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
 from peyvand.core.text import normalize_email, strip_control
+from peyvand.leads import permissions
 from peyvand.leads.models import IntakeAttempt, Lead, WebForm
 from peyvand.leads.services import create_lead
 from peyvand.web.forms import add_custom_fields, form_values
@@ -259,6 +260,12 @@ def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Lead, bool]:
     A sender who is a known contact is linked to that contact (and given to its owner) instead of becoming an
     anonymous new person.
     """
+    if not permissions.can_post_email(actor):
+        raise PeyvandError(
+            permissions.INTAKE_FORBIDDEN,
+            _("Only an administrator or integration may post e-mail."),
+            status=403,
+        )
     mail = parse_email(raw)
     existing = Lead.all_objects.filter(message_id=mail["message_id"]).first()
     if existing is not None:

@@ -15,6 +15,7 @@ from peyvand.core.customfields import FALSE_WORDS, TRUE_WORDS
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.models import AuditAction, CustomField
 from peyvand.core.text import normalize_text, to_ascii_digits
+from peyvand.leads import permissions
 from peyvand.leads.models import Condition, Lead, ScoringModel, ScoringRule
 
 # Lead fields a rule may test, and the related ones (a linked contact or company wins over the lead's copy).
@@ -302,10 +303,19 @@ def insights(model: ScoringModel) -> dict[str, Any]:
 
 
 def _require_admin(actor) -> None:
-    if not actor.is_admin:
+    if not permissions.can_manage_scoring(actor):
         raise PeyvandError(
-            "scoring.forbidden", _("Only an administrator can change scoring models."), status=403
+            permissions.SCORING_FORBIDDEN, _("Only an administrator can change scoring models."), status=403
         )
+
+
+def model_insights(*, actor, model: ScoringModel) -> dict[str, Any]:
+    """The model's insights for an administrator; refused (403) for anyone else."""
+    if not permissions.can_manage_scoring(actor):
+        raise PeyvandError(
+            permissions.SCORING_FORBIDDEN, _("Only an administrator can read scoring insights."), status=403
+        )
+    return insights(model)
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.core.listing import Filter, ListSpec, as_date, as_int
-from peyvand.leads.models import Lead
+from peyvand.leads import permissions
+from peyvand.leads.models import Lead, ScoringModel
 
 LEAD_LIST = ListSpec(
     entity="lead",
@@ -34,3 +35,10 @@ def leads_visible_to(user):
         .select_related("owner", "team", "scoring_model")
         .prefetch_related("tags")
     )
+
+
+def scoring_models_visible_to(user):
+    """Scoring models are administrators' configuration: to anyone else none exists (a 404, not a 403)."""
+    if not permissions.can_manage_scoring(user):
+        return ScoringModel.objects.none()
+    return ScoringModel.objects.all()

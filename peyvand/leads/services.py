@@ -17,7 +17,7 @@ from peyvand.core.errors import PeyvandError
 from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
 from peyvand.core.text import clean_display_text, normalize_text
-from peyvand.leads import assignment, scoring
+from peyvand.leads import assignment, permissions, scoring
 from peyvand.leads.models import Lead, LeadStatus, PipelineIntake
 
 _TEXT_FIELDS = (
@@ -94,6 +94,8 @@ def _draft(lead: Lead, values: dict[str, Any]) -> Lead:
 def _opens_deal(lead: Lead, open_deal: bool | None) -> bool:
     if open_deal is not None:
         return open_deal
+    if lead.pipeline_id is None:
+        return False
     return PipelineIntake.objects.filter(pipeline_id=lead.pipeline_id, open_deal=True).exists()
 
 
@@ -125,7 +127,9 @@ def create_lead(
     note = ""
     if values.get("owner") in (None, ""):
         chosen = (
-            assignment.choose_owner(draft) if (actor.is_admin if use_rules is None else use_rules) else None
+            assignment.choose_owner(draft)
+            if (permissions.can_assign_by_rules(actor) if use_rules is None else use_rules)
+            else None
         )
         if chosen is not None:
             values.update(owner=chosen.owner, assigned_by=chosen.rule, assignment_reason=chosen.reason)

@@ -16,7 +16,7 @@ from peyvand.contacts.merge import undoable_merge_for
 from peyvand.core.choices import Channel
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
-from peyvand.leads import intake, scoring
+from peyvand.leads import intake, scoring, selectors
 from peyvand.leads.models import Lead, LeadStatus, ScoreBand, ScoringModel
 from peyvand.leads.resources import LEADS
 from peyvand.leads.services import convert_lead
@@ -165,16 +165,16 @@ def public_form_view(request, key: str):
 
 
 def _admin_model(request, pk: int) -> ScoringModel:
-    if not request.user.is_admin:
-        raise Http404
-    return get_object_or_404(ScoringModel, pk=pk)
+    return get_object_or_404(selectors.scoring_models_visible_to(request.user), pk=pk)
 
 
 @login_required
 def scoring_insights_view(request, pk: int):
     model = _admin_model(request, pk)
     return render(
-        request, "leads/scoring_insights.html", {"model": model, "insights": scoring.insights(model)}
+        request,
+        "leads/scoring_insights.html",
+        {"model": model, "insights": scoring.model_insights(actor=request.user, model=model)},
     )
 
 

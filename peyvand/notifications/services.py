@@ -1,6 +1,7 @@
 """Telling users things: ``notify`` stores an in-app notification per recipient and e-mails it after commit."""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -50,7 +51,7 @@ def notify(
         if email and user.email:
             from peyvand.notifications.tasks import email_notification
 
-            transaction.on_commit(lambda pk=note.pk: email_notification.enqueue(notification_id=pk))
+            transaction.on_commit(partial(email_notification.enqueue, notification_id=note.pk))
     return created
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import CustomField
 from peyvand.core.text import clean_display_text
+from peyvand.sales import permissions
 
 # Deal fields a stage may require, besides any custom field of deals ("custom.<key>").
 FIELD_CHOICES = {
@@ -124,13 +125,6 @@ def missing(deal, stages: list, state: dict[str, Any]) -> list[dict[str, Any]]:
     return errors
 
 
-def may_override(actor, deal) -> bool:
-    """A sales manager of the deal's team, or an administrator."""
-    if actor.is_admin:
-        return True
-    return bool(actor.is_manager and actor.team_id and actor.team_id == deal.team_id)
-
-
 class ExitCriteriaMissing(PeyvandError):
     status = 422
 
@@ -160,11 +154,11 @@ def enforce(*, actor, deal, current, target, state: dict[str, Any], override_rea
     reason = clean_display_text(override_reason)[:MAX_OVERRIDE_REASON] if override_reason else ""
     if not reason:
         raise ExitCriteriaMissing(current, lacking)
-    if not may_override(actor, deal):
+    if not permissions.can_override_exit_criteria(actor, deal):
         raise ExitCriteriaMissing(
             current,
             lacking,
-            code="deal.override_forbidden",
+            code=permissions.OVERRIDE_FORBIDDEN,
             message=_(
                 "Only a sales manager of this deal's team or an administrator can override exit criteria; "
                 "missing: %(missing)s."

@@ -105,7 +105,7 @@ def board(user, pipeline: Pipeline, params=None, *, closed_days: int = 30, per_s
     deals = (
         deals_visible_to(user)
         .filter(pipeline=pipeline)
-        .filter(Q(status="open") | Q(closed_at__gte=timezone.now() - timezone.timedelta(days=closed_days)))
+        .filter(Q(status="open") | Q(closed_at__gte=timezone.now() - dt.timedelta(days=closed_days)))
     )
     if params:
         deals = apply_list_params(deals, DEAL_LIST, {k: v for k, v in params.items() if k != "pipeline"})
@@ -143,7 +143,7 @@ def stuck(deals, now: dt.datetime | None = None):
             When(
                 stage_id=stage.pk,
                 then=ExpressionWrapper(
-                    F("stage_entered_at") + dt.timedelta(days=stage.max_days), output_field=DateTimeField()
+                    F("stage_entered_at") + _max_stay(stage), output_field=DateTimeField()
                 ),
             )
             for stage in stages
@@ -161,8 +161,13 @@ def stuck(deals, now: dt.datetime | None = None):
 def _overdue(stages: list[Stage], now: dt.datetime) -> Q:
     overdue = Q()
     for stage in stages:
-        overdue |= Q(stage_id=stage.pk, stage_entered_at__lt=now - dt.timedelta(days=stage.max_days))
+        overdue |= Q(stage_id=stage.pk, stage_entered_at__lt=now - _max_stay(stage))
     return overdue
+
+
+def _max_stay(stage: Stage) -> dt.timedelta:
+    assert stage.max_days is not None  # only stages with a maximum come here (``_limited_stages``)
+    return dt.timedelta(days=stage.max_days)
 
 
 def is_stuck() -> Case | Value:

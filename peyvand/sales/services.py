@@ -15,7 +15,7 @@ from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
 from peyvand.core.text import clean_display_text
 from peyvand.leads.models import Lead
-from peyvand.sales import exit_criteria
+from peyvand.sales import exit_criteria, permissions
 from peyvand.sales.models import (
     ChecklistCheck,
     ChecklistItem,
@@ -34,8 +34,10 @@ MAX_STAGE_DAYS = 3650
 
 
 def _require_admin(actor) -> None:
-    if not actor.is_admin:
-        raise PeyvandError("pipeline.forbidden", _("Only an administrator can change pipelines."), status=403)
+    if not permissions.can_change_pipelines(actor):
+        raise PeyvandError(
+            permissions.PIPELINE_FORBIDDEN, _("Only an administrator can change pipelines."), status=403
+        )
 
 
 def _stage_rule_errors(i: int, stage: dict[str, Any]) -> list[dict[str, Any]]:
@@ -169,7 +171,7 @@ def _replace_stages(pipeline: Pipeline, stages: list[dict[str, Any]]) -> None:
     existing = {s.pk: s for s in pipeline.stages.all()}
     kept = set()
     for order, data in enumerate(stages):
-        stage = existing.get(data.get("id")) if data.get("id") else Stage(pipeline=pipeline)
+        stage = existing.get(data["id"]) if data.get("id") else Stage(pipeline=pipeline)
         if stage is None:
             raise field_error(f"stages.{order}.id", _("This stage is not in this pipeline."))
         stage.name = clean_display_text(data["name"])
@@ -282,7 +284,11 @@ def _stage_in(pipeline: Pipeline, stage: Any, field: str = "stage") -> Stage:
 
 
 def _entering(stage: Stage, now) -> dict[str, Any]:
-    status = {StageKind.OPEN: DealStatus.OPEN, StageKind.WON: DealStatus.WON, StageKind.LOST: DealStatus.LOST}
+    status: dict[str, DealStatus] = {
+        StageKind.OPEN: DealStatus.OPEN,
+        StageKind.WON: DealStatus.WON,
+        StageKind.LOST: DealStatus.LOST,
+    }
     return {
         "stage": stage,
         "status": status[stage.kind],
@@ -464,7 +470,7 @@ def set_checklist_item(*, actor, deal: Deal, item: Any, done: bool) -> Checklist
     check = ChecklistCheck.objects.filter(deal=current, item=item).first()
     if bool(done) == (check is not None):
         return check
-    if done:
+    if check is None:  # and so ``done``
         check = ChecklistCheck.objects.create(
             deal=current, item=item, checked_at=timezone.now(), checked_by=actor if actor.pk else None
         )

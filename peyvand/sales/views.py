@@ -12,7 +12,7 @@ from peyvand.core.choices import Channel
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.listing import as_int, paginate
 from peyvand.leads.models import Audience
-from peyvand.sales import exit_criteria, selectors
+from peyvand.sales import exit_criteria, permissions, selectors
 from peyvand.sales.models import Deal, DealStatus, Stage
 from peyvand.sales.resources import DEALS
 from peyvand.sales.segments import CUSTOMER_CURRENT, CUSTOMER_NEW
@@ -50,7 +50,7 @@ class DealForm(RecordForm):
         self.fields["stage"].required = False
         self.fields["pipeline"].required = False
         self.fields["currency"].widget.attrs.update({"dir": "ltr", "maxlength": 3})
-        if self.instance is not None and exit_criteria.may_override(self.user, self.instance):
+        if self.instance is not None and permissions.can_override_exit_criteria(self.user, self.instance):
             self.fields["override_reason"] = forms.CharField(
                 label=gettext_lazy("Reason to override exit criteria"),
                 required=False,
@@ -82,7 +82,7 @@ def _deal_extra(user, deal):
     return {
         "stage_history": list(selectors.stage_history(deal)),
         "checklists": selectors.deal_checklists(deal),
-        "can_override": exit_criteria.may_override(user, deal),
+        "can_override": permissions.can_override_exit_criteria(user, deal),
         "days_over": deal.days_over_limit(),
     }
 
@@ -168,7 +168,9 @@ def move_view(request, pk: int):
                 # The message already names everything missing; the board shows it once, and the fields
                 # and items stay listed apart for scripts.
                 body["missing"], body["errors"] = body["errors"], []
-                if exc.code == "deal.exit_criteria" and exit_criteria.may_override(request.user, deal):
+                if exc.code == "deal.exit_criteria" and permissions.can_override_exit_criteria(
+                    request.user, deal
+                ):
                     body["detail"] += " " + _(
                         "You may move it on anyway from the deal page, giving a reason."
                     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from peyvand.accounts.models import Team
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import to_ascii_digits
-from peyvand.sales import exit_criteria, selectors
+from peyvand.sales import exit_criteria, permissions, selectors
 from peyvand.sales.models import Pipeline, StageKind
 from peyvand.sales.services import save_pipeline
 
@@ -28,7 +28,7 @@ MAX_FORM_ITEMS = 60
 
 
 def _admin_only(user) -> None:
-    if not user.is_admin:
+    if not permissions.can_change_pipelines(user):
         raise PermissionDenied
 
 

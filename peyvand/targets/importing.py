@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import normalize_text, to_ascii_digits
 from peyvand.imports.reading import read_headers, read_rows, sniff_text
-from peyvand.targets import periods
+from peyvand.targets import periods, permissions
 from peyvand.targets.services import (
     check_no_overlap,
     clean_amount,
     clean_deals,
-    may_set_targets,
     set_target,
     target_reps,
     target_teams,
@@ -218,9 +217,11 @@ def import_targets(
     *, actor, headers: list[str], rows: list[tuple[int, list[str]]], dry_run: bool
 ) -> TargetImportReport:
     """Check every row; unless ``dry_run`` and only when none is bad, write them all in one transaction."""
-    if not may_set_targets(actor):
+    if not permissions.can_set_targets(actor):
         raise PeyvandError(
-            "target.forbidden", _("You may set targets only for your own team and its reps."), status=403
+            permissions.TARGET_FORBIDDEN,
+            _("You may set targets only for your own team and its reps."),
+            status=403,
         )
     report = TargetImportReport(rows=len(rows))
     plans, report.errors = check_rows(actor, headers, rows)

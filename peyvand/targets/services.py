@@ -15,7 +15,7 @@ from peyvand.core.audit import diff, snapshot, write_audit
 from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.models import AuditAction
 from peyvand.core.text import to_ascii_digits
-from peyvand.targets import periods
+from peyvand.targets import periods, permissions
 from peyvand.targets.models import Target
 
 MAX_AMOUNT = Decimal("1e17")  # 20 digits with 2 decimals, as deals keep their amounts
@@ -24,42 +24,29 @@ MAX_DEALS = 1_000_000
 
 def _forbidden(field: str | None = None) -> PeyvandError:
     return PeyvandError(
-        "target.forbidden",
+        permissions.TARGET_FORBIDDEN,
         _("You may set targets only for your own team and its reps."),
         field=field,
         status=403,
     )
 
 
-def may_set_targets(actor) -> bool:
-    return bool(actor and actor.is_active and (actor.is_admin or (actor.is_manager and actor.team_id)))
-
-
 def target_reps(actor):
     """The reps whose targets ``actor`` may set: the sales reps of the teams they manage (all for an admin)."""
     users = get_user_model().objects.filter(is_active=True, team__isnull=False, role=Role.SALES_REP)
-    if actor.is_admin:
+    if permissions.can_set_every_teams_targets(actor):
         return users
-    if may_set_targets(actor):
+    if permissions.can_set_targets(actor):
         return users.filter(team_id=actor.team_id)
     return users.none()
 
 
 def target_teams(actor):
-    if actor.is_admin:
+    if permissions.can_set_every_teams_targets(actor):
         return Team.objects.all()
-    if may_set_targets(actor):
+    if permissions.can_set_targets(actor):
         return Team.objects.filter(pk=actor.team_id)
     return Team.objects.none()
-
-
-def may_manage(actor, target: Target) -> bool:
-    if not may_set_targets(actor):
-        return False
-    if actor.is_admin:
-        return True
-    team_id = target.team_id if target.team_id else target.user.team_id
-    return team_id == actor.team_id
 
 
 def resolve_subject(actor, *, user: Any = None, team: Any = None) -> tuple[Any, Any]:
@@ -72,7 +59,7 @@ def resolve_subject(actor, *, user: Any = None, team: Any = None) -> tuple[Any, 
         raise ValidationFailed([{"field": "user", "message": message}, {"field": "team", "message": message}])
     if user not in (None, "") and team not in (None, ""):
         raise ValidationFailed([{"field": "user", "message": _("Give either a rep or a team, not both.")}])
-    if not may_set_targets(actor):
+    if not permissions.can_set_targets(actor):
         raise _forbidden()
     if user not in (None, ""):
         pk = getattr(user, "pk", user)
@@ -116,7 +103,8 @@ def clean_deals(value: Any) -> int:
 
 
 def _amount_errors(values: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    cleaned, errors = {}, []
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
     if "amount" in values:
         try:
             cleaned["amount"] = clean_amount(values["amount"])
@@ -238,7 +226,7 @@ def _locked(target: Target, version: int | None) -> Target:
 @transaction.atomic
 def update_target(*, actor, target: Target, version: int | None, values: dict[str, Any]) -> Target:
     """Change a target's amount or deals won; its rep or team and its period stay (set another to move it)."""
-    if not may_manage(actor, target):
+    if not permissions.can_manage_target(actor, target):
         raise _forbidden()
     target = _locked(target, version)
     cleaned, errors = _amount_errors({k: v for k, v in values.items() if k in ("amount", "deals_won")})
@@ -250,7 +238,7 @@ def update_target(*, actor, target: Target, version: int | None, values: dict[st
 @transaction.atomic
 def delete_target(*, actor, target: Target, version: int | None = None) -> None:
     """Remove a target for good (a plan, not a customer record); the audit trail keeps what it was."""
-    if not may_manage(actor, target):
+    if not permissions.can_manage_target(actor, target):
         raise _forbidden()
     target = _locked(target, version)
     before = snapshot(target)

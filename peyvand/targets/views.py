@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import to_ascii_digits
-from peyvand.targets import periods
+from peyvand.targets import periods, permissions
 from peyvand.targets.importing import import_targets, read_target_file
 from peyvand.targets.models import Target
 from peyvand.targets.services import (
     delete_target,
-    may_set_targets,
     set_target,
     target_reps,
     target_teams,
@@ -79,7 +78,7 @@ def grid_view(request):
     columns = periods.periods_of_year(calendar, kind, year)
     teams = list(target_teams(user))
     team = None
-    if may_set_targets(user):
+    if permissions.can_set_targets(user):
         team_id = _int(request.GET.get("team"))
         team = next((t for t in teams if t.pk == team_id), None) or next(
             (t for t in teams if t.pk == user.team_id), teams[0] if teams else None
@@ -88,7 +87,7 @@ def grid_view(request):
     if team is not None:
         subjects.append((f"team:{team.pk}", team, True))
         subjects += [(f"user:{rep.pk}", rep, False) for rep in target_reps(user).filter(team=team)]
-    elif not may_set_targets(user):
+    elif not permissions.can_set_targets(user):
         subjects.append((f"user:{user.pk}", user, False))  # a rep reads their own targets
     rows_filter = Q(pk__in=[])
     for _key, who, is_team in subjects:
@@ -99,7 +98,7 @@ def grid_view(request):
         .filter(rows_filter, calendar=calendar, period_kind=kind, year=year)
         .select_related("user", "team")
     }
-    editable = may_set_targets(user)
+    editable = permissions.can_set_targets(user)
     rows = [
         {
             "key": key,
@@ -166,8 +165,8 @@ def cell_view(request):
         if not amount and not deals:
             if existing is not None:
                 delete_target(actor=request.user, target=existing)
-            elif not may_set_targets(request.user):
-                raise PeyvandError("target.forbidden", _("You may not set targets."), status=403)
+            elif not permissions.can_set_targets(request.user):
+                raise PeyvandError(permissions.TARGET_FORBIDDEN, _("You may not set targets."), status=403)
             cell.target, cell.saved = None, True
         else:
             target, _created = set_target(
@@ -205,7 +204,7 @@ def cell_view(request):
 @login_required
 def import_view(request):
     """Upload, dry run (every bad cell by row and column), then write the checked rows in one transaction."""
-    if not may_set_targets(request.user):
+    if not permissions.can_set_targets(request.user):
         raise Http404
     context: dict[str, Any] = {"calendar": periods.business_calendar()}
     if request.method == "POST":

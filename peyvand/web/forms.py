@@ -15,6 +15,7 @@ from peyvand.core import jalali
 from peyvand.core.customfields import fields_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import CustomFieldType
+from peyvand.core.permissions import can_choose_owner
 from peyvand.core.records import assignable_users
 
 
@@ -209,7 +210,7 @@ class RecordForm(forms.Form):
                 continue
             manager = form_field.queryset.model._default_manager
             if name == "owner":
-                if not (self.user.is_admin or self.user.is_manager):
+                if not can_choose_owner(self.user):
                     del self.fields[name]
                     continue
                 form_field.queryset = assignable_users(self.user)

@@ -19,6 +19,7 @@ from peyvand.core import registry
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
+from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import delete_record, restore_record
 from peyvand.core.timeline import timeline_for
 from peyvand.web.filters import custom_field_filters, other_filters
@@ -28,7 +29,9 @@ from peyvand.web.screens import Screen
 
 def _record(request, screen: Screen, pk: int, *, include_deleted: bool = False):
     try:
-        return screen.resource.get(request, pk, include_deleted=include_deleted and request.user.is_admin)
+        return screen.resource.get(
+            request, pk, include_deleted=include_deleted and can_see_deleted(request.user)
+        )
     except PeyvandError:
         raise Http404 from None
 

@@ -1,0 +1,26 @@
+"""Action rights of accounts: API tokens and the two-factor rule for administrators.
+
+The roles themselves (``User.is_admin``, ``User.is_manager``) are properties of the user model.
+"""
+
+from django.conf import settings
+
+TOKEN_READ_ONLY = "token.read_only"
+TWO_FACTOR_REQUIRED = "two_factor.required"
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def can_write_with_token(api_token, method: str) -> bool:
+    """A read-only token may only read."""
+    return method in SAFE_METHODS or not api_token.read_only
+
+
+def must_use_two_factor(user) -> bool:
+    """Administrators must sign in with a second factor when the site says so."""
+    return bool(settings.PEYVAND_2FA_REQUIRED_FOR_ADMINS and user.is_admin)
+
+
+def can_open_settings(user) -> bool:
+    """The settings (Django's admin, for operators) are linked for administrators."""
+    return bool(user and user.is_authenticated and user.is_admin)

@@ -1,0 +1,21 @@
+"""Action rights of leads: scoring models, posting inbound e-mail, and who has leads assigned by rules."""
+
+SCORING_FORBIDDEN = "scoring.forbidden"
+INTAKE_FORBIDDEN = "intake.forbidden"
+
+
+def can_manage_scoring(user) -> bool:
+    """Scoring models are administrators' configuration: reading their insights, accepting a suggestion and
+    re-scoring are theirs alone (to anyone else a model does not exist)."""
+    return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_post_email(user) -> bool:
+    """Inbound mail becomes leads for the whole company: an administrator's or integration's token posts it."""
+    return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_assign_by_rules(user) -> bool:
+    """A lead an administrator or integration creates without an owner goes through the assignment rules; a rep
+    or manager typing a lead keeps it."""
+    return bool(user and user.is_admin)

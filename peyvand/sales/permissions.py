@@ -1,0 +1,18 @@
+"""Action rights of sales: who changes pipelines and who overrides a stage's exit criteria."""
+
+PIPELINE_FORBIDDEN = "pipeline.forbidden"
+OVERRIDE_FORBIDDEN = "deal.override_forbidden"
+
+
+def can_change_pipelines(user) -> bool:
+    """Pipelines and their stages are shared configuration: only an administrator creates, edits or deletes."""
+    return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_override_exit_criteria(user, deal) -> bool:
+    """A sales manager of the deal's team, or an administrator, may move a deal past missing exit criteria."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_admin:
+        return True
+    return bool(user.is_manager and user.team_id and user.team_id == deal.team_id)

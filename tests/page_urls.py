@@ -1,0 +1,16 @@
+"""Peyvand's URLs plus one page the matrix has no row for (tests/test_page_permissions.py checks it is named)."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+
+from peyvand.urls import urlpatterns as peyvand_urlpatterns
+
+
+def invoice_view(request, pk):
+    return HttpResponse(str(pk))
+
+
+urlpatterns = [
+    *peyvand_urlpatterns,
+    path("invoices/", include(([path("<int:pk>/", invoice_view, name="detail")], "invoices"))),
+]

@@ -1,0 +1,683 @@
+"""The permission matrix of the pages: every address of the UI, for each role, over real HTTP.
+
+The addresses come from Django's URL resolver (everything in ``peyvand.urls`` but the API, the admin, ``i18n/``
+and static files), so a page added tomorrow makes ``test_every_page_of_the_ui_has_a_row_in_the_matrix`` fail,
+naming it, until ``PAGES`` says what each role gets from it. Each row says, per role, what a GET and (where the
+view takes one) a POST answer for a record the role may see; what a manager and a rep of team A get for the same
+kind of record of team B (404 for a record page: another team's record does not exist for them); and which
+htmx partials the page renders (``HX-Request``, with ``HX-Target`` where the view picks its partial by target).
+A refused request changes nothing.
+"""
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from peyvand.accounts.models import ApiToken, SignedInSession, User
+from peyvand.activities.models import Activity
+from peyvand.activities.services import create_activity, rotate_calendar_feed
+from peyvand.automation.models import Rule
+from peyvand.contacts import merge as merging
+from peyvand.contacts.models import Company, Contact
+from peyvand.contacts.services import create_company, create_contact
+from peyvand.core.models import AuditEntry, Job
+from peyvand.core.records import delete_record
+from peyvand.imports.models import ImportRun
+from peyvand.leads.models import Lead, ScoringModel, ScoringRule, WebForm
+from peyvand.leads.services import create_lead
+from peyvand.notifications.models import Notification
+from peyvand.notifications.services import notify
+from peyvand.sales.models import ChecklistItem, Deal, Pipeline, StageHistory
+from peyvand.sales.services import create_deal
+from peyvand.targets import periods
+from peyvand.targets.models import Target
+from tests.factories import make_pipeline
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS, ADMIN, MANAGER, REP = "anonymous", "admin", "manager_a", "rep_a"
+ROLES = (ANONYMOUS, ADMIN, MANAGER, REP)
+SIGN_IN = "redirect to sign-in"  # 302 to LOGIN_URL?next=<the page>
+
+# The parts of the URL configuration that are not UI pages, with the test that covers each.
+NOT_PAGES = (
+    "api/",  # tests/test_permissions.py walks the OpenAPI document
+    "admin/",  # Django's admin: staff only, Django's own checks
+    "i18n/",  # the language switch, public by design
+    settings.STATIC_URL.lstrip("/"),
+)
+
+
+# --- the pages, read from the URL resolver --------------------------------------------------------------------
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, route, inner or pattern.namespace or "")
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            view = pattern.callback
+            yield route, name or route, f"{view.__module__}.{getattr(view, '__name__', type(view).__name__)}"
+
+
+def ui_patterns(urlconf: str | None = None) -> dict[str, str]:
+    """{URL name (or route when unnamed): "route -> view"} for every UI page."""
+    found = {}
+    for route, key, view in _walk(get_resolver(urlconf).url_patterns):
+        bare = route.lstrip("^")
+        if any(bare.startswith(prefix) for prefix in NOT_PAGES if prefix):
+            continue
+        found[key] = f"/{bare} -> {view}"
+    return found
+
+
+# --- the records a page is asked about -------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The people of the matrix: team A's admin, manager and rep; team B's rep and manager."""
+
+    users: dict[str, User]
+    rep_b: User
+    manager_b: User
+    pipeline: Pipeline
+
+    def manager_of(self, who: User) -> User:
+        return self.manager_b if who.team_id == self.rep_b.team_id else self.users[MANAGER]
+
+
+SERIAL = itertools.count(1)
+
+
+def _company(world, who):
+    return create_company(actor=who, values={"name": f"Kian Trading {next(SERIAL)}"}, allow_duplicate=True)
+
+
+def _contact(world, who, last_name="Shirazi"):
+    return create_contact(
+        actor=who, values={"first_name": "Kian", "last_name": last_name}, allow_duplicate=True
+    )
+
+
+def _lead(world, who):
+    return create_lead(
+        actor=who,
+        values={"last_name": f"Rahimi {next(SERIAL)}", "company_name": "Rahimi Co"},
+        allow_duplicate=True,
+    )
+
+
+def _deal(world, who):
+    return create_deal(actor=who, values={"title": "Ten printers", "amount": "1000"})
+
+
+def _activity(world, who):
+    from django.utils import timezone
+
+    return create_activity(
+        actor=who, values={"subject": "Call back", "kind": "task", "due_at": timezone.now().isoformat()}
+    )
+
+
+MAKERS: dict[str, Callable[[World, User], Any]] = {
+    "companies": _company,
+    "contacts": _contact,
+    "leads": _lead,
+    "deals": _deal,
+    "activities": _activity,
+}
+
+
+def _record_url(name: str, kind: str, *, deleted: bool = False, **query):
+    def build(world: World, who: User) -> str:
+        record = MAKERS[kind](world, who)
+        if deleted:
+            delete_record(record, actor=who)
+        url = reverse(name, args=[record.pk])
+        return f"{url}?{urlencode(query)}" if query else url
+
+    return build
+
+
+def _url(name: str, **query) -> Callable[[World, User], str]:
+    def build(world: World, who: User) -> str:
+        url = reverse(name)
+        return f"{url}?{urlencode(query)}" if query else url
+
+    return build
+
+
+def _checklist_url(world, who):
+    deal = _deal(world, who)
+    item = ChecklistItem.objects.create(stage=deal.stage, text="Send the price list", required=False)
+    return reverse("deal-checklist", args=[deal.pk, item.pk])
+
+
+def _merge_url(world, who):
+    first, second = _contact(world, who, "Karimi"), _contact(world, who, "Karimi")
+    return reverse("merge") + "?" + urlencode({"entity": "contact", "ids": f"{first.pk},{second.pk}"})
+
+
+def _merge_record(world, who):
+    first, second = _contact(world, who, "Karimi"), _contact(world, who, "Karimi")
+    return merging.merge_records(actor=who, survivor=first, others=[second.pk])
+
+
+def _merge_detail_url(world, who):
+    return reverse("merge-detail", args=[_merge_record(world, who).pk])
+
+
+def _merge_undo_url(world, who):
+    return reverse("merge-undo", args=[_merge_record(world, who).pk])
+
+
+def _job_url(world, who):
+    return reverse("job", args=[Job.objects.create(kind="import", title="Import", created_by=who).pk])
+
+
+def _import_run(who) -> ImportRun:
+    return ImportRun.objects.create(
+        kind="contacts", file_name="people.csv", file_sha256="0" * 64, created_by=who, owner=who
+    )
+
+
+def _import_url(name):
+    return lambda world, who: reverse(name, args=[_import_run(who).pk])
+
+
+def _notification_url(world, who):
+    notify(recipients=[who], kind="test", title="A deal is stuck", key=f"test-{who.pk}")
+    return reverse("notification-open", args=[Notification.objects.filter(recipient=who).latest("pk").pk])
+
+
+def _session_url(world, who):
+    row = SignedInSession.objects.create(user=who, key_hash=f"{next(SERIAL):064d}")
+    return reverse("security-end-session", args=[row.pk])
+
+
+def _token_url(world, who):
+    token, _key = ApiToken.issue(who)
+    return reverse("security-revoke-token", args=[token.pk])
+
+
+def _scoring_model() -> ScoringModel:
+    model = ScoringModel.objects.create(name="Website leads", pipeline=None, active=False)
+    ScoringRule.objects.create(
+        model=model, label="From the website", field="source", condition="equals", value="website", points=10
+    )
+    return model
+
+
+def _scoring_url(name):
+    def build(world, who):
+        model = _scoring_model()
+        args = [model.pk, model.rules.get().pk] if name == "scoring_accept" else [model.pk]
+        return reverse(name, args=args)
+
+    return build
+
+
+def _pipeline_url(world, who):
+    pipeline = make_pipeline(name=f"Team {next(SERIAL)}", team=who.team, is_default=False)
+    return reverse("sales-pipeline-edit", args=[pipeline.pk])
+
+
+def _rule(world, who) -> Rule:
+    """A rule of ``who``'s team, made by its manager (rules are configuration of a team)."""
+    manager = world.manager_of(who)
+    return Rule.objects.create(
+        name="Welcome",
+        trigger="record_created",
+        record_type="contact",
+        actions=[{"type": "notify", "recipients": ["owner"], "title": "Hello"}],
+        created_by=manager,
+        team=manager.team,
+    )
+
+
+def _rule_url(name):
+    return lambda world, who: reverse(name, args=[_rule(world, who).pk])
+
+
+def _feed_url(world, who):
+    return reverse("calendar-feed", kwargs={"token": rotate_calendar_feed(user=who).token})
+
+
+def _public_form_url(world, who):
+    return reverse("public_form", args=[WebForm.objects.create(name="Site", fields=["last_name"]).key])
+
+
+def _target_cell(world, who) -> dict[str, Any]:
+    """Set a month's target for ``who`` (a rep), the way the grid's cell posts it."""
+    calendar = periods.business_calendar()
+    year = periods.YEAR_RANGE[calendar][0] + 150
+    return {"subject": f"user:{who.pk}", "kind": "month", "year": year, "number": 1, "amount": "5000"}
+
+
+# --- what each role gets ---------------------------------------------------------------------------------------
+
+Expected = int | str
+
+
+def everyone(status: Expected, anonymous: Expected = SIGN_IN) -> dict[str, Expected]:
+    return {ANONYMOUS: anonymous, ADMIN: status, MANAGER: status, REP: status}
+
+
+def roles(*, admin: Expected, manager: Expected, rep: Expected, anonymous: Expected = SIGN_IN):
+    return {ANONYMOUS: anonymous, ADMIN: admin, MANAGER: manager, REP: rep}
+
+
+POST_ONLY = everyone(405)
+# Another person's session, token or notification is theirs alone, an administrator's neither.
+MINE_ONLY = {ADMIN: 404, MANAGER: 404, REP: 404}
+HTMX = {"HX-Request": "true"}
+HTMX_RESULTS = {"HX-Request": "true", "HX-Target": "results"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What each role gets from one address.
+
+    ``url(world, who)`` builds the address for a record of ``who`` (made fresh for each request); a role asks
+    about a record of rep_a (which every role of team A may see) unless ``personal``, when the record is the
+    role's own (their session, their notification). ``foreign`` is what team A's manager and rep get for the
+    same address built for team B's rep (None: the page is not about a record of a team).
+    """
+
+    url: Callable[[World, User], str]
+    get: dict[str, Expected] | None = None
+    post: dict[str, Expected] | None = None
+    data: Callable[[World, User], dict[str, Any]] | None = None
+    foreign: Expected | dict[str, Expected] | None = None
+    htmx_get: tuple[dict[str, str], ...] = ()
+    htmx_post: dict[str, Expected] | None = None
+    foreign_htmx_post: Expected = 404
+    personal: bool = False
+    note: str = ""
+
+    def foreign_for(self, role: str) -> Expected | None:
+        if isinstance(self.foreign, dict):
+            return self.foreign.get(role)
+        return self.foreign
+
+
+def _screen_pages(kind: str, *, extra: dict[str, Page] | None = None) -> dict[str, Page]:
+    """The generic pages every record screen has: list, form, record page, edit, delete and restore."""
+    return {
+        f"{kind}:list": Page(
+            _url(f"{kind}:list"),
+            get=everyone(200),
+            htmx_get=(HTMX_RESULTS,),
+            note="HX-Target results: the table",
+        ),
+        f"{kind}:create": Page(_url(f"{kind}:create"), get=everyone(200), post=everyone(200)),
+        f"{kind}:detail": Page(_record_url(f"{kind}:detail", kind), get=everyone(200), foreign=404),
+        f"{kind}:edit": Page(
+            _record_url(f"{kind}:edit", kind), get=everyone(200), post=everyone(200), foreign=404
+        ),
+        f"{kind}:delete": Page(
+            _record_url(f"{kind}:delete", kind), get=POST_ONLY, post=everyone(302), foreign=404
+        ),
+        # A deleted record is out of everyone's sight but an administrator's.
+        f"{kind}:restore": Page(
+            _record_url(f"{kind}:restore", kind, deleted=True),
+            get=POST_ONLY,
+            post=roles(admin=302, manager=404, rep=404),
+            foreign=404,
+        ),
+        **(extra or {}),
+    }
+
+
+PAGES: dict[str, Page] = {
+    # --- signing in and one's own account (a session, a token: only one's own exists) ---
+    "login": Page(_url("login"), get=everyone(302, anonymous=200), note="signed in: on to the home page"),
+    "signin-code": Page(_url("signin-code"), get=everyone(302, anonymous=302)),
+    "signin-enrol": Page(_url("signin-enrol"), get=everyone(302, anonymous=302)),
+    "logout": Page(_url("logout"), get=everyone(405, anonymous=405), post=everyone(302, anonymous=302)),
+    "security": Page(_url("security"), get=everyone(200)),
+    # an empty form is bad input (400 or 422), not a refusal
+    "security-enrol": Page(_url("security-enrol"), get=everyone(200), post=everyone(400)),
+    "security-backup-codes": Page(_url("security-backup-codes"), get=POST_ONLY, post=everyone(302)),
+    "security-two-factor-off": Page(_url("security-two-factor-off"), get=POST_ONLY, post=everyone(302)),
+    "security-end-session": Page(
+        _session_url, get=POST_ONLY, post=everyone(302), foreign=MINE_ONLY, personal=True
+    ),
+    "security-end-other-sessions": Page(
+        _url("security-end-other-sessions"), get=POST_ONLY, post=everyone(302)
+    ),
+    "security-create-token": Page(_url("security-create-token"), get=POST_ONLY, post=everyone(400)),
+    "security-revoke-token": Page(
+        _token_url, get=POST_ONLY, post=everyone(302), foreign=MINE_ONLY, personal=True
+    ),
+    "security-password": Page(_url("security-password"), get=everyone(200), post=everyone(200)),
+    # --- public: the embeddable lead form and the calendar feed (its secret address is the credential) ---
+    "public_form": Page(
+        _public_form_url, get=everyone(200, anonymous=200), post=everyone(422, anonymous=422)
+    ),
+    "calendar-feed": Page(_feed_url, get=everyone(200, anonymous=200), foreign=200, personal=True),
+    # --- the home page, boards, dashboards and reports: each shows only what the viewer may see ---
+    "home": Page(_url("home"), get=everyone(200)),
+    "board": Page(_url("board"), get=everyone(200)),
+    "dashboard": Page(_url("dashboard"), get=everyone(200), htmx_get=(HTMX,)),
+    "sales-board": Page(_url("sales-board"), get=everyone(200), htmx_get=(HTMX,)),
+    "reports": Page(_url("reports"), get=everyone(200)),
+    "report": Page(lambda world, who: reverse("report", args=["outcomes"]), get=everyone(200)),
+    "report-export": Page(
+        lambda world, who: reverse("report-export", args=["outcomes"]) + "?format=csv", get=everyone(200)
+    ),
+    "stuck-deals": Page(_url("stuck-deals"), get=everyone(200)),
+    "calendar": Page(_url("calendar"), get=everyone(200)),
+    "calendar-move": Page(
+        _record_url("calendar-move", "activities"), get=POST_ONLY, post=everyone(422), foreign=404
+    ),
+    "calendar-feed-rotate": Page(_url("calendar-feed-rotate"), get=POST_ONLY, post=everyone(302)),
+    "notifications": Page(_url("notifications"), get=everyone(200)),
+    "notification-open": Page(
+        _notification_url, get=POST_ONLY, post=everyone(302), foreign=MINE_ONLY, personal=True
+    ),
+    "notifications-read-all": Page(_url("notifications-read-all"), get=POST_ONLY, post=everyone(302)),
+    # --- background work: a job and an import run are their starter's (and an administrator's) ---
+    "job": Page(_job_url, get=everyone(200), foreign=404, htmx_get=(HTMX,), personal=True),
+    "imports:upload": Page(_url("imports:upload"), get=everyone(200), post=everyone(200)),
+    "imports:detail": Page(
+        _import_url("imports:detail"), get=everyone(200), foreign=404, htmx_get=(HTMX,), personal=True
+    ),
+    "imports:check": Page(
+        _import_url("imports:check"), get=POST_ONLY, post=everyone(302), foreign=404, personal=True
+    ),
+    "imports:start": Page(
+        _import_url("imports:start"), get=POST_ONLY, post=everyone(302), foreign=404, personal=True
+    ),
+    "export": Page(lambda world, who: reverse("export", args=["contacts"]), get=everyone(200)),
+    # --- duplicates: the review page and the scan are managers' and administrators'; a merge needs only sight ---
+    "duplicates": Page(_url("duplicates"), get=roles(admin=200, manager=200, rep=403)),
+    "duplicates-scan": Page(
+        _url("duplicates-scan"), get=POST_ONLY, post=roles(admin=302, manager=302, rep=403)
+    ),
+    "merge": Page(_merge_url, get=everyone(200), post=everyone(200), foreign=404),
+    "merge-detail": Page(_merge_detail_url, get=everyone(200), foreign=404),
+    "merge-undo": Page(_merge_undo_url, get=POST_ONLY, post=everyone(302), foreign=404),
+    # --- configuration: pipelines (administrators), scoring (administrators), automation, targets ---
+    "sales-pipelines": Page(_url("sales-pipelines"), get=roles(admin=200, manager=403, rep=403)),
+    "sales-pipeline-create": Page(
+        _url("sales-pipeline-create"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=200, manager=403, rep=403),
+    ),
+    "sales-pipeline-edit": Page(
+        _pipeline_url,
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=200, manager=403, rep=403),
+        foreign=403,
+    ),
+    "scoring_insights": Page(_scoring_url("scoring_insights"), get=roles(admin=200, manager=404, rep=404)),
+    "scoring_accept": Page(
+        _scoring_url("scoring_accept"), get=POST_ONLY, post=roles(admin=302, manager=404, rep=404)
+    ),
+    "scoring_rescore": Page(
+        _scoring_url("scoring_rescore"), get=POST_ONLY, post=roles(admin=302, manager=404, rep=404)
+    ),
+    "automation:list": Page(_url("automation:list"), get=roles(admin=200, manager=200, rep=403)),
+    "automation:create": Page(
+        _url("automation:create"),
+        get=roles(admin=200, manager=200, rep=403),
+        post=roles(admin=200, manager=200, rep=403),
+        htmx_post=roles(admin=200, manager=200, rep=403),
+    ),
+    "automation:detail": Page(
+        _rule_url("automation:detail"),
+        get=roles(admin=200, manager=200, rep=403),
+        foreign={MANAGER: 404, REP: 403},
+    ),
+    "automation:edit": Page(
+        _rule_url("automation:edit"),
+        get=roles(admin=200, manager=200, rep=403),
+        post=roles(admin=200, manager=200, rep=403),
+        foreign={MANAGER: 404, REP: 403},
+    ),
+    "automation:toggle": Page(
+        _rule_url("automation:toggle"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=302, rep=403),
+        foreign={MANAGER: 404, REP: 403},
+    ),
+    "automation:delete": Page(
+        _rule_url("automation:delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=302, rep=403),
+        foreign={MANAGER: 404, REP: 403},
+    ),
+    "targets": Page(_url("targets"), get=everyone(200)),
+    "targets-cell": Page(
+        lambda world, who: reverse("targets-cell"),
+        get=POST_ONLY,
+        data=_target_cell,
+        post=roles(admin=302, manager=302, rep=404),
+        htmx_post=roles(admin=200, manager=200, rep=403),
+        foreign={MANAGER: 404, REP: 404},
+        foreign_htmx_post=403,
+        note="a plain form post answers 404 where htmx gets the refused cell (403)",
+    ),
+    "targets-import": Page(
+        _url("targets-import"),
+        get=roles(admin=200, manager=200, rep=404),
+        post=roles(admin=200, manager=200, rep=404),
+    ),
+    # --- record pages: the generic screens and what each record type adds ---
+    **_screen_pages("companies"),
+    **_screen_pages("contacts"),
+    **_screen_pages(
+        "leads",
+        extra={
+            "leads:convert": Page(
+                _record_url("leads:convert", "leads"), get=everyone(200), post=everyone(200), foreign=404
+            )
+        },
+    ),
+    **_screen_pages(
+        "deals",
+        extra={
+            "deals:move": Page(
+                _record_url("deals:move", "deals"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "deal-checklist": Page(
+                _checklist_url,
+                get=POST_ONLY,
+                post=everyone(302),
+                htmx_post=everyone(200),
+                foreign=404,
+            ),
+        },
+    ),
+    **_screen_pages(
+        "activities",
+        extra={
+            "activities:done": Page(
+                _record_url("activities:done", "activities"), get=POST_ONLY, post=everyone(302), foreign=404
+            )
+        },
+    ),
+}
+
+
+# --- running a request ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(admin, manager_a, rep_a, rep_b, team_b, pipeline) -> World:
+    from peyvand.accounts.models import Role
+    from tests.factories import UserFactory
+
+    manager_b = UserFactory(username="manager_b", role=Role.SALES_MANAGER, team=team_b)
+    return World(
+        users={ADMIN: admin, MANAGER: manager_a, REP: rep_a},
+        rep_b=rep_b,
+        manager_b=manager_b,
+        pipeline=pipeline,
+    )
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client(headers={"Accept-Language": "en"})
+    if role != ANONYMOUS:
+        client.force_login(world.users[role])
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _owner(world: World, page: Page, role: str) -> User:
+    if page.personal and role != ANONYMOUS:
+        return world.users[role]
+    return world.users[REP]
+
+
+def _fingerprint() -> tuple:
+    """Counts a refused request must leave as they were."""
+    counts = [AuditEntry.objects.count(), StageHistory.objects.count(), Job.objects.count()]
+    for model in (Company, Contact, Lead, Deal, Activity):
+        counts.append(model.objects.count())
+    counts += [
+        Target.objects.count(),
+        Rule.objects.filter(enabled=True).count(),
+        Rule.objects.count(),
+        ApiToken.objects.filter(revoked_at__isnull=True).count(),
+        SignedInSession.objects.count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
+        Pipeline.objects.count(),
+        ImportRun.objects.exclude(status="uploaded").count(),
+    ]
+    return tuple(counts)
+
+
+def _send(client: Client, method: str, url: str, data: dict | None, headers: dict | None = None):
+    if method == "GET":
+        return client.get(url, headers=headers or {})
+    return client.post(url, data or {}, headers=headers or {})
+
+
+def _outcome(response) -> Expected:
+    if response.status_code == 302 and response["Location"].startswith(
+        f"{resolve_url(settings.LOGIN_URL)}?next="
+    ):
+        return SIGN_IN
+    return response.status_code
+
+
+REFUSED = (SIGN_IN, 401, 403, 404, 405)
+
+
+def _check(world, page: Page, method: str, role: str, who: User, expected, headers=None) -> str | None:
+    """One request; the mismatch described, or None."""
+    url = page.url(world, who)
+    data = page.data(world, who) if page.data else None
+    client = _client(world, role)
+    before = _fingerprint()
+    response = _send(client, method, url, data, headers)
+    got = _outcome(response)
+    where = (
+        f"{method} {url} as {role}" + (f" with {headers}" if headers else "") + f" (record of {who.username})"
+    )
+    if got != expected:
+        return f"{where}: expected {expected}, got {got}"
+    if expected in REFUSED and _fingerprint() != before:
+        return f"{where}: refused ({got}) but something changed"
+    if headers and expected == 200 and b"<html" in response.content.lower():
+        return f"{where}: an htmx request got the whole page instead of a partial"
+    return None
+
+
+# --- coverage of the matrix -----------------------------------------------------------------------------------
+
+
+def uncovered_pages(urlconf: str | None = None) -> str:
+    """The pages without a row in PAGES, one a line with its address and view; empty when all are covered."""
+    patterns = ui_patterns(urlconf)
+    return "\n".join(f"  {name}: {patterns[name]}" for name in sorted(set(patterns) - set(PAGES)))
+
+
+def test_every_page_of_the_ui_has_a_row_in_the_matrix():
+    missing = uncovered_pages()
+    assert not missing, (
+        "These UI pages have no row in PAGES of tests/test_page_permissions.py; add one per page saying what "
+        "each role gets from it (and, for a record page, what another team's rep gets):\n" + missing
+    )
+
+
+def test_a_new_page_without_a_row_is_reported_by_name_route_and_view():
+    missing = uncovered_pages("tests.page_urls")
+
+    assert missing == "  invoices:detail: /invoices/<int:pk>/ -> tests.page_urls.invoice_view"
+    assert not {"api", "admin", "i18n"} & {line.split(":")[0].strip() for line in missing.splitlines()}
+
+
+def test_every_row_of_the_matrix_is_a_page_that_exists():
+    stale = sorted(set(PAGES) - set(ui_patterns()))
+    assert not stale, f"Rows in PAGES for pages that no longer exist: {stale}"
+
+
+def test_every_record_page_says_what_another_team_gets():
+    """A page whose address holds a record id must declare what a foreign team's rep gets."""
+    patterns = ui_patterns()
+    undeclared = [
+        name
+        for name, page in PAGES.items()
+        if "<int:pk>" in patterns.get(name, "")
+        and page.foreign is None
+        and not name.startswith(("scoring_",))
+    ]
+    assert not undeclared, undeclared
+
+
+# --- the matrix -----------------------------------------------------------------------------------------------
+
+
+def _cases():
+    for name, page in sorted(PAGES.items()):
+        for method, expected in (("GET", page.get), ("POST", page.post)):
+            if expected is not None:
+                yield pytest.param(name, method, id=f"{method} {name}")
+
+
+@pytest.mark.parametrize(("name", "method"), list(_cases()))
+def test_each_role_gets_what_the_page_declares(name, method, world):
+    page = PAGES[name]
+    expected = page.get if method == "GET" else page.post
+    missing_roles = [role for role in ROLES if role not in expected]
+    assert not missing_roles, f"{name}: no expectation for {missing_roles}"
+    problems = []
+    for role in ROLES:
+        who = _owner(world, page, role)
+        problems.append(_check(world, page, method, role, who, expected[role]))
+        if method == "GET":
+            for headers in page.htmx_get:
+                problems.append(_check(world, page, method, role, who, expected[role], headers))
+        elif page.htmx_post is not None:
+            problems.append(_check(world, page, method, role, who, page.htmx_post[role], HTMX))
+    for role in (MANAGER, REP):
+        foreign = page.foreign_for(role)
+        if foreign is None or expected[role] == 405:
+            continue
+        problems.append(_check(world, page, method, role, world.rep_b, foreign))
+        if method == "POST" and page.htmx_post is not None:
+            problems.append(_check(world, page, method, role, world.rep_b, page.foreign_htmx_post, HTMX))
+    if page.foreign is not None and expected[ADMIN] != 405:
+        # an administrator sees every team's records, so another team's record is like their own (unless the
+        # row says otherwise: another person's session or notification is theirs alone)
+        admin_expected = page.foreign_for(ADMIN) if isinstance(page.foreign, dict) else None
+        admin_expected = expected[ADMIN] if admin_expected is None else admin_expected
+        problems.append(_check(world, page, method, ADMIN, world.rep_b, admin_expected))
+    problems = [p for p in problems if p]
+    assert not problems, "\n".join(problems)
