@@ -26,10 +26,6 @@ def screen_urls(record_type: registry.RecordType):
     return include((patterns, record_type.plural), namespace=record_type.plural)
 
 
-# Every registered record type with a screen; the registry is whole once the apps are ready.
-SCREENS = tuple(t.screen for t in registry.record_types() if t.screen is not None)
-
-
 @csrf_exempt
 def api_not_found(request):
     """Under /api/ even an unknown address answers in the API's own JSON error format."""
@@ -53,5 +49,6 @@ urlpatterns = [
     path("", include("peyvand.web.urls")),
     path("imports/", include("peyvand.imports.urls")),
     path("exports/<str:kind>/", export_view, name="export"),
+    # Every registered record type with a screen; the registry is whole once the apps are ready.
     *(path(f"{t.plural}/", screen_urls(t)) for t in registry.record_types() if t.screen is not None),
 ]
