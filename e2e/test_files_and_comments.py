@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from e2e.conftest import PASSWORD
 from peyvand.contacts.services import create_contact
 from peyvand.files.models import Attachment
-from tests.files.conftest import PDF, register_record_types
+from tests.files.conftest import PDF
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 SHOTS = Path(os.environ.get("PEYVAND_SCREENSHOTS", "/tmp/peyvand-screens"))
@@ -26,11 +26,6 @@ TEXT = {
     "en": {"mentioned": "rep_a mentioned you on Sara Rezaei", "limit": "larger than the 1 MB limit"},
     "fa": {"mentioned": "rep_a در «Sara Rezaei» از شما نام برد", "limit": "سقف ۱ مگابایت"},
 }
-
-
-@pytest.fixture(autouse=True)
-def record_types():
-    register_record_types()
 
 
 @pytest.fixture

@@ -4,26 +4,24 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
 from peyvand.accounts.apiauth import API_AUTH, BearerAuth
-from peyvand.activities.api import ACTIVITIES
-from peyvand.activities.api import router as activities_router
 from peyvand.analytics.api import router as reports_router
 from peyvand.analytics.records_api import key_accounts_router, spend_router, surveys_router
 from peyvand.automation.api import router as automation_router
 from peyvand.comments.api import router as comments_router
-from peyvand.contacts.api import COMPANIES, CONTACTS, companies_router, contacts_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
+from peyvand.core import registry
 from peyvand.core.api import router as jobs_router
+from peyvand.core.api import search_router
 from peyvand.core.errors import api_error_response
-from peyvand.core.rest import install_error_handlers
+from peyvand.core.rest import add_crud_routes, install_error_handlers
 from peyvand.files.api import router as files_router
 from peyvand.imports.api import exports_router, imports_router
-from peyvand.leads.api import LEADS, intake_router, scoring_router
-from peyvand.leads.api import router as leads_router
+from peyvand.leads.api import intake_router, scoring_router
 from peyvand.notifications.api import router as notifications_router
-from peyvand.sales.api import DEALS, deals_router, pipelines_router
+from peyvand.sales.api import pipelines_router
 from peyvand.targets.api import router as targets_router
 
 
@@ -52,13 +50,25 @@ api = NinjaAPI(
     docs_decorator=docs_for_users,
 )
 install_error_handlers(api)
-api.add_router("/companies", companies_router)
-api.add_router("/contacts", contacts_router)
-api.add_router("/leads", leads_router)
+
+
+def record_router(record_type: registry.RecordType) -> Router:
+    """A record type's routes: the generic ones of its resource, and its own (moves, conversions) beside them."""
+    router = Router()
+    add_crud_routes(router, record_type.resource)
+    if record_type.api_router is not None:
+        router.add_router("", record_type.api_router)
+    return router
+
+
+# Every registered record type with a resource, at /<plural>; the registry is whole once the apps are ready.
+for record_type in registry.record_types():
+    if record_type.resource is not None:
+        api.add_router(f"/{record_type.plural}", record_router(record_type))
+
 api.add_router("/pipelines", pipelines_router)
-api.add_router("/deals", deals_router)
-api.add_router("/activities", activities_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/search", search_router)
 api.add_router("/duplicates", duplicates_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
@@ -76,4 +86,4 @@ api.add_router("", files_router)
 api.add_router("", comments_router)
 
 # Every resource the generic routes serve, for tests and tools that walk them all.
-RESOURCES = (COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES)
+RESOURCES = tuple(t.resource for t in registry.record_types() if t.resource is not None)

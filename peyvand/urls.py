@@ -5,6 +5,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from peyvand.api import api
+from peyvand.core import registry
+from peyvand.imports.views import export_view
+from peyvand.web import views as screens
+
+
+def screen_urls(record_type: registry.RecordType):
+    """A record type's pages under /<plural>/ (namespace <plural>): the generic list, record page, form, delete
+    and restore of its screen, and its own pages (``ui_urls``) beside them."""
+    screen = record_type.screen
+    patterns = [
+        path("", screens.list_view, {"screen": screen}, name="list"),
+        path("new/", screens.form_view, {"screen": screen}, name="create"),
+        path("<int:pk>/", screens.detail_view, {"screen": screen}, name="detail"),
+        path("<int:pk>/edit/", screens.form_view, {"screen": screen}, name="edit"),
+        path("<int:pk>/delete/", screens.delete_view, {"screen": screen}, name="delete"),
+        path("<int:pk>/restore/", screens.restore_view, {"screen": screen}, name="restore"),
+        *record_type.ui_urls,
+    ]
+    return include((patterns, record_type.plural), namespace=record_type.plural)
 
 
 @csrf_exempt
@@ -28,5 +47,10 @@ urlpatterns = [
     path("", include("peyvand.sales.urls")),
     path("", include("peyvand.files.urls")),
     path("", include("peyvand.comments.urls")),
+    path("", include("peyvand.contacts.urls")),
     path("", include("peyvand.web.urls")),
+    path("imports/", include("peyvand.imports.urls")),
+    path("exports/<str:kind>/", export_view, name="export"),
+    # Every registered record type with a screen; the registry is whole once the apps are ready.
+    *(path(f"{t.plural}/", screen_urls(t)) for t in registry.record_types() if t.screen is not None),
 ]

@@ -28,7 +28,7 @@ from peyvand.automation.models import Rule
 from peyvand.contacts import merge as merging
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
-from peyvand.core import periods
+from peyvand.core import periods, registry
 from peyvand.core.models import AuditEntry, Job
 from peyvand.core.records import delete_record
 from peyvand.imports.models import ImportRun
@@ -564,6 +564,27 @@ PAGES: dict[str, Page] = {
         _of("comments:delete", _comment_on_contact), get=POST_ONLY, post=everyone(303), foreign=404
     ),
 }
+
+
+def _add_registered_types() -> None:
+    """A record type added by registration (tests/registry_app) gets the generic screen's rows, its records made
+    from its input schema's documented examples, as tests/test_permissions.py does for the API."""
+    for record_type in registry.record_types():
+        resource = record_type.resource
+        if record_type.screen is None or resource is None or record_type.plural in MAKERS:
+            continue
+        schema = resource.schema_in.model_json_schema()
+        properties = schema.get("properties", {})
+        example = {name: prop["examples"][0] for name, prop in properties.items() if prop.get("examples")}
+        if not set(schema.get("required", ())) <= set(example):
+            continue
+        MAKERS[record_type.plural] = lambda world, who, r=resource, e=example: r.create(
+            actor=who, values=dict(e)
+        )
+        PAGES.update(_screen_pages(record_type.plural))
+
+
+_add_registered_types()
 
 
 # --- running a request ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from peyvand.accounts.models import ApiToken, Role
 from peyvand.activities.services import create_activity
 from peyvand.api import RESOURCES, api
 from peyvand.contacts.services import create_company, create_contact
+from peyvand.core import registry
 from peyvand.core.models import AuditEntry, Job
 from peyvand.core.records import delete_record
 from peyvand.imports.models import ImportRun
@@ -254,6 +255,7 @@ TESTED_ELSEWHERE = {
             "comments_delete",
         )
     },
+    "search": ("tests.core.test_search", "test_the_search_endpoint_answers_per_type_for_the_caller"),
 }
 # Reachable without any credentials, on purpose.
 PUBLIC_OPERATIONS = {"intake_web_form"}
@@ -345,6 +347,30 @@ CREATE_BODY = {
 }
 # Resources only an administrator may write; everyone else is refused with 403.
 ADMIN_ONLY_WRITES = {"pipelines"}
+
+
+def _add_registered_types() -> None:
+    """A record type added by registration is walked like the others: its create body is its input schema's
+    documented example (``Field(examples=...)``), the record's name on its first required text field."""
+    for record_type in registry.record_types():
+        resource = record_type.resource
+        if resource is None or record_type.plural in MAKERS:
+            continue
+        schema = resource.schema_in.model_json_schema()
+        properties, required = schema.get("properties", {}), schema.get("required", [])
+        example = {n: p["examples"][0] for n, p in properties.items() if p.get("examples")}
+        name_field = next((n for n in required if properties[n].get("type") == "string"), None)
+        if name_field is None or not set(required) <= set(example):
+            continue
+        body = lambda name, e=example, f=name_field: {**e, f: name}  # noqa: E731
+        CREATE_BODY[record_type.plural] = body
+        NAME_FIELD[record_type.plural] = name_field
+        MAKERS[record_type.plural] = lambda owner, name, r=resource, b=body: r.create(
+            actor=owner, values=b(name)
+        )
+
+
+_add_registered_types()
 
 
 def _reload(record):

@@ -6,32 +6,16 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from peyvand.activities import selectors, services
-from peyvand.activities.models import Activity
 from peyvand.activities.schemas import (
-    ActivityIn,
-    ActivityOut,
-    ActivityPatch,
     CalendarEventOut,
     CalendarFeedOut,
 )
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.rest import Resource, add_crud_routes, responses
+from peyvand.core.rest import responses
 from peyvand.core.schemas import DateTime
 
-ACTIVITIES = Resource(
-    name="activities",
-    model=Activity,
-    visible=selectors.activities_visible_to,
-    list_spec=selectors.ACTIVITY_LIST,
-    create=services.create_activity,
-    update_service=services.update_activity,
-    schema_in=ActivityIn,
-    schema_patch=ActivityPatch,
-    schema_out=ActivityOut,
-)
-
+# The generic routes come from the registry (activities/resources.py); the calendar's are mounted beside them.
 router = Router()
-add_crud_routes(router, ACTIVITIES)
 
 
 # --- the calendar -----------------------------------------------------------------------------------------------

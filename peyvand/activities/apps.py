@@ -8,7 +8,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
+        from peyvand.activities import resources
         from peyvand.activities.timeline import activity_items
         from peyvand.core import registry
 
+        resources.register()
         registry.register_timeline_source(activity_items)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from peyvand.activities import calendar_grid, permissions, selectors
-from peyvand.activities.api import ACTIVITIES
 from peyvand.activities.ical import feed_calendar
 from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
+from peyvand.activities.resources import ACTIVITIES
 from peyvand.activities.services import complete_activity, reschedule_activity, rotate_calendar_feed
 from peyvand.core import jalali
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
@@ -302,3 +302,25 @@ def calendar_feed_view(request, token: str):
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@login_required
+def home(request):
+    """The start page: the user's overdue and today's tasks, and their open deals closing soonest."""
+    from peyvand.sales.selectors import deals_visible_to
+
+    tasks = selectors.my_open_tasks(request.user)
+    open_deals = (
+        deals_visible_to(request.user)
+        .filter(owner=request.user, status="open")
+        .order_by("expected_close_date", "-amount")[:10]
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "overdue": list(tasks["overdue"][:50]),
+            "today": list(tasks["today"][:50]),
+            "open_deals": open_deals,
+        },
+    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from peyvand.automation import catalog, rendering, webhooks
 from peyvand.automation.conditions import coerce_value
+from peyvand.core import registry
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.text import to_ascii_digits
 
@@ -125,7 +126,7 @@ def _clean_one(record_type: str, action: dict, actor) -> tuple[dict, dict[str, A
             else:
                 take("value", lambda: coerce_value(record_type, spec, value))
     elif kind == "add_tag":
-        if record_type not in catalog.TAGGED:
+        if not catalog.is_tagged(record_type):
             errors["type"] = _("These records have no tags.")
         take("tag", lambda: _text(action, "tag", limit=60, template=False))
     elif kind == "notify":
@@ -232,23 +233,10 @@ def clean_actions(record_type: str, actions: Any, *, actor) -> list[dict[str, An
 
 
 def _resource(record_type: str):
-    if record_type in ("contact", "company"):
-        from peyvand.contacts.api import COMPANIES, CONTACTS
-
-        return CONTACTS if record_type == "contact" else COMPANIES
-    if record_type == "lead":
-        from peyvand.leads.api import LEADS
-
-        return LEADS
-    if record_type == "deal":
-        from peyvand.sales.api import DEALS
-
-        return DEALS
-    if record_type == "activity":
-        from peyvand.activities.api import ACTIVITIES
-
-        return ACTIVITIES
-    raise ValueError(_("These records cannot be changed by a rule yet."))
+    found = registry.find(record_type)
+    if found is None or found.resource is None:
+        raise ValueError(_("These records cannot be changed by a rule yet."))
+    return found.resource
 
 
 def _update(record, record_type: str, actor, values: dict[str, Any]):
@@ -257,16 +245,10 @@ def _update(record, record_type: str, actor, values: dict[str, Any]):
 
 
 def _links(record, record_type: str) -> dict[str, Any]:
-    """What a created activity is attached to: the record itself, or for an activity, what it is attached to."""
-    if record_type == "activity":
-        return {
-            name: getattr(record, f"{name}_id")
-            for name in ("contact", "company", "deal", "lead")
-            if getattr(record, f"{name}_id")
-        }
-    if record_type in ("contact", "company", "deal", "lead"):
-        return {record_type: record.pk}
-    return {}
+    """What a created activity is attached to; the activities' registration knows which records it links."""
+    from peyvand.activities.resources import links_of
+
+    return links_of(record)
 
 
 def _managers_of(user) -> list:
@@ -280,21 +262,16 @@ def _managers_of(user) -> list:
 
 
 def _contact_point(record, record_type: str, *, email: bool) -> str:
-    def first(values):
-        for v in values or []:
-            return v.get("value", "") if isinstance(v, dict) else str(v)
-        return ""
-
-    if record_type == "lead":
-        return record.email if email else record.phone
-    if record_type in ("contact", "company"):
-        return first(record.emails if email else record.phones)
-    contact = getattr(record, "contact", None)
-    if contact is not None:
-        return first(contact.emails if email else contact.phones)
-    company = getattr(record, "company", None)
-    if company is not None:
-        return first(company.emails if email else company.phones)
+    """The record's own e-mail or phone (its registration says where: ``extra["contact_point"]``), else that of
+    the contact or company it belongs to."""
+    own = registry.find(record_type)
+    if own is not None and "contact_point" in own.extra:
+        return own.extra["contact_point"](record, email=email) or ""
+    for name in ("contact", "company"):
+        related = getattr(record, name, None)
+        kind = registry.for_model(related) if related is not None else None
+        if kind is not None and "contact_point" in kind.extra:
+            return kind.extra["contact_point"](related, email=email) or ""
     return ""
 
 

@@ -3,47 +3,44 @@ the comparison operators and the action types. Everything a rule stores is check
 
 from dataclasses import dataclass
 
-from django.apps import apps
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Record type -> model label. Tickets come with the service app; until then their trigger has no records.
-RECORD_TYPES = {
-    "contact": "contacts.Contact",
-    "company": "contacts.Company",
-    "lead": "leads.Lead",
-    "deal": "sales.Deal",
-    "activity": "activities.Activity",
-    "ticket": "service.Ticket",
-}
-RECORD_TYPE_LABELS = {
-    "contact": _("contact"),
-    "company": _("company"),
-    "lead": _("lead"),
-    "deal": _("deal"),
-    "activity": _("activity"),
-    "ticket": _("ticket"),
-}
-# Records with a ``custom`` JSON and admin-defined fields (CustomFieldEntity).
-CUSTOM_ENTITIES = {"contact", "company", "lead", "deal"}
-TAGGED = {"contact", "company", "lead", "deal"}
+from peyvand.core import registry
+
+# Record types a trigger names before any app registers them (tickets come with the service app): the trigger is
+# offered, and has no records until the type is registered.
+PLANNED_TYPES = {"ticket": _("ticket")}
+
+
+def record_types() -> list[str]:
+    """The record types rules may work on: every registered type with a resource (the API's generic routes)."""
+    return [t.name for t in registry.record_types() if t.resource is not None]
+
+
+def record_type_label(record_type: str):
+    found = registry.find(record_type)
+    return found.label if found else PLANNED_TYPES.get(record_type, record_type)
+
+
+def has_custom_fields(record_type: str) -> bool:
+    found = registry.find(record_type)
+    return bool(found and found.custom_fields)
+
+
+def is_tagged(record_type: str) -> bool:
+    found = registry.find(record_type)
+    return bool(found and found.tagged)
 
 
 def model_for(record_type: str):
-    label = RECORD_TYPES.get(record_type)
-    if label is None:
-        return None
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+    found = registry.find(record_type)
+    return found.model if found else None
 
 
 def record_type_of(model) -> str | None:
-    label = model._meta.label
-    for name, known in RECORD_TYPES.items():
-        if known == label:
-            return name
-    return None
+    return registry.type_name_of(model)
 
 
 # --- fields ---------------------------------------------------------------------------------------------------
@@ -78,78 +75,50 @@ COMMON = (
     _f("team", TEAM, _("team")),
     _f("created_at", DATETIME, _("created at")),
 )
+# Fields that name set-up records, which conditions compare by id.
+_REFERENCE_MODELS = {"accounts.Team": TEAM, "sales.Pipeline": PIPELINE, "sales.Stage": STAGE}
 
-FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "contact": (
-        _f("first_name", TEXT, _("first name"), True),
-        _f("last_name", TEXT, _("last name"), True),
-        _f("title", TEXT, _("title / rank"), True),
-        _f("emails", TEXT, _("emails")),
-        _f("phones", TEXT, _("phones")),
-        _f("birthday", DATE, _("birthday"), True),
-        _f("source", CHOICE, _("source channel"), True),
-        _f("city", TEXT, _("city"), True),
-        _f("region", TEXT, _("region"), True),
-        _f("audience", TEXT, _("audience"), True),
-        _f("tags", TAGS, _("tags")),
-    ),
-    "company": (
-        _f("name", TEXT, _("name"), True),
-        _f("industry", TEXT, _("industry"), True),
-        _f("size", CHOICE, _("size"), True),
-        _f("city", TEXT, _("city"), True),
-        _f("region", TEXT, _("region"), True),
-        _f("website", TEXT, _("website")),
-        _f("tags", TAGS, _("tags")),
-    ),
-    "lead": (
-        _f("first_name", TEXT, _("first name"), True),
-        _f("last_name", TEXT, _("last name"), True),
-        _f("title", TEXT, _("title / rank"), True),
-        _f("company_name", TEXT, _("company name"), True),
-        _f("industry", TEXT, _("industry"), True),
-        _f("email", TEXT, _("email")),
-        _f("phone", TEXT, _("phone")),
-        _f("city", TEXT, _("city"), True),
-        _f("region", TEXT, _("region"), True),
-        _f("source", CHOICE, _("source channel"), True),
-        _f("status", CHOICE, _("status"), True),
-        _f("budget", NUMBER, _("budget"), True),
-        _f("purchase_timeline", CHOICE, _("purchase timeline"), True),
-        _f("audience", CHOICE, _("audience"), True),
-        _f("language", TEXT, _("language"), True),
-        _f("score", NUMBER, _("score")),
-        _f("score_band", CHOICE, _("score band")),
-        _f("qualified", BOOL, _("qualified by score")),
-        _f("pipeline", PIPELINE, _("pipeline")),
-        _f("tags", TAGS, _("tags")),
-    ),
-    "deal": (
-        _f("title", TEXT, _("title"), True),
-        _f("amount", NUMBER, _("amount"), True),
-        _f("currency", TEXT, _("currency")),
-        _f("expected_close_date", DATE, _("expected close date"), True),
-        _f("pipeline", PIPELINE, _("pipeline")),
-        _f("stage", STAGE, _("stage"), True),
-        _f("status", CHOICE, _("status")),
-        _f("lost_reason", TEXT, _("lost reason"), True),
-        _f("tags", TAGS, _("tags")),
-    ),
-    "activity": (
-        _f("kind", CHOICE, _("kind"), True),
-        _f("subject", TEXT, _("subject"), True),
-        _f("notes", TEXT, _("notes"), True),
-        _f("outcome", TEXT, _("outcome"), True),
-        _f("due_at", DATETIME, _("due")),
-        _f("done_at", DATETIME, _("done")),
-        _f("duration_minutes", NUMBER, _("duration (minutes)"), True),
-    ),
-    "ticket": (),
-}
+
+def kind_of(model_field) -> str:
+    """What a condition compares a model field as: a number, a date, a choice, a person, text..."""
+    if model_field.name == "tags":
+        return TAGS
+    if model_field.is_relation:
+        related = model_field.related_model
+        if related is not None and related._meta.label == settings.AUTH_USER_MODEL:
+            return USER
+        return _REFERENCE_MODELS.get(related._meta.label if related is not None else "", TEXT)
+    if isinstance(model_field, models.BooleanField):
+        return BOOL
+    if isinstance(model_field, models.DateTimeField):
+        return DATETIME
+    if isinstance(model_field, models.DateField):
+        return DATE
+    if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
+        return NUMBER
+    if model_field.choices:
+        return CHOICE
+    return TEXT
+
+
+def registered_fields(record_type: str) -> tuple[FieldSpec, ...]:
+    """The fields the record type's registration offers to automation (``FieldSpec.automation``)."""
+    found = registry.find(record_type)
+    if found is None:
+        return ()
+    return tuple(
+        FieldSpec(
+            spec.name,
+            kind_of(found.model._meta.get_field(spec.name)),
+            found.label_of(spec.name),
+            spec.settable,
+        )
+        for spec in found.fields_where("automation")
+    )
 
 
 def custom_fields(record_type: str) -> list[FieldSpec]:
-    if record_type not in CUSTOM_ENTITIES:
+    if not has_custom_fields(record_type):
         return []
     from peyvand.core.models import CustomField
 
@@ -161,7 +130,7 @@ def custom_fields(record_type: str) -> list[FieldSpec]:
 
 
 def fields_of(record_type: str) -> dict[str, FieldSpec]:
-    specs = [*FIELDS.get(record_type, ()), *COMMON, *custom_fields(record_type)]
+    specs = [*registered_fields(record_type), *COMMON, *custom_fields(record_type)]
     return {spec.name: spec for spec in specs}
 
 
@@ -216,19 +185,36 @@ NO_VALUE = {"is_empty", "is_not_empty"}
 # --- triggers -------------------------------------------------------------------------------------------------
 
 
+def _every_type() -> tuple[str, ...]:
+    return tuple(record_types())
+
+
+def _types_with_dates() -> tuple[str, ...]:
+    """Types a date can be reached on: a date field offered to automation, or custom fields (which may be dates)."""
+    return tuple(
+        name
+        for name in record_types()
+        if has_custom_fields(name) or any(s.kind == DATE for s in registered_fields(name))
+    )
+
+
 @dataclass(frozen=True)
 class TriggerSpec:
     name: str
     label: object
-    record_types: tuple[str, ...]
+    # the record types it concerns, or a function giving them from the registry when asked
+    types: tuple[str, ...] | object
+
+    @property
+    def record_types(self) -> tuple[str, ...]:
+        return self.types() if callable(self.types) else self.types
 
 
-EDITABLE_TYPES = ("contact", "company", "lead", "deal", "activity")
 TRIGGERS = {
     t.name: t
     for t in (
-        TriggerSpec("created", _("a record is created"), EDITABLE_TYPES),
-        TriggerSpec("updated", _("a record is changed"), EDITABLE_TYPES),
+        TriggerSpec("created", _("a record is created"), _every_type),
+        TriggerSpec("updated", _("a record is changed"), _every_type),
         TriggerSpec("stage_changed", _("a deal moves to another stage"), ("deal",)),
         TriggerSpec("deal_won", _("a deal is won"), ("deal",)),
         TriggerSpec("deal_lost", _("a deal is lost"), ("deal",)),
@@ -236,7 +222,7 @@ TRIGGERS = {
         TriggerSpec("lead_assigned", _("a lead is assigned"), ("lead",)),
         TriggerSpec("ticket_created", _("a ticket is created"), ("ticket",)),
         TriggerSpec("no_activity", _("a deal has had no activity for some days"), ("deal",)),
-        TriggerSpec("date_reached", _("a date is reached"), ("deal", "contact", "lead", "company")),
+        TriggerSpec("date_reached", _("a date is reached"), _types_with_dates),
     )
 }
 PERIODIC_TRIGGERS = {"no_activity", "date_reached"}
@@ -251,7 +237,7 @@ def trigger_choices() -> list[tuple[str, str]]:
                 options.append((f"{spec.name}:{record_type}", str(spec.label)))
             else:
                 options.append(
-                    (f"{spec.name}:{record_type}", f"{spec.label} ({RECORD_TYPE_LABELS[record_type]})")
+                    (f"{spec.name}:{record_type}", f"{spec.label} ({record_type_label(record_type)})")
                 )
     return options
 

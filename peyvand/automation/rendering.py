@@ -15,18 +15,12 @@ from django.urls import NoReverseMatch, reverse
 
 from peyvand.automation import catalog
 from peyvand.automation.conditions import field_value
+from peyvand.core import registry
 
 _FILTERS = ["peyvand.core.templatetags.peyvand"]
 _TEXT_ENGINE = Engine(dirs=[], app_dirs=False, autoescape=False, builtins=_FILTERS, libraries={})
 _HTML_ENGINE = Engine(dirs=[], app_dirs=False, autoescape=True, builtins=_FILTERS, libraries={})
 MAX_TEMPLATE = 10_000
-_PLURALS = {
-    "contact": "contacts",
-    "company": "companies",
-    "lead": "leads",
-    "deal": "deals",
-    "activity": "activities",
-}
 
 
 def check_template(text: str) -> None:
@@ -58,11 +52,11 @@ def _plain(value: Any) -> Any:
 
 
 def record_url(record_type: str, pk: int) -> str:
-    plural = _PLURALS.get(record_type)
-    if not plural:
+    found = registry.find(record_type)
+    if found is None or found.screen is None:
         return ""
     try:
-        return reverse(f"{plural}:detail", args=[pk])
+        return reverse(f"{found.plural}:detail", args=[pk])
     except NoReverseMatch:
         return ""
 

@@ -6,3 +6,8 @@ class ContactsConfig(AppConfig):
     name = "peyvand.contacts"
     label = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self):
+        from peyvand.contacts import resources
+
+        resources.register()

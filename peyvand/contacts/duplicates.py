@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from peyvand.contacts.models import Company, Contact, DuplicateKey
-from peyvand.core.errors import PeyvandError
+from peyvand.core import registry
+from peyvand.core.errors import DuplicateRefusal
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.text import normalize_email, normalize_text
 
@@ -40,11 +41,10 @@ class Candidate:
     def url(self) -> str:
         from django.urls import reverse
 
-        screens = {"contact": "contacts", "company": "companies", "lead": "leads"}
-        return reverse(f"{screens[self.record._meta.model_name]}:detail", args=[self.record.pk])
+        return reverse(f"{registry.for_model(self.record).plural}:detail", args=[self.record.pk])
 
 
-class DuplicateFound(PeyvandError):
+class DuplicateFound(DuplicateRefusal):
     """Refusal to create a record that looks like one the actor can already see."""
 
     status = 409

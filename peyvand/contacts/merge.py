@@ -12,13 +12,14 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, JSONField
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.contacts.duplicates import index_record
-from peyvand.contacts.models import Company, Contact, DuplicateGroup, DuplicateGroupStatus, MergeRecord
+from peyvand.contacts.models import DuplicateGroup, DuplicateGroupStatus, MergeRecord
+from peyvand.core import registry
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.models import AuditAction, AuditEntry
@@ -28,47 +29,33 @@ from peyvand.core.records import delete_record, get_visible, update_record
 # ``record``), so what is derived from those values in an app above contacts (a lead's score) follows at once.
 values_merged = Signal()
 
-# Fields whose surviving value the user picks, one record's value each.
-CHOSEN_FIELDS = {
-    "contact": (
-        "first_name",
-        "last_name",
-        "title",
-        "company",
-        "birthday",
-        "source",
-        "region",
-        "city",
-        "audience",
-        "lost_on",
-        "lost_reason",
-    ),
-    "company": ("name", "industry", "size", "region", "city", "website", "lost_on", "lost_reason"),
-    "lead": (
-        "first_name",
-        "last_name",
-        "title",
-        "company_name",
-        "industry",
-        "phone",
-        "email",
-        "city",
-        "region",
-        "source",
-        "status",
-        "budget",
-        "purchase_timeline",
-        "audience",
-        "language",
-        "pipeline",
-        "contact",
-        "company",
-        "description",
-    ),
-}
-# Lists the survivor keeps from every record (nothing is lost by merging them); a lead has one phone and one
-# e-mail, which are chosen like its other fields.
-JOINED_FIELDS = {"contact": ("phones", "emails"), "company": ("phones", "emails"), "lead": ()}
+
+# Record types that may be merged: those whose duplicates are looked for (their registration says so).
+def mergeable_types() -> list[str]:
+    return [t.name for t in registry.record_types() if t.extra.get("duplicates")]
+
+
+def _mergeable(entity: str) -> list[tuple[str, bool]]:
+    """(field, is a list) for each mergeable field of the record type's registration."""
+    record_type = registry.find(entity)
+    if record_type is None:
+        raise NotFound()
+    model = record_type.model
+    return [
+        (f.name, isinstance(model._meta.get_field(f.name), JSONField))
+        for f in record_type.fields_where("mergeable")
+    ]
+
+
+def chosen_fields(entity: str) -> tuple[str, ...]:
+    """Fields whose surviving value the user picks, one record's value each."""
+    return tuple(name for name, is_list in _mergeable(entity) if not is_list)
+
+
+def joined_fields(entity: str) -> tuple[str, ...]:
+    """Lists the survivor keeps from every record (phones, e-mails): nothing is lost by merging them."""
+    return tuple(name for name, is_list in _mergeable(entity) if is_list)
+
 
 # Rows that point at a contact or company and follow it to the survivor: (app label, model, field).
 RELATIONS = {
@@ -91,35 +78,25 @@ RELATIONS = {
 
 
 def model_for(entity: str):
-    if entity == "contact":
-        return Contact
-    if entity == "company":
-        return Company
-    if entity == "lead":
-        # Leads build on contacts, not the other way round: the model is looked up by its label, as RELATIONS
-        # names the tables of apps above (the registry of record types takes this over).
-        return apps.get_model("leads", "Lead")
-    raise NotFound()
+    if entity not in mergeable_types():
+        raise NotFound()
+    return registry.get(entity).model
 
 
 def entity_of(record) -> str:
-    if isinstance(record, Company):
-        return "company"
-    if isinstance(record, Contact):
-        return "contact"
-    return "lead"
+    return registry.type_name_of(record)
 
 
 def _merged_values(entity: str, survivor, others: list, choices: dict[str, Any]) -> dict[str, Any]:
     by_pk = {r.pk: r for r in [survivor, *others]}
     values: dict[str, Any] = {}
-    for name in CHOSEN_FIELDS[entity]:
+    for name in chosen_fields(entity):
         source = by_pk.get(_as_int(choices.get(name)), survivor)
         field = survivor._meta.get_field(name)
         value = getattr(source, field.attname)
         if value != getattr(survivor, field.attname):
             values[name] = value
-    for name in JOINED_FIELDS[entity]:
+    for name in joined_fields(entity):
         joined = list(dict.fromkeys(v for r in [survivor, *others] for v in getattr(r, name)))
         if joined != getattr(survivor, name):
             values[name] = joined
@@ -232,7 +209,7 @@ def _move(related, ids: list[int], field: str, old: int, new: int, actor, note: 
 def _previous_values(record) -> dict[str, Any]:
     values = {}
     entity = entity_of(record)
-    for name in (*CHOSEN_FIELDS[entity], *JOINED_FIELDS[entity], "custom"):
+    for name in (*chosen_fields(entity), *joined_fields(entity), "custom"):
         field = record._meta.get_field(name)
         value = getattr(record, field.attname)
         if hasattr(value, "isoformat"):

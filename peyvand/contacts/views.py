@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.contacts.api import COMPANIES, CONTACTS
 from peyvand.contacts.calltime import call_advice, known_time_zones
 from peyvand.contacts.merge import undoable_merge_for
 from peyvand.contacts.models import CallHours, Company, CompanySize, Contact, CustomerStanding, Weekday
+from peyvand.contacts.resources import COMPANIES, CONTACTS
 from peyvand.core.choices import Channel
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm

@@ -13,17 +13,21 @@ from peyvand.contacts import merge as merging
 from peyvand.contacts import permissions
 from peyvand.contacts.duplicates import group_records, groups_visible_to
 from peyvand.contacts.tasks import start_duplicate_scan
+from peyvand.core import registry
 from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.listing import paginate
-
-SCREENS = {"contact": "contacts", "company": "companies", "lead": "leads"}
 
 
 def _entity(request) -> str:
     entity = request.GET.get("entity") or request.POST.get("entity") or "contact"
-    if entity not in SCREENS:
+    if entity not in merging.mergeable_types():
         raise Http404
     return entity
+
+
+def _screen(entity: str) -> str:
+    """The URL namespace of the record type's pages (its plural)."""
+    return registry.get(entity).plural
 
 
 def _may_review(user) -> None:
@@ -51,7 +55,7 @@ def duplicates_view(request):
     return render(
         request,
         "contacts/duplicates.html",
-        {"entity": entity, "groups": groups, "page": page, "merges": merges, "screen": SCREENS[entity]},
+        {"entity": entity, "groups": groups, "page": page, "merges": merges, "screen": _screen(entity)},
     )
 
 
@@ -96,7 +100,7 @@ def merge_view(request):
         except (ValueError, StopIteration):
             error = _("Pick the record that stays.")
         else:
-            choices = {name: request.POST.get(f"field_{name}") for name in merging.CHOSEN_FIELDS[entity]}
+            choices = {name: request.POST.get(f"field_{name}") for name in merging.chosen_fields(entity)}
             try:
                 merge = merging.merge_records(
                     actor=request.user,
@@ -113,7 +117,7 @@ def merge_view(request):
                 messages.success(request, _("Merged. You can undo it below."))
                 return HttpResponseRedirect(reverse("merge-detail", args=[merge.pk]))
     rows = []
-    for name in merging.CHOSEN_FIELDS[entity]:
+    for name in merging.chosen_fields(entity):
         values = [(r, getattr(r, model._meta.get_field(name).attname)) for r in records]
         rows.append(
             {
@@ -132,13 +136,13 @@ def merge_view(request):
             "rows": rows,
             "error": error,
             "ids": ",".join(map(str, ids)),
-            "screen": SCREENS[entity],
+            "screen": _screen(entity),
         },
     )
 
 
 def _merge(request, pk: int):
-    for entity in SCREENS:
+    for entity in merging.mergeable_types():
         found = merging.merges_visible_to(request.user, entity).filter(pk=pk).first()
         if found:
             return found
@@ -154,7 +158,7 @@ def merge_detail_view(request, pk: int):
     return render(
         request,
         "contacts/merge_detail.html",
-        {"merge": merge, "survivor": survivor, "others": others, "screen": SCREENS[merge.entity]},
+        {"merge": merge, "survivor": survivor, "others": others, "screen": _screen(merge.entity)},
     )
 
 

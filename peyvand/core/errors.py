@@ -70,6 +70,17 @@ class StaleVersion(PeyvandError):
         )
 
 
+class DuplicateRefusal(PeyvandError):
+    """A create refused because the record looks like others the actor can see.
+
+    ``candidates`` are objects with ``record``, ``score``, ``reasons`` and ``url``: a form shows them and offers to
+    save anyway. The app that finds duplicates raises a subclass; the UI shell knows only this one.
+    """
+
+    status = 409
+    candidates: list[Any] = []
+
+
 def _error_messages() -> dict[int, tuple[str, Any]]:
     from django.utils.translation import gettext_lazy as _
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.core import events, permissions
+from peyvand.core import events, permissions, registry
 from peyvand.core.audit import changes_since, diff, snapshot, write_audit
 from peyvand.core.errors import NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.models import AuditAction, OwnedModel, Tag
@@ -113,9 +113,27 @@ def _full_clean(instance: models.Model) -> None:
         ) from None
 
 
-def _refresh_search_text(instance: models.Model) -> None:
+def _search_parts(instance: models.Model) -> list[Any] | None:
+    """The texts a record is found by: its own ``search_parts()``, else its registration's searchable fields."""
     if isinstance(instance, Searchable):
-        instance.search_text = " ".join(p for p in (normalize_text(x) for x in instance.search_parts()) if p)
+        return list(instance.search_parts())
+    record_type = registry.for_model(instance)
+    if record_type is None or not hasattr(instance, "search_text"):
+        return None
+    parts: list[Any] = []
+    for spec in record_type.fields_where("searchable"):
+        value = getattr(instance, spec.name)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        else:
+            parts.append(str(value or ""))
+    return parts
+
+
+def _refresh_search_text(instance: models.Model) -> None:
+    parts = _search_parts(instance)
+    if parts is not None:
+        instance.search_text = " ".join(p for p in (normalize_text(x) for x in parts) if p)  # type: ignore[attr-defined]
 
 
 def _apply(instance: OwnedModel, actor, values: dict[str, Any]) -> None:

@@ -30,7 +30,8 @@ class FieldSpec:
     exportable: bool = True  # a column of the CSV/XLSX export
     mergeable: bool = False  # chosen field by field when two records are merged
     searchable: bool = False  # part of the record's search text (list search and global search)
-    automation: bool = False  # offered to automation's conditions and "set field" actions
+    automation: bool = False  # offered to automation's conditions
+    settable: bool = False  # and, besides, to its "change a field" action
 
 
 @dataclass
@@ -74,6 +75,17 @@ class RecordType:
 
     def fields_where(self, flag: str) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if getattr(f, flag))
+
+    def label_of(self, name: str):
+        """A field's label: its spec's own, else the model field's verbose name, else the name."""
+        spec = self.field(name)
+        if spec is not None and spec.label is not None:
+            return spec.label
+        try:
+            model_field = self.model._meta.get_field(name)
+        except Exception:  # a field the spec names that the model computes (no model field)
+            return name
+        return getattr(model_field, "verbose_name", name)
 
     def visible(self, user) -> QuerySet:
         """The records of this type the user may see (soft-deleted ones excluded)."""

@@ -15,6 +15,8 @@ imports_router = Router()
 exports_router = Router()
 
 Kind = Literal["contacts", "companies", "leads", "deals"]
+# Every registered record type with exportable fields (the registry is whole when the API is assembled).
+ExportKind = Literal[tuple(t.plural for t in exporting.exportable_types())]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -92,7 +94,7 @@ def read_import(request, pk: int):
     },
 )
 def export_list(
-    request, resource: Kind, format: Query[Literal["csv", "xlsx"]] = "csv", ordering: str | None = None
+    request, resource: ExportKind, format: Query[Literal["csv", "xlsx"]] = "csv", ordering: str | None = None
 ):
     """Takes the list's own filters, search and ordering as query parameters; only records the caller may
     see are exported."""

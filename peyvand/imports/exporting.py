@@ -13,11 +13,12 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from peyvand.core import registry
 from peyvand.core.audit import plain_value
+from peyvand.core.customfields import fields_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.listing import apply_list_params
 from peyvand.core.permissions import can_see_deleted
-from peyvand.imports import fields as F
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_PARAMS = frozenset({"format", "page", "page_size"})
@@ -27,17 +28,30 @@ def escape_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _resource(kind: str):
-    from peyvand.api import RESOURCES
+def exportable_types() -> list[registry.RecordType]:
+    """The registered record types with a list and at least one exportable field."""
+    return [t for t in registry.record_types() if t.resource is not None and t.fields_where("exportable")]
 
-    for resource in RESOURCES:
-        if resource.name == kind:
-            return resource
-    raise PeyvandError("export.kind", _("This list cannot be exported."), status=404)
+
+def _record_type(kind: str) -> registry.RecordType:
+    """The record type of a list's name (its plural, as in its address)."""
+    record_type = registry.by_plural(kind)
+    if record_type is None or record_type not in exportable_types():
+        raise PeyvandError("export.kind", _("This list cannot be exported."), status=404)
+    return record_type
+
+
+def export_columns(record_type: registry.RecordType) -> list[tuple[str, str]]:
+    """(name, header) of every column after the id: the exportable fields in their registered order, then the
+    custom fields an administrator defined (``cf_<key>``), as the import reads them back."""
+    columns = [(f.name, str(record_type.label_of(f.name))) for f in record_type.fields_where("exportable")]
+    if record_type.custom_fields:
+        columns += [(f"cf_{f.key}", f.label) for f in fields_for(record_type.name)]
+    return columns
 
 
 def export_queryset(*, user, kind: str, params: dict[str, Any]):
-    resource = _resource(kind)
+    resource = _record_type(kind).resource
     params = {k: v for k, v in params.items() if k not in EXPORT_PARAMS}
     queryset = resource.visible(user)
     if params.get("deleted") in ("1", "true") and can_see_deleted(user):
@@ -45,7 +59,7 @@ def export_queryset(*, user, kind: str, params: dict[str, Any]):
     return apply_list_params(queryset, resource.list_spec, params)
 
 
-def _cell(kind: str, instance, name: str) -> str:
+def _cell(instance, name: str) -> str:
     if name == "owner":
         return instance.owner.username
     if name == "tags":
@@ -74,17 +88,25 @@ def rows_for_export(*, user, kind: str, params: dict[str, Any]) -> Iterator[list
     The filters are checked here, before the first row is asked for, so a bad filter is an error and not a
     broken download.
     """
-    names = ["id", *(c.name for c in F.columns_of(kind))]
+    record_type = _record_type(kind)
+    columns = export_columns(record_type)
+    names = [name for name, _header in columns]
     queryset = export_queryset(user=user, kind=kind, params=params)
-    related = [n for n in names if n != "id" and isinstance(F.model_field(kind, n), models.ForeignKey)]
-    header = [escape_formula(str(F.model_field(kind, "id").verbose_name))]
-    header += [escape_formula(F.column_label(kind, n)) for n in names[1:]]
+    model = record_type.model
+    related = [
+        n
+        for n in names
+        if not n.startswith("cf_") and isinstance(model._meta.get_field(n), models.ForeignKey)
+    ]
+    header = [escape_formula(str(model._meta.get_field("id").verbose_name))]
+    header += [escape_formula(label) for _name, label in columns]
+    if "tags" in names:
+        queryset = queryset.prefetch_related("tags")
 
     def rows():
         yield header
-        records = queryset.select_related(*related).prefetch_related("tags")
-        for instance in records.iterator(chunk_size=2000):
-            yield [str(instance.pk), *(escape_formula(_cell(kind, instance, n)) for n in names[1:])]
+        for instance in queryset.select_related(*related).iterator(chunk_size=2000):
+            yield [str(instance.pk), *(escape_formula(_cell(instance, n)) for n in names)]
 
     return rows()
 

@@ -10,12 +10,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from peyvand.core import registry
 from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
@@ -308,7 +309,6 @@ KINDS: dict[str, tuple[Column, ...]] = {
 
 
 TAGS = Column("tags", ("برچسب", "برچسب ها", "tags", "tag", "labels"), read=read_tags)
-ENTITY = {"contacts": "contact", "companies": "company", "leads": "lead", "deals": "deal"}
 
 
 def columns_of(kind: str) -> tuple[Column, ...]:
@@ -317,17 +317,17 @@ def columns_of(kind: str) -> tuple[Column, ...]:
 
     custom = tuple(
         Column(f"cf_{f.key}", (f.label, f.key), required=f.required, read=_custom_reader(f), custom=f)
-        for f in fields_for(ENTITY[kind])
+        for f in fields_for(registry.by_plural(kind).name)
     )
     return (*KINDS[kind], TAGS, *custom)
 
 
 def model_for(kind: str) -> "type[OwnedModel]":
-    from peyvand.contacts.models import Company, Contact
-    from peyvand.leads.models import Lead
-    from peyvand.sales.models import Deal
-
-    return {"contacts": Contact, "companies": Company, "leads": Lead, "deals": Deal}[kind]
+    """The model of an import kind: the registered record type of that plural."""
+    record_type = registry.by_plural(kind)
+    if record_type is None:
+        raise KeyError(kind)
+    return cast("type[OwnedModel]", record_type.model)
 
 
 def model_field(kind: str, name: str) -> models.Field | None:

@@ -118,7 +118,7 @@ def start_view(request, pk: int):
 @login_required
 def export_view(request, kind: str):
     """The list page's rows (its filters, search and ordering), every page of them, as CSV or XLSX."""
-    if kind not in ImportKind.values:
+    if kind not in {t.plural for t in exporting.exportable_types()}:
         raise Http404
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     try:

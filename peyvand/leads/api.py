@@ -7,9 +7,10 @@ from ninja import Body, Path, Query, Router, Status
 
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
-from peyvand.core.rest import Resource, add_crud_routes, responses
+from peyvand.core.rest import responses
 from peyvand.leads import intake, scoring, selectors, services
-from peyvand.leads.models import Lead, ScoringModel
+from peyvand.leads.models import ScoringModel
+from peyvand.leads.resources import LEADS
 from peyvand.leads.schemas import (
     AcceptedOut,
     InsightsOut,
@@ -17,26 +18,11 @@ from peyvand.leads.schemas import (
     JobStartedOut,
     LeadConvertIn,
     LeadConvertOut,
-    LeadIn,
-    LeadOut,
-    LeadPatch,
     LeadScoreOut,
 )
 
-LEADS = Resource(
-    name="leads",
-    model=Lead,
-    visible=selectors.leads_visible_to,
-    list_spec=selectors.LEAD_LIST,
-    create=services.create_lead,
-    update_service=services.update_lead,
-    schema_in=LeadIn,
-    schema_patch=LeadPatch,
-    schema_out=LeadOut,
-)
-
+# The generic routes come from the registry (leads/resources.py); these are the lead's own, mounted beside them.
 router = Router()
-add_crud_routes(router, LEADS)
 
 
 @router.post(

@@ -8,4 +8,9 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from peyvand.leads import receivers  # noqa: F401  (signal receivers)
+        from peyvand.leads import (
+            receivers,  # noqa: F401  (signal receivers)
+            resources,
+        )
+
+        resources.register()

@@ -17,8 +17,8 @@ from peyvand.core.choices import Channel
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 from peyvand.leads import intake, scoring, selectors
-from peyvand.leads.api import LEADS
 from peyvand.leads.models import Lead, LeadStatus, ScoreBand, ScoringModel
+from peyvand.leads.resources import LEADS
 from peyvand.leads.services import convert_lead
 from peyvand.sales.selectors import pipelines_visible_to
 from peyvand.web.filters import choices_filter, owner_filter

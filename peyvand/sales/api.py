@@ -3,16 +3,15 @@ from django.http import Http404
 from ninja import Query, Router, Status
 
 from peyvand.core.listing import MAX_PAGE, apply_list_params, paginate
-from peyvand.core.rest import Resource, add_crud_routes, ordering_choices, responses
+from peyvand.core.rest import ordering_choices, responses
 from peyvand.sales import selectors, services
-from peyvand.sales.models import Deal, Pipeline
+from peyvand.sales.models import Pipeline
+from peyvand.sales.resources import DEALS
 from peyvand.sales.schemas import (
     ChecklistCheckIn,
     DealChecklistItemOut,
-    DealIn,
     DealMoveIn,
     DealOut,
-    DealPatch,
     PipelineIn,
     PipelineList,
     PipelineOut,
@@ -21,18 +20,7 @@ from peyvand.sales.schemas import (
     StuckDealList,
 )
 
-DEALS = Resource(
-    name="deals",
-    model=Deal,
-    visible=selectors.deals_visible_to,
-    list_spec=selectors.DEAL_LIST,
-    create=services.create_deal,
-    update_service=services.update_deal,
-    schema_in=DealIn,
-    schema_patch=DealPatch,
-    schema_out=DealOut,
-)
-
+# The generic routes come from the registry (sales/resources.py); these are the deal's own, mounted beside them.
 deals_router = Router()
 
 
@@ -51,9 +39,6 @@ def stuck_deals(
     first, each with ``days_over`` the limit."""
     page_obj = paginate(selectors.stuck_deals_visible_to(request.user), page, page_size)
     return {"items": page_obj.items, "count": page_obj.count}
-
-
-add_crud_routes(deals_router, DEALS)
 
 
 @deals_router.post(

@@ -9,6 +9,8 @@ class SalesConfig(AppConfig):
 
     def ready(self):
         from peyvand.core import registry
+        from peyvand.sales import resources
         from peyvand.sales.timeline import stage_move_items
 
+        resources.register()
         registry.register_timeline_source(stage_move_items)

@@ -1,10 +1,12 @@
-"""Pages of sales beside the deal screen's own (peyvand/web/urls.py): checklists, stuck deals, pipeline settings."""
+"""Pages of sales beside the deal screen's own (registered in sales/resources.py): the board, checklists,
+stuck deals, pipeline settings."""
 
 from django.urls import path
 
 from peyvand.sales import views, views_pipelines
 
 urlpatterns = [
+    path("board/", views.board_view, name="board"),
     path("deals/<int:pk>/checklist/<int:item_id>/", views.checklist_view, name="deal-checklist"),
     path("deals/stuck/", views.stuck_view, name="stuck-deals"),
     path("settings/pipelines/", views_pipelines.pipeline_list_view, name="sales-pipelines"),

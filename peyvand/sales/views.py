@@ -12,8 +12,8 @@ from peyvand.core.choices import Audience, Channel
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.listing import as_int, paginate
 from peyvand.sales import exit_criteria, permissions, selectors
-from peyvand.sales.api import DEALS
 from peyvand.sales.models import Deal, DealStatus, Stage
+from peyvand.sales.resources import DEALS
 from peyvand.sales.segments import CUSTOMER_CURRENT, CUSTOMER_NEW
 from peyvand.sales.services import move_deal_to_stage, set_checklist_item
 from peyvand.web.filters import choices_filter, owner_filter

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peyvand.activities.selectors import my_open_tasks
-from peyvand.contacts.duplicates import DuplicateFound
+from peyvand.core import registry
 from peyvand.core.audit import plain_value, snapshot
-from peyvand.core.errors import PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import delete_record, restore_record
@@ -35,27 +34,6 @@ def _record(request, screen: Screen, pk: int, *, include_deleted: bool = False):
         )
     except PeyvandError:
         raise Http404 from None
-
-
-@login_required
-def home(request):
-    from peyvand.sales.selectors import deals_visible_to
-
-    tasks = my_open_tasks(request.user)
-    open_deals = (
-        deals_visible_to(request.user)
-        .filter(owner=request.user, status="open")
-        .order_by("expected_close_date", "-amount")[:10]
-    )
-    return render(
-        request,
-        "web/home.html",
-        {
-            "overdue": list(tasks["overdue"][:50]),
-            "today": list(tasks["today"][:50]),
-            "open_deals": open_deals,
-        },
-    )
 
 
 @login_required
@@ -84,9 +62,19 @@ def list_view(request, screen: Screen):
         "other_filters": other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "sortable": screen.resource.list_spec.ordering,
+        **_transfers(screen),
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
+
+
+def _transfers(screen: Screen) -> dict[str, bool]:
+    """Whether the list offers export (the type has exportable fields) and import (importable fields)."""
+    record_type = registry.by_plural(screen.name)
+    return {
+        "exportable": bool(record_type and record_type.fields_where("exportable")),
+        "importable": bool(record_type and record_type.fields_where("importable")),
+    }
 
 
 @login_required
@@ -149,13 +137,13 @@ def form_view(request, screen: Screen, pk: int | None = None):
                 instance=instance,
                 initial=_own_edits(form, instance, exc.extra["changed_since"]),
             )
-        except DuplicateFound as exc:
+        except DuplicateRefusal as exc:
             duplicates = exc.candidates
         except PeyvandError as exc:
             add_service_errors(form, exc)
     return render(
         request,
-        "contacts/duplicates_form.html" if duplicates else "web/form.html",
+        "web/duplicates_form.html" if duplicates else "web/form.html",
         {
             "screen": screen,
             "form": form,

@@ -2,11 +2,11 @@
 
 import pytest
 
-from peyvand.activities.api import ACTIVITIES
+from peyvand.activities.resources import ACTIVITIES
 from peyvand.api import api
-from peyvand.contacts.api import COMPANIES, CONTACTS
-from peyvand.leads.api import LEADS
-from peyvand.sales.api import DEALS
+from peyvand.contacts.resources import COMPANIES, CONTACTS
+from peyvand.leads.resources import LEADS
+from peyvand.sales.resources import DEALS
 
 RESOURCES = [COMPANIES, CONTACTS, LEADS, DEALS, ACTIVITIES]
 

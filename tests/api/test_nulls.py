@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from peyvand.api import api
+from peyvand.core import registry
 from peyvand.sales.models import ChecklistItem
 from tests.fixtures import ApiClient
 
@@ -141,6 +142,26 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
     ),
     "key_accounts_set": lambda w: (f"/key-accounts/{w.fresh('companies')['id']}", {"potential": "1000"}),
 }
+
+
+def _documented_examples() -> dict[str, Callable[[World], tuple[str, dict[str, Any]]]]:
+    """The generic create and change of each registered record type whose input schema documents an example of
+    every required field (``Field(examples=...)``), so a record type added by registration brings its own body."""
+    found: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {}
+    for record_type in registry.record_types():
+        if record_type.resource is None:
+            continue
+        schema = record_type.resource.schema_in.model_json_schema()
+        properties = schema.get("properties", {})
+        example = {name: prop["examples"][0] for name, prop in properties.items() if prop.get("examples")}
+        if example and set(schema.get("required", ())) <= set(example):
+            plural, name = record_type.plural, record_type.resource.name
+            found[f"{name}_create"] = lambda w, p=plural, e=example: (f"/{p}", dict(e))
+            found[f"{name}_update"] = lambda w, p=plural: w.patch(p)
+    return found
+
+
+BODIES.update({op: body for op, body in _documented_examples().items() if op not in BODIES})
 
 
 def test_every_json_body_has_a_valid_example_here():

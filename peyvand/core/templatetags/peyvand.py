@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from peyvand.core import jalali
+from peyvand.core import jalali, registry
 from peyvand.core.money import format_money
 from peyvand.core.phones import display_phone
 
@@ -59,17 +59,12 @@ def days_since(value):
 
 
 def _link(obj) -> str:
-    name = {
-        "company": "companies",
-        "contact": "contacts",
-        "lead": "leads",
-        "deal": "deals",
-        "activity": "activities",
-    }.get(obj._meta.model_name)
-    if not name:
+    """A link to the record's page when it is of a registered type with pages; else its name."""
+    record_type = registry.for_model(obj)
+    if record_type is None or record_type.screen is None:
         return str(obj)
     try:
-        return format_html('<a href="{}">{}</a>', reverse(f"{name}:detail", args=[obj.pk]), obj)
+        return format_html('<a href="{}">{}</a>', reverse(f"{record_type.plural}:detail", args=[obj.pk]), obj)
     except NoReverseMatch:
         return str(obj)
 

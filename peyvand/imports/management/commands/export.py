@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.imports.commandline import acting_user
-from peyvand.imports.models import ImportKind
 
 
 class Command(BaseCommand):
@@ -16,7 +15,9 @@ class Command(BaseCommand):
         return _("Export contacts, companies, leads or deals the user may see to a .csv or .xlsx file.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=ImportKind.values)
+        from peyvand.imports.exporting import exportable_types
+
+        parser.add_argument("kind", choices=[t.plural for t in exportable_types()])
         parser.add_argument("file")
         parser.add_argument(
             "--user", help=_("export what this user may see (default: the first administrator)")

@@ -1,0 +1,72 @@
+"""The activities app's record type, as the rest of Peyvand sees it (see ``contacts/resources.py``)."""
+
+from django.urls import path
+
+from peyvand.activities import selectors, services
+from peyvand.activities.models import Activity
+from peyvand.activities.schemas import ActivityIn, ActivityOut, ActivityPatch
+from peyvand.core import registry
+from peyvand.core.registry import FieldSpec as F
+from peyvand.core.rest import Resource
+
+ACTIVITIES = Resource(
+    name="activities",
+    model=Activity,
+    visible=selectors.activities_visible_to,
+    list_spec=selectors.ACTIVITY_LIST,
+    create=services.create_activity,
+    update_service=services.update_activity,
+    schema_in=ActivityIn,
+    schema_patch=ActivityPatch,
+    schema_out=ActivityOut,
+)
+
+# Activities are not exported (no spreadsheet columns of their own yet).
+ACTIVITY_FIELDS = (
+    F("kind", exportable=False, automation=True, settable=True),
+    F("subject", exportable=False, automation=True, settable=True, searchable=True),
+    F("due_at", exportable=False, automation=True),
+    F("duration_minutes", exportable=False, automation=True, settable=True),
+    F("reminders", exportable=False),
+    F("outcome", exportable=False, automation=True, settable=True, searchable=True),
+    F("notes", exportable=False, automation=True, settable=True),
+    F("contact", exportable=False),
+    F("company", exportable=False),
+    F("deal", exportable=False),
+    F("lead", exportable=False),
+    F("owner", exportable=False),
+    F("done_at", editable=False, exportable=False, automation=True),
+    F("team", editable=False, exportable=False),
+)
+
+
+# The record types an activity has a link field of its own for (``Activity.contact`` ...).
+LINKED_TYPES = ("contact", "company", "deal", "lead")
+
+
+def links_of(record) -> dict[str, int]:
+    """What an activity about ``record`` is attached to (the values ``create_activity`` takes): the record
+    itself, or for an activity what that activity is attached to; nothing for other kinds of record."""
+    if isinstance(record, Activity):
+        return {name: getattr(record, f"{name}_id") for name in LINKED_TYPES if getattr(record, f"{name}_id")}
+    name = registry.type_name_of(record)
+    return {name: record.pk} if name in LINKED_TYPES else {}
+
+
+def register() -> None:
+    from peyvand.activities.api import router
+    from peyvand.activities.views import ACTIVITY_SCREEN, done_view
+
+    registry.register(
+        registry.RecordType(
+            name="activity",
+            plural="activities",
+            model=Activity,
+            resource=ACTIVITIES,
+            screen=ACTIVITY_SCREEN,
+            fields=ACTIVITY_FIELDS,
+            # an activity is itself attached to records; files and comments may still go on it
+            api_router=router,
+            ui_urls=(path("<int:pk>/done/", done_view, name="done"),),
+        )
+    )

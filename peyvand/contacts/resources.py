@@ -1,0 +1,120 @@
+"""The contacts app's record types, companies and contacts, as the rest of Peyvand sees them.
+
+Each is registered in ``core.registry`` from ``ContactsConfig.ready()``: its ``Resource`` (visibility, list spec,
+services, schemas) for the API's generic routes, its screen for the pages, and one field spec that exports,
+merge, automation and global search read instead of lists of their own.
+"""
+
+from peyvand.contacts import selectors, services
+from peyvand.contacts.models import Company, Contact
+from peyvand.contacts.schemas import CompanyIn, CompanyOut, CompanyPatch, ContactIn, ContactOut, ContactPatch
+from peyvand.core import registry
+from peyvand.core.registry import FieldSpec as F
+from peyvand.core.rest import Resource
+
+COMPANIES = Resource(
+    name="companies",
+    model=Company,
+    visible=selectors.companies_visible_to,
+    list_spec=selectors.COMPANY_LIST,
+    create=services.create_company,
+    update_service=services.update_company,
+    schema_in=CompanyIn,
+    schema_patch=CompanyPatch,
+    schema_out=CompanyOut,
+)
+CONTACTS = Resource(
+    name="contacts",
+    model=Contact,
+    visible=selectors.contacts_visible_to,
+    list_spec=selectors.CONTACT_LIST,
+    create=services.create_contact,
+    update_service=services.update_contact,
+    schema_in=ContactIn,
+    schema_patch=ContactPatch,
+    schema_out=ContactOut,
+)
+
+# Labels are the model fields' own. The exportable fields, in this order, are the spreadsheet's columns
+# (imports/fields.py reads the same columns back); mergeable list fields (phones, e-mails) are joined.
+COMPANY_FIELDS = (
+    F("name", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("industry", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("size", importable=True, mergeable=True, automation=True, settable=True),
+    F("region", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("city", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("website", importable=True, mergeable=True, automation=True, searchable=True),
+    F("phones", importable=True, mergeable=True, searchable=True),
+    F("emails", importable=True, mergeable=True, searchable=True),
+    F("lost_on", importable=True, mergeable=True),
+    F("lost_reason", importable=True, mergeable=True),
+    F("owner", importable=True),
+    F("tags", automation=True),
+    F("time_zone", exportable=False),
+    F("work_start", exportable=False),
+    F("work_end", exportable=False),
+    F("work_days", exportable=False),
+    F("custom", editable=False, exportable=False),
+    F("team", editable=False, exportable=False),
+)
+CONTACT_FIELDS = (
+    F("first_name", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("last_name", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("title", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("company", importable=True, mergeable=True),
+    F("phones", importable=True, mergeable=True, automation=True, searchable=True),
+    F("emails", importable=True, mergeable=True, automation=True, searchable=True),
+    F("birthday", importable=True, mergeable=True, automation=True, settable=True),
+    F("source", importable=True, mergeable=True, automation=True, settable=True),
+    F("region", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("city", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("audience", importable=True, mergeable=True, automation=True, settable=True),
+    F("lost_on", importable=True, mergeable=True),
+    F("lost_reason", importable=True, mergeable=True),
+    F("owner", importable=True),
+    F("tags", automation=True),
+    F("time_zone", exportable=False),
+    F("work_start", exportable=False),
+    F("work_end", exportable=False),
+    F("work_days", exportable=False),
+    F("custom", editable=False, exportable=False),
+    F("team", editable=False, exportable=False),
+)
+
+
+def first_contact_point(record, *, email: bool) -> str:
+    """The first e-mail or phone of a contact or company (where automation sends its messages)."""
+    for value in record.emails if email else record.phones:
+        return value.get("value", "") if isinstance(value, dict) else str(value)
+    return ""
+
+
+def register() -> None:
+    from peyvand.contacts.views import COMPANY_SCREEN, CONTACT_SCREEN
+
+    registry.register(
+        registry.RecordType(
+            name="contact",
+            plural="contacts",
+            model=Contact,
+            resource=CONTACTS,
+            screen=CONTACT_SCREEN,
+            fields=CONTACT_FIELDS,
+            custom_fields=True,
+            tagged=True,
+            extra={"duplicates": True, "contact_point": first_contact_point},
+        )
+    )
+    registry.register(
+        registry.RecordType(
+            name="company",
+            plural="companies",
+            model=Company,
+            resource=COMPANIES,
+            screen=COMPANY_SCREEN,
+            fields=COMPANY_FIELDS,
+            custom_fields=True,
+            tagged=True,
+            extra={"duplicates": True, "contact_point": first_contact_point},
+        )
+    )

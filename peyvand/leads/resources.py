@@ -1,0 +1,77 @@
+"""The leads app's record type, as the rest of Peyvand sees it (see ``contacts/resources.py``)."""
+
+from django.urls import path
+
+from peyvand.core import registry
+from peyvand.core.registry import FieldSpec as F
+from peyvand.core.rest import Resource
+from peyvand.leads import selectors, services
+from peyvand.leads.models import Lead
+from peyvand.leads.schemas import LeadIn, LeadOut, LeadPatch
+
+LEADS = Resource(
+    name="leads",
+    model=Lead,
+    visible=selectors.leads_visible_to,
+    list_spec=selectors.LEAD_LIST,
+    create=services.create_lead,
+    update_service=services.update_lead,
+    schema_in=LeadIn,
+    schema_patch=LeadPatch,
+    schema_out=LeadOut,
+)
+
+# A lead has one phone and one e-mail, chosen in a merge like its other fields.
+LEAD_FIELDS = (
+    F("first_name", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("last_name", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("title", importable=True, mergeable=True, automation=True, settable=True),
+    F("company_name", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("industry", importable=True, mergeable=True, automation=True, settable=True),
+    F("phone", importable=True, mergeable=True, automation=True, searchable=True),
+    F("email", importable=True, mergeable=True, automation=True, searchable=True),
+    F("city", importable=True, mergeable=True, automation=True, settable=True, searchable=True),
+    F("region", importable=True, mergeable=True, automation=True, settable=True),
+    F("source", importable=True, mergeable=True, automation=True, settable=True),
+    F("status", importable=True, mergeable=True, automation=True, settable=True),
+    F("description", importable=True, mergeable=True),
+    F("budget", importable=True, mergeable=True, automation=True, settable=True),
+    F("purchase_timeline", importable=True, mergeable=True, automation=True, settable=True),
+    F("audience", importable=True, mergeable=True, automation=True, settable=True),
+    F("language", importable=True, mergeable=True, automation=True, settable=True),
+    F("source_detail", editable=False, importable=True),
+    F("pipeline", importable=True, mergeable=True, automation=True),
+    F("owner", importable=True),
+    F("tags", automation=True),
+    F("custom", editable=False, exportable=False),
+    F("contact", editable=False, exportable=False, mergeable=True),
+    F("company", editable=False, exportable=False, mergeable=True),
+    F("score", editable=False, exportable=False, automation=True),
+    F("score_band", editable=False, exportable=False, automation=True),
+    F("qualified", editable=False, exportable=False, automation=True),
+    F("team", editable=False, exportable=False),
+)
+
+
+def register() -> None:
+    from peyvand.leads.api import router
+    from peyvand.leads.views import LEAD_SCREEN, convert_view
+
+    registry.register(
+        registry.RecordType(
+            name="lead",
+            plural="leads",
+            model=Lead,
+            resource=LEADS,
+            screen=LEAD_SCREEN,
+            fields=LEAD_FIELDS,
+            custom_fields=True,
+            tagged=True,
+            api_router=router,
+            ui_urls=(path("<int:pk>/convert/", convert_view, name="convert"),),
+            extra={
+                "duplicates": True,
+                "contact_point": lambda lead, *, email: lead.email if email else lead.phone,
+            },
+        )
+    )

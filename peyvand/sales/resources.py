@@ -1,0 +1,59 @@
+"""The sales app's record type, the deal, as the rest of Peyvand sees it (see ``contacts/resources.py``)."""
+
+from django.urls import path
+
+from peyvand.core import registry
+from peyvand.core.registry import FieldSpec as F
+from peyvand.core.rest import Resource
+from peyvand.sales import selectors, services
+from peyvand.sales.models import Deal
+from peyvand.sales.schemas import DealIn, DealOut, DealPatch
+
+DEALS = Resource(
+    name="deals",
+    model=Deal,
+    visible=selectors.deals_visible_to,
+    list_spec=selectors.DEAL_LIST,
+    create=services.create_deal,
+    update_service=services.update_deal,
+    schema_in=DealIn,
+    schema_patch=DealPatch,
+    schema_out=DealOut,
+)
+
+DEAL_FIELDS = (
+    F("title", importable=True, automation=True, settable=True, searchable=True),
+    F("amount", importable=True, automation=True, settable=True),
+    F("currency", importable=True, automation=True),
+    F("expected_close_date", importable=True, automation=True, settable=True),
+    F("pipeline", importable=True, automation=True),
+    F("stage", importable=True, automation=True, settable=True),
+    F("company", importable=True),
+    F("owner", importable=True),
+    F("contact", exportable=False),
+    F("lost_reason", exportable=False, automation=True, settable=True),
+    F("tags", automation=True),
+    F("status", editable=False, exportable=False, automation=True),
+    F("custom", editable=False, exportable=False),
+    F("team", editable=False, exportable=False),
+)
+
+
+def register() -> None:
+    from peyvand.sales.api import deals_router
+    from peyvand.sales.views import DEAL_SCREEN, move_view
+
+    registry.register(
+        registry.RecordType(
+            name="deal",
+            plural="deals",
+            model=Deal,
+            resource=DEALS,
+            screen=DEAL_SCREEN,
+            fields=DEAL_FIELDS,
+            custom_fields=True,
+            tagged=True,
+            api_router=deals_router,
+            ui_urls=(path("<int:pk>/move/", move_view, name="move"),),
+        )
+    )
