@@ -22,6 +22,7 @@ from peyvand.contacts.models import DuplicateGroup, DuplicateGroupStatus, MergeR
 from peyvand.core import registry
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import NotFound, PeyvandError
+from peyvand.core.links import RecordLink
 from peyvand.core.models import AuditAction, AuditEntry
 from peyvand.core.records import delete_record, get_visible, update_record
 
@@ -154,6 +155,13 @@ def merge_records(
             if ids:
                 moved.setdefault(key, {})[str(other.pk)] = ids
                 _move(related, ids, field, other.pk, survivor.pk, actor, note)
+    for related in _linked_models():
+        key = f"{related._meta.app_label}.{related.__name__}.{LINK}"
+        for other in others:
+            ids = list(_links_to(related, entity, other.pk).values_list("pk", flat=True))
+            if ids:
+                moved.setdefault(key, {})[str(other.pk)] = ids
+                related._base_manager.filter(pk__in=ids).update(record_id=survivor.pk)
     for other in others:
         delete_record(other, actor=actor)
         write_audit(
@@ -176,6 +184,19 @@ def merge_records(
         moved=moved,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+
+
+# Rows attached to any record through a record link (files, comments) follow it too; in ``moved`` their key ends
+# with this name instead of a foreign key's.
+LINK = "record"
+
+
+def _linked_models() -> list:
+    return [m for m in apps.get_models() if issubclass(m, RecordLink)]
+
+
+def _links_to(related, entity: str, pk: int):
+    return related._base_manager.filter(record_type=entity, record_id=pk)
 
 
 def _rescore(entity: str, record) -> None:
@@ -266,6 +287,12 @@ def undo_merge(*, actor, merge: MergeRecord) -> MergeRecord:
     for key, by_other in merge.moved.items():
         app_label, model_name, field = key.split(".")
         related = apps.get_model(app_label, model_name)
+        if field == LINK:
+            for other_pk, ids in by_other.items():
+                _links_to(related, merge.entity, survivor.pk).filter(pk__in=ids).update(
+                    record_id=int(other_pk)
+                )
+            continue
         for other_pk, ids in by_other.items():
             still_moved = related._base_manager.filter(pk__in=ids, **{f"{field}_id": survivor.pk})
             _move(

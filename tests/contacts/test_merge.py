@@ -244,3 +244,30 @@ def test_the_survivors_page_offers_undo_and_the_button_undoes_the_merge(twins, r
     assert (
         f"/duplicates/merges/{merge.pk}/undo/" not in client.get(f"/contacts/{survivor.pk}/").content.decode()
     )
+
+
+def test_files_and_comments_follow_the_merge_and_go_back_on_undo(twins, rep_a, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peyvand.comments.models import Comment
+    from peyvand.comments.services import add_comment
+    from peyvand.files.models import Attachment
+    from peyvand.files.services import attach_file
+
+    settings.MEDIA_ROOT = tmp_path
+    survivor, other, _, _ = twins
+    upload = SimpleUploadedFile("offer.txt", b"Ten printers", content_type="text/plain")
+    attachment = attach_file(actor=rep_a, record_type="contact", record_id=other.pk, upload=upload)
+    comment = add_comment(actor=rep_a, record_type="contact", record_id=other.pk, body="Prefers mornings")
+    kept = add_comment(actor=rep_a, record_type="contact", record_id=survivor.pk, body="Met at the fair")
+
+    merge = merge_records(actor=rep_a, survivor=survivor, others=[other], choices={})
+    assert Attachment.objects.get(pk=attachment.pk).record_id == survivor.pk
+    assert Comment.objects.get(pk=comment.pk).record_id == survivor.pk
+    assert merge.moved["files.Attachment.record"] == {str(other.pk): [attachment.pk]}
+    assert merge.moved["comments.Comment.record"] == {str(other.pk): [comment.pk]}
+
+    undo_merge(actor=rep_a, merge=merge)
+    assert Attachment.objects.get(pk=attachment.pk).record_id == other.pk
+    assert Comment.objects.get(pk=comment.pk).record_id == other.pk
+    assert Comment.objects.get(pk=kept.pk).record_id == survivor.pk
