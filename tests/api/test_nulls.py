@@ -141,6 +141,14 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
         {"score": 9, "answered_at": "2026-11-20T10:00:00Z"},
     ),
     "key_accounts_set": lambda w: (f"/key-accounts/{w.fresh('companies')['id']}", {"potential": "1000"}),
+    "records_comments_create": lambda w: (
+        f"/records/contact/{w.fresh('contacts')['id']}/comments",
+        {"body": "Call back on Sunday"},
+    ),
+    "comments_update": lambda w: (
+        f"/comments/{w._made(*BODIES['records_comments_create'](w))['id']}",
+        {"body": "Call back on Monday"},
+    ),
 }
 
 
