@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.core import registry
+from peyvand.core.links import record_is_visible
 
 COMMENT_EMPTY = "comment.empty"
 COMMENT_TOO_LONG = "comment.too_long"
@@ -12,11 +12,6 @@ COMMENT_FORBIDDEN = "comment.forbidden"
 
 EDIT_REFUSED_MESSAGE = _("Only the author may edit a comment.")
 DELETE_REFUSED_MESSAGE = _("Only the author, a manager or an administrator may delete a comment.")
-
-
-def record_visible(user, record_type: str, record_id: int) -> bool:
-    kind = registry.find(record_type)
-    return kind is not None and kind.visible(user).filter(pk=record_id).exists()
 
 
 def _active(user) -> bool:
@@ -33,13 +28,13 @@ def can_edit_comment(user, comment) -> bool:
     return (
         _active(user)
         and comment.author_id == user.pk
-        and record_visible(user, comment.record_type, comment.record_id)
+        and record_is_visible(user, comment.record_type, comment.record_id)
     )
 
 
 def can_delete_comment(user, comment) -> bool:
     """The author, a manager (who sees the record through their team) or an administrator."""
-    if not _active(user) or not record_visible(user, comment.record_type, comment.record_id):
+    if not _active(user) or not record_is_visible(user, comment.record_type, comment.record_id):
         return False
     return may_delete_on_a_visible_record(user, comment)
 

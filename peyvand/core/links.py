@@ -79,6 +79,12 @@ def linked_record(user, record_type: str, record_id: Any, *, attachable: bool = 
     return record
 
 
+def record_is_visible(user, record_type: str, record_id: int) -> bool:
+    """Whether the record a link points at exists and the user may see it (rights on what is attached to it)."""
+    kind = registry.find(record_type)
+    return kind is not None and kind.visible(user).filter(pk=record_id).exists()
+
+
 def links_visible_to(user, queryset: models.QuerySet, record_type: str) -> models.QuerySet:
     """Rows of ``queryset`` (a RecordLink model) whose record of ``record_type`` the user may see."""
     kind = record_type_for(record_type)

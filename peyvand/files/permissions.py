@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.core import registry
+from peyvand.core.links import record_is_visible
 
 FILE_TOO_LARGE = "file.too_large"
 FILE_TYPE_REFUSED = "file.type_refused"
@@ -16,11 +16,6 @@ DELETE_REFUSED_MESSAGE = _(
 )
 
 
-def record_visible(user, record_type: str, record_id: int) -> bool:
-    kind = registry.find(record_type)
-    return kind is not None and kind.visible(user).filter(pk=record_id).exists()
-
-
 def can_attach(user, record) -> bool:
     """Anyone who may see a record may add a file to it (as they may add a note)."""
     return bool(user and user.is_authenticated and user.is_active)
@@ -31,7 +26,7 @@ def can_delete_attachment(user, attachment) -> bool:
     only while they may see the record the file is on."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if not record_visible(user, attachment.record_type, attachment.record_id):
+    if not record_is_visible(user, attachment.record_type, attachment.record_id):
         return False
     return may_delete_on_a_visible_record(user, attachment)
 
