@@ -5,8 +5,8 @@
 
 The database named in --postgres is dropped and created afresh, migrated, and filled with COPY: 10 teams of 11
 people, 3 pipelines, companies and contacts, N deals over three years with their stage history (won, lost and
-open), M activities, this year's monthly targets and the fixed official holidays. ``--reuse`` keeps an existing
-filled database. It then times, for a sales manager, a rep and the administrator:
+open), M activities (each linked to its deal and the deal's contact and company), this year's monthly targets
+and the fixed official holidays. ``--reuse`` keeps an existing filled database. It then times, for a sales manager, a rep and the administrator:
 - the whole dashboard (every figure it shows, as `dashboard()` computes them) and the whole page through
   Django's request handling (``/dashboard/``, templates included);
 - each registered report on its own, for the current month;
@@ -108,11 +108,11 @@ def sql_activities(count: int, deals: int, reps: list, since: dt.datetime, now: 
         cursor.execute(
             f"""
             INSERT INTO activities_activity (id, kind, subject, notes, due_at, done_at, duration_minutes, outcome,
-                deal_id, owner_id, team_id, created_at, updated_at, version, reminders, search_text)
+                record_type, record_id, owner_id, team_id, created_at, updated_at, version, reminders, search_text)
             SELECT n, kind, kind || ' ' || n, '', due, CASE WHEN due < %(now)s AND random() < 0.9
                        THEN due + random() * interval '48 hours' END,
                    CASE WHEN kind = 'call' THEN 2 + floor(random() * 38)::int END, '',
-                   1 + floor(random() * %(deals)s)::int, owner, CASE owner {team_of} END, due, due, 1, '[]', ''
+                   'deal', 1 + floor(random() * %(deals)s)::int, owner, CASE owner {team_of} END, due, due, 1, '[]', ''
             FROM (
                 SELECT n, (ARRAY['call','call','call','call','call','meeting','meeting','task','task','email'])[1 + n %% 10] AS kind,
                        (ARRAY[{rep_ids}])[1 + n %% {len(reps)}] AS owner,
@@ -121,6 +121,19 @@ def sql_activities(count: int, deals: int, reps: list, since: dt.datetime, now: 
             ) AS generated
             """,
             {"now": now, "deals": deals, "since": since, "seconds": seconds, "count": count},
+        )
+        # Each activity is linked, as the activity services link it, to its deal and the deal's contact and
+        # company; written in the order of the unique index (activity, type, id), so it grows at its end.
+        cursor.execute(
+            """
+            INSERT INTO activities_activitylink (activity_id, record_type, record_id)
+            SELECT a.id, link.record_type, link.record_id
+            FROM activities_activity a JOIN sales_deal d ON d.id = a.record_id
+            CROSS JOIN LATERAL (VALUES ('company', d.company_id), ('contact', d.contact_id), ('deal', d.id))
+                AS link (record_type, record_id)
+            WHERE link.record_id IS NOT NULL
+            ORDER BY a.id, link.record_type
+            """
         )
     return count
 
@@ -163,7 +176,7 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
     from django.db import transaction
 
     from peyvand.accounts.models import Role, Team, User
-    from peyvand.activities.models import Activity
+    from peyvand.activities.models import Activity, ActivityLink
     from peyvand.contacts.models import Company, Contact
     from peyvand.core import periods
     from peyvand.core.holidays import add_fixed_holidays
@@ -174,7 +187,7 @@ def generate(deals: int, activities: int, seed: int = 1) -> dict[str, int]:
     now = dt.datetime.now(dt.UTC)
     span = (now - START).total_seconds()
     counts = {}
-    with transaction.atomic(), bulk_loading(Company, Contact, Deal, StageHistory, Activity):
+    with transaction.atomic(), bulk_loading(Company, Contact, Deal, StageHistory, Activity, ActivityLink):
         teams = [Team.objects.create(name=f"تیم {i + 1}") for i in range(TEAMS)]
         admin = User.objects.create(username="bench-admin", role=Role.ADMIN, is_superuser=True, is_staff=True)
         managers, reps = [], []

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,31 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PASSWORD = "pass-1234-word"
+SHOTS = Path(os.environ.get("PEYVAND_SCREENSHOTS", "/tmp/peyvand-screens"))
+
+
+def fits(page, name: str) -> None:
+    """The page has no horizontal scroll at 1440 px and 390 px; a screenshot of each is kept under SHOTS."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (name, width)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def signed_in(browser, live_server, user, language):
+    """A page of a new browser context, signed in as ``user`` with the interface in ``language``."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
 
 
 def _browser_required() -> bool:

@@ -45,7 +45,7 @@ def test_the_main_pages_load_without_a_single_policy_violation(page, sign_in, ad
     deal = create_deal(
         actor=admin, values={"title": "Warehouse scanners", "amount": "450000000", "contact": contact}
     )
-    create_activity(actor=admin, values={"subject": "Call Sara", "deal": deal})
+    create_activity(actor=admin, values={"subject": "Call Sara", "record": deal})
     form = WebForm.objects.create(name="Contact us", fields=["last_name", "phone"], pipeline=pipeline)
 
     sign_in(admin)

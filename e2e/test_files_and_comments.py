@@ -3,19 +3,17 @@ timeline and downloads the same bytes; a file over the limit is refused beside t
 colleague, who is told; another team's rep gets 404 for the download and the page. In Persian and English, at
 1440 px and 390 px (no horizontal scroll), with screenshots."""
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD
+from e2e.conftest import fits, signed_in
 from peyvand.contacts.services import create_contact
 from peyvand.files.models import Attachment
 from tests.files.conftest import PDF
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-SHOTS = Path(os.environ.get("PEYVAND_SCREENSHOTS", "/tmp/peyvand-screens"))
 # The content security policy's refusals, written to the console where the test collects them.
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -34,28 +32,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT.mkdir()
     settings.PEYVAND_FILE_MAX_MB = 1
     return settings.MEDIA_ROOT
-
-
-def fits(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1440, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (name, width)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 900})
-
-
-def signed_in(browser, live_server, user, language):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.goto("/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])

@@ -33,7 +33,7 @@ def test_manager_is_warned_of_a_duplicate_then_merges_the_two_and_undoes_the_mer
     page.click("form.form button[type=submit]")
     page.wait_for_url(lambda url: "/new/" not in url)
     second = Contact.objects.exclude(pk=first.pk).get()
-    activity = create_activity(actor=manager_a, values={"subject": "Call Ali", "contact": second.pk})
+    activity = create_activity(actor=manager_a, values={"subject": "Call Ali", "record": second})
 
     page.goto(f"/duplicates/merge/?entity=contact&ids={first.pk},{second.pk}")
     page.check(f"input[name=field_last_name][value='{second.pk}']")

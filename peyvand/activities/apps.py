@@ -14,3 +14,4 @@ class ActivitiesConfig(AppConfig):
 
         resources.register()
         registry.register_timeline_source(activity_items)
+        registry.register_timeline_actions("activities/_timeline_actions.html")

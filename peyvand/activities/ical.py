@@ -10,11 +10,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Todo
 
 from peyvand.activities.models import ActivityKind
-from peyvand.activities.selectors import FEED_LIMIT, feed_activities
+from peyvand.activities.selectors import FEED_LIMIT, feed_activities, linked_records
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -26,16 +27,8 @@ def _site() -> tuple[str, str]:
     return base, urlsplit(base).hostname or "peyvand"
 
 
-def _description(activity) -> str:
-    lines = []
-    for label, record in (
-        (_("Deal"), activity.deal),
-        (_("Contact"), activity.contact),
-        (_("Company"), activity.company),
-        (_("Lead"), activity.lead),
-    ):
-        if record is not None:
-            lines.append(f"{label}: {record}")
+def _description(activity, records: list) -> str:
+    lines = [f"{capfirst(record._meta.verbose_name)}: {record}" for record in records]
     if activity.outcome:
         lines.append(f"{_('Outcome')}: {activity.outcome}")
     if activity.notes:
@@ -43,7 +36,7 @@ def _description(activity) -> str:
     return "\n".join(lines).strip()
 
 
-def _component(activity, *, todo: bool, base: str, host: str):
+def _component(activity, records: list, *, todo: bool, base: str, host: str):
     as_todo = todo and activity.kind == ActivityKind.TASK
     item = Todo() if as_todo else Event()
     item.add("uid", f"activity-{activity.pk}@{host}")
@@ -52,7 +45,7 @@ def _component(activity, *, todo: bool, base: str, host: str):
     item.add("created", _utc(activity.created_at))
     item.add("sequence", activity.version)
     item.add("summary", activity.subject)
-    description = _description(activity)
+    description = _description(activity, records)
     if description:
         item.add("description", description)
     item.add("url", base + reverse("activities:detail", args=[activity.pk]))
@@ -88,6 +81,8 @@ def feed_calendar(user, *, now: dt.datetime, todo: bool = False) -> bytes:
     # Subscribed calendars are re-read on the app's own schedule; these ask for every quarter-hour.
     calendar.add("refresh-interval", dt.timedelta(minutes=15), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT15M")
-    for activity in feed_activities(user, now=now)[:FEED_LIMIT]:
-        calendar.add_component(_component(activity, todo=todo, base=base, host=host))
+    activities = list(feed_activities(user, now=now)[:FEED_LIMIT])
+    linked = linked_records(user, activities)
+    for activity in activities:
+        calendar.add_component(_component(activity, linked[activity.pk], todo=todo, base=base, host=host))
     return calendar.to_ical()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peyvand.core.links import RecordLink, RecordTypeField, record_link_index
 from peyvand.core.models import OwnedModel
 
 
@@ -16,7 +17,7 @@ class ActivityKind(models.TextChoices):
     NOTE = "note", _("Note")
 
 
-class Activity(OwnedModel):
+class Activity(OwnedModel, RecordLink):
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices, default=ActivityKind.TASK)
     subject = models.CharField(_("subject"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
@@ -24,43 +25,18 @@ class Activity(OwnedModel):
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
-    contact = models.ForeignKey(
-        "contacts.Contact",
-        verbose_name=_("contact"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-    )
-    company = models.ForeignKey(
-        "contacts.Company",
-        verbose_name=_("company"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-    )
-    deal = models.ForeignKey(
-        "sales.Deal",
-        verbose_name=_("deal"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-        db_index=False,  # indexed below, with the kind and time
-    )
-    lead = models.ForeignKey(
-        "leads.Lead",
-        verbose_name=_("lead"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-    )
+    # The record the activity was logged on (a deal, a lead, a contact, ...; none for a task of one's own); the
+    # records it concerns, this one included, are its ``links`` (see ``ActivityLink``).
+    record_type = RecordTypeField(_("record type"), max_length=40, blank=True, default="")
+    record_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
     # Minutes before ``due_at`` at which the owner is reminded, ascending (see periodic.py); a list on the row so
     # that changing reminders is versioned and audited like any other field.
     reminders = models.JSONField(_("reminders"), default=list, blank=True)
     search_text = models.TextField(editable=False, default="")
+
+    # Set by ``selectors.with_records`` for pages: the record it is on, when the viewer may see it.
+    record = None
+    column_labels = {"record": _("about")}
 
     audited_fields = (
         "kind",
@@ -71,10 +47,8 @@ class Activity(OwnedModel):
         "duration_minutes",
         "outcome",
         "reminders",
-        "contact",
-        "company",
-        "deal",
-        "lead",
+        "record_type",
+        "record_id",
         "owner",
         "team",
     )
@@ -94,9 +68,9 @@ class Activity(OwnedModel):
             # Whether a deal had a call, meeting, ... done by some time (the activity-impact report) is one look
             # into this index, on PostgreSQL without reading the table.
             models.Index(
-                fields=["deal", "kind", "done_at"],
+                fields=["record_id", "record_type", "kind", "done_at"],
                 include=["owner", "team", "deleted_at"],
-                name="activity_deal_kind_done_at",
+                name="activity_record_kind_done_at",
             ),
         ]
 
@@ -122,6 +96,28 @@ class Activity(OwnedModel):
 
     def is_overdue(self, now: dt.datetime) -> bool:
         return self.done_at is None and self.due_at is not None and self.due_at < now
+
+
+class ActivityLink(RecordLink):
+    """A record an activity concerns: the one it was logged on and those that one concerns (a deal's contact and
+    company, see ``RecordType.concerns``). A record's timeline, the "activities of" filter and the reports' "for
+    which customer" read these rows; the activity's own ``record_type``/``record_id`` says where it was logged."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="links", db_index=False)
+
+    class Meta:
+        verbose_name = _("activity link")
+        verbose_name_plural = _("activity links")
+        constraints = [
+            # also the index by which an activity's links (its customer, in the reports) are read
+            models.UniqueConstraint(
+                fields=["activity", "record_type", "record_id"], name="activity_link_unique"
+            ),
+        ]
+        indexes = [record_link_index("activity_link_record", "activity")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} #{self.record_id}"
 
 
 # Kinds that happen at a time and so belong on a calendar and get reminders.

@@ -30,27 +30,22 @@ ACTIVITY_FIELDS = (
     F("reminders", exportable=False),
     F("outcome", exportable=False, automation=True, settable=True, searchable=True),
     F("notes", exportable=False, automation=True, settable=True),
-    F("contact", exportable=False),
-    F("company", exportable=False),
-    F("deal", exportable=False),
-    F("lead", exportable=False),
+    F("record_type", exportable=False),
+    F("record_id", exportable=False),
     F("owner", exportable=False),
     F("done_at", editable=False, exportable=False, automation=True),
     F("team", editable=False, exportable=False),
 )
 
 
-# The record types an activity has a link field of its own for (``Activity.contact`` ...).
-LINKED_TYPES = ("contact", "company", "deal", "lead")
-
-
-def links_of(record) -> dict[str, int]:
-    """What an activity about ``record`` is attached to (the values ``create_activity`` takes): the record
-    itself, or for an activity what that activity is attached to; nothing for other kinds of record."""
+def links_of(record) -> dict[str, object]:
+    """What an activity about ``record`` is logged on (the values ``create_activity`` takes): the record itself,
+    or for an activity the record that activity is on; nothing for a record activities cannot be logged on."""
     if isinstance(record, Activity):
-        return {name: getattr(record, f"{name}_id") for name in LINKED_TYPES if getattr(record, f"{name}_id")}
-    name = registry.type_name_of(record)
-    return {name: record.pk} if name in LINKED_TYPES else {}
+        return {"record_type": record.record_type, "record_id": record.record_id}
+    if registry.type_name_of(record) in {t.name for t in services.loggable_types()}:
+        return {"record": record}
+    return {}
 
 
 def register() -> None:

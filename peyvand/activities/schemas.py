@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from peyvand.core.schemas import Bool, DateTime, Int, OwnedIn, OwnedOut, PatchBase
 
@@ -12,6 +12,9 @@ Reminders = Annotated[list[ReminderMinutes], Field(max_length=10)]
 
 
 class ActivityIn(OwnedIn):
+    # A field it does not know (the "deal" or "contact" of an older client) is refused, not silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
     kind: str = "task"
     subject: str = Field(min_length=1, max_length=200)
     notes: str = ""
@@ -22,13 +25,15 @@ class ActivityIn(OwnedIn):
         default_factory=list, description="Minutes before due_at, e.g. [10, 60, 1440]."
     )
     outcome: str = ""
-    contact: Int | None = None
-    company: Int | None = None
-    deal: Int | None = None
-    lead: Int | None = None
+    record_type: str = Field(
+        "", max_length=40, description="The kind of record it is about: deal, contact, ..."
+    )
+    record_id: Int | None = None
 
 
 class ActivityPatch(PatchBase):
+    model_config = ConfigDict(extra="forbid")
+
     kind: str | None = None
     subject: str | None = Field(None, min_length=1, max_length=200)
     notes: str | None = None
@@ -37,10 +42,13 @@ class ActivityPatch(PatchBase):
     duration_minutes: Int | None = Field(None, ge=0, le=100000)
     reminders: Reminders | None = None
     outcome: str | None = None
-    contact: Int | None = None
-    company: Int | None = None
-    deal: Int | None = None
-    lead: Int | None = None
+    record_type: str | None = Field(None, max_length=40)
+    record_id: Int | None = None
+
+
+class LinkOut(Schema):
+    record_type: str
+    record_id: int
 
 
 class ActivityOut(OwnedOut):
@@ -52,10 +60,17 @@ class ActivityOut(OwnedOut):
     duration_minutes: int | None
     reminders: list[int]
     outcome: str
-    contact_id: int | None
-    company_id: int | None
-    deal_id: int | None
-    lead_id: int | None
+    record_type: str
+    record_id: int | None
+    links: list[LinkOut] = Field(
+        description="Every record it concerns: the one it is about and, for a deal, its contact and company."
+    )
+
+    @staticmethod
+    def resolve_links(activity) -> list[dict]:
+        return [
+            {"record_type": link.record_type, "record_id": link.record_id} for link in activity.links.all()
+        ]
 
 
 class CalendarEventOut(Schema):

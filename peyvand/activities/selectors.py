@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.activities.models import SCHEDULED_KINDS, Activity, CalendarFeed
+from peyvand.activities.models import SCHEDULED_KINDS, Activity, ActivityLink, CalendarFeed
+from peyvand.core import registry
 from peyvand.core.errors import NotFound
+from peyvand.core.links import ref_of
 from peyvand.core.listing import Filter, ListSpec, as_bool, as_date, as_int
 from peyvand.core.records import assignable_users
 
@@ -23,10 +25,8 @@ ACTIVITY_LIST = ListSpec(
         "owner": Filter("owner_id", as_int, _("Owner")),
         "team": Filter("team_id", as_int, _("Team")),
         "kind": Filter("kind", label=_("Kind")),
-        "contact": Filter("contact_id", as_int, _("Contact")),
-        "company": Filter("company_id", as_int, _("Company")),
-        "deal": Filter("deal_id", as_int, _("Deal")),
-        "lead": Filter("lead_id", as_int, _("Lead")),
+        # ``record=deal:5``: the activities a record's history holds (those on its deals too, for a contact)
+        "record": Filter("pk__in", lambda raw: linked_to_ref(raw), _("Record"), describe=lambda raw: raw),
         "open": Filter("done_at__isnull", as_bool, _("Open")),
         "due_after": Filter("due_at__date__gte", as_date, _("Due from")),
         "due_before": Filter("due_at__date__lte", as_date, _("Due until")),
@@ -37,7 +37,78 @@ ACTIVITY_LIST = ListSpec(
 
 
 def activities_visible_to(user):
-    return Activity.objects.visible_to(user).select_related("owner", "contact", "company", "deal", "lead")
+    return Activity.objects.visible_to(user).select_related("owner").prefetch_related("links")
+
+
+def linked_to(record):
+    """Ids of the activities linked to ``record`` (logged on it, or on a record that concerns it)."""
+    record_type, record_id = ref_of(record)
+    return ActivityLink.objects.filter(record_type=record_type, record_id=record_id).values("activity_id")
+
+
+def linked_to_ref(raw: str):
+    """``linked_to`` for a list filter's "type:id"; anything else is a value error (a field error for the list)."""
+    record_type, _colon, record_id = raw.partition(":")
+    if registry.find(record_type.strip()) is None:
+        raise ValueError(raw)
+    return ActivityLink.objects.filter(record_type=record_type.strip(), record_id=as_int(record_id)).values(
+        "activity_id"
+    )
+
+
+def linked_records(user, activities) -> dict[int, list]:
+    """The records each activity is linked to that the user may see, by activity id, the one it was logged on
+    first: one query per kind of record on the page (the activities' ``links`` prefetched)."""
+    activities = list(activities)
+    wanted: dict[str, set[int]] = {}
+    for activity in activities:
+        for link in activity.links.all():
+            wanted.setdefault(link.record_type, set()).add(link.record_id)
+    found: dict[tuple[str, int], Any] = {}
+    for name, ids in wanted.items():
+        kind = registry.find(name)
+        if kind is not None:
+            found.update(((name, r.pk), r) for r in kind.visible(user).filter(pk__in=ids))
+    result = {}
+    for activity in activities:
+        subject = (activity.record_type, activity.record_id)
+        refs = sorted(
+            ((link.record_type, link.record_id) for link in activity.links.all()), key=lambda r: r != subject
+        )
+        result[activity.pk] = [found[ref] for ref in refs if ref in found]
+    return result
+
+
+def with_records(user, activities) -> list:
+    """The activities, each with ``record`` set to the record it was logged on when the user may see it."""
+    activities = list(activities)
+    linked = linked_records(user, activities)
+    for activity in activities:
+        first = next(iter(linked.get(activity.pk, ())), None)
+        activity.record = (
+            first
+            if first is not None and ref_of(first) == (activity.record_type, activity.record_id)
+            else None
+        )
+    return activities
+
+
+def last_activity_at(model):
+    """For a queryset of ``model`` records: when each last had an activity created or done (a subquery to
+    annotate with), counting the activities logged on it."""
+    from django.db.models import Max, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Greatest
+
+    record_type = registry.for_model(model)
+    assert record_type is not None, model
+    alive = Activity.objects.filter(
+        record_type=record_type.name, record_id=OuterRef("pk"), deleted_at__isnull=True
+    )
+    return Subquery(
+        alive.values("record_id")
+        .annotate(last=Max(Greatest("created_at", Coalesce("done_at", "created_at"))))
+        .values("last")[:1]
+    )
 
 
 def my_open_tasks(user, *, now: dt.datetime | None = None):

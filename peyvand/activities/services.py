@@ -8,16 +8,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.activities.models import Activity, CalendarFeed
+from peyvand.activities.models import Activity, ActivityLink, CalendarFeed
 from peyvand.contacts.calltime import default_call_due
-from peyvand.contacts.models import Company, Contact
-from peyvand.core import events
-from peyvand.core.records import create_record, field_error, resolve_reference, update_record
+from peyvand.core import events, registry
+from peyvand.core.errors import NotFound
+from peyvand.core.links import linked_record, ref_of
+from peyvand.core.records import create_record, field_error, update_record
 from peyvand.core.text import clean_display_text
-from peyvand.leads.models import Lead
-from peyvand.sales.models import Deal
 
-_LINKS = (("contact", Contact), ("company", Company), ("deal", Deal), ("lead", Lead))
+_UNCHANGED = object()
 
 # A reminder is at most 30 days ahead of its activity, and an activity has at most ten.
 MAX_REMINDER_MINUTES = 30 * 24 * 60
@@ -46,7 +45,54 @@ def clean_reminders(value: Any) -> list[int]:
     return sorted(minutes)
 
 
-def _clean(actor, values: dict[str, Any]) -> dict[str, Any]:
+def loggable_types() -> list[registry.RecordType]:
+    """The kinds of record an activity may be logged on: every attachable one but activities themselves."""
+    return [t for t in registry.record_types() if t.attachable and t.model is not Activity]
+
+
+def _record(actor, values: dict[str, Any]):
+    """The record the values log the activity on (``record``, or ``record_type`` and ``record_id``): None for
+    none, ``_UNCHANGED`` when they do not say. A type or record the actor may not use is a field error."""
+    given = "record" in values or "record_type" in values or "record_id" in values
+    record = values.pop("record", None)
+    record_type = values.pop("record_type", None) or ""
+    record_id = values.pop("record_id", None)
+    if not given:
+        return _UNCHANGED
+    if record is not None:
+        record_type, record_id = ref_of(record)
+    if not record_type and record_id in (None, ""):
+        return None
+    if not record_type:
+        raise field_error("record_type", _("Say which kind of record the activity is about."))
+    if record_type not in {t.name for t in loggable_types()}:
+        raise field_error("record_type", _("Activities cannot be logged on this kind of record."))
+    if record_id in (None, ""):
+        raise field_error("record_id", _("Say which record the activity is about."))
+    try:
+        return linked_record(actor, record_type, record_id)
+    except NotFound:
+        raise field_error("record_id", _("No such record, or you may not use it.")) from None
+
+
+def concerned(record) -> list:
+    """The records an activity on ``record`` is linked to: the record and those its type says it concerns."""
+    if record is None:
+        return []
+    kind = registry.for_model(record)
+    found = [record, *(kind.concerns(record) if kind is not None and kind.concerns else ())]
+    return list({ref_of(r): r for r in found}.values())
+
+
+def _link(activity: Activity, record) -> None:
+    ActivityLink.objects.filter(activity=activity).delete()
+    ActivityLink.objects.bulk_create(
+        ActivityLink(activity=activity, record_type=t, record_id=pk)
+        for t, pk in map(ref_of, concerned(record))
+    )
+
+
+def _clean(actor, values: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     values = dict(values)
     for name in ("subject", "outcome"):
         if name in values:
@@ -55,34 +101,40 @@ def _clean(actor, values: dict[str, Any]) -> dict[str, Any]:
         values["notes"] = (values["notes"] or "").strip()
     if "reminders" in values:
         values["reminders"] = clean_reminders(values["reminders"])
-    for name, model in _LINKS:
-        if name in values:
-            values[name] = resolve_reference(model, values[name], actor, name)
-    deal = values.get("deal")
-    # A task on a deal shows on the deal's contact and company too.
-    if deal is not None:
-        values.setdefault("contact", deal.contact)
-        values.setdefault("company", deal.company)
+    record = _record(actor, values)
+    if record is not _UNCHANGED:
+        values["record_type"], values["record_id"] = ref_of(record) if record is not None else ("", None)
     if "done" in values:
         done = values.pop("done")
         values["done_at"] = (values.get("done_at") or timezone.now()) if done else None
-    return values
+    return values, record
 
 
+@transaction.atomic
 def create_activity(*, actor, values: dict[str, Any]) -> Activity:
+    values, record = _clean(actor, values)
+    record = None if record is _UNCHANGED else record
     # A new call without a due time is due at its contact's (or company's) next good moment to call.
-    activity = create_record(Activity, actor=actor, values=default_call_due(_clean(actor, values)))
+    activity = create_record(Activity, actor=actor, values=default_call_due(values, concerned(record)))
+    _link(activity, record)
     if activity.done_at:
         events.emit(events.activity_completed, Activity, activity=activity, actor=actor)
     return activity
 
 
+@transaction.atomic
 def update_activity(*, actor, activity: Activity, version: int | None, values: dict[str, Any]) -> Activity:
-    values = _clean(actor, values)
+    values, record = _clean(actor, values)
     was_done = activity.done_at is not None
     if values.get("done_at") and was_done:
         values["done_at"] = activity.done_at  # completing twice keeps the first completion time
+    moved = record is not _UNCHANGED and (values["record_type"], values["record_id"]) != (
+        activity.record_type,
+        activity.record_id,
+    )
     activity = update_record(activity, actor=actor, version=version, values=values)
+    if moved:
+        _link(activity, record)
     if activity.done_at and not was_done:
         events.emit(events.activity_completed, Activity, activity=activity, actor=actor)
     return activity

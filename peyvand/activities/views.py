@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -19,6 +20,7 @@ from peyvand.activities.resources import ACTIVITIES
 from peyvand.activities.services import complete_activity, reschedule_activity, rotate_calendar_feed
 from peyvand.core import jalali
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
+from peyvand.core.links import linked_record
 from peyvand.core.text import to_ascii_digits
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
@@ -53,10 +55,8 @@ class ActivityForm(RecordForm):
         "reminders",
         "outcome",
         "notes",
-        "contact",
-        "company",
-        "deal",
-        "lead",
+        "record_type",
+        "record_id",
         "owner",
     )
 
@@ -73,16 +73,35 @@ class ActivityForm(RecordForm):
         current = list(self.instance.reminders) if self.instance is not None else []
         minutes = sorted(set(REMINDER_PRESETS) | {m for m in current if isinstance(m, int)})
         self.fields["reminders"].choices = [(m, describe_reminder(m)) for m in minutes]
+        # The record it is about comes from the page it was started on (or the activity being edited) and is
+        # shown, not picked: the form carries it along unchanged.
+        for name in ("record_type", "record_id"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.linked = self._linked()
+        self.linked_label = capfirst(self.linked._meta.verbose_name) if self.linked is not None else ""
+
+    def _linked(self):
+        source = self.data if self.is_bound else {**self.initial}
+        record_type, record_id = source.get("record_type"), source.get("record_id")
+        if not record_type or not record_id:
+            return None
+        try:
+            return linked_record(self.user, str(record_type), record_id)
+        except PeyvandError:
+            return None
 
 
 class ActivityScreen(Screen):
     @property
     def detail_fields(self) -> tuple[str, ...]:
-        # Reminders are told in words below the fields (activities/activity_detail.html), not as raw minutes.
-        return tuple(name for name in super().detail_fields if name != "reminders")
+        # Reminders are told in words below the fields (activities/activity_detail.html), not as raw minutes; the
+        # record it is on is shown by name and link, not as its type and id.
+        hidden = {"reminders", "record_type", "record_id"}
+        return ("record", *(name for name in super().detail_fields if name not in hidden))
 
 
 def _activity_extra(user, activity: Activity) -> dict:
+    selectors.with_records(user, [activity])  # ``activity.record``, for the "record" field the page shows
     return {
         "reminders": [describe_reminder(m) for m in activity.reminders],
         "overdue": activity.deleted_at is None and activity.is_overdue(timezone.now()),
@@ -92,7 +111,7 @@ def _activity_extra(user, activity: Activity) -> dict:
 ACTIVITY_SCREEN = ActivityScreen(
     resource=ACTIVITIES,
     form_class=ActivityForm,
-    columns=("kind", "subject", "due_at", "done_at", "contact", "deal", "owner"),
+    columns=("kind", "subject", "due_at", "done_at", "record", "owner"),
     extra_fields=("done_at",),
     filters=(
         owner_filter(),
@@ -102,8 +121,9 @@ ACTIVITY_SCREEN = ActivityScreen(
         ),
     ),
     detail_extra=_activity_extra,
-    initial_from_request=("contact", "company", "deal", "lead", "kind"),
+    initial_from_request=("record_type", "record_id", "kind"),
     row_class=lambda activity, now: "overdue" if activity.is_overdue(now) else "",
+    prepare_rows=selectors.with_records,
 )
 
 

@@ -27,18 +27,20 @@ excludes zero the difference is unlikely to be chance.
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.activities.models import Activity, ActivityKind
+from peyvand.activities.models import Activity, ActivityKind, ActivityLink
 from peyvand.analytics.labels import group_labels
 from peyvand.analytics.outcomes import percent
 from peyvand.analytics.registry import column, report
 from peyvand.analytics.scope import CUSTOMER_CURRENT, Scope
 from peyvand.analytics.significance import difference_interval
+from peyvand.contacts.models import Company, Contact
 from peyvand.core.jalali import format_date
+from peyvand.core.registry import type_name
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, DealStatus
 
 WORK_KINDS = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.TASK)
@@ -54,15 +56,18 @@ def for_current_customer() -> Q:
     return Exists(same_company) | (Q(customer_company__isnull=True) & Exists(same_contact))
 
 
+def _linked(model):
+    """The id of the record of ``model``'s type an activity is linked to (its customer's company or contact)."""
+    links = ActivityLink.objects.filter(activity_id=OuterRef("pk"), record_type=type_name(model))
+    return Subquery(links.values("record_id")[:1])
+
+
 def done_work(scope: Scope):
     """Calls, meetings and tasks the user may see, done in the period, with whom each was for."""
     work = (
         Activity.objects.visible_to(scope.user)
         .filter(scope.in_period("done_at"), kind__in=WORK_KINDS)
-        .alias(
-            customer_company=Coalesce("company_id", "deal__company_id", "contact__company_id"),
-            customer_contact=Coalesce("contact_id", "deal__contact_id"),
-        )
+        .alias(customer_company=_linked(Company), customer_contact=_linked(Contact))
         .alias(current=for_current_customer())
     )
     if scope.team:
@@ -70,7 +75,10 @@ def done_work(scope: Scope):
     if scope.rep:
         work = work.filter(owner_id=scope.rep)
     if scope.pipeline:
-        work = work.filter(deal__pipeline_id=scope.pipeline)
+        work = work.filter(
+            record_type=type_name(Deal),
+            record_id__in=Deal.objects.filter(pipeline_id=scope.pipeline).values("pk"),
+        )
     if scope.customer:
         work = work.filter(current=scope.customer == CUSTOMER_CURRENT)
     return work
@@ -211,7 +219,7 @@ def activity_impact(scope: Scope) -> dict[str, Any]:
     closed = scope.deals().filter(scope.in_period("closed_at"), status__in=(DealStatus.WON, DealStatus.LOST))
     won = Q(status=DealStatus.WON)
     done_on_deal = Activity.objects.visible_to(scope.user).filter(
-        deal_id=OuterRef("pk"), done_at__lte=OuterRef("closed_at")
+        record_type=type_name(Deal), record_id=OuterRef("pk"), done_at__lte=OuterRef("closed_at")
     )
     kinds = list(ActivityKind)
     had = {f"had_{kind.value}": Exists(done_on_deal.filter(kind=kind)) for kind in kinds}

@@ -6,7 +6,7 @@ twice, or by two workers, fires each rule once per record and occurrence.
 
 import datetime as dt
 
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -61,22 +61,16 @@ def fire_date_rules(now: dt.datetime) -> int:
 
 
 def fire_quiet_deals(now: dt.datetime) -> int:
+    from peyvand.activities.selectors import last_activity_at
     from peyvand.sales.models import Deal
 
     fired = 0
     for rule in Rule.objects.filter(enabled=True, trigger="no_activity").select_related("created_by"):
         days = int(rule.params.get("days", 7))
-        alive = Q(activities__deleted_at__isnull=True)
         deals = (
             Deal.objects.visible_to(rule.created_by)
             .filter(status="open")
-            .annotate(
-                last_touch=Greatest(
-                    F("created_at"),
-                    Coalesce(Max("activities__created_at", filter=alive), F("created_at")),
-                    Coalesce(Max("activities__done_at", filter=alive), F("created_at")),
-                )
-            )
+            .annotate(last_touch=Greatest(F("created_at"), Coalesce(last_activity_at(Deal), F("created_at"))))
             .filter(last_touch__lte=now - dt.timedelta(days=days))
         )
         for deal in deals:

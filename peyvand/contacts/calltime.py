@@ -239,16 +239,16 @@ def call_advice(record, now: dt.datetime) -> CallAdvice:
     )
 
 
-def default_call_due(values: dict, now: dt.datetime | None = None) -> dict:
-    """Activity values with a call's due time defaulted to its contact's (or company's) next good moment.
+def default_call_due(values: dict, records: list, now: dt.datetime | None = None) -> dict:
+    """Activity values with a call's due time defaulted to the next good moment of the first of ``records`` (what
+    the call concerns: the deal, its contact, its company) that keeps calling hours.
 
-    For the activity services: a new call without a due time, linked to a contact or company; a call logged as
-    done is left alone.
+    For the activity services: a new call without a due time; a call logged as done is left alone.
     """
     if values.get("kind") != "call" or values.get("due_at") or values.get("done_at"):
         return values
-    record = values.get("contact") or values.get("company")
-    if record is None or not hasattr(record, "work_days"):
+    record = next((r for r in records if hasattr(r, "work_days")), None)
+    if record is None:
         return values
     from django.utils import timezone
 

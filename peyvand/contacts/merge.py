@@ -58,23 +58,19 @@ def joined_fields(entity: str) -> tuple[str, ...]:
     return tuple(name for name, is_list in _mergeable(entity) if is_list)
 
 
-# Rows that point at a contact or company and follow it to the survivor: (app label, model, field).
+# Rows that point at a contact or company by a foreign key and follow it to the survivor: (app label, model,
+# field). Rows linked by a record link (activities, files, comments) follow it too, below.
 RELATIONS = {
     "contact": (
         ("sales", "Deal", "contact"),
-        ("activities", "Activity", "contact"),
         ("leads", "Lead", "contact"),
     ),
     "company": (
         ("sales", "Deal", "company"),
-        ("activities", "Activity", "company"),
         ("leads", "Lead", "company"),
         ("contacts", "Contact", "company"),
     ),
-    "lead": (
-        ("sales", "Deal", "lead"),
-        ("activities", "Activity", "lead"),
-    ),
+    "lead": (("sales", "Deal", "lead"),),
 }
 
 

@@ -102,6 +102,8 @@ def register() -> None:
             fields=CONTACT_FIELDS,
             custom_fields=True,
             tagged=True,
+            # a call with someone is also work for their company
+            concerns=lambda contact: [contact.company] if contact.company_id else [],
             extra={"duplicates": True, "contact_point": first_contact_point},
         )
     )

@@ -60,6 +60,9 @@ class RecordType:
     ui_urls: tuple = ()
     # A visible queryset for a user, when there is no resource.
     visible_to: Callable[[Any], QuerySet] | None = None
+    # The other records a conversation about one of these also concerns (a deal's contact and company): an
+    # activity logged on it is linked to them too, so it shows on their timelines and counts for that customer.
+    concerns: Callable[[Any], Iterable[Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -144,6 +147,15 @@ def for_model(model) -> RecordType | None:
     return next((t for t in _TYPES.values() if t.model._meta.label == label), None)
 
 
+def type_name(model) -> str:
+    """The registered name of a model's record type (for queries on generic links); an unregistered model is a
+    programming error."""
+    record_type = for_model(model)
+    if record_type is None:
+        raise UnknownRecordType(model._meta.label)
+    return record_type.name
+
+
 def type_name_of(record) -> str | None:
     record_type = for_model(record)
     return record_type.name if record_type else None
@@ -157,3 +169,17 @@ def register_timeline_source(source: Callable[[Any, Any], Iterable[Any]]) -> Non
 
 def timeline_sources() -> tuple[Callable[[Any, Any], Iterable[Any]], ...]:
     return tuple(_TIMELINE_SOURCES)
+
+
+_TIMELINE_ACTIONS: list[str] = []
+
+
+def register_timeline_actions(template: str) -> None:
+    """A template of buttons shown above a record's timeline ("+ call"), given ``record`` and ``record_type``;
+    it shows nothing for a record its app does not take."""
+    if template not in _TIMELINE_ACTIONS:
+        _TIMELINE_ACTIONS.append(template)
+
+
+def timeline_actions() -> tuple[str, ...]:
+    return tuple(_TIMELINE_ACTIONS)

@@ -26,12 +26,14 @@ from django.utils.translation import gettext as _
 
 from peyvand.accounts.models import Role, Team, User
 from peyvand.accounts.services import create_user
-from peyvand.activities.models import Activity, ActivityKind
+from peyvand.activities.models import Activity, ActivityKind, ActivityLink
+from peyvand.activities.services import concerned
 from peyvand.contacts.duplicates import index_all
 from peyvand.contacts.models import Company, CompanySize, Contact
 from peyvand.core.audit import plain_value
 from peyvand.core.choices import Channel
 from peyvand.core.holidays import add_fixed_holidays
+from peyvand.core.links import ref_of
 from peyvand.core.models import AuditAction, AuditEntry, Tag
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.records import _refresh_search_text
@@ -809,21 +811,22 @@ class _Demo:
             done_at=done_at,
             duration_minutes=duration,
             outcome=outcome,
-            deal=deal,
-            contact=contact,
-            company=contact.company if contact else None,
-            lead=lead,
             owner=owner,
             team_id=owner.team_id,
             created_at=created,
             updated_at=done_at or created,
         )
+        subject = deal or lead or contact
+        if subject is not None:
+            item.set_record(subject)
+            self.activity_links[id(item)] = concerned(subject)
         _refresh_search_text(item)
         return item
 
     def make_activities(self) -> None:
         rng = self.rng
         self.activities: list[Activity] = []
+        self.activity_links: dict[int, list] = {}
         total = self.sizes.activities
         users = self.sales_users
         by_team: dict[int, list[Contact]] = {}
@@ -916,6 +919,14 @@ class _Demo:
                 )
             )
         Activity.objects.bulk_create(self.activities, batch_size=BATCH)
+        ActivityLink.objects.bulk_create(
+            (
+                ActivityLink(activity=item, record_type=record_type, record_id=record_id)
+                for item in self.activities
+                for record_type, record_id in map(ref_of, self.activity_links.get(id(item), ()))
+            ),
+            batch_size=BATCH,
+        )
         for item in self.activities:
             self.audit(item, item.created_at)
 

@@ -67,6 +67,8 @@ def register() -> None:
             fields=LEAD_FIELDS,
             custom_fields=True,
             tagged=True,
+            # a lead matched to a known contact or company: work on it is for them too
+            concerns=lambda lead: [record for record in (lead.contact, lead.company) if record is not None],
             api_router=router,
             ui_urls=(path("<int:pk>/convert/", convert_view, name="convert"),),
             extra={

@@ -39,6 +39,11 @@ DEAL_FIELDS = (
 )
 
 
+def _parties(deal: Deal) -> list:
+    """Whom work on a deal is for: its contact and its company."""
+    return [record for record in (deal.contact, deal.company) if record is not None]
+
+
 def register() -> None:
     from peyvand.sales.api import deals_router
     from peyvand.sales.views import DEAL_SCREEN, move_view
@@ -53,6 +58,7 @@ def register() -> None:
             fields=DEAL_FIELDS,
             custom_fields=True,
             tagged=True,
+            concerns=_parties,
             api_router=deals_router,
             ui_urls=(path("<int:pk>/move/", move_view, name="move"),),
         )

@@ -35,6 +35,9 @@ class Screen:
     initial_from_request: tuple[str, ...] = field(default_factory=tuple)
     # a CSS class for a row of the list (an overdue task), given the record and the time now
     row_class: Callable[[Any, Any], str] | None = None
+    # reads what the page's rows show besides their own fields (the records activities are on), given the user
+    # and the rows, in a fixed number of queries
+    prepare_rows: Callable[[Any, list], Any] | None = None
 
     @property
     def detail_fields(self) -> tuple[str, ...]:

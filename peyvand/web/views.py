@@ -45,6 +45,8 @@ def list_view(request, screen: Screen):
     except ValidationFailed as exc:
         errors = exc.errors
         page = paginate(screen.resource.visible(request.user).none())
+    if screen.prepare_rows:
+        screen.prepare_rows(request.user, page.items)
     if screen.row_class:
         now = timezone.now()
         for row in page.items:
@@ -80,7 +82,13 @@ def _transfers(screen: Screen) -> dict[str, bool]:
 @login_required
 def detail_view(request, screen: Screen, pk: int):
     record = _record(request, screen, pk, include_deleted=True)
-    context = {"screen": screen, "record": record, "timeline": timeline_for(request.user, record)}
+    context = {
+        "screen": screen,
+        "record": record,
+        "record_type": registry.for_model(record),
+        "timeline": timeline_for(request.user, record),
+        "timeline_actions": registry.timeline_actions(),
+    }
     if screen.detail_extra:
         context.update(screen.detail_extra(request.user, record))
     return render(

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 
 from peyvand.accounts.models import Role
-from peyvand.activities.models import Activity
+from peyvand.activities.models import Activity, ActivityLink
 from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal
 from tests.analytics import dataset
 from tests.analytics.dataset import NOW, START, TZ
@@ -35,7 +35,24 @@ def build(seed: int = 7):
 
     def activity(kind, owner, moment, *, deal=None, contact=None, company=None):
         done = rnd.random() < 0.85
+        logged_on = next(
+            ((t, pk) for t, pk in (("deal", deal), ("contact", contact), ("company", company)) if pk),
+            ("", None),
+        )
+        # Linked as the activity services link it: to its deal, and to the customer (the contact, else the
+        # deal's; the company, else the deal's, else the contact's).
+        customer = {
+            "deal": deal,
+            "contact": contact or (deals[deal]["contact"] if deal else None),
+            "company": company
+            or (deals[deal]["company"] if deal else None)
+            or (h.contacts[contact]["company"] if contact else None),
+        }
+        links.append([(t, pk) for t, pk in customer.items() if pk])
+        facts.append((deal, contact, company))
         return Activity(
+            record_type=logged_on[0],
+            record_id=logged_on[1],
             kind=kind,
             subject=kind,
             owner=owner,
@@ -46,13 +63,10 @@ def build(seed: int = 7):
             duration_minutes=rnd.randint(1, 90)
             if kind in ("call", "meeting") and rnd.random() < 0.8
             else None,
-            deal_id=deal,
-            contact_id=contact,
-            company_id=company,
             deleted_at=NOW if rnd.random() < 0.03 else None,
         )
 
-    rows = []
+    rows, links, facts = [], [], []
     for deal in h.deals:
         owner = next(u for u in users if u.pk == deal["owner"])
         ends = min(deal["closed_at"] or NOW, NOW)
@@ -64,24 +78,24 @@ def build(seed: int = 7):
                 moment = deal["closed_at"] + dt.timedelta(
                     days=rnd.uniform(0.01, 20)
                 )  # follow-up after closing
-            links = rnd.random()
+            share = rnd.random()
             rows.append(
                 activity(
                     kind,
                     owner if rnd.random() < 0.9 else rnd.choice(users),
                     moment,
                     deal=deal["id"],
-                    contact=deal["contact"] if links < 0.6 else None,
-                    company=deal["company"] if links < 0.3 else None,
+                    contact=deal["contact"] if share < 0.6 else None,
+                    company=deal["company"] if share < 0.3 else None,
                 )
             )
     contacts = list(h.contacts)
     for _i in range(400):
-        links = rnd.random()
-        contact = rnd.choice(contacts) if links < 0.7 else None
+        share = rnd.random()
+        contact = rnd.choice(contacts) if share < 0.7 else None
         company = (
             rnd.choice(list(h.companies))
-            if 0.5 < links < 0.9
+            if 0.5 < share < 0.9
             else (h.contacts[contact]["company"] if contact and rnd.random() < 0.3 else None)
         )
         rows.append(
@@ -94,20 +108,25 @@ def build(seed: int = 7):
             )
         )
     Activity.objects.bulk_create(rows)
+    ActivityLink.objects.bulk_create(
+        ActivityLink(activity=a, record_type=t, record_id=pk)
+        for a, pairs in zip(rows, links, strict=True)
+        for t, pk in pairs
+    )
     h.activities = [
         {
             "id": a.pk,
             "kind": a.kind,
             "owner": a.owner_id,
             "team": a.team_id,
-            "deal": a.deal_id,
-            "contact": a.contact_id,
-            "company": a.company_id,
+            "deal": deal,
+            "contact": contact,
+            "company": company,
             "done_at": a.done_at,
             "duration": a.duration_minutes,
             "deleted": a.deleted_at is not None,
         }
-        for a in rows
+        for a, (deal, contact, company) in zip(rows, facts, strict=True)
     ]
 
     items = []

@@ -33,7 +33,7 @@ def records(rep_a, pipeline):
     company = create_company(actor=rep_a, values={"name": "Pars Steel"})
     contact = create_contact(actor=rep_a, values={"last_name": "Karimi", "company": company.pk})
     deal = create_deal(actor=rep_a, values={"title": "Fleet", "contact": contact.pk})
-    activity = create_activity(actor=rep_a, values={"subject": "Call", "deal": deal.pk})
+    activity = create_activity(actor=rep_a, values={"subject": "Call", "record": deal})
     return {"companies": company, "contacts": contact, "deals": deal, "activities": activity}
 
 

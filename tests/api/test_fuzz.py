@@ -42,7 +42,7 @@ def _records(owner):
     contact = create_contact(actor=owner, values={"last_name": owner.username, "company": company})
     deal = create_deal(actor=owner, values={"title": f"{owner.username} deal", "contact": contact})
     create_lead(actor=owner, values={"last_name": f"{owner.username} lead"})
-    create_activity(actor=owner, values={"subject": f"Call {owner.username}", "deal": deal})
+    create_activity(actor=owner, values={"subject": f"Call {owner.username}", "record": deal})
 
 
 @pytest.fixture(params=["admin", "sales_rep"])

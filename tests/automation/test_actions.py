@@ -33,11 +33,11 @@ def test_create_a_meeting_for_a_chosen_user_two_hours_after_the_trigger(
     deal = _new_deal([action | {"due": "+2 hours", "owner": rep_a2.pk}], admin, rep_a, run_events)
     meeting = Activity.objects.get()
     run = RuleRun.objects.get()
-    assert (meeting.kind, meeting.subject, meeting.owner, meeting.deal) == (
+    assert (meeting.kind, meeting.subject, meeting.owner, meeting.record_id) == (
         "meeting",
         "Kick-off for Fleet",
         rep_a2,
-        deal,
+        deal.pk,
     )
     assert meeting.due_at == run.fired_at + dt.timedelta(hours=2)
     assert AuditEntry.objects.filter(object_id=meeting.pk, action="create", actor=admin).exists()

@@ -29,7 +29,9 @@ def test_completing_send_proposal_adds_a_follow_up_three_days_later_for_the_owne
 
     rep = api_for(rep_a)
     deal = rep.post("/deals", {"title": "ERP licence", "amount": "1000"}).json()
-    task = rep.post("/activities", {"subject": "Send proposal", "deal": deal["id"]}).json()
+    task = rep.post(
+        "/activities", {"subject": "Send proposal", "record_type": "deal", "record_id": deal["id"]}
+    ).json()
     other = rep.post("/activities", {"subject": "Call back"}).json()
     with run_events():
         done = rep.patch(f"/activities/{task['id']}", {"version": task["version"], "done": True})
@@ -40,7 +42,7 @@ def test_completing_send_proposal_adds_a_follow_up_three_days_later_for_the_owne
     completed_at = Activity.objects.get(pk=task["id"]).done_at
     assert follow_up.due_at == completed_at + dt.timedelta(days=3)
     assert follow_up.owner == rep_a
-    assert follow_up.deal_id == deal["id"]
+    assert (follow_up.record_type, follow_up.record_id) == ("deal", deal["id"])
     assert follow_up.done_at is None
     assert (
         Activity.objects.filter(subject="Follow up on the proposal").count() == 1

@@ -94,7 +94,7 @@ def test_a_deal_without_activity_for_n_days_fires_once_per_quiet_spell(admin, re
     assert RuleRun.objects.count() == 1
 
     with time_machine.travel(START + dt.timedelta(days=10), tick=False):
-        create_activity(actor=rep_a, values={"subject": "Call", "deal": deal.pk})
+        create_activity(actor=rep_a, values={"subject": "Call", "record": deal})
     _run(START + dt.timedelta(days=15), "automation-quiet-deals", run_events)
     assert RuleRun.objects.count() == 1  # the call was five days ago
     _run(START + dt.timedelta(days=18), "automation-quiet-deals", run_events)

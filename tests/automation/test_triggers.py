@@ -63,7 +63,7 @@ def test_moving_a_deal_fires_stage_rules_and_won_or_lost_rules(admin, rep_a, pip
         )
         deal = move_deal_to_stage(actor=rep_a, deal=deal, stage=proposal, version=deal.version)
         deal = move_deal_to_stage(actor=rep_a, deal=deal, stage=_stage(pipeline, "Won"), version=deal.version)
-    assert list(Activity.objects.values_list("subject", "deal_id", "owner_id")) == [
+    assert list(Activity.objects.values_list("subject", "record_id", "owner_id")) == [
         ("Prepare the proposal", deal.pk, rep_a.pk)
     ]
     deal.refresh_from_db()

@@ -241,10 +241,10 @@ def test_a_new_call_without_a_due_time_defaults_to_the_contacts_next_good_moment
     contact = create_contact(actor=rep_a, values={"last_name": "Sadeghi", "company": company.pk})
     friday = tehran(2026, 11, 27, 10, 0)
 
-    call = default_call_due({"kind": "call", "contact": contact}, friday)
-    task = default_call_due({"kind": "task", "contact": contact}, friday)
-    planned = default_call_due({"kind": "call", "contact": contact, "due_at": friday}, friday)
-    logged = default_call_due({"kind": "call", "contact": contact, "done_at": friday}, friday)
+    call = default_call_due({"kind": "call"}, [contact], friday)
+    task = default_call_due({"kind": "task"}, [contact], friday)
+    planned = default_call_due({"kind": "call", "due_at": friday}, [contact], friday)
+    logged = default_call_due({"kind": "call", "done_at": friday}, [contact], friday)
 
     assert call["due_at"] == tehran(2026, 11, 28, 9, 0)
     assert "due_at" not in task
@@ -258,10 +258,10 @@ def test_creating_a_call_on_a_contact_without_a_due_time_plans_it_at_the_next_go
     contact = create_contact(actor=rep_a, values={"last_name": "Tavakoli", "company": company.pk})
     with time_machine.travel(tehran(2026, 11, 27, 10, 0), tick=False):
         call = create_activity(
-            actor=rep_a, values={"subject": "Follow up", "kind": "call", "contact": contact.pk}
+            actor=rep_a, values={"subject": "Follow up", "kind": "call", "record": contact}
         )
         task = create_activity(
-            actor=rep_a, values={"subject": "Send offer", "kind": "task", "contact": contact.pk}
+            actor=rep_a, values={"subject": "Send offer", "kind": "task", "record": contact}
         )
 
     assert call.due_at == tehran(2026, 11, 28, 9, 0)

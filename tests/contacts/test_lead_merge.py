@@ -48,7 +48,7 @@ def test_merging_leads_keeps_chosen_values_moves_activities_and_deals_and_rescor
     lead_twins, rep_a, pipeline, scoring_model
 ):
     first, second = lead_twins
-    call = create_activity(actor=rep_a, values={"subject": "Call Sara", "lead": second.pk})
+    call = create_activity(actor=rep_a, values={"subject": "Call Sara", "record": second})
     deal = create_deal(actor=rep_a, values={"title": "Sara's deal", "pipeline": pipeline.pk})
     deal.lead_id = second.pk
     deal.save(update_fields=["lead"])
@@ -63,7 +63,7 @@ def test_merging_leads_keeps_chosen_values_moves_activities_and_deals_and_rescor
     first.refresh_from_db()
     assert first.email == "sara@example.com" and first.purchase_timeline == "now"
     assert first.score == 60  # the survivor's score follows its merged values
-    assert Activity.objects.get(pk=call.pk).lead_id == first.pk
+    assert Activity.objects.get(pk=call.pk).record_id == first.pk
     deal.refresh_from_db()
     assert deal.lead_id == first.pk
     assert not Lead.objects.filter(pk=second.pk).exists()
@@ -71,7 +71,7 @@ def test_merging_leads_keeps_chosen_values_moves_activities_and_deals_and_rescor
     undo_merge(actor=rep_a, merge=merge)
     first.refresh_from_db()
     assert first.email == "" and first.score == 0
-    assert Activity.objects.get(pk=call.pk).lead_id == second.pk
+    assert Activity.objects.get(pk=call.pk).record_id == second.pk
     assert Lead.objects.get(pk=second.pk).score == 60
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from peyvand.activities.models import Activity
+from peyvand.activities.models import Activity, ActivityLink
 from peyvand.activities.services import create_activity
 from peyvand.contacts.merge import merge_records, undo_merge
 from peyvand.contacts.models import Company, Contact, MergeRecord
@@ -42,7 +42,7 @@ def twins(rep_a, pipeline):
         allow_duplicate=True,
     )
     deal = create_deal(actor=rep_a, values={"title": "Steel order", "contact": other.pk})
-    activity = create_activity(actor=rep_a, values={"subject": "Call Ali", "contact": other.pk})
+    activity = create_activity(actor=rep_a, values={"subject": "Call Ali", "record": other})
     return survivor, other, deal, activity
 
 
@@ -59,12 +59,15 @@ def test_merge_keeps_chosen_values_joins_lists_and_moves_related_rows(twins, rep
     assert survivor.emails == ["ali@example.com"]
     assert sorted(t.name for t in survivor.tags.all()) == ["Tehran fair", "VIP"]
     assert Deal.objects.get(pk=deal.pk).contact_id == survivor.pk
-    assert Activity.objects.get(pk=activity.pk).contact_id == survivor.pk
+    assert Activity.objects.get(pk=activity.pk).record_id == survivor.pk
+    link = ActivityLink.objects.get(activity=activity, record_type="contact")
+    assert link.record_id == survivor.pk
     assert not Contact.objects.filter(pk=other.pk).exists()
     assert Contact.all_objects.get(pk=other.pk).deleted_at is not None
     assert merge.moved == {
         "sales.Deal.contact": {str(other.pk): [deal.pk]},
-        "activities.Activity.contact": {str(other.pk): [activity.pk]},
+        "activities.Activity.record": {str(other.pk): [activity.pk]},
+        "activities.ActivityLink.record": {str(other.pk): [link.pk]},
     }
     moved_deal = Deal.objects.get(pk=deal.pk)
     assert moved_deal.version == deal.version + 1
@@ -90,7 +93,8 @@ def test_undo_restores_the_records_their_rows_and_the_survivors_values(twins, re
     assert survivor.emails == []
     assert [t.name for t in survivor.tags.all()] == ["VIP"]
     assert Deal.objects.get(pk=deal.pk).contact_id == other.pk
-    assert Activity.objects.get(pk=activity.pk).contact_id == other.pk
+    assert Activity.objects.get(pk=activity.pk).record_id == other.pk
+    assert ActivityLink.objects.get(activity=activity, record_type="contact").record_id == other.pk
     assert MergeRecord.objects.get(pk=merge.pk).undone_at is not None
     assert "undone" in audit_for(survivor).first().note
     with pytest.raises(PeyvandError) as twice:

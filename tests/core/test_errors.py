@@ -214,14 +214,17 @@ def test_an_unknown_custom_field_or_a_bad_custom_value_is_named_by_its_key(api_f
         ("/contacts", "company"),
         ("/deals", "contact"),
         ("/deals", "pipeline"),
-        ("/activities", "deal"),
-        ("/activities", "lead"),
+        ("/activities", "record_id"),
     ],
 )
 def test_a_reference_id_too_large_for_the_database_is_refused_on_its_field(
     api_for, rep_a, pipeline, path, field
 ):
-    body = {"last_name": "x", "title": "x", "subject": "x", field: 10**20}
+    body = {
+        "/contacts": {"last_name": "x"},
+        "/deals": {"title": "x"},
+        "/activities": {"subject": "x", "record_type": "deal"},
+    }[path] | {field: 10**20}
 
     assert_error_answer(api_for(rep_a).post(path, body), 422, [field])
 

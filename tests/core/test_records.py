@@ -8,6 +8,7 @@ from peyvand.contacts.models import Contact
 from peyvand.contacts.services import create_company, create_contact
 from peyvand.core.models import AuditEntry
 from peyvand.core.records import delete_record
+from peyvand.core.timeline import timeline_for
 from peyvand.sales.models import Deal
 from peyvand.sales.services import create_deal
 
@@ -371,18 +372,19 @@ def test_changing_a_contacts_company_to_one_the_user_cannot_see_is_refused_and_n
 
 
 @pytest.mark.parametrize(
-    "resource, body, field",
+    "resource, body, field, kind",
     [
-        ("deals", {"title": "ERP"}, "contact"),
-        ("deals", {"title": "ERP"}, "company"),
-        ("activities", {"subject": "Call back"}, "contact"),
-        ("activities", {"subject": "Call back"}, "deal"),
+        ("deals", {"title": "ERP"}, "contact", "contact"),
+        ("deals", {"title": "ERP"}, "company", "company"),
+        ("activities", {"subject": "Call back", "record_type": "contact"}, "record_id", "contact"),
+        ("activities", {"subject": "Call back", "record_type": "deal"}, "record_id", "deal"),
     ],
 )
 def test_linking_any_record_to_one_the_user_cannot_see_is_refused_on_that_field(
     resource,
     body,
     field,
+    kind,
     api_for,
     rep_a,
     rep_b,
@@ -393,7 +395,7 @@ def test_linking_any_record_to_one_the_user_cannot_see_is_refused_on_that_field(
         "company": company,
         "contact": create_contact(actor=rep_b, values={"last_name": "Hiddenperson", "company": company}),
         "deal": create_deal(actor=rep_b, values={"title": "Hiddendeal"}),
-    }[field]
+    }[kind]
 
     refused = api_for(rep_a).post(f"/{resource}", {**body, field: hidden.pk})
 
@@ -407,9 +409,16 @@ def test_an_activity_on_a_deal_takes_the_deals_contact_and_company(api_for, rep_
     contact = create_contact(actor=rep_a, values={"last_name": "کریمی", "company": company})
     deal = create_deal(actor=rep_a, values={"title": "ERP", "contact": contact, "company": company})
 
-    activity = create_activity(actor=rep_a, values={"subject": "Call", "deal": deal})
+    activity = create_activity(actor=rep_a, values={"subject": "Call", "record": deal})
 
-    assert (activity.contact, activity.company) == (contact, company)
+    assert (activity.record_type, activity.record_id) == ("deal", deal.pk)
+    links = {(link.record_type, link.record_id) for link in activity.links.all()}
+    assert links == {("deal", deal.pk), ("contact", contact.pk), ("company", company.pk)}
+    # so it is on the contact's and the company's timelines, and in their "activities of" lists
+    for record in (deal, contact, company):
+        assert activity in [item.obj for item in timeline_for(rep_a, record) if item.kind == "activity"]
+    listed = api_for(rep_a).get("/activities", record=f"company:{company.pk}").json()
+    assert [row["id"] for row in listed["items"]] == [activity.pk]
 
 
 def test_a_record_deleted_through_the_service_is_not_found_by_its_owner_through_the_api(api_for, rep_a):

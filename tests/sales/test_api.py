@@ -80,7 +80,10 @@ def test_api_lists_make_a_fixed_number_of_queries(api_for, rep_a, pipeline, djan
             "/contacts", {"last_name": f"P{i}", "company": company["id"], "tags": ["VIP"]}
         ).json()
         api.post("/deals", {"title": f"D{i}", "contact": contact["id"], "tags": ["VIP"]})
-        api.post("/activities", {"subject": f"Call {i}", "kind": "call", "contact": contact["id"]})
+        api.post(
+            "/activities",
+            {"subject": f"Call {i}", "kind": "call", "record_type": "contact", "record_id": contact["id"]},
+        )
     for path in ("/companies", "/contacts", "/deals", "/activities", "/leads", "/pipelines"):
         with django_assert_max_num_queries(8):
             response = api.get(path, page_size=50)

@@ -41,7 +41,7 @@ def extreme_records(rep_a, pipeline):
             actor=rep_a, values={"last_name": f"Edge {label} contact", "company": company.pk}
         )
         deal = create_deal(actor=rep_a, values={"title": f"Edge {label} deal", "contact": contact.pk})
-        activity = create_activity(actor=rep_a, values={"subject": f"Edge {label} call", "deal": deal.pk})
+        activity = create_activity(actor=rep_a, values={"subject": f"Edge {label} call", "record": deal})
         Company.objects.filter(pk=company.pk).update(lost_on=day)
         Contact.objects.filter(pk=contact.pk).update(birthday=day, lost_on=day)
         Deal.objects.filter(pk=deal.pk).update(expected_close_date=day, closed_at=moment)

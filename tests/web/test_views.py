@@ -26,7 +26,7 @@ def foreign_records(rep_b, pipeline):
     contact = create_contact(actor=rep_b, values={"last_name": "Foreign", "company": company.pk})
     deal = create_deal(actor=rep_b, values={"title": "Foreign deal", "contact": contact.pk})
     lead = create_lead(actor=rep_b, values={"last_name": "Foreign lead"})
-    activity = create_activity(actor=rep_b, values={"subject": "Foreign call", "deal": deal.pk})
+    activity = create_activity(actor=rep_b, values={"subject": "Foreign call", "record": deal})
     return {"companies": company, "contacts": contact, "deals": deal, "leads": lead, "activities": activity}
 
 

@@ -70,9 +70,20 @@ def _link(obj) -> str:
 
 
 @register.simple_tag
+def record_link(obj):
+    return _link(obj)
+
+
+@register.simple_tag
 def field_value(obj, name):
     """A field's value as a person should read it: choice labels, links, Jalali dates, phones, money."""
-    field = obj._meta.get_field(name)
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:  # a column the screen computes (the record an activity is on)
+        value = getattr(obj, name, None)
+        return _link(value) if isinstance(value, models.Model) else (value or "")
     value = getattr(obj, name)
     if value in (None, "", [], {}):
         return ""
@@ -112,7 +123,7 @@ def field_label(model_or_obj, name):
     try:
         return model_or_obj._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
-        return name
+        return getattr(model_or_obj, "column_labels", {}).get(name, name)
 
 
 @register.simple_tag(takes_context=True)
