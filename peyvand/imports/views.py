@@ -12,7 +12,7 @@ from peyvand.core.errors import PeyvandError
 from peyvand.imports import exporting, services
 from peyvand.imports import fields as F
 from peyvand.imports.api import XLSX_TYPE
-from peyvand.imports.models import ImportKind, ImportStatus, OnDuplicate
+from peyvand.imports.models import ImportStatus, OnDuplicate
 from peyvand.imports.reading import check_size, max_upload
 
 
@@ -26,7 +26,8 @@ def _run(request, pk: int):
 @login_required
 def upload_view(request):
     error = None
-    kind = request.POST.get("kind") or request.GET.get("kind") or ImportKind.CONTACTS
+    kinds = [(t.plural, t.label_plural) for t in F.import_types()]
+    kind = request.POST.get("kind") or request.GET.get("kind") or kinds[0][0]
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -42,7 +43,7 @@ def upload_view(request):
             return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
         except PeyvandError as exc:
             error = exc
-    return render(request, "imports/upload.html", {"kinds": ImportKind.choices, "kind": kind, "error": error})
+    return render(request, "imports/upload.html", {"kinds": kinds, "kind": kind, "error": error})
 
 
 def _editable(run) -> bool:
