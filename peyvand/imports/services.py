@@ -353,7 +353,7 @@ class Importer:
         self.required = [c for c in F.columns_of(run.kind) if c.required]
         self.custom_columns = [c for _i, _h, c, _r, _f in self.cells if c.custom is not None]
         # (column name, the field's attribute, the model it refers to) of each column naming a record
-        self.record_columns = [
+        self.record_columns: list[tuple[str, str, Any]] = [
             (c.name, f.attname, f.related_model)
             for _i, _h, c, _r, f in self.cells
             if c.record and f is not None
@@ -625,7 +625,9 @@ class Importer:
                 named, key = self._named_records(model), normalize_text(new_records[name])
                 if named.get(key) is None:
                     # created through its type's service, as a person would
-                    created = registry.for_model(model).resource.create(
+                    referred = registry.for_model(model)
+                    assert referred is not None, "a column naming a record refers to a registered type"
+                    created = referred.resource.create(
                         actor=self.actor, values={"name": new_records[name]}, allow_duplicate=True
                     )
                     named[key] = created.pk
