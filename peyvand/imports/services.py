@@ -73,10 +73,30 @@ def _normalized_part(text: str) -> str:
     return normalize_text(text)
 
 
+@functools.cache
+def _searchable_fields(model) -> tuple[str, ...]:
+    record_type = registry.for_model(model)
+    return tuple(f.name for f in record_type.fields_where("searchable")) if record_type else ()
+
+
+def _search_parts(instance) -> list[Any]:
+    """The record's ``search_parts()``, else (as ``create_record`` does) its registration's searchable fields."""
+    if hasattr(instance, "search_parts"):
+        return instance.search_parts()
+    parts: list[Any] = []
+    for name in _searchable_fields(type(instance)):
+        value = getattr(instance, name)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        else:
+            parts.append(str(value or ""))
+    return parts
+
+
 def search_text_of(instance) -> str:
     """What ``create_record`` stores as search text: each part normalised, the non-empty ones joined."""
     parts = []
-    for text in instance.search_parts():
+    for text in _search_parts(instance):
         if text:
             part = _normalized_part(text)
             if part:
