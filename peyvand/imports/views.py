@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ def _run(request, pk: int):
 @login_required
 def upload_view(request):
     error = None
-    kinds = [(t.plural, t.label_plural) for t in F.import_types()]
+    kinds = [(t.plural, capfirst(t.label_plural)) for t in F.import_types()]
     kind = request.POST.get("kind") or request.GET.get("kind") or kinds[0][0]
     if request.method == "POST":
         upload = request.FILES.get("file")
