@@ -73,10 +73,16 @@ def _normalized_part(text: str) -> str:
     return normalize_text(text)
 
 
-@functools.cache
+_SEARCHABLE: dict[Any, tuple[str, ...]] = {}
+
+
 def _searchable_fields(model) -> tuple[str, ...]:
-    record_type = registry.for_model(model)
-    return tuple(f.name for f in record_type.fields_where("searchable")) if record_type else ()
+    if model not in _SEARCHABLE:
+        record_type = registry.for_model(model)
+        _SEARCHABLE[model] = (
+            tuple(f.name for f in record_type.fields_where("searchable")) if record_type else ()
+        )
+    return _SEARCHABLE[model]
 
 
 def _search_parts(instance) -> list[Any]:
