@@ -1,22 +1,26 @@
-"""Finding likely duplicates of a contact, company or lead: exact keys (E.164 phone, e-mail) and a fuzzy
-name match within the same company or city.
+"""Finding likely duplicates of a record: exact keys (E.164 phone, e-mail) and a fuzzy name match within the same
+company or city.
+
+A record type takes part by registering a ``DuplicateSpec`` as its ``extra["duplicates"]`` (contacts and
+companies in ``contacts/resources.py``, leads in ``leads/resources.py``): which of its fields hold its name, its
+phones and e-mails, and where it lives. Everything below reads the spec, never the type's name.
 
 Lookups go through ``DuplicateKey`` rows (indexed), written by the services on every create and update, so the
 check on create costs a few index reads whatever the size of the database. Candidates are always limited to the
 records the actor may see: a duplicate they cannot see is not revealed (the record is simply created).
 """
 
+import functools
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from peyvand.contacts.models import Company, Contact, DuplicateKey
+from peyvand.contacts.models import DuplicateKey
 from peyvand.core import registry
 from peyvand.core.errors import DuplicateRefusal
 from peyvand.core.phones import InvalidPhone, to_e164
@@ -25,6 +29,56 @@ from peyvand.core.text import normalize_email, normalize_text
 # A fuzzy name match counts from this similarity (0-100) of the normalised names, token order ignored.
 NAME_THRESHOLD = 90
 MAX_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class DuplicateSpec:
+    """How a record type's likely duplicates are found; registered by its app as ``extra["duplicates"]``.
+
+    ``name`` is the fields of its name: a person's first and last name, or a single one (a company's name,
+    whose name keys are its first and last letters). ``phones`` and ``emails`` name the fields of its phones and
+    e-mails, each a list or a single value. Its places are its ``company`` (a reference, matched by id), the
+    ``company_name`` typed where there is no company yet, and its ``city``; ``traits`` tell namesakes apart in
+    the whole-database scan. ``also``: models of other record types a new record is looked for among too (a new
+    lead among contacts), their values taken from the same names and places.
+    """
+
+    name: tuple[str, ...]
+    phones: str = "phones"
+    emails: str = "emails"
+    company: str | None = None
+    company_name: str | None = None
+    city: str = "city"
+    traits: tuple[str, ...] = ()
+    also: tuple[Any, ...] = ()
+
+    @property
+    def first_name(self) -> str | None:
+        return self.name[0] if len(self.name) > 1 else None
+
+    @property
+    def last_name(self) -> str:
+        return self.name[-1]
+
+    @functools.cached_property
+    def stored(self) -> tuple[tuple[str, str], ...]:
+        """(value name, model attribute) of every field the keys are made of, as read from a stored record."""
+        names = [*self.name, self.city, self.phones, self.emails]
+        if self.company_name:
+            names.append(self.company_name)
+        pairs = [(name, name) for name in dict.fromkeys(names)]
+        if self.company:
+            pairs.append((self.company, self.company + "_id"))
+        return tuple(pairs)
+
+
+def spec_of(entity: str) -> DuplicateSpec:
+    """The duplicate spec of a registered record type; ValueError for a type whose duplicates are not looked for."""
+    record_type = registry.find(entity)
+    spec = record_type.extra.get("duplicates") if record_type is not None else None
+    if not isinstance(spec, DuplicateSpec):
+        raise ValueError(entity)
+    return spec
 
 
 @dataclass
@@ -70,14 +124,8 @@ class DuplicateFound(DuplicateRefusal):
 
 
 def _model(entity: str):
-    if entity == "contact":
-        return Contact
-    if entity == "company":
-        return Company
-    if entity == "lead":
-        # The lead app builds on contacts, not the other way round: its model is looked up by its label.
-        return apps.get_model("leads", "Lead")
-    raise ValueError(entity)
+    spec_of(entity)  # a type without duplicates is refused
+    return registry.get(entity).model
 
 
 def _list(value: Any) -> list[str]:
@@ -90,11 +138,9 @@ def _list(value: Any) -> list[str]:
 
 def name_parts(entity: str, values: dict[str, Any]) -> tuple[str, str]:
     """The normalised name in two parts without spaces: "محمد رضا" and "محمدرضا" are one name."""
-    if entity == "company":
-        return "", _compact(normalize_text(values.get("name")))
-    return _compact(normalize_text(values.get("first_name"))), _compact(
-        normalize_text(values.get("last_name"))
-    )
+    spec = spec_of(entity)
+    first = _compact(normalize_text(values.get(spec.first_name))) if spec.first_name else ""
+    return first, _compact(normalize_text(values.get(spec.last_name)))
 
 
 def _compact(text: str) -> str:
@@ -127,14 +173,16 @@ def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
 
 def places(entity: str, values: dict[str, Any]) -> list[str]:
     """Where a record lives, as keys: its company and its city; a fuzzy name match must share one."""
+    spec = spec_of(entity)
     result = []
-    company = values.get("company")
-    company_id = getattr(company, "pk", company)
-    if entity in ("contact", "lead") and company_id not in (None, ""):
-        result.append(f"co{company_id}")
-    if entity == "lead" and values.get("company_name"):
-        result.append("cn" + normalize_text(values["company_name"]))
-    city = normalize_text(values.get("city"))
+    if spec.company:
+        company = values.get(spec.company)
+        company_id = getattr(company, "pk", company)
+        if company_id not in (None, ""):
+            result.append(f"co{company_id}")
+    if spec.company_name and values.get(spec.company_name):
+        result.append("cn" + normalize_text(values[spec.company_name]))
+    city = normalize_text(values.get(spec.city))
     if city:
         result.append("ci" + city)
     return result
@@ -142,10 +190,8 @@ def places(entity: str, values: dict[str, Any]) -> list[str]:
 
 def contact_points(entity: str, values: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The record's phones in E.164 (unreadable ones left out) and its lower-cased e-mails."""
-    if entity == "lead":
-        phones, emails = _list(values.get("phone")), _list(values.get("email"))
-    else:
-        phones, emails = _list(values.get("phones")), _list(values.get("emails"))
+    spec = spec_of(entity)
+    phones, emails = _list(values.get(spec.phones)), _list(values.get(spec.emails))
     return [p for p in (_e164(p) for p in phones) if p], [normalize_email(e) for e in emails if e]
 
 
@@ -174,19 +220,8 @@ def keys_for(entity: str, values: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _values_of(entity: str, record) -> dict[str, Any]:
-    if entity == "company":
-        return {"name": record.name, "city": record.city, "phones": record.phones, "emails": record.emails}
-    values = {
-        "first_name": record.first_name,
-        "last_name": record.last_name,
-        "city": record.city,
-        "company": record.company_id,
-    }
-    if entity == "lead":
-        values.update(phone=record.phone, email=record.email, company_name=record.company_name)
-    else:
-        values.update(phones=record.phones, emails=record.emails)
-    return values
+    """The values the keys are made of, read from a stored record (a reference as its id)."""
+    return {name: getattr(record, attribute) for name, attribute in spec_of(entity).stored}
 
 
 def index_record(entity: str, record) -> None:
@@ -306,15 +341,28 @@ def refuse_duplicates(entity: str, *, actor, values: dict[str, Any], allow_dupli
         raise DuplicateFound(candidates)
 
 
-def check_lead_duplicates(actor, values: dict[str, Any]) -> list[Candidate]:
-    """Leads and contacts the actor may see that look like a new lead's values (phone already E.164).
+def check_duplicates(entity: str, *, actor, values: dict[str, Any]) -> list[Candidate]:
+    """Records the actor may see, of ``entity`` and of the types its spec names in ``also``, that look like a new
+    record's values (phones already E.164), best first.
 
-    For create_lead: raise ``DuplicateFound(candidates)`` when this is not empty and duplicates are not allowed,
-    and call ``index_record("lead", lead)`` after saving so later leads find this one.
+    A service that refuses duplicates raises ``DuplicateFound(candidates)`` when this is not empty, and calls
+    ``index_record(entity, record)`` after saving so later records find this one.
     """
-    candidates = find_duplicates("lead", actor=actor, values=values)
-    as_contact = dict(values, phones=_list(values.get("phone")), emails=_list(values.get("email")))
-    candidates += find_duplicates("contact", actor=actor, values=as_contact)
+    spec = spec_of(entity)
+    candidates = find_duplicates(entity, actor=actor, values=values)
+    for model in spec.also:
+        other = registry.for_model(model)
+        if other is None:
+            continue
+        other_spec = spec_of(other.name)
+        as_other = dict(
+            values,
+            **{
+                other_spec.phones: _list(values.get(spec.phones)),
+                other_spec.emails: _list(values.get(spec.emails)),
+            },
+        )
+        candidates += find_duplicates(other.name, actor=actor, values=as_other)
     candidates.sort(key=lambda c: (-c.score, type(c.record).__name__, c.record.pk))
     return candidates[:MAX_CANDIDATES]
 
@@ -349,52 +397,48 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _points(value) -> list[str]:
+    return value if isinstance(value, list) else _list(value)
+
+
 def _scan_rows(entity: str):
     """(pk, normalised first, normalised last, phones, emails, place, traits) for every live record of
-    ``entity``; traits (city, title) only break ties between namesakes."""
-    if entity == "company":
-        for pk, name, city, phones, emails in Company.objects.values_list(
-            "pk", "name", "city", "phones", "emails"
-        ).iterator(chunk_size=10000):
-            first, last = name_parts("company", {"name": name})
-            yield pk, first, last, phones, emails, "ci" + normalize_text(city), ()
-        return
-    if entity == "lead":
-        rows = _model("lead").objects.values_list(
-            "pk", "first_name", "last_name", "phone", "email", "company_id", "company_name", "city", "title"
+    ``entity``; traits (as its spec names them: city, title) only break ties between namesakes. Its place is its
+    company, else the company name typed, else its city."""
+    spec = spec_of(entity)
+    columns = ["pk", spec.last_name, spec.phones, spec.emails, spec.city]
+    first_at = company_at = company_name_at = None
+    if spec.first_name:
+        first_at = len(columns)
+        columns.append(spec.first_name)
+    if spec.company:
+        company_at = len(columns)
+        columns.append(spec.company + "_id")
+    if spec.company_name:
+        company_name_at = len(columns)
+        columns.append(spec.company_name)
+    traits_at = len(columns)
+    columns += spec.traits
+    city_trait = tuple(trait == spec.city for trait in spec.traits)
+    rows = _model(entity).objects.values_list(*columns)
+    for row in rows.iterator(chunk_size=10000):
+        city = normalize_text(row[4])
+        if company_at is not None and row[company_at]:
+            place = f"co{row[company_at]}"
+        elif company_name_at is not None and row[company_name_at]:
+            place = "cn" + normalize_text(row[company_name_at])
+        else:
+            place = "ci" + city
+        traits = tuple(
+            sys.intern(city if is_city else normalize_text(value))
+            for is_city, value in zip(city_trait, row[traits_at:], strict=True)
         )
-        for pk, first, last, phone, email, company_id, company_name, city, title in rows.iterator(10000):
-            city = normalize_text(city)
-            if company_id:
-                place = f"co{company_id}"
-            elif company_name:
-                place = "cn" + normalize_text(company_name)
-            else:
-                place = "ci" + city
-            traits = (sys.intern(city), sys.intern(normalize_text(title)))
-            phones, emails = _list(phone), _list(email)
-            yield (
-                pk,
-                _compact(normalize_text(first)),
-                _compact(normalize_text(last)),
-                phones,
-                emails,
-                place,
-                traits,
-            )
-        return
-    for pk, first, last, phones, emails, company_id, city, title in Contact.objects.values_list(
-        "pk", "first_name", "last_name", "phones", "emails", "company_id", "city", "title"
-    ).iterator(chunk_size=10000):
-        city = normalize_text(city)
-        place = f"co{company_id}" if company_id else "ci" + city
-        traits = (sys.intern(city), sys.intern(normalize_text(title)))
         yield (
-            pk,
-            _compact(normalize_text(first)),
-            _compact(normalize_text(last)),
-            phones,
-            emails,
+            row[0],
+            _compact(normalize_text(row[first_at])) if first_at is not None else "",
+            _compact(normalize_text(row[1])),
+            _points(row[2]),
+            _points(row[3]),
             place,
             traits,
         )

@@ -6,9 +6,12 @@ merge, automation and global search read instead of lists of their own.
 """
 
 from peyvand.contacts import selectors, services
+from peyvand.contacts.duplicates import DuplicateSpec
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.schemas import CompanyIn, CompanyOut, CompanyPatch, ContactIn, ContactOut, ContactPatch
+from peyvand.core import importing as headers
 from peyvand.core import registry
+from peyvand.core.importing import Column, ImportSpec
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
 
@@ -82,11 +85,67 @@ CONTACT_FIELDS = (
 )
 
 
+# How likely duplicates are found (contacts/duplicates.py): a person by first and last name within their company
+# or city, a company by its name within its city; both by any phone or e-mail.
+CONTACT_DUPLICATES = DuplicateSpec(
+    name=("first_name", "last_name"), company="company", traits=("city", "title")
+)
+COMPANY_DUPLICATES = DuplicateSpec(name=("name",))
+
+# The spreadsheet import's columns (core/importing.py), in the order of the importable fields above.
+CONTACT_IMPORT = ImportSpec(
+    columns=(
+        Column("first_name", headers.FIRST_NAME),
+        Column("last_name", headers.LAST_NAME, required=True),
+        Column("title", headers.TITLE),
+        Column("company", headers.COMPANY, read="record"),
+        Column("phones", headers.PHONES, read="phones"),
+        Column("emails", headers.EMAILS, read="emails"),
+        Column("birthday", ("تاریخ تولد", "تولد", "birthday", "birth date", "date of birth"), read="date"),
+        Column("source", headers.SOURCE, read="choice"),
+        Column("region", headers.REGION),
+        Column("city", headers.CITY),
+        Column("audience", headers.AUDIENCE),
+        Column("lost_on", headers.LOST_ON, read="day_so_far"),
+        Column("lost_reason", headers.LOST_REASON),
+        Column("owner", headers.OWNER, read="reference"),
+    )
+)
+COMPANY_IMPORT = ImportSpec(
+    columns=(
+        Column("name", ("نام", "نام شرکت", "شرکت", "name", "company", "company name"), required=True),
+        Column("industry", headers.INDUSTRY),
+        Column("size", ("اندازه", "تعداد کارکنان", "size", "employees"), read="choice"),
+        Column("region", headers.REGION),
+        Column("city", headers.CITY),
+        Column("website", ("وبسایت", "وب سایت", "سایت", "website", "site", "url")),
+        Column("phones", headers.PHONES, read="phones"),
+        Column("emails", headers.EMAILS, read="emails"),
+        Column("lost_on", headers.LOST_ON, read="day_so_far"),
+        Column("lost_reason", headers.LOST_REASON),
+        Column("owner", headers.OWNER, read="reference"),
+    )
+)
+
+
 def first_contact_point(record, *, email: bool) -> str:
     """The first e-mail or phone of a contact or company (where automation sends its messages)."""
     for value in record.emails if email else record.phones:
         return value.get("value", "") if isinstance(value, dict) else str(value)
     return ""
+
+
+# What single consumers read (core/registry.py ``extra``): duplicates and merge, automation's messages, the import.
+CONTACT_EXTRA = {
+    "duplicates": CONTACT_DUPLICATES,
+    "contact_point": first_contact_point,
+    "import": CONTACT_IMPORT,
+}
+COMPANY_EXTRA = {
+    "duplicates": COMPANY_DUPLICATES,
+    "contact_point": first_contact_point,
+    "import": COMPANY_IMPORT,
+}
 
 
 def register() -> None:
@@ -104,7 +163,7 @@ def register() -> None:
             tagged=True,
             # a call with someone is also work for their company
             concerns=lambda contact: [contact.company] if contact.company_id else [],
-            extra={"duplicates": True, "contact_point": first_contact_point},
+            extra=CONTACT_EXTRA,
         )
     )
     registry.register(
@@ -117,6 +176,6 @@ def register() -> None:
             fields=COMPANY_FIELDS,
             custom_fields=True,
             tagged=True,
-            extra={"duplicates": True, "contact_point": first_contact_point},
+            extra=COMPANY_EXTRA,
         )
     )

@@ -8,13 +8,16 @@ from ninja.files import UploadedFile
 
 from peyvand.core.rest import responses
 from peyvand.imports import exporting, services
+from peyvand.imports.fields import kinds
 from peyvand.imports.reading import check_size, max_upload
 from peyvand.imports.schemas import ImportRunOut
 
 imports_router = Router()
 exports_router = Router()
 
-Kind = Literal["contacts", "companies", "leads", "deals"]
+# Every registered record type that declares its spreadsheet columns (the registry is whole when the API is
+# assembled).
+Kind = Literal[tuple(kinds())]
 # Every registered record type with exportable fields (the registry is whole when the API is assembled).
 ExportKind = Literal[tuple(t.plural for t in exporting.exportable_types())]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,5 +1,8 @@
 """The columns each kind of record takes in a spreadsheet: names, Persian and English aliases, how a cell is read.
 
+Each record type declares its columns in its own registration (an ``ImportSpec`` from ``core/importing.py`` as
+``extra["import"]``, naming its readers from ``READERS``); the import kinds are the plurals of those types.
+
 A cell is read with the same rules the services apply (phones to E.164, e-mails checked, lengths, choices,
 Jalali or Gregorian dates), so a file that passes the dry run is written without surprises.
 """
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from peyvand.core import registry
 from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
 from peyvand.core.errors import ValidationFailed
+from peyvand.core.importing import ImportSpec
 from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text, to_ascii_digits
@@ -40,6 +44,8 @@ class Column:
     read: Callable[[str, models.Field], Any] | None = None
     # the admin-defined field a "cf_<key>" column fills (its value goes to the record's ``custom``)
     custom: Any = None
+    # the cell names a record the field refers to: found among those the user may see, or created with the batch
+    record: bool = False
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -208,104 +214,42 @@ def _custom_reader(custom_field) -> Callable[[str, Any], Any]:
     return read
 
 
-NAME = ("نام", "first name", "firstname", "given name", "name", "اسم", "نام کوچک")
-LAST = ("نام خانوادگی", "فامیلی", "فامیل", "last name", "lastname", "surname", "family name", "family")
-TITLE = ("سمت", "عنوان شغلی", "رتبه", "title", "job title", "position", "rank")
-PHONES = (
-    "تلفن",
-    "موبایل",
-    "شماره همراه",
-    "شماره تلفن",
-    "شماره موبایل",
-    "همراه",
-    "تلفن همراه",
-    "mobile",
-    "phone",
-    "phones",
-    "phone number",
-    "cell",
-    "tel",
-)
-EMAILS = ("ایمیل", "پست الکترونیک", "رایانامه", "email", "e-mail", "emails", "mail", "email address")
-CITY = ("شهر", "city", "town")
-REGION = ("استان", "منطقه", "region", "province", "state")
-COMPANY = ("شرکت", "نام شرکت", "سازمان", "company", "company name", "organization", "organisation")
-SOURCE = ("منبع", "کانال", "source", "channel", "source channel")
-INDUSTRY = ("صنعت", "حوزه فعالیت", "industry", "sector")
-LOST_ON = ("از دست رفته از", "تاریخ ریزش", "lost on", "lost customer since", "churned on")
-LOST_REASON = ("علت از دست رفتن", "علت ریزش", "lost reason", "why lost", "churn reason")
-OWNER = ("مسئول", "مالک", "کارشناس", "owner", "assigned to", "seller", "username")
-
-KINDS: dict[str, tuple[Column, ...]] = {
-    "contacts": (
-        Column("first_name", NAME),
-        Column("last_name", LAST, required=True),
-        Column("title", TITLE),
-        Column("company", COMPANY, read=read_reference_name),
-        Column("phones", PHONES, read=read_phones),
-        Column("emails", EMAILS, read=read_emails),
-        Column("birthday", ("تاریخ تولد", "تولد", "birthday", "birth date", "date of birth"), read=read_date),
-        Column("source", SOURCE, read=read_choice),
-        Column("region", REGION),
-        Column("city", CITY),
-        Column("audience", ("مخاطب", "گروه مخاطب", "audience", "segment")),
-        Column("lost_on", LOST_ON, read=read_day_so_far),
-        Column("lost_reason", LOST_REASON),
-        Column("owner", OWNER, read=read_reference_name),
-    ),
-    "companies": (
-        Column("name", ("نام", "نام شرکت", "شرکت", "name", "company", "company name"), required=True),
-        Column("industry", INDUSTRY),
-        Column("size", ("اندازه", "تعداد کارکنان", "size", "employees"), read=read_choice),
-        Column("region", REGION),
-        Column("city", CITY),
-        Column("website", ("وبسایت", "وب سایت", "سایت", "website", "site", "url")),
-        Column("phones", PHONES, read=read_phones),
-        Column("emails", EMAILS, read=read_emails),
-        Column("lost_on", LOST_ON, read=read_day_so_far),
-        Column("lost_reason", LOST_REASON),
-        Column("owner", OWNER, read=read_reference_name),
-    ),
-    "leads": (
-        Column("first_name", NAME),
-        Column("last_name", LAST, required=True),
-        Column("title", TITLE),
-        Column("company_name", COMPANY),
-        Column("industry", INDUSTRY),
-        Column("phone", PHONES, read=read_phone),
-        Column("email", EMAILS, read=read_email),
-        Column("city", CITY),
-        Column("region", REGION),
-        Column("source", SOURCE, read=read_choice),
-        Column("status", ("وضعیت", "status", "state"), read=read_choice),
-        Column("description", ("توضیحات", "شرح", "description", "notes", "note"), read=read_long_text),
-        Column("budget", ("بودجه", "budget"), read=read_amount),
-        Column(
-            "purchase_timeline", ("زمان خرید", "purchase timeline", "timeline", "timeframe"), read=read_choice
-        ),
-        Column("audience", ("مخاطب", "گروه مخاطب", "audience", "segment"), read=read_choice),
-        Column("language", ("زبان", "language")),
-        Column("source_detail", ("جزئیات منبع", "کمپین", "source detail", "campaign")),
-        Column("pipeline", ("قیف", "قیف فروش", "پایپ لاین", "pipeline"), read=read_reference_name),
-        Column("owner", OWNER, read=read_reference_name),
-    ),
-    "deals": (
-        Column(
-            "title", ("عنوان", "عنوان معامله", "معامله", "title", "deal", "deal name", "name"), required=True
-        ),
-        Column("amount", ("مبلغ", "ارزش", "amount", "value", "price"), read=read_amount),
-        Column("currency", ("ارز", "واحد پول", "currency")),
-        Column(
-            "expected_close_date",
-            ("تاریخ بستن", "تاریخ پیش بینی بستن", "expected close date", "close date"),
-            read=read_date,
-        ),
-        Column("pipeline", ("قیف", "قیف فروش", "پایپ لاین", "pipeline"), read=read_reference_name),
-        Column("stage", ("مرحله", "stage"), read=read_reference_name),
-        Column("company", COMPANY, read=read_reference_name),
-        Column("owner", OWNER, read=read_reference_name),
-    ),
+# A cell's reader by the name a record type's import spec gives it (``core.importing.Column.read``).
+READERS: dict[str, Callable[[str, Any], Any]] = {
+    "text": read_text,
+    "long_text": read_long_text,
+    "phones": read_phones,
+    "phone": read_phone,
+    "emails": read_emails,
+    "email": read_email,
+    "date": read_date,
+    "day_so_far": read_day_so_far,
+    "amount": read_amount,
+    "choice": read_choice,
+    "reference": read_reference_name,
+    "record": read_reference_name,
 }
+
+
+def import_types() -> list["registry.RecordType"]:
+    """The record types a spreadsheet can hold: those whose registration declares an ``ImportSpec``."""
+    return [t for t in registry.record_types() if isinstance(t.extra.get("import"), ImportSpec)]
+
+
+def kinds() -> list[str]:
+    """The import kinds: the plurals of the importable record types, in registration order."""
+    return [t.plural for t in import_types()]
+
+
+def record_type_of(kind: str) -> "registry.RecordType":
+    record_type = registry.by_plural(kind)
+    if record_type is None or not isinstance(record_type.extra.get("import"), ImportSpec):
+        raise KeyError(kind)
+    return record_type
+
+
+def spec_of(kind: str) -> ImportSpec:
+    return record_type_of(kind).extra["import"]
 
 
 TAGS = Column("tags", ("برچسب", "برچسب ها", "tags", "tag", "labels"), read=read_tags)
@@ -315,19 +259,21 @@ def columns_of(kind: str) -> tuple[Column, ...]:
     """The kind's columns: its fields, its tags, and the custom fields an administrator defined for it."""
     from peyvand.core.customfields import fields_for
 
+    record_type = record_type_of(kind)
+    declared = tuple(
+        Column(c.name, c.aliases, required=c.required, read=READERS[c.read], record=c.read == "record")
+        for c in spec_of(kind).columns
+    )
     custom = tuple(
         Column(f"cf_{f.key}", (f.label, f.key), required=f.required, read=_custom_reader(f), custom=f)
-        for f in fields_for(registry.by_plural(kind).name)
+        for f in fields_for(record_type.name)
     )
-    return (*KINDS[kind], TAGS, *custom)
+    return (*declared, *((TAGS,) if record_type.tagged else ()), *custom)
 
 
 def model_for(kind: str) -> "type[OwnedModel]":
     """The model of an import kind: the registered record type of that plural."""
-    record_type = registry.by_plural(kind)
-    if record_type is None:
-        raise KeyError(kind)
-    return cast("type[OwnedModel]", record_type.model)
+    return cast("type[OwnedModel]", record_type_of(kind).model)
 
 
 def model_field(kind: str, name: str) -> models.Field | None:

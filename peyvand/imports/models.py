@@ -2,12 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class ImportKind(models.TextChoices):
-    CONTACTS = "contacts", _("Contacts")
-    COMPANIES = "companies", _("Companies")
-    LEADS = "leads", _("Leads")
-    DEALS = "deals", _("Deals")
+from peyvand.core import registry
 
 
 class ImportStatus(models.TextChoices):
@@ -32,7 +27,8 @@ class OnDuplicate(models.TextChoices):
 class ImportRun(models.Model):
     """One import of one file: its column mapping, its outcome counts and every failed cell."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    # the plural of an importable record type (imports/fields.py ``kinds``), as registered by its app
+    kind = models.CharField(_("kind"), max_length=20)
     file_name = models.CharField(_("file name"), max_length=255)
     # sha256 of the file's bytes: the file's identity in every row's import key
     file_sha256 = models.CharField(_("file checksum"), max_length=64)
@@ -80,6 +76,12 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.file_name}"
+
+    def get_kind_display(self) -> str:
+        """What the file holds, in the record type's own plural name (the kind itself for a type no longer
+        registered)."""
+        record_type = registry.by_plural(self.kind)
+        return str(record_type.label_plural) if record_type is not None else self.kind
 
     @property
     def has_file(self) -> bool:
@@ -138,7 +140,7 @@ class ImportedRow(models.Model):
     """A row already written: its stable key makes running the same file again skip it."""
 
     key = models.CharField(max_length=64, unique=True)
-    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    kind = models.CharField(max_length=20)
     object_id = models.PositiveBigIntegerField()
     run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, related_name="+")
 

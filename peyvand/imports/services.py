@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from peyvand.core import registry
 from peyvand.core.audit import plain_value
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import AuditAction, AuditEntry
@@ -38,7 +39,6 @@ from peyvand.imports import writing
 from peyvand.imports.models import (
     ImportedRow,
     ImportIssue,
-    ImportKind,
     ImportRun,
     ImportStatus,
     IssueKind,
@@ -55,13 +55,6 @@ SQLITE_BATCH_SIZE = 250
 MAX_NAME_BLOCK = 50
 # up to this many stored "bare" keys are read whole for each batch instead of looked up one by one
 FEW_BARE_KEYS = 20_000
-# the columns a stored record's name and places are read from, and the names ``_values_of`` gives them
-_NAME_COLUMNS = {
-    "contact": ("first_name", "last_name", "city", "company_id", "phones", "emails"),
-    "company": ("name", "city", "phones", "emails"),
-    "lead": ("first_name", "last_name", "city", "company_id", "company_name", "phone", "email"),
-}
-_NAME_VALUES = {"company_id": "company"}
 MAX_REPORTED = 200_000  # issues kept for a run; its counts are always exact
 
 
@@ -80,10 +73,36 @@ def _normalized_part(text: str) -> str:
     return normalize_text(text)
 
 
+_SEARCHABLE: dict[Any, tuple[str, ...]] = {}
+
+
+def _searchable_fields(model) -> tuple[str, ...]:
+    if model not in _SEARCHABLE:
+        record_type = registry.for_model(model)
+        _SEARCHABLE[model] = (
+            tuple(f.name for f in record_type.fields_where("searchable")) if record_type else ()
+        )
+    return _SEARCHABLE[model]
+
+
+def _search_parts(instance) -> list[Any]:
+    """The record's ``search_parts()``, else (as ``create_record`` does) its registration's searchable fields."""
+    if hasattr(instance, "search_parts"):
+        return instance.search_parts()
+    parts: list[Any] = []
+    for name in _searchable_fields(type(instance)):
+        value = getattr(instance, name)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        else:
+            parts.append(str(value or ""))
+    return parts
+
+
 def search_text_of(instance) -> str:
     """What ``create_record`` stores as search text: each part normalised, the non-empty ones joined."""
     parts = []
-    for text in instance.search_parts():
+    for text in _search_parts(instance):
         if text:
             part = _normalized_part(text)
             if part:
@@ -149,7 +168,7 @@ def create_run(
     on_duplicate: str = OnDuplicate.SKIP,
 ) -> ImportRun:
     """Keep the uploaded file; nothing is read, checked or written yet (``measure`` and the jobs do that)."""
-    if kind not in ImportKind.values:
+    if kind not in F.kinds():
         raise PeyvandError("import.kind", _("Choose what the file holds."), field="kind", status=422)
     _check_on_duplicate(on_duplicate)
     if not content:
@@ -319,14 +338,29 @@ class Outcome:
 
 
 class Importer:
-    """Reads rows of one kind into unsaved records, with the services' rules, and writes them in batches."""
+    """Reads rows of one kind into unsaved records, with the services' rules, and writes them in batches.
+
+    What is the kind's own comes from its registration: its columns and steps (``extra["import"]``, an
+    ``ImportSpec``) and the fields of its phones and e-mails (``extra["duplicates"]``, a ``DuplicateSpec``).
+    The importer is the ``context`` its steps are given (``actor``, ``now``, ``memo``).
+    """
 
     def __init__(self, run: ImportRun):
+        from peyvand.contacts.duplicates import DuplicateSpec
+
         self.run = run
         self.kind = run.kind
+        self.record_type = F.record_type_of(run.kind)
+        self.spec = F.spec_of(run.kind)
         self.model = F.model_for(run.kind)
         self.actor = run.created_by
         self.owner = run.owner
+        duplicates = self.record_type.extra.get("duplicates")
+        self.duplicates: DuplicateSpec | None = duplicates if isinstance(duplicates, DuplicateSpec) else None
+        # the entity of the duplicate keys, and the fields whose values are exact keys (phones, e-mails)
+        self.entity = self.record_type.name if self.duplicates else None
+        self.point_fields = (self.duplicates.phones, self.duplicates.emails) if self.duplicates else ()
+        self.memo: dict[str, Any] = {}
         headers = headers_of(run)
         columns = F.column_by_name(run.kind)
         # (position in the row, header text, column) for every mapped header
@@ -344,10 +378,16 @@ class Importer:
         self.header_of = {c.name: h for _i, h, c, _r, _f in self.cells}
         self.required = [c for c in F.columns_of(run.kind) if c.required]
         self.custom_columns = [c for _i, _h, c, _r, _f in self.cells if c.custom is not None]
+        # (column name, the field's attribute, the model it refers to) of each column naming a record
+        self.record_columns: list[tuple[str, str, Any]] = [
+            (c.name, f.attname, f.related_model)
+            for _i, _h, c, _r, f in self.cells
+            if c.record and f is not None
+        ]
         self._tags: dict[str, int] | None = None
         self._owners = {u.username.lower(): u for u in assignable_users(self.actor)}
-        self._companies: dict[str, int | None] = {}
-        self._pipelines: dict[str, tuple[Any, list]] | None = None
+        # model -> {normalised name: id} of the records named in cells (None: not loaded)
+        self._named: dict[Any, dict[str, int | None]] = {}
         self.known: dict[str, int | None] = {}  # duplicate key -> existing record id (None: pending)
         self.now = timezone.now()
         # (possible-duplicate entry, the earlier row's record it names): the id is filled once written
@@ -363,7 +403,6 @@ class Importer:
         ]
         self.defaults = {f.attname: f.get_default() for f in fields if f.name not in self.fresh_defaults}
         self.defaults["id"] = None
-        self._companies_loaded = False
 
     # reading ------------------------------------------------------------------------------------------
 
@@ -407,35 +446,22 @@ class Importer:
                 ok = False
             else:
                 values["owner"] = user
-        if self.kind in ("contacts", "deals") and values.get("company"):
-            # a company the user cannot see by that name is created with the batch, once per name
-            name = values.pop("company")
-            company_id = self._company_id(name)
-            if company_id is None:
-                values["new_company"] = name
-            else:
-                values["company_id"] = company_id
-        elif "company" in values:
-            del values["company"]
-        if self.kind == "deals":
-            ok = self._resolve_stage(number, values, outcome) and ok
-            currency = (values.get("currency") or settings.PEYVAND_DEFAULT_CURRENCY).upper()
-            if len(currency) != 3 or not currency.isalpha():
-                outcome.error(number, self.header_of["currency"], _("Write a three-letter currency code."))
+        new_records = {}
+        for name, attname, model in self.record_columns:
+            # a record the user cannot see by that name is created with the batch, once per name
+            record_name = values.pop(name, "")
+            if record_name:
+                record_id = self._record_id(model, record_name)
+                if record_id is None:
+                    new_records[name] = record_name
+                else:
+                    values[attname] = record_id
+        if new_records:
+            values["new_records"] = new_records
+        if self.spec.check is not None:
+            for name, message in self.spec.check(values, self):
+                outcome.error(number, self.header_of.get(name, name), message)
                 ok = False
-            values["currency"] = currency
-        if self.kind == "leads" and values.get("status") == "converted":
-            outcome.error(number, self.header_of["status"], _("Use “Convert” to turn a lead into a deal."))
-            ok = False
-        if self.kind == "leads" and values.get("pipeline"):
-            found = self._pipeline_table().get(normalize_text(values["pipeline"]))
-            if found is None:
-                outcome.error(
-                    number, self.header_of["pipeline"], _("No such pipeline, or you may not use it.")
-                )
-                ok = False
-            else:
-                values["pipeline"] = found[0]
         if values.get("lost_reason") and not values.get("lost_on"):
             header = self.header_of.get("lost_on") or self.header_of["lost_reason"]
             outcome.error(number, header, _("Give the day the customer was lost, or leave the reason empty."))
@@ -444,84 +470,43 @@ class Importer:
             values["owner_given"] = True
         return ok
 
-    def _pipeline_table(self) -> dict[str, tuple[Any, list]]:
-        """The pipelines the user may use by normalised name ("" for the default), with their stages."""
-        from peyvand.sales.selectors import pipelines_visible_to
+    def _named_records(self, model) -> dict[str, int | None]:
+        """The user's records of ``model`` by normalised name (the oldest, if several), read once for the file."""
+        if model not in self._named:
+            named: dict[str, int | None] = {}
+            rows = model.objects.visible_to(self.actor).order_by("pk").values_list("pk", "name")
+            for pk, name in rows.iterator(chunk_size=5000):
+                named.setdefault(normalize_text(name), pk)
+            self._named[model] = named
+        return self._named[model]
 
-        if self._pipelines is None:
-            self._pipelines = {}
-            for pipeline in pipelines_visible_to(self.actor).prefetch_related("stages"):
-                stages = sorted(pipeline.stages.all(), key=lambda s: (s.order, s.pk))
-                self._pipelines[normalize_text(pipeline.name)] = (pipeline, stages)
-                if pipeline.is_default:
-                    self._pipelines.setdefault("", (pipeline, stages))
-            if "" not in self._pipelines and self._pipelines:
-                self._pipelines[""] = next(iter(self._pipelines.values()))
-        return self._pipelines
-
-    def _company_id(self, name: str) -> int | None:
-        """The user's company of that name (the oldest, if several), read once for the whole file."""
-        from peyvand.contacts.models import Company
-
-        if self._companies_loaded is False:
-            rows = Company.objects.visible_to(self.actor).order_by("pk").values_list("pk", "name")
-            for pk, company_name in rows.iterator(chunk_size=5000):
-                self._companies.setdefault(normalize_text(company_name), pk)
-            self._companies_loaded = True
-        return self._companies.get(normalize_text(name))
-
-    def _resolve_stage(self, number: int, values: dict[str, Any], outcome: Outcome) -> bool:
-        from peyvand.sales.models import StageKind
-
-        found = self._pipeline_table().get(normalize_text(values.pop("pipeline", "")))
-        if found is None:
-            outcome.error(
-                number,
-                self.header_of.get("pipeline", "pipeline"),
-                _("No such pipeline, or you may not use it."),
-            )
-            return False
-        pipeline, stages = found
-        wanted = normalize_text(values.pop("stage", ""))
-        if wanted:
-            stage = next((s for s in stages if normalize_text(s.name) == wanted), None)
-        else:
-            stage = next((s for s in stages if s.kind == StageKind.OPEN), None)
-        if stage is None:
-            outcome.error(
-                number, self.header_of.get("stage", "stage"), _("This stage is not in the pipeline.")
-            )
-            return False
-        status = {"open": "open", "won": "won", "lost": "lost"}[stage.kind]
-        values.update(
-            pipeline=pipeline,
-            stage=stage,
-            status=status,
-            stage_entered_at=self.now,
-            closed_at=None if stage.kind == StageKind.OPEN else self.now,
-        )
-        return True
+    def _record_id(self, model, name: str) -> int | None:
+        return self._named_records(model).get(normalize_text(name))
 
     # duplicates ---------------------------------------------------------------------------------------
 
     def keys_of(self, values: dict[str, Any]) -> list[str]:
-        if self.kind in ("contacts", "companies"):
-            return [*values.get("phones", []), *values.get("emails", [])]
-        if self.kind == "leads":
-            return [k for k in (values.get("phone"), values.get("email")) if k]
-        return []
+        """A row's exact keys: its phones and e-mails (each field a list or a single value)."""
+        keys: list[str] = []
+        for name in self.point_fields:
+            value = values.get(name)
+            if value:
+                if isinstance(value, list):
+                    keys += value
+                else:
+                    keys.append(value)
+        return keys
 
     def load_known(self) -> None:
         """Every exact key already in the database (alive records, whoever owns them), to its record."""
-        if self.kind in ("contacts", "companies"):
-            for pk, phones, emails in self.model.objects.values_list("pk", "phones", "emails").iterator(5000):
-                for key in (*(phones or ()), *(emails or ())):
-                    self.known.setdefault(key, pk)
-        elif self.kind == "leads":
-            for pk, phone, email in self.model.objects.values_list("pk", "phone", "email").iterator(5000):
-                for key in (phone, email):
-                    if key:
-                        self.known.setdefault(key, pk)
+        if not self.point_fields:
+            return
+        known = self.known
+        for pk, *points in self.model.objects.values_list("pk", *self.point_fields).iterator(5000):
+            for value in points:
+                if value:
+                    for key in value if isinstance(value, list) else (value,):
+                        known.setdefault(key, pk)
 
     def hide_foreign(self, entries: list[dict[str, Any]]) -> None:
         """A duplicate of a record the user may not see is still skipped, but its id is not shown."""
@@ -542,7 +527,7 @@ class Importer:
         when it loads a row) because a model's __init__ costs as much as reading the row."""
         owner = values.pop("owner")
         values.pop("owner_given", None)
-        new_company = values.pop("new_company", "")
+        new_records = values.pop("new_records", None)
         tags = values.pop("tags", ())
         data = dict(self.defaults)
         for attname, default in self.fresh_default_of:
@@ -561,7 +546,7 @@ class Importer:
         instance.__dict__.update(data)
         instance._state = ModelState()
         # plain attributes the batch writer reads back; ``search_text`` is a field of every importable kind
-        instance.__dict__.update(new_company=new_company, import_tags=tags)
+        instance.__dict__.update(new_records=new_records, import_tags=tags)
         instance.__dict__["search_text"] = search_text_of(instance)
         return instance
 
@@ -585,7 +570,7 @@ class Importer:
         if not rows:
             return 0
         instances = [instance for _n, _k, instance in rows]
-        self._create_companies(instances)
+        self._create_named_records(instances)
         keys = self.flag_possible_duplicates(rows, outcome)
         writing.insert(self.model, instances)
         for entry, instance in self._waiting_possible:
@@ -600,18 +585,12 @@ class Importer:
             ["key", "kind", "object_id", "run_id"],
             [(key, kind, i.pk, run_id) for _n, key, i in rows],
         )
-        if self.kind == "deals":
-            from peyvand.sales.models import StageHistory
-
-            # whole model instances, so fields the history gains later get their defaults here too
-            writing.insert(
-                StageHistory,
-                [
-                    StageHistory(deal_id=i.pk, to_stage_id=i.stage_id, moved_at=self.now, moved_by=self.actor)
-                    for i in instances
-                ],
-                returning=False,
-            )
+        if self.spec.after_insert is not None:
+            by_model: dict[Any, list[models.Model]] = {}
+            for record in self.spec.after_insert(instances, self):
+                by_model.setdefault(type(record), []).append(record)
+            for model, records in by_model.items():
+                writing.insert(model, records, returning=False)
         known = self.known
         for instance in instances:
             pk = instance.pk
@@ -663,22 +642,27 @@ class Importer:
         )
 
     def _update_values(self, record, values: dict[str, Any]) -> dict[str, Any]:
-        from peyvand.contacts.services import create_company
-
         values = dict(values)
         if not values.pop("owner_given", False):
             values.pop("owner", None)
-        name = values.pop("new_company", "")
-        if name:
-            key = normalize_text(name)
-            if self._companies.get(key) is None:
-                company = create_company(actor=self.actor, values={"name": name}, allow_duplicate=True)
-                self._companies[key] = company.pk
-            values["company_id"] = self._companies[key]
-        if "company_id" in values:
-            values["company"] = values.pop("company_id")
-        for name in ("phones", "emails"):
-            if name in values:
+        new_records = values.pop("new_records", None) or {}
+        for name, attname, model in self.record_columns:
+            if name in new_records:
+                named, key = self._named_records(model), normalize_text(new_records[name])
+                if named.get(key) is None:
+                    # created through its type's service, as a person would
+                    referred = registry.for_model(model)
+                    assert referred is not None, "a column naming a record refers to a registered type"
+                    created = referred.resource.create(
+                        actor=self.actor, values={"name": new_records[name]}, allow_duplicate=True
+                    )
+                    named[key] = created.pk
+                values[attname] = named[key]
+            if attname in values:
+                values[name] = values.pop(attname)
+        for name in self.point_fields:
+            # phones and e-mails are added to the record's own
+            if isinstance(values.get(name), list):
                 values[name] = list(dict.fromkeys([*getattr(record, name), *values[name]]))
         if "tags" in values:
             values["tags"] = list(
@@ -689,16 +673,9 @@ class Importer:
         return values
 
     def _update(self, record, values: dict[str, Any]) -> None:
-        from peyvand.contacts.services import update_company, update_contact
-        from peyvand.leads.services import update_lead
-
-        if self.kind == ImportKind.CONTACTS:
-            update_contact(actor=self.actor, contact=record, version=record.version, values=values)
-        elif self.kind == ImportKind.COMPANIES:
-            update_company(actor=self.actor, company=record, version=record.version, values=values)
-        elif self.kind == ImportKind.LEADS:
-            values.pop("owner_given", None)
-            update_lead(actor=self.actor, lead=record, version=record.version, values=values)
+        self.record_type.resource.update(
+            actor=self.actor, instance=record, version=record.version, values=values
+        )
 
     def check_batch(self, rows, outcome: Outcome) -> None:
         """The dry run's look at a batch: possible duplicates among the records that would be created."""
@@ -707,10 +684,6 @@ class Importer:
             self._waiting_possible = []
 
     # possible duplicates: alike by name in the same company or city ---------------------------------------
-
-    @property
-    def entity(self) -> str | None:
-        return {"contacts": "contact", "companies": "company", "leads": "lead"}.get(self.kind)
 
     def lookup_keys(self, instance) -> list[tuple[str, str]]:
         """The keys the create-time duplicate check reads, as the services write them for this record."""
@@ -727,7 +700,7 @@ class Importer:
         phone or e-mail never get here: they were skipped as duplicates. As in the whole-database scan, a name
         counts only when one of the two has neither phone nor e-mail: two different phones say two people, and
         across a large file namesakes are many. Returns each row's lookup keys."""
-        from peyvand.contacts.duplicates import _values_of, name_match, name_parts, places
+        from peyvand.contacts.duplicates import _values_of, name_match, name_parts, places, spec_of
         from peyvand.contacts.models import DuplicateKey
 
         if self.entity is None:
@@ -770,16 +743,19 @@ class Importer:
             return keys
         ids = sorted({pk for pks in holders.values() if len(pks) <= MAX_NAME_BLOCK for pk in pks})
 
+        point_fields = self.point_fields
+
         def signature(values):
-            has_points = any(values.get(k) for k in ("phones", "emails", "phone", "email"))
+            has_points = any(values.get(k) for k in point_fields)
             return (name_parts(entity, values), set(places(entity, values))), has_points
 
         existing = {}
-        columns = _NAME_COLUMNS[entity]
+        stored = spec_of(entity).stored
+        columns = [attribute for _name, attribute in stored]
         visible = self.model.objects.visible_to(self.actor)
         for start in range(0, len(ids), 900):
             for row in visible.filter(pk__in=ids[start : start + 900]).values("pk", *columns):
-                existing[row["pk"]] = signature({_NAME_VALUES.get(c, c): row[c] for c in columns})
+                existing[row["pk"]] = signature({name: row[attribute] for name, attribute in stored})
         # holders were asked by kind: a reachable row meets bare records only, a bare row any record
         # name key -> this batch's rows so far (all of them, and those without phone or e-mail)
         earlier: dict[str, list[Any]] = {}
@@ -839,9 +815,10 @@ class Importer:
         from peyvand.contacts.duplicates import _values_of, keys_for
         from peyvand.contacts.models import DuplicateKey
 
-        entity = {"Contact": "contact", "Company": "company", "Lead": "lead"}.get(type(instances[0]).__name__)
-        if entity is None:
+        record_type = registry.for_model(type(instances[0]))
+        if record_type is None or not record_type.extra.get("duplicates"):
             return
+        entity = record_type.name
         if keys is None:
             keys = [keys_for(entity, _values_of(entity, i)) for i in instances]
         writing.insert_rows(
@@ -877,109 +854,120 @@ class Importer:
             [(i.pk, self._tags[normalize_text(n)]) for i in instances for n in getattr(i, "import_tags", ())],
         )
 
-    def _create_companies(self, instances) -> None:
-        """The companies named in the batch that the user has none of, created as the services would."""
-        from peyvand.contacts.models import Company
-
-        wanted = {}
-        for instance in instances:
-            name = getattr(instance, "new_company", "")
-            if name:
-                key = normalize_text(name)
-                if self._companies.get(key) is None and key not in wanted:
-                    wanted[key] = Company(
-                        name=name, owner_id=instance.owner_id, team_id=instance.team_id, custom={}
-                    )
-        if wanted:
-            for company in wanted.values():
-                company.search_text = search_text_of(company)
-            writing.insert(Company, list(wanted.values()))
-            self._audit(list(wanted.values()))
-            self._index_duplicate_keys(list(wanted.values()))
-            for key, company in wanted.items():
-                self._companies[key] = company.pk
-        for instance in instances:
-            name = getattr(instance, "new_company", "")
-            if name:
-                instance.company_id = self._companies[normalize_text(name)]
+    def _create_named_records(self, instances) -> None:
+        """The records named in the batch's cells that the user has none of (the company of a contact), created
+        as their services would: search text, audit trail, duplicate keys."""
+        for name, attname, model in self.record_columns:
+            named = self._named_records(model)
+            wanted = {}
+            for instance in instances:
+                record_name = (instance.new_records or {}).get(name, "")
+                if record_name:
+                    key = normalize_text(record_name)
+                    if named.get(key) is None and key not in wanted:
+                        wanted[key] = model(
+                            name=record_name, owner_id=instance.owner_id, team_id=instance.team_id
+                        )
+            if wanted:
+                for record in wanted.values():
+                    record.search_text = search_text_of(record)
+                writing.insert(model, list(wanted.values()))
+                self._audit(list(wanted.values()))
+                self._index_duplicate_keys(list(wanted.values()))
+                for key, record in wanted.items():
+                    named[key] = record.pk
+            for instance in instances:
+                record_name = (instance.new_records or {}).get(name, "")
+                if record_name:
+                    setattr(instance, attname, named[normalize_text(record_name)])
 
     def keys_of_instance(self, instance) -> list[str]:
-        if self.kind in ("contacts", "companies"):
-            return [*instance.phones, *instance.emails]
-        if self.kind == "leads":
-            return [k for k in (instance.phone, instance.email) if k]
-        return []
+        keys: list[str] = []
+        for name in self.point_fields:
+            value = getattr(instance, name)
+            if value:
+                if isinstance(value, list):
+                    keys += value
+                else:
+                    keys.append(value)
+        return keys
 
 
-class PendingLead:
-    """A lead row that passed the checks, waiting for its batch to be written through ``create_lead``."""
+class PendingRow:
+    """A row that passed the checks, waiting for its batch to be written through its type's service."""
 
     def __init__(self, values: dict[str, Any]):
         self.values = values
-        self.phone = values.get("phone", "")
-        self.email = values.get("email", "")
         self.pk = None
 
 
-class LeadImporter(Importer):
-    """Leads go through the same service as the web form, e-mail and the API (``create_lead``), so each is
-    scored, given an owner by the assignment rules and opens a deal where its pipeline says so. That is a
-    few queries per lead instead of a bulk write; lead files are small next to contact lists."""
+class ServiceImporter(Importer):
+    """For a type whose spec has ``create``: each row goes through its service (a lead through ``create_lead``,
+    so it is scored, assigned and opens a deal where its pipeline says so). That is a few queries per record
+    instead of a bulk write; the spec says so only for types whose files are small."""
 
     def build(self, values: dict[str, Any]):
-        return PendingLead(values)
+        return PendingRow(values)
+
+    def keys_of_instance(self, instance) -> list[str]:
+        return (
+            self.keys_of(instance.values)
+            if isinstance(instance, PendingRow)
+            else super().keys_of_instance(instance)
+        )
 
     def check_batch(self, rows, outcome: Outcome) -> None:
         for number, _key, pending in rows:
-            self._flag_lead(number, self._service_values(pending), outcome)
+            self._flag(number, self._service_values(pending), outcome)
 
-    def _service_values(self, pending: PendingLead) -> dict[str, Any]:
+    def _service_values(self, pending: PendingRow) -> dict[str, Any]:
         values = dict(pending.values)
         owner_given = values.pop("owner_given", False)
         owner = values.pop("owner")
-        values.setdefault("source", "import")
-        # an owner named in the row or chosen for the whole import is kept; otherwise the rules choose
+        if "source" in self.attnames:
+            values.setdefault("source", "import")
+        # an owner named in the row or chosen for the whole import is kept; otherwise the service's rules choose
         if owner_given or owner != self.actor:
             values["owner"] = owner
         return values
 
-    def _flag_lead(self, number: int, values: dict[str, Any], outcome: Outcome) -> None:
-        from peyvand.contacts.duplicates import check_lead_duplicates
+    def _flag(self, number: int, values: dict[str, Any], outcome: Outcome) -> None:
+        from peyvand.contacts.duplicates import check_duplicates
 
-        candidates = check_lead_duplicates(self.actor, values)
+        if self.entity is None:
+            return
+        candidates = check_duplicates(self.entity, actor=self.actor, values=values)
         if candidates:
             best = candidates[0]
             outcome.possibly(number, best.record.pk, [*best.reasons, str(best.record._meta.verbose_name)])
 
     def write_batch(self, rows, outcome: Outcome) -> int:
-        from peyvand.leads.services import create_lead
-
+        create = self.spec.create
+        assert create is not None
         created = []
         for number, key, pending in rows:
             values = self._service_values(pending)
-            self._flag_lead(number, values, outcome)
+            self._flag(number, values, outcome)
             try:
                 with transaction.atomic():
-                    lead = create_lead(
-                        actor=self.actor, values=values, allow_duplicate=True, default_owner=self.owner
-                    )
+                    record = create(actor=self.actor, values=values, default_owner=self.owner)
             except PeyvandError as exc:
                 outcome.failed += 1
                 for error in exc.errors or [{"field": exc.field or "", "message": exc.message}]:
                     column = self.header_of.get(str(error.get("field") or "").removeprefix("custom."), "")
                     outcome.error(number, column or str(error.get("field") or ""), error["message"])
                 continue
-            pending.pk = lead.pk
-            created.append((key, lead))
+            pending.pk = record.pk
+            created.append((key, record))
         writing.insert_rows(
             ImportedRow,
             ["key", "kind", "object_id", "run_id"],
-            [(key, self.kind, lead.pk, self.run.pk) for key, lead in created],
+            [(key, self.kind, record.pk, self.run.pk) for key, record in created],
         )
-        for _key, lead in created:
-            for known in (lead.phone, lead.email):
-                if known and self.known.get(known) is None:
-                    self.known[known] = lead.pk
+        for _key, record in created:
+            for known in self.keys_of_instance(record):
+                if self.known.get(known) is None:
+                    self.known[known] = record.pk
         return len(created)
 
 
@@ -1026,7 +1014,7 @@ def execute(
     _require_file(run)
     if batch_size is None:
         batch_size = SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE
-    importer = (LeadImporter if run.kind == ImportKind.LEADS else Importer)(run)
+    importer = (ServiceImporter if F.spec_of(run.kind).create is not None else Importer)(run)
     importer.load_known()
     run.issues.all().delete()  # a dry run's report, replaced by this run's
     outcome = Outcome()
@@ -1040,7 +1028,8 @@ def execute(
 def _execute_batches(
     run: ImportRun, importer: "Importer", outcome: Outcome, *, dry_run, batch_size, progress
 ):
-    updating = run.on_duplicate == OnDuplicate.UPDATE and run.kind != ImportKind.DEALS
+    # a kind without phones or e-mails has no exact keys: no row matches a stored record
+    updating = run.on_duplicate == OnDuplicate.UPDATE
     done = 0
     path = Path(run.file_path)
     for batch in _batches(path, batch_size):

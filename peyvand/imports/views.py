@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from peyvand.core.errors import PeyvandError
 from peyvand.imports import exporting, services
 from peyvand.imports import fields as F
 from peyvand.imports.api import XLSX_TYPE
-from peyvand.imports.models import ImportKind, ImportStatus, OnDuplicate
+from peyvand.imports.models import ImportStatus, OnDuplicate
 from peyvand.imports.reading import check_size, max_upload
 
 
@@ -26,7 +27,8 @@ def _run(request, pk: int):
 @login_required
 def upload_view(request):
     error = None
-    kind = request.POST.get("kind") or request.GET.get("kind") or ImportKind.CONTACTS
+    kinds = [(t.plural, capfirst(t.label_plural)) for t in F.import_types()]
+    kind = request.POST.get("kind") or request.GET.get("kind") or kinds[0][0]
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -42,7 +44,7 @@ def upload_view(request):
             return HttpResponseRedirect(reverse("imports:detail", args=[run.pk]))
         except PeyvandError as exc:
             error = exc
-    return render(request, "imports/upload.html", {"kinds": ImportKind.choices, "kind": kind, "error": error})
+    return render(request, "imports/upload.html", {"kinds": kinds, "kind": kind, "error": error})
 
 
 def _editable(run) -> bool:

@@ -2,10 +2,14 @@
 
 from django.urls import path
 
+from peyvand.contacts.duplicates import DuplicateSpec
+from peyvand.contacts.models import Contact
+from peyvand.core import importing as headers
 from peyvand.core import registry
+from peyvand.core.importing import Column, ImportSpec
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
-from peyvand.leads import selectors, services
+from peyvand.leads import importing, selectors, services
 from peyvand.leads.models import Lead
 from peyvand.leads.schemas import LeadIn, LeadOut, LeadPatch
 
@@ -52,6 +56,48 @@ LEAD_FIELDS = (
     F("team", editable=False, exportable=False),
 )
 
+# Likely duplicates (contacts/duplicates.py): a lead has one phone and one e-mail; it lives at its company, or
+# the company name it gave, or its city; a new lead is looked for among contacts too.
+LEAD_DUPLICATES = DuplicateSpec(
+    name=("first_name", "last_name"),
+    phones="phone",
+    emails="email",
+    company="company",
+    company_name="company_name",
+    traits=("city", "title"),
+    also=(Contact,),
+)
+
+# The spreadsheet import's columns (core/importing.py), in the order of the importable fields above; each row
+# goes through create_lead.
+LEAD_IMPORT = ImportSpec(
+    columns=(
+        Column("first_name", headers.FIRST_NAME),
+        Column("last_name", headers.LAST_NAME, required=True),
+        Column("title", headers.TITLE),
+        Column("company_name", headers.COMPANY),
+        Column("industry", headers.INDUSTRY),
+        Column("phone", headers.PHONES, read="phone"),
+        Column("email", headers.EMAILS, read="email"),
+        Column("city", headers.CITY),
+        Column("region", headers.REGION),
+        Column("source", headers.SOURCE, read="choice"),
+        Column("status", ("وضعیت", "status", "state"), read="choice"),
+        Column("description", ("توضیحات", "شرح", "description", "notes", "note"), read="long_text"),
+        Column("budget", ("بودجه", "budget"), read="amount"),
+        Column(
+            "purchase_timeline", ("زمان خرید", "purchase timeline", "timeline", "timeframe"), read="choice"
+        ),
+        Column("audience", headers.AUDIENCE, read="choice"),
+        Column("language", ("زبان", "language")),
+        Column("source_detail", ("جزئیات منبع", "کمپین", "source detail", "campaign")),
+        Column("pipeline", headers.PIPELINE, read="reference"),
+        Column("owner", headers.OWNER, read="reference"),
+    ),
+    check=importing.check_lead,
+    create=importing.create_imported_lead,
+)
+
 
 def register() -> None:
     from peyvand.leads.api import router
@@ -72,7 +118,8 @@ def register() -> None:
             api_router=router,
             ui_urls=(path("<int:pk>/convert/", convert_view, name="convert"),),
             extra={
-                "duplicates": True,
+                "duplicates": LEAD_DUPLICATES,
+                "import": LEAD_IMPORT,
                 "contact_point": lambda lead, *, email: lead.email if email else lead.phone,
             },
         )

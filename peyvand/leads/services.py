@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.contacts.duplicates import DuplicateFound, check_lead_duplicates, index_record
+from peyvand.contacts.duplicates import DuplicateFound, check_duplicates, index_record
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
 from peyvand.core import events
@@ -117,7 +117,7 @@ def create_lead(
     """
     values = _clean(actor, values, None)
     if not allow_duplicate:
-        candidates = check_lead_duplicates(actor, values)
+        candidates = check_duplicates("lead", actor=actor, values=values)
         if candidates:
             raise DuplicateFound(candidates)
     draft = _draft(Lead(), values)

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from peyvand.core import importing as headers
 from peyvand.core import registry
+from peyvand.core.importing import Column, ImportSpec
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
-from peyvand.sales import selectors, services
+from peyvand.sales import importing, selectors, services
 from peyvand.sales.models import Deal
 from peyvand.sales.schemas import DealIn, DealOut, DealPatch
 
@@ -38,6 +40,29 @@ DEAL_FIELDS = (
     F("team", editable=False, exportable=False),
 )
 
+# The spreadsheet import's columns (core/importing.py), in the order of the importable fields above; a deal has
+# no phone or e-mail, so no row is taken for a stored deal.
+DEAL_IMPORT = ImportSpec(
+    columns=(
+        Column(
+            "title", ("عنوان", "عنوان معامله", "معامله", "title", "deal", "deal name", "name"), required=True
+        ),
+        Column("amount", ("مبلغ", "ارزش", "amount", "value", "price"), read="amount"),
+        Column("currency", ("ارز", "واحد پول", "currency")),
+        Column(
+            "expected_close_date",
+            ("تاریخ بستن", "تاریخ پیش بینی بستن", "expected close date", "close date"),
+            read="date",
+        ),
+        Column("pipeline", headers.PIPELINE, read="reference"),
+        Column("stage", ("مرحله", "stage"), read="reference"),
+        Column("company", headers.COMPANY, read="record"),
+        Column("owner", headers.OWNER, read="reference"),
+    ),
+    check=importing.check_deal,
+    after_insert=importing.first_stage_history,
+)
+
 
 def _parties(deal: Deal) -> list:
     """Whom work on a deal is for: its contact and its company."""
@@ -61,5 +86,6 @@ def register() -> None:
             concerns=_parties,
             api_router=deals_router,
             ui_urls=(path("<int:pk>/move/", move_view, name="move"),),
+            extra={"import": DEAL_IMPORT},
         )
     )

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from peyvand.contacts.duplicates import DuplicateFound, check_lead_duplicates, find_duplicates
+from peyvand.contacts.duplicates import DuplicateFound, check_duplicates, find_duplicates
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
 
@@ -128,7 +128,9 @@ def test_deleted_records_are_not_candidates(rep_a):
 
 def test_lead_duplicates_include_matching_contacts_the_actor_can_see(rep_a):
     contact = create_contact(actor=rep_a, values={"last_name": "کریمی", "emails": ["ali@parsnovin.ir"]})
-    candidates = check_lead_duplicates(rep_a, {"last_name": "كريمي", "email": "ALI@parsnovin.ir"})
+    candidates = check_duplicates(
+        "lead", actor=rep_a, values={"last_name": "كريمي", "email": "ALI@parsnovin.ir"}
+    )
     assert [c.record for c in candidates] == [contact]
 
 

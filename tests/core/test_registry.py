@@ -153,6 +153,31 @@ def test_global_search_finds_vehicles_the_user_may_see(rep_a, rep_b, van):
     assert not [g for g in search_records(rep_b, "Delivery") if g.record_type == "vehicle"]
 
 
+def test_a_spreadsheet_of_vehicles_is_imported_by_the_registration_alone(rep_a, van):
+    from peyvand.core.models import AuditEntry
+    from peyvand.imports.fields import kinds
+    from peyvand.imports.services import create_run, execute
+
+    assert "vehicles" in kinds()
+    content = "vehicle,پلاک,یادداشت\nDelivery van,12 ب 345,Second one\nPickup,,\n,77 د 111,no name\n".encode()
+    run = create_run(actor=rep_a, kind="vehicles", file_name="fleet.csv", content=content)
+    assert run.get_kind_display() == "vehicles"
+    run = execute(run=run)
+    assert run.mapping == {"vehicle": "name", "پلاک": "plate", "یادداشت": "note"}
+    assert (run.created, run.failed) == (2, 1) and [e["row"] for e in run.errors] == [4]
+    imported = Vehicle.objects.exclude(pk=van.pk).order_by("pk")
+    assert [(v.name, v.plate, v.owner) for v in imported] == [
+        ("Delivery van", "12 ب 345", rep_a),
+        ("Pickup", "", rep_a),
+    ]
+    # the search text and the audit trail as the vehicle's own service writes them
+    assert imported[0].search_text == van.search_text
+    audit = AuditEntry.objects.filter(content_type__model="vehicle", object_id=imported[1].pk)
+    assert [(e.action, e.changes["name"]) for e in audit] == [("create", [None, "Pickup"])]
+    again = execute(run=create_run(actor=rep_a, kind="vehicles", file_name="again.csv", content=content))
+    assert (again.created, again.already_imported) == (0, 2)
+
+
 @pytest.mark.parametrize("record_type", list(registry.record_types()), ids=lambda t: t.name)
 def test_each_field_spec_names_model_fields_and_agrees_with_the_audit_trail(record_type):
     model = record_type.model
@@ -164,7 +189,6 @@ def test_each_field_spec_names_model_fields_and_agrees_with_the_audit_trail(reco
 
 @pytest.mark.parametrize("record_type", list(registry.record_types()), ids=lambda t: t.name)
 def test_importable_fields_are_the_spreadsheet_columns_in_order(record_type):
-    from peyvand.imports.fields import KINDS
-
-    importable = [spec.name for spec in record_type.fields_where("importable")]
-    assert importable == [column.name for column in KINDS.get(record_type.plural, ())]
+    spec = record_type.extra.get("import")
+    importable = [field.name for field in record_type.fields_where("importable")]
+    assert importable == [column.name for column in (spec.columns if spec else ())]

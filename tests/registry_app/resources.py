@@ -2,6 +2,7 @@
 timeline."""
 
 from peyvand.core import registry
+from peyvand.core.importing import Column, ImportSpec
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
 from peyvand.web.filters import owner_filter
@@ -36,11 +37,21 @@ VEHICLE_SCREEN = Screen(
 )
 
 VEHICLE_FIELDS = (
-    F("name", automation=True, settable=True, searchable=True),
-    F("plate", automation=True, settable=True, searchable=True),
-    F("note", automation=True, settable=True),
-    F("owner"),
+    F("name", importable=True, automation=True, settable=True, searchable=True),
+    F("plate", importable=True, automation=True, settable=True, searchable=True),
+    F("note", importable=True, automation=True, settable=True),
+    F("owner", importable=True),
     F("team", editable=False, exportable=False),
+)
+
+# The spreadsheet import's columns, in the order of the importable fields; the reader of a cell by its name.
+VEHICLE_IMPORT = ImportSpec(
+    columns=(
+        Column("name", ("vehicle", "car"), required=True),
+        Column("plate", ("پلاک", "number plate")),
+        Column("note", ("یادداشت",), read="long_text"),
+        Column("owner", ("owner",), read="reference"),
+    )
 )
 
 
@@ -53,5 +64,6 @@ def register() -> None:
             resource=VEHICLES,
             screen=VEHICLE_SCREEN,
             fields=VEHICLE_FIELDS,
+            extra={"import": VEHICLE_IMPORT},
         )
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.imports.commandline import acting_user
-from peyvand.imports.models import ImportKind
+from peyvand.imports.fields import kinds
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         return _("Import contacts, companies, leads or deals from a CSV or XLSX file.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("kind", choices=kinds())
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help=_("check every row, write nothing"))
         parser.add_argument(
