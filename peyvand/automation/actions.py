@@ -263,13 +263,12 @@ def _managers_of(user) -> list:
 
 def _contact_point(record, record_type: str, *, email: bool) -> str:
     """The record's own e-mail or phone (its registration says where: ``extra["contact_point"]``), else that of
-    the contact or company it belongs to."""
+    the first record it concerns that has one (a deal's contact, then its company)."""
     own = registry.find(record_type)
     if own is not None and "contact_point" in own.extra:
         return own.extra["contact_point"](record, email=email) or ""
-    for name in ("contact", "company"):
-        related = getattr(record, name, None)
-        kind = registry.for_model(related) if related is not None else None
+    for related in own.concerns(record) if own is not None and own.concerns else ():
+        kind = registry.for_model(related)
         if kind is not None and "contact_point" in kind.extra:
             return kind.extra["contact_point"](related, email=email) or ""
     return ""

@@ -1,10 +1,11 @@
 """Duplicates and merges over the API: the scan's groups, starting a scan, merging, undoing a merge."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from peyvand.contacts import merge as merging
@@ -12,11 +13,23 @@ from peyvand.contacts.duplicates import group_records, groups_visible_to
 from peyvand.contacts.tasks import start_duplicate_scan
 from peyvand.core.api import JobOut
 from peyvand.core.listing import MAX_PAGE, paginate
+from peyvand.core.records import field_error
 from peyvand.core.rest import responses
 
 router = Router(tags=["duplicates"])
 
-Entity = Literal["contact", "company", "lead"]
+# A record type with duplicate checks (``merge.mergeable_types``): "contact", "company", "lead", ...
+Entity = Annotated[
+    str, Field(min_length=1, max_length=40, description="A kind of record with duplicate checks.")
+]
+
+
+def _entity(name: str) -> str:
+    if name not in merging.mergeable_types():
+        raise field_error("entity", _("Duplicates are not looked for in this kind of record."))
+    return name
+
+
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
@@ -64,6 +77,7 @@ def list_groups(
     page_size: int = Query(settings.PEYVAND_PAGE_SIZE, ge=1, le=settings.PEYVAND_MAX_PAGE_SIZE),
 ):
     """Duplicate groups found by the last scan, best first; only groups whose every record you may see."""
+    entity = _entity(entity)
     page_obj = paginate(groups_visible_to(request.user, entity).order_by("-score", "id"), page, page_size)
     records = group_records(request.user, page_obj.items)
     items = [
@@ -89,7 +103,7 @@ def scan(request):
 def merge(request, payload: MergeIn):
     """Merge ``others`` into ``survivor``; ``choices`` maps a field to the id of the record whose value it keeps.
     Every record must be one you may see (else 404)."""
-    model = merging.model_for(payload.entity)
+    model = merging.model_for(_entity(payload.entity))
     survivor = merging.get_visible(model, payload.survivor, request.user)
     record = merging.merge_records(
         actor=request.user,
@@ -102,7 +116,7 @@ def merge(request, payload: MergeIn):
 
 
 def _merge_for(request, pk: int):
-    for entity in ("contact", "company", "lead"):
+    for entity in merging.mergeable_types():
         found = merging.merges_visible_to(request.user, entity).filter(pk=pk).first()
         if found:
             return found

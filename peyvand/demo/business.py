@@ -29,6 +29,7 @@ from peyvand.accounts.services import create_user
 from peyvand.activities.models import Activity, ActivityKind, ActivityLink
 from peyvand.activities.services import concerned
 from peyvand.contacts.duplicates import index_all
+from peyvand.contacts.merge import mergeable_types
 from peyvand.contacts.models import Company, CompanySize, Contact
 from peyvand.core.audit import plain_value
 from peyvand.core.choices import Channel
@@ -1014,7 +1015,7 @@ def build_demo(
     with transaction.atomic(), explicit_timestamps(Company, Contact, Lead, Deal, Activity, AuditEntry):
         result = demo.run()
         # Rows were written in bulk, past the services: give them their duplicate lookup keys.
-        for entity in ("company", "contact", "lead"):
+        for entity in mergeable_types():
             index_all(entity)
         result.web_form_key = _lead_intake_setup(demo)
         _sales_process_setup(demo)

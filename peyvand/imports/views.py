@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peyvand.core import registry
 from peyvand.core.errors import PeyvandError
 from peyvand.imports import exporting, services
 from peyvand.imports import fields as F
@@ -66,7 +67,14 @@ def _detail_context(run) -> dict:
         "resumable": run.has_file and run.status in (ImportStatus.INTERRUPTED, ImportStatus.FAILED),
         "running": run.status in (ImportStatus.RUNNING, ImportStatus.CHECKING),
         "on_duplicate_choices": OnDuplicate.choices,
+        # rows can meet a stored record by phone or e-mail only in a type that checks for duplicates
+        "matches_stored": _matches_stored(run.kind),
     }
+
+
+def _matches_stored(kind: str) -> bool:
+    record_type = registry.by_plural(kind)
+    return bool(record_type and record_type.extra.get("duplicates"))
 
 
 @login_required
