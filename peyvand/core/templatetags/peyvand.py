@@ -101,6 +101,12 @@ def field_value(obj, name):
             ", ".join('<a href="tel:{}" dir="ltr">{}</a>' for _ in items),
             *[part for v in items for part in (v, display_phone(v))],
         )
+    if name in ("emails", "email"):
+        items = value if isinstance(value, list) else [value]
+        return format_html(
+            ", ".join('<a href="mailto:{}" dir="ltr">{}</a>' for _ in items),
+            *[part for v in items for part in (v, v)],
+        )
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if isinstance(field, models.DateTimeField):
@@ -191,6 +197,12 @@ def audit_value(record, name, value):
         return str(related) if related is not None else f"#{value}"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if name in ("emails", "email"):
+        items = value if isinstance(value, list) else [value]
+        return format_html(
+            ", ".join('<a href="mailto:{}" dir="ltr">{}</a>' for _ in items),
+            *[part for v in items for part in (v, v)],
+        )
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if isinstance(field, models.DateTimeField):
