@@ -617,6 +617,14 @@ class _Demo:
         for stage, gap in zip(path[1:], gaps, strict=True):
             at = min(at + dt.timedelta(seconds=max(60.0, gap)), self.now)
             moves.append((stage, at))
+        recent = self.now - dt.timedelta(seconds=rng.uniform(HOUR, 4 * DAY))
+        if outcome == "open" and at < recent and rng.random() < 0.85:
+            # Most open deals are being worked on: their last step was a few days ago, so the "stuck" badge
+            # marks the few that are not (the shortest stage limit is five days).
+            if len(moves) > 1:
+                moves[-1] = (moves[-1][0], max(recent, moves[-2][1]))
+            elif len(open_stages) > 1:
+                moves.append((open_stages[1], recent))
         return moves, outcome
 
     def plan_deals(self) -> list[Deal]:
