@@ -421,6 +421,12 @@ PAGES: dict[str, Page] = {
     "notifications-read-all": Page(_url("notifications-read-all"), get=POST_ONLY, post=everyone(302)),
     # --- background work: a job and an import run are their starter's (and an administrator's) ---
     "job": Page(_job_url, get=everyone(200), foreign=404, htmx_get=(HTMX,), personal=True),
+    "search": Page(
+        _url("search", q="a"),
+        get=everyone(200),
+        htmx_get=({"HX-Request": "true", "HX-Target": "search-results"},),
+        note="finds only what each user may see: tests/web/test_search_page.py",
+    ),
     "imports:upload": Page(_url("imports:upload"), get=everyone(200), post=everyone(200)),
     "imports:detail": Page(
         _import_url("imports:detail"), get=everyone(200), foreign=404, htmx_get=(HTMX,), personal=True

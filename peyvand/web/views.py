@@ -21,6 +21,7 @@ from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, Va
 from peyvand.core.listing import paginate
 from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import delete_record, restore_record
+from peyvand.core.search import search_records
 from peyvand.core.timeline import timeline_for
 from peyvand.web.filters import custom_field_filters, other_filters
 from peyvand.web.forms import add_service_errors, form_values
@@ -223,3 +224,14 @@ def job_view(request, pk: int):
         raise Http404
     template = "web/_job.html" if request.htmx else "web/job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+def search_view(request):
+    """Global search: every kind of record the user may see, grouped by kind. The header's box asks for the
+    short list as the user types (htmx, ``#search-results``); Enter opens the whole page."""
+    query = request.GET.get("q", "").strip()
+    short = bool(request.htmx and request.htmx.target == "search-results")
+    groups = search_records(request.user, query, limit_per_type=5 if short else 20)
+    template = "web/_search_results.html" if short else "web/search.html"
+    return render(request, template, {"query": query, "groups": groups})
