@@ -8,7 +8,7 @@ import inspect
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +129,9 @@ def form_view(request, screen: Screen, pk: int | None = None):
                 )
                 record = screen.resource.create(actor=request.user, values=form_values(form), **extra)
                 messages.success(request, _("Saved."))
+                if _in_dialog(request):
+                    # made from another record's page: stay there, and see it on that page's timeline
+                    return HttpResponse(status=204, headers={"HX-Refresh": "true"})
             else:
                 record = screen.resource.update(
                     actor=request.user,
@@ -150,6 +153,8 @@ def form_view(request, screen: Screen, pk: int | None = None):
             duplicates = exc.candidates
         except PeyvandError as exc:
             add_service_errors(form, exc)
+    if _in_dialog(request) and not duplicates:
+        return render(request, "web/_dialog_form.html", {"screen": screen, "form": form})
     return render(
         request,
         "web/duplicates_form.html" if duplicates else "web/form.html",
@@ -162,6 +167,11 @@ def form_view(request, screen: Screen, pk: int | None = None):
             "version": instance.version if instance else None,
         },
     )
+
+
+def _in_dialog(request) -> bool:
+    """A new record's form asked for inside the dialog of another record's page ("+ Call" on a deal)."""
+    return bool(request.htmx and request.htmx.target == "quick-dialog-body")
 
 
 def _own_edits(form, current, changed_since: dict) -> dict:
