@@ -6,6 +6,7 @@ results table get only the table partial; every link also works without JavaScri
 
 import inspect
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -64,11 +65,18 @@ def list_view(request, screen: Screen):
         "filters": filters,
         "other_filters": other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
+        "page_sizes": _page_sizes(page.size),
         "sortable": screen.resource.list_spec.ordering,
         **_transfers(screen),
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
+
+
+def _page_sizes(current: int) -> list[int]:
+    """The rows-per-page choices a list offers: the usual ones up to the allowed maximum, and the current one."""
+    usual = {settings.PEYVAND_PAGE_SIZE, 25, 50, 100, settings.PEYVAND_MAX_PAGE_SIZE, current}
+    return sorted(n for n in usual if 0 < n <= settings.PEYVAND_MAX_PAGE_SIZE)
 
 
 def _transfers(screen: Screen) -> dict[str, bool]:

@@ -210,3 +210,13 @@ def test_another_users_sessions_and_tokens_are_not_found_on_the_security_pages(r
     assert SignedInSession.objects.filter(pk=session.pk).exists()
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_a_list_offers_page_sizes_and_keeps_the_one_chosen(rep_a):
+    for i in range(30):
+        create_contact(actor=rep_a, values={"last_name": f"Person {i}"})
+    client = browser_for(rep_a)
+    page = client.get("/contacts/", {"page_size": "50"}).content.decode()
+    assert '<option value="50" selected>50 per page</option>' in page
+    assert page.count('href="/contacts/') >= 30  # every row on one page
+    assert '<option value="25">25 per page</option>' in page
