@@ -139,6 +139,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = PROJECT_DIR / "node_modules"
 if (_NODE_MODULES / "vazirmatn").is_dir():
     STATICFILES_DIRS.append(("vendor/vazirmatn", _NODE_MODULES / "vazirmatn"))
+# Date pickers: Jalali on Persian pages, Gregorian on English ones (only their built files are served).
+for _prefix, _dist in (
+    ("vendor/jalalidatepicker", _NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist"),
+    ("vendor/flatpickr", _NODE_MODULES / "flatpickr" / "dist"),
+):
+    if _dist.is_dir():
+        STATICFILES_DIRS.append((_prefix, _dist))
 # The TrueType files PDFs embed (Vazirmatn, from npm); without them PDFs use the system's fonts.
 PEYVAND_PDF_FONT_DIR = _NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
 STORAGES = {

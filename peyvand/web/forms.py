@@ -24,7 +24,10 @@ class LocalDateInput(forms.TextInput):
 
     def __init__(self, with_time: bool = False, attrs=None):
         self.with_time = with_time
-        super().__init__({"dir": "ltr", "autocomplete": "off", "class": "date-input", **(attrs or {})})
+        picker = {"data-picker": "datetime" if with_time else "date"}  # static/peyvand/datepicker.js
+        super().__init__(
+            {"dir": "ltr", "autocomplete": "off", "class": "date-input", **picker, **(attrs or {})}
+        )
 
     def format_value(self, value):
         if isinstance(value, dt.datetime):
@@ -42,6 +45,7 @@ class LocalDateInput(forms.TextInput):
             else jalali.input_date(now.date())
         )
         context["widget"]["attrs"].setdefault("placeholder", example)
+        context["widget"]["attrs"]["data-picker-label"] = _("Pick from a calendar")
         return context
 
 
