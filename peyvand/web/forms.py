@@ -160,7 +160,7 @@ class MoneyField(forms.Field):
 
     def to_python(self, value):
         try:
-            return money.from_input(value, self.currency, field=self.label)
+            return money.from_input(value, self.currency, field=str(self.label) if self.label else None)
         except money.MoneyInputError as exc:
             raise forms.ValidationError(exc.message) from None
 
