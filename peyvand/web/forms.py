@@ -296,6 +296,7 @@ class RecordForm(forms.Form):
             self.fields[name] = MoneyField(
                 label=old.label,
                 required=old.required,
+                initial=old.initial,
                 help_text=old.help_text,
                 currency=currency,
                 currency_input="currency" if "currency" in self.fields else "",

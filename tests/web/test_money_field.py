@@ -96,3 +96,9 @@ def test_converting_a_lead_takes_the_deal_amount_in_toman(rep_a, pipeline):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Deal.objects.get(title="Sepid").amount == Decimal("20000000")
+
+
+def test_a_new_deal_starts_at_the_models_default_amount(rep_a, pipeline):
+    with translation.override("en"):
+        html = str(DealForm(user=rep_a)["amount"])
+    assert 'value="0"' in html
