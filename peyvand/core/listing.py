@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from peyvand.core.customfields import custom_filter
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
+from peyvand.core.money import parse_number
 from peyvand.core.phones import phone_fragment
 from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
 
@@ -37,8 +38,9 @@ def as_date(raw: str) -> dt.date:
 
 
 def as_decimal(raw: str) -> Decimal:
-    value = Decimal(to_ascii_digits(raw).replace(",", ""))
-    if not value.is_finite():
+    """A number as typed, Persian digits and any thousands separators welcome; amounts are stored values (Rial)."""
+    value = parse_number(raw)
+    if value is None or not value.is_finite():
         raise ValueError(raw)
     return value
 

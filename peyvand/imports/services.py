@@ -369,7 +369,7 @@ class Importer:
                 i,
                 h,
                 columns[run.mapping[h]],
-                F.reader_of(columns[run.mapping[h]]),
+                F.reader_of(columns[run.mapping[h]], h),
                 F.model_field(run.kind, run.mapping[h]),
             )
             for i, h in enumerate(headers)

@@ -25,7 +25,7 @@ DEALS = Resource(
 
 DEAL_FIELDS = (
     F("title", importable=True, automation=True, settable=True, searchable=True),
-    F("amount", importable=True, automation=True, settable=True),
+    F("amount", importable=True, automation=True, settable=True, money=True),
     F("currency", importable=True, automation=True),
     F("expected_close_date", importable=True, automation=True, settable=True),
     F("pipeline", importable=True, automation=True),

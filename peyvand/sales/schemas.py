@@ -5,6 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from peyvand.core import money
 from peyvand.core.schemas import Bool, Date, InputSchema, Int, PatchBase, TaggedIn, TaggedOut
 
 
@@ -92,7 +93,7 @@ class PipelineList(Schema):
 
 class DealIn(TaggedIn):
     title: str = Field(min_length=1, max_length=200)
-    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=20, decimal_places=2)
+    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     currency: str = Field("IRR", min_length=3, max_length=3)
     expected_close_date: Date | None = None
     pipeline: Int | None = None
@@ -104,7 +105,7 @@ class DealIn(TaggedIn):
 
 class DealPatch(PatchBase):
     title: str | None = Field(None, min_length=1, max_length=200)
-    amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     currency: str | None = Field(None, min_length=3, max_length=3)
     expected_close_date: Date | None = None
     pipeline: Int | None = None
@@ -124,7 +125,7 @@ class DealPatch(PatchBase):
 
 class DealOut(TaggedOut):
     title: str
-    amount: Decimal
+    amount: Decimal = Field(description=money.API_AMOUNT)
     currency: str
     expected_close_date: dt.date | None
     pipeline_id: int
