@@ -72,6 +72,7 @@ def _parties(deal: Deal) -> list:
 def register() -> None:
     from peyvand.sales.api import deals_router
     from peyvand.sales.views import DEAL_SCREEN, move_view
+    from peyvand.sales.views_outcomes import lose_view, win_view
 
     registry.register(
         registry.RecordType(
@@ -85,7 +86,11 @@ def register() -> None:
             tagged=True,
             concerns=_parties,
             api_router=deals_router,
-            ui_urls=(path("<int:pk>/move/", move_view, name="move"),),
+            ui_urls=(
+                path("<int:pk>/move/", move_view, name="move"),
+                path("<int:pk>/win/", win_view, name="win"),
+                path("<int:pk>/lose/", lose_view, name="lose"),
+            ),
             extra={"import": DEAL_IMPORT},
         )
     )
