@@ -93,7 +93,9 @@ def test_skipping_a_stage_checks_only_the_stage_being_left(api_for, rep_a, rules
 
 def test_a_move_straight_to_won_names_only_what_the_current_stage_lacks_in_one_line(api_for, rep_a, rules):
     deal = _deal(rep_a)
-    response = api_for(rep_a).post(f"/deals/{deal.pk}/move", {"stage": rules["Won"].pk, "version": deal.version})
+    response = api_for(rep_a).post(
+        f"/deals/{deal.pk}/move", {"stage": rules["Won"].pk, "version": deal.version}
+    )
     assert response.status_code == 422
     body = response.json()
     assert [e["field"] for e in body["errors"]] == ["amount", f"checklist.{rules['budget'].pk}"]
