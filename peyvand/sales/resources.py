@@ -34,6 +34,8 @@ DEAL_FIELDS = (
     F("owner", importable=True),
     F("contact", exportable=False),
     F("lost_reason", exportable=False, automation=True, settable=True),
+    # set by losing the deal (services.lose_deal), never edited as a field
+    F("lost_because", editable=False, exportable=False),
     F("tags", automation=True),
     F("status", editable=False, exportable=False, automation=True),
     F("custom", editable=False, exportable=False),
