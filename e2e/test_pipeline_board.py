@@ -120,7 +120,7 @@ def test_dropping_a_card_on_lost_asks_why_and_keeps_the_reason(page, sign_in, re
     from peyvand.sales.models import LostReason
     from peyvand.sales.services import create_deal
 
-    price = LostReason.objects.create(name="قیمت", order=1)
+    price, _new = LostReason.objects.get_or_create(name="قیمت", defaults={"order": 1})
     deal = create_deal(actor=rep_a, values={"title": "Lost cause"})
     lost = pipeline.stages.get(kind="lost")
     sign_in(rep_a)
