@@ -107,6 +107,12 @@ def test_a_deal_is_lost_from_the_board_in_two_clicks_with_a_reason_from_the_list
     expect(dialog).to_be_hidden()
     assert Deal.objects.get(title="Office printers").status == "open"
     assert price.deals.count() == 0
+
+    # without scripts the Lost button is a link to the same form as a page of its own
+    printers = Deal.objects.get(title="Office printers")
+    page.goto(f"/deals/{printers.pk}/lose/")
+    expect(page.locator(".lose-page .lose-reason")).to_have_count(3)
+    fits(page, f"lose-page-{language}")
     page.context.close()
 
 
