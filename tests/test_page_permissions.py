@@ -36,7 +36,7 @@ from peyvand.leads.models import Lead, ScoringModel, ScoringRule, WebForm
 from peyvand.leads.services import create_lead
 from peyvand.notifications.models import Notification
 from peyvand.notifications.services import notify
-from peyvand.sales.models import ChecklistItem, Deal, Pipeline, StageHistory
+from peyvand.sales.models import ChecklistItem, Deal, LostReason, Pipeline, StageHistory
 from peyvand.sales.services import create_deal
 from peyvand.targets.models import Target
 from tests.factories import make_pipeline
@@ -163,6 +163,22 @@ def _checklist_url(world, who):
     deal = _deal(world, who)
     item = ChecklistItem.objects.create(stage=deal.stage, text="Send the price list", required=False)
     return reverse("deal-checklist", args=[deal.pk, item.pk])
+
+
+def _lost_reason_url(name: str):
+    def build(world, who):
+        reason = LostReason.objects.create(name=f"Went quiet {next(SERIAL)}", order=90)
+        return reverse(name, args=[reason.pk])
+
+    return build
+
+
+def _losing(world, who) -> dict[str, Any]:
+    return {"reason": LostReason.objects.filter(active=True).first().pk, "note": "Chose a cheaper supplier"}
+
+
+def _new_reason(world, who) -> dict[str, Any]:
+    return {"name": f"Lost contact {next(SERIAL)}", "order": "5", "active": "1"}
 
 
 def _merge_url(world, who):
@@ -459,6 +475,25 @@ PAGES: dict[str, Page] = {
         post=roles(admin=200, manager=403, rep=403),
         foreign=403,
     ),
+    "sales-lost-reasons": Page(
+        _url("sales-lost-reasons"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_reason,
+    ),
+    "sales-lost-reason-edit": Page(
+        _lost_reason_url("sales-lost-reason-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_reason,
+        foreign=403,  # the list is shared by every team: only administrators edit it
+    ),
+    "sales-lost-reason-active": Page(
+        _lost_reason_url("sales-lost-reason-active"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
     "scoring_insights": Page(_scoring_url("scoring_insights"), get=roles(admin=200, manager=404, rep=404)),
     "scoring_accept": Page(
         _scoring_url("scoring_accept"), get=POST_ONLY, post=roles(admin=302, manager=404, rep=404)
@@ -528,6 +563,16 @@ PAGES: dict[str, Page] = {
         extra={
             "deals:move": Page(
                 _record_url("deals:move", "deals"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "deals:win": Page(
+                _record_url("deals:win", "deals"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "deals:lose": Page(
+                _record_url("deals:lose", "deals"),
+                get=everyone(200),
+                post=everyone(302),
+                data=_losing,
+                foreign=404,
             ),
             "deal-checklist": Page(
                 _checklist_url,

@@ -85,6 +85,7 @@ def test_every_deal_is_consistent_with_its_stage_owner_and_contact(demo):
         else:
             assert deal.closed_at == deal.stage_entered_at <= now
         assert bool(deal.lost_reason) == (deal.status == DealStatus.LOST)
+        assert (deal.lost_because_id is not None) == (deal.status == DealStatus.LOST)  # a reason of the list
         assert deal.owner.role == Role.SALES_REP and deal.team_id == deal.owner.team_id
         assert deal.company_id is not None and deal.company_id == deal.contact.company_id
         assert deal.contact.owner_id == deal.company.owner_id == deal.owner_id  # the rep can open all three

@@ -33,6 +33,13 @@
     var body = new FormData();
     body.append("stage", column.dataset.stage);
     body.append("version", card.dataset.version);
+    if (column.classList.contains("stage-lost") && card.querySelector("[data-lose]")) {
+      // An open deal is lost through the dialog that asks its reason from the list (outcomes.js).
+      origin.appendChild(card);
+      card.classList.remove("moving");
+      card.dispatchEvent(new CustomEvent("deal:lose", {bubbles: true, detail: card}));
+      return;
+    }
     if (column.classList.contains("stage-lost")) {
       var reason = window.prompt(board.dataset.lostPrompt || "");
       if (reason === null) {
