@@ -3,22 +3,15 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from peyvand.sales.models import Deal
 from peyvand.sales.services import create_deal
 from peyvand.sales.views import DealForm
 from peyvand.web.forms import MoneyField, money_fields
+from tests.web.test_views import browser_for
 
 pytestmark = pytest.mark.django_db
-
-
-def browser_for(user, language="en"):
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def test_record_forms_take_money_fields_from_the_registration():
