@@ -240,3 +240,15 @@
     if (event.target.matches && event.target.matches("[data-select-on-focus]")) { event.target.select(); }
   });
 })();
+
+// The header's menu button (phones): opens and closes the navigation and the user menu.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-menu-toggle]");
+    if (!button) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    button.closest(".topbar").classList.toggle("menu-open", open);
+  });
+})();
