@@ -376,6 +376,12 @@ def _screen_pages(kind: str, *, extra: dict[str, Page] | None = None) -> dict[st
         f"{kind}:delete": Page(
             _record_url(f"{kind}:delete", kind), get=POST_ONLY, post=everyone(302), foreign=404
         ),
+        f"{kind}:bulk": Page(
+            _url(f"{kind}:bulk"),
+            get=POST_ONLY,
+            post=everyone(302),
+            note="each record's own rights: test_bulk.py",
+        ),
         # A deleted record is out of everyone's sight but an administrator's.
         f"{kind}:restore": Page(
             _record_url(f"{kind}:restore", kind, deleted=True),

@@ -13,15 +13,17 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from peyvand.core import registry
+from peyvand.core import bulk, jalali, registry
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.permissions import can_see_deleted
-from peyvand.core.records import delete_record, restore_record
+from peyvand.core.records import assignable_users, delete_record, restore_record
 from peyvand.core.search import search_records
 from peyvand.core.timeline import timeline_for
 from peyvand.web.filters import custom_field_filters, other_filters
@@ -66,6 +68,8 @@ def list_view(request, screen: Screen):
         "other_filters": other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "page_sizes": _page_sizes(page.size),
+        "bulk_owners": assignable_users(request.user).order_by("username"),
+        "bulk_tags": bool(registry.by_plural(screen.name) and registry.by_plural(screen.name).tagged),
         "sortable": screen.resource.list_spec.ordering,
         **_transfers(screen),
     }
@@ -253,3 +257,36 @@ def search_view(request):
     groups = search_records(request.user, query, limit_per_type=5 if short else 20)
     template = "web/_search_results.html" if short else "web/search.html"
     return render(request, template, {"query": query, "groups": groups})
+
+
+@login_required
+@require_POST
+def bulk_view(request, screen: Screen):
+    """Assign, tag or delete the records ticked on a list; back to the list saying what was done and refused."""
+    record_type = registry.by_plural(screen.name)
+    action = request.POST.get("action", "")
+    value = request.POST.get("owner") if action == bulk.ASSIGN else request.POST.get("tag")
+    try:
+        result = bulk.apply_bulk(
+            actor=request.user,
+            record_type=record_type,
+            ids=request.POST.getlist("ids"),
+            action=action,
+            value=value,
+        )
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, str(error["message"]))
+    else:
+        if result.done:
+            messages.success(
+                request,
+                ngettext("%(n)s record changed.", "%(n)s records changed.", result.done)
+                % {"n": jalali.persian_digits(result.done) if jalali.uses_jalali() else result.done},
+            )
+        for record, reason in result.refused[:20]:
+            messages.error(request, _("%(record)s: %(reason)s") % {"record": record, "reason": reason})
+    target = request.POST.get("next") or reverse(f"{screen.name}:list")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse(f"{screen.name}:list")
+    return HttpResponseRedirect(target)

@@ -252,3 +252,20 @@
     button.closest(".topbar").classList.toggle("menu-open", open);
   });
 })();
+
+// Lists: "tick every record on this page", and a confirmation before deleting the ticked records.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-check-all]")) { return; }
+    var table = event.target.closest("table");
+    Array.prototype.forEach.call(table.querySelectorAll("input[name=ids]"), function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "bulk-form" || form.elements.action.value !== "delete") { return; }
+    if (!window.confirm(form.dataset.confirmDelete)) { event.preventDefault(); }
+  });
+})();
