@@ -22,6 +22,8 @@ def screen_urls(record_type: registry.RecordType):
         path("<int:pk>/delete/", screens.delete_view, {"screen": screen}, name="delete"),
         path("<int:pk>/restore/", screens.restore_view, {"screen": screen}, name="restore"),
         path("bulk/", screens.bulk_view, {"screen": screen}, name="bulk"),
+        path("views/", screens.save_view_view, {"screen": screen}, name="views"),
+        path("views/<int:view_id>/delete/", screens.delete_view_view, {"screen": screen}, name="view-delete"),
         *record_type.ui_urls,
     ]
     return include((patterns, record_type.plural), namespace=record_type.plural)

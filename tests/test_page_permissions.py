@@ -29,7 +29,7 @@ from peyvand.contacts import merge as merging
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
 from peyvand.core import periods, registry
-from peyvand.core.models import AuditEntry, Job
+from peyvand.core.models import AuditEntry, Job, SavedView
 from peyvand.core.records import delete_record
 from peyvand.imports.models import ImportRun
 from peyvand.leads.models import Lead, ScoringModel, ScoringRule, WebForm
@@ -197,6 +197,16 @@ def _merge_detail_url(world, who):
 
 def _merge_undo_url(world, who):
     return reverse("merge-undo", args=[_merge_record(world, who).pk])
+
+
+def _saved_view_url(kind: str):
+    def build(world, who):
+        view = SavedView.objects.create(
+            owner=who, list_name=kind, name=f"View {next(SERIAL)}", query="ordering=-id"
+        )
+        return reverse(f"{kind}:view-delete", args=[view.pk])
+
+    return build
 
 
 def _job_url(world, who):
@@ -375,6 +385,10 @@ def _screen_pages(kind: str, *, extra: dict[str, Page] | None = None) -> dict[st
         ),
         f"{kind}:delete": Page(
             _record_url(f"{kind}:delete", kind), get=POST_ONLY, post=everyone(302), foreign=404
+        ),
+        f"{kind}:views": Page(_url(f"{kind}:views"), get=POST_ONLY, post=everyone(302)),
+        f"{kind}:view-delete": Page(
+            _saved_view_url(kind), get=POST_ONLY, post=everyone(302), foreign=MINE_ONLY, personal=True
         ),
         f"{kind}:bulk": Page(
             _url(f"{kind}:bulk"),

@@ -266,3 +266,34 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.name}"
+
+
+class SavedView(models.Model):
+    """A list's filters and sorting kept under a name: the owner's own, or shared with the owner's team."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    # set when shared: everyone in this team sees the view in the list's menu
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("shared with team"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    list_name = models.CharField(_("list"), max_length=40)  # a record type's plural: "deals"
+    name = models.CharField(_("name"), max_length=80)
+    query = models.TextField(_("filters and sorting"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_name", "name"], name="saved_view_unique_name"),
+        ]
+        indexes = [models.Index(fields=["list_name", "team"], name="saved_view_list_team")]
+
+    def __str__(self) -> str:
+        return self.name

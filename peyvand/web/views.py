@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from peyvand.core import bulk, jalali, registry
+from peyvand.core import bulk, jalali, registry, saved_views
 from peyvand.core.audit import plain_value, snapshot
-from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, ValidationFailed
+from peyvand.core.errors import DuplicateRefusal, NotFound, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import assignable_users, delete_record, restore_record
@@ -69,6 +69,7 @@ def list_view(request, screen: Screen):
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
         "page_sizes": _page_sizes(page.size),
         "bulk_owners": assignable_users(request.user).order_by("username"),
+        "saved_views": list(saved_views.views_for(request.user, screen.name)),
         "bulk_tags": bool(registry.by_plural(screen.name) and registry.by_plural(screen.name).tagged),
         "sortable": screen.resource.list_spec.ordering,
         **_transfers(screen),
@@ -286,7 +287,43 @@ def bulk_view(request, screen: Screen):
             )
         for record, reason in result.refused[:20]:
             messages.error(request, _("%(record)s: %(reason)s") % {"record": record, "reason": reason})
+    return _back_to_list(request, screen)
+
+
+def _back_to_list(request, screen: Screen) -> HttpResponseRedirect:
+    """To the list the form was sent from (``next``, this site only), else the plain list."""
     target = request.POST.get("next") or reverse(f"{screen.name}:list")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse(f"{screen.name}:list")
     return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def save_view_view(request, screen: Screen):
+    """Keep the list's current filters and sorting under a name (shared with the team if asked)."""
+    try:
+        view = saved_views.save_view(
+            actor=request.user,
+            list_name=screen.name,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+            share=request.POST.get("share") == "on",
+        )
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, str(error["message"]))
+        return _back_to_list(request, screen)
+    messages.success(request, _("View saved."))
+    return HttpResponseRedirect(f"{reverse(f'{screen.name}:list')}?{view.query}")
+
+
+@login_required
+@require_POST
+def delete_view_view(request, screen: Screen, view_id: int):
+    try:
+        saved_views.delete_view(actor=request.user, view_id=view_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("View deleted."))
+    return _back_to_list(request, screen)

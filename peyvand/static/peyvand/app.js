@@ -269,3 +269,11 @@
     if (!window.confirm(form.dataset.confirmDelete)) { event.preventDefault(); }
   });
 })();
+
+// Saving a list's view keeps the filters as they are now: the table is filtered in place (htmx) and the address
+// follows, so the query is read from the address when the form is sent.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  if (!event.target.classList.contains("save-view")) { return; }
+  event.target.elements.query.value = window.location.search.replace(/^\?/, "");
+});
