@@ -139,10 +139,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = PROJECT_DIR / "node_modules"
 if (_NODE_MODULES / "vazirmatn").is_dir():
     STATICFILES_DIRS.append(("vendor/vazirmatn", _NODE_MODULES / "vazirmatn"))
-# Date pickers: Jalali on Persian pages, Gregorian on English ones (only their built files are served).
+# Date pickers (Jalali on Persian pages, Gregorian on English ones) and the board's dragging, from npm.
 for _prefix, _dist in (
     ("vendor/jalalidatepicker", _NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist"),
     ("vendor/flatpickr", _NODE_MODULES / "flatpickr" / "dist"),
+    # the board's cards dragged by mouse and by touch
+    ("vendor/sortablejs", _NODE_MODULES / "sortablejs"),
 ):
     if _dist.is_dir():
         STATICFILES_DIRS.append((_prefix, _dist))

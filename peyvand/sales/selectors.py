@@ -103,9 +103,10 @@ def stage_history(deal: Deal):
 def board(user, pipeline: Pipeline, params=None, *, closed_days: int = 30, per_stage: int = 200):
     """The pipeline's stages, each with the deals the user may see: open ones, and those closed lately.
 
-    Returns (stage, deals, total) per stage; ``deals`` is capped at ``per_stage``, ``total`` is not.
+    Returns (stage, deals, total, amounts) per stage; ``deals`` is capped at ``per_stage``, ``total`` is not, and
+    ``amounts`` is the stage's sum per currency, [(currency, sum)], of every deal counted in ``total``.
     """
-    from django.db.models import Count
+    from django.db.models import Count, Sum
     from django.utils import timezone
 
     from peyvand.core.listing import apply_list_params
@@ -118,6 +119,14 @@ def board(user, pipeline: Pipeline, params=None, *, closed_days: int = 30, per_s
     if params:
         deals = apply_list_params(deals, DEAL_LIST, {k: v for k, v in params.items() if k != "pipeline"})
     totals = dict(deals.order_by().values_list("stage_id").annotate(n=Count("id")))
+    amounts: dict[int, list] = {}
+    for stage_id, currency, amount in (
+        deals.filter(amount__isnull=False)
+        .order_by("stage_id", "currency")
+        .values_list("stage_id", "currency")
+        .annotate(sum=Sum("amount"))
+    ):
+        amounts.setdefault(stage_id, []).append((currency, amount))
     columns = []
     for stage in pipeline.stages.all():
         cards = (
@@ -125,7 +134,7 @@ def board(user, pipeline: Pipeline, params=None, *, closed_days: int = 30, per_s
             if totals.get(stage.pk)
             else []
         )
-        columns.append((stage, cards, totals.get(stage.pk, 0)))
+        columns.append((stage, cards, totals.get(stage.pk, 0), amounts.get(stage.pk, [])))
     return columns
 
 

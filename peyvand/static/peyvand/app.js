@@ -76,6 +76,22 @@
   }
 
   function setUpBoard(board) {
+    if (window.Sortable) {
+      // SortableJS drags by mouse and by touch alike. The card is put back where it was and moved by moveCard,
+      // which asks the server first, as a drag without it does.
+      board.querySelectorAll("[data-drop]").forEach(function (drop) {
+        window.Sortable.create(drop, {
+          group: "board", sort: false, animation: 150, delay: 150, delayOnTouchOnly: true,
+          draggable: ".deal-card", ghostClass: "dragging",
+          onEnd: function (event) {
+            if (event.from === event.to) { return; }
+            event.from.appendChild(event.item);
+            moveCard(board, event.item, event.to.closest(".column"));
+          }
+        });
+      });
+      return;
+    }
     var dragged = null;
     board.addEventListener("dragstart", function (event) {
       var card = event.target.closest(".deal-card");
