@@ -1,8 +1,9 @@
 """Export of a filtered list to CSV or XLSX, limited to what the user may see.
 
 The list's own query parameters (filters, search, ordering) are applied through the resource's list spec, so
-an export holds exactly the rows the list shows, on every page. Cells that a spreadsheet would run as a
-formula are written with a leading apostrophe.
+an export holds exactly the rows the list shows, on every page. No cell is ever run as a formula: in CSV a cell
+that a spreadsheet would read as one gets a leading apostrophe; in XLSX every cell is stored as text, so a phone
+number keeps its "+" and no apostrophe shows. A Persian export's sheet reads right to left.
 """
 
 import csv
@@ -98,15 +99,15 @@ def rows_for_export(*, user, kind: str, params: dict[str, Any]) -> Iterator[list
         for n in names
         if not n.startswith("cf_") and isinstance(model._meta.get_field(n), models.ForeignKey)
     ]
-    header = [escape_formula(str(model._meta.get_field("id").verbose_name))]
-    header += [escape_formula(label) for _name, label in columns]
+    header = [str(model._meta.get_field("id").verbose_name)]
+    header += [str(label) for _name, label in columns]
     if "tags" in names:
         queryset = queryset.prefetch_related("tags")
 
     def rows():
         yield header
         for instance in queryset.select_related(*related).iterator(chunk_size=2000):
-            yield [str(instance.pk), *(escape_formula(_cell(instance, n)) for n in names)]
+            yield [str(instance.pk), *(_cell(instance, n) for n in names)]
 
     return rows()
 
@@ -121,16 +122,24 @@ def csv_chunks(rows: Iterator[list[str]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([escape_formula(cell) for cell in row])
 
 
 def xlsx_bytes(rows: Iterator[list[str]]) -> bytes:
     import openpyxl
+    from django.utils.translation import get_language_bidi
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
+    sheet.sheet_view.rightToLeft = get_language_bidi()
     for row in rows:
-        sheet.append(row)
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text as written: never a formula, a "+98..." phone stays a phone
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

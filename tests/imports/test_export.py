@@ -67,6 +67,11 @@ def test_headers_follow_the_users_language(rep_a):
     response = client.get("/exports/contacts/?format=csv", headers={"Accept-Language": "fa"})
     header = csv_rows(response)[0]
     assert "نام خانوادگی" in header
+    fa = client.get("/exports/contacts/?format=xlsx", headers={"Accept-Language": "fa"})
+    assert openpyxl.load_workbook(io.BytesIO(fa.content)).active.sheet_view.rightToLeft
+    client.cookies["django_language"] = "en"
+    en = client.get("/exports/contacts/?format=xlsx")
+    assert not openpyxl.load_workbook(io.BytesIO(en.content)).active.sheet_view.rightToLeft
 
 
 def test_an_xlsx_export_imports_back_as_the_same_people(api_for, rep_a, rep_a2):
@@ -83,7 +88,11 @@ def test_an_xlsx_export_imports_back_as_the_same_people(api_for, rep_a, rep_a2):
     response = api_for(rep_a).get("/exports/contacts", format="xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[2]][2] == "رضایی"
+    values = [c.value for c in sheet[2]]
+    assert values[2] == "رضایی"
+    # every cell is text as written: no apostrophe before a phone, and a formula-like title is not a formula
+    assert "+989121234567" in values and "-=manager=-" in values
+    assert all(c.data_type == "s" for c in sheet[2] if c.value is not None)
     Contact.objects.all().delete()
     run = measure(
         run=create_run(actor=rep_a, kind="contacts", file_name="back.xlsx", content=response.content)
@@ -92,7 +101,7 @@ def test_an_xlsx_export_imports_back_as_the_same_people(api_for, rep_a, rep_a2):
     run = execute(run=run)
     assert (run.created, run.failed) == (1, 0), run.errors
     back = Contact.objects.get()
-    assert back.phones == ["+989121234567"]  # the apostrophe the export put before "+98..." is taken off
+    assert back.phones == ["+989121234567"]
     assert back.title == "-=manager=-"
     assert (back.first_name, back.last_name, back.phones, str(back.birthday)) == (
         "علی",
