@@ -29,6 +29,11 @@ class Team(models.Model):
         return self.name
 
 
+# Accounts the system acts as (the web forms' and e-mail intake, ...), by username: the name people read, lazily
+# translated. An app registers its own from ``AppConfig.ready()``.
+SYSTEM_USERS: dict[str, object] = {}
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES_REP)
     team = models.ForeignKey(
@@ -46,6 +51,9 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
+        system = SYSTEM_USERS.get(self.username)
+        if system is not None:
+            return str(system)  # in the reader's language, whatever name the row holds
         return self.get_full_name() or self.username
 
     @property

@@ -14,3 +14,9 @@ class LeadsConfig(AppConfig):
         )
 
         resources.register()
+        from django.utils.translation import gettext_lazy
+
+        from peyvand.accounts.models import SYSTEM_USERS
+        from peyvand.leads.intake import INTAKE_USERNAME
+
+        SYSTEM_USERS[INTAKE_USERNAME] = gettext_lazy("Web forms and e-mail intake")

@@ -218,3 +218,15 @@ def test_behind_a_proxy_the_address_the_proxy_saw_is_limited_not_the_proxy_itsel
 
     assert (first.status_code, spoofed.status_code, another.status_code) == (200, 429, 200)
     assert set(IntakeAttempt.objects.values_list("address", flat=True)) == {"203.0.113.9", "198.51.100.4"}
+
+
+def test_the_intake_account_is_named_in_the_readers_language(db):
+    from django.utils import translation
+
+    from peyvand.leads.intake import intake_actor
+
+    user = intake_actor()
+    with translation.override("fa"):
+        assert str(user) == "ورودی فرم‌های وب و ایمیل"
+    with translation.override("en"):
+        assert str(user) == "Web forms and e-mail intake"
