@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "peyvand.core.apps.StaticFilesConfig",  # Django's, leaving out source maps
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
@@ -137,8 +137,18 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = PROJECT_DIR / "node_modules"
-if (_NODE_MODULES / "vazirmatn").is_dir():
-    STATICFILES_DIRS.append(("vendor/vazirmatn", _NODE_MODULES / "vazirmatn"))
+# Only the files of npm packages the pages load (core/staticfinders.py): Vazirmatn's variable web font.
+PEYVAND_STATIC_PACKAGES = {
+    "vendor/vazirmatn": (
+        _NODE_MODULES / "vazirmatn",
+        ["Vazirmatn-Variable-font-face.css", "fonts/webfonts/Vazirmatn[wght].woff2", "OFL.txt"],
+    ),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "peyvand.core.staticfinders.PackageFilesFinder",
+]
 # The TrueType files PDFs embed (Vazirmatn, from npm); without them PDFs use the system's fonts.
 PEYVAND_PDF_FONT_DIR = _NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
 STORAGES = {
