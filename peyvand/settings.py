@@ -94,6 +94,7 @@ TEMPLATES = [
                 "peyvand.notifications.context_processors.notifications",
                 # what the user may do (each app's permissions.py), to show or hide links and buttons
                 "peyvand.rights.rights",
+                "peyvand.core.context_processors.worker_status",
             ],
             "builtins": ["peyvand.core.templatetags.peyvand"],
         },
