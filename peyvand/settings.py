@@ -154,7 +154,7 @@ STATICFILES_FINDERS = [
 PEYVAND_PDF_FONT_DIR = _NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "peyvand.core.staticstorage.FastCompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
