@@ -39,11 +39,14 @@ def _peyvand(*args: str) -> subprocess.Popen:
     )
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM to each running process, then SIGKILL to any still running after the grace period."""
+def _stop(processes: list[subprocess.Popen], signum: int = signal.SIGTERM) -> None:
+    """``signum`` to each running process, then SIGKILL to any still running after the grace period.
+
+    Passed on as received: gunicorn stops at once on SIGINT (Ctrl+C) and lets requests finish on SIGTERM.
+    """
     for process in processes:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(signum)
     deadline = time.monotonic() + STOP_GRACE
     for process in processes:
         try:
@@ -117,7 +120,7 @@ class Command(BaseCommand):
                     backoff = min(backoff * 2, MAX_BACKOFF)
                 time.sleep(0.2)
         finally:
-            _stop([p for p in (web, worker) if p is not None])
+            _stop([p for p in (web, worker) if p is not None], stopping[0] if stopping else signal.SIGTERM)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         if not stopping and web.returncode:
