@@ -149,6 +149,9 @@ class Command(BaseCommand):
                 self.cfg.set("limit_request_line", 0)
                 self.cfg.set("limit_request_fields", 100)
                 self.cfg.set("limit_request_field_size", 8190)
+                # gunicorn's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl): a second
+                # server on the machine (a test beside `make run`) would take it over. Nothing here uses it.
+                self.cfg.set("control_socket_disable", True)
 
             def load(self):
                 return application
