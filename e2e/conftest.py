@@ -33,18 +33,29 @@ def fits(page, name: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
 
 
-def signed_in(browser, live_server, user, language):
-    """A page of a new browser context, signed in as ``user`` with the interface in ``language``."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+def new_page(browser, live_server, **options):
+    """A page of a new browser context on the live server, 1400 px wide, waiting up to 10 s for what it expects."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1400, "height": 900}, **options
+    )
     context.set_default_timeout(10_000)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
+    return context.new_page()
+
+
+def sign_in_as(page, user, password=PASSWORD):
     page.goto("/login/")
     page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_url(lambda url: "/login/" not in url)
     return page
+
+
+def signed_in(browser, live_server, user, language):
+    """A page of a new browser context, signed in as ``user`` with the interface in ``language``."""
+    page = new_page(browser, live_server)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    return sign_in_as(page, user)
 
 
 def _browser_required() -> bool:
@@ -68,23 +79,14 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser, live_server, locale="en-US")
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def sign_in(page):
     def do(user, password=PASSWORD):
-        page.goto("/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit].primary")
-        page.wait_for_url(lambda url: "/login/" not in url)
-        return page
+        return sign_in_as(page, user, password)
 
     return do

@@ -33,7 +33,7 @@ def test_a_visitor_fills_the_public_form_and_the_admin_sees_the_scored_lead_with
     page.fill("#id_first_name", "مریم")
     page.fill("#id_last_name", "صالحی")
     page.fill("#id_phone", "۰۹۱۲۱۲۳۴۵۶۷")
-    page.fill("#id_budget", "300000000")
+    page.fill("#id_budget", "30000000")  # Toman: 300,000,000 Rial
     page.select_option("#id_purchase_timeline", "now")
     page.click("button[type=submit]")
     expect(page.locator(".done")).to_be_visible()

@@ -41,7 +41,7 @@ def test_manager_is_warned_of_a_duplicate_then_merges_the_two_and_undoes_the_mer
     expect(page.locator("button.undo-merge")).to_be_visible()
     first.refresh_from_db()
     assert first.last_name == "کریمی‌نژاد"
-    assert Activity.objects.get(pk=activity.pk).contact_id == first.pk
+    assert Activity.objects.get(pk=activity.pk).record_id == first.pk
     assert not Contact.objects.filter(pk=second.pk).exists()
 
     page.click("button.undo-merge")
@@ -49,5 +49,5 @@ def test_manager_is_warned_of_a_duplicate_then_merges_the_two_and_undoes_the_mer
     first.refresh_from_db()
     assert first.last_name == "کریمی"
     assert Contact.objects.filter(pk=second.pk).exists()
-    assert Activity.objects.get(pk=activity.pk).contact_id == second.pk
+    assert Activity.objects.get(pk=activity.pk).record_id == second.pk
     assert MergeRecord.objects.get().undone_at is not None

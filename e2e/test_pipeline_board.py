@@ -113,23 +113,29 @@ def test_edit_form_shows_field_errors_and_what_changed_meanwhile(page, sign_in, 
     page.click("form.form button[type=submit]")  # saving again, now on the current version
     expect(page.locator("h1")).to_have_text(re.compile("Router upgrade"))
     deal.refresh_from_db()
-    assert deal.amount == 999
+    assert deal.amount == 9990  # typed in Toman, stored in Rial
 
 
 def test_dropping_a_card_on_lost_asks_why_and_keeps_the_reason(page, sign_in, rep_a, pipeline):
+    from peyvand.sales.models import LostReason
     from peyvand.sales.services import create_deal
 
+    price, _new = LostReason.objects.get_or_create(name="قیمت", defaults={"order": 1})
     deal = create_deal(actor=rep_a, values={"title": "Lost cause"})
     lost = pipeline.stages.get(kind="lost")
     sign_in(rep_a)
     page.goto(f"/board/?pipeline={pipeline.pk}")
-    page.once("dialog", lambda dialog: dialog.accept("قیمت بالا"))
     page.locator(f'.deal-card[data-deal="{deal.pk}"]').drag_to(
         page.locator(f'.column[data-stage="{lost.pk}"] .cards')
     )
+    dialog = page.locator("#lose-dialog")  # the same dialog as the card's Lost button
+    expect(dialog).to_be_visible()
+    dialog.locator(".lose-reason", has_text="قیمت").click()
+    dialog.locator("textarea[name=note]").fill("قیمت بالا")
+    dialog.locator("[data-confirm-lose]").click()
     expect(
         page.locator(f'.column[data-stage="{lost.pk}"] .deal-card[data-deal="{deal.pk}"]')
     ).to_have_attribute("data-version", "2")
     deal.refresh_from_db()
-    assert (deal.status, deal.lost_reason) == ("lost", "قیمت بالا")
+    assert (deal.status, deal.lost_because, deal.lost_reason) == ("lost", price, "قیمت — قیمت بالا")
     assert deal.closed_at is not None

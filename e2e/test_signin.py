@@ -3,9 +3,7 @@ English; ten wrong passwords lock the account for the configured time, and the l
 new pages fit a phone's width."""
 
 import datetime as dt
-import os
 from base64 import b32decode
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,28 +11,17 @@ from django.utils import timezone
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD
+from e2e.conftest import PASSWORD, fits
 from peyvand.accounts import twofactor
 from peyvand.core.audit import audit_for
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-SHOTS = Path(os.environ.get("PEYVAND_SCREENSHOTS", "/tmp/peyvand-screens"))
 
 
 def code_for(secret: str, *, steps_ahead: int = 0) -> str:
     plain = secret.replace(" ", "")
     return f"{totp(b32decode(plain + '=' * (-len(plain) % 8)), t0=-30 * steps_ahead):06d}"
-
-
-def fits(page, name: str) -> None:
-    """No horizontal scroll at 390 px and at 1440 px; a screenshot of each for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (390, 1440):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (name, width)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 900})
 
 
 def use_language(page, live_server, language):

@@ -21,8 +21,8 @@ def test_a_cell_left_after_typing_is_saved_and_a_bad_one_shows_its_error(page, s
     expect(page.locator(f"#cell-user-{rep_a.pk}-month-9.saved")).to_be_visible()
     dey.locator("input[name=amount]").fill("-3")
     dey.locator("input[name=amount]").press("Tab")
-    expect(page.locator(f"#cell-user-{rep_a.pk}-month-10 .field-error")).to_contain_text("greater than zero")
+    expect(page.locator(f"#cell-user-{rep_a.pk}-month-10 .field-error")).to_contain_text("cannot be negative")
 
     page.reload()
-    expect(page.locator(f"#cell-user-{rep_a.pk}-month-9 input[name=amount]")).to_have_value("5000000")
-    assert list(Target.objects.values_list("number", "amount")) == [(9, 5000000)]
+    expect(page.locator(f"#cell-user-{rep_a.pk}-month-9 input[name=amount]")).to_have_value("5,000,000")
+    assert list(Target.objects.values_list("number", "amount")) == [(9, 50000000)]  # Toman typed, Rial stored

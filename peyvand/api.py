@@ -21,7 +21,7 @@ from peyvand.files.api import router as files_router
 from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import intake_router, scoring_router
 from peyvand.notifications.api import router as notifications_router
-from peyvand.sales.api import pipelines_router
+from peyvand.sales.api import lost_reasons_router, pipelines_router
 from peyvand.targets.api import router as targets_router
 
 
@@ -67,6 +67,7 @@ for record_type in registry.record_types():
         api.add_router(f"/{record_type.plural}", record_router(record_type))
 
 api.add_router("/pipelines", pipelines_router)
+api.add_router("/lost-reasons", lost_reasons_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/search", search_router)
 api.add_router("/duplicates", duplicates_router)

@@ -138,12 +138,18 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = PROJECT_DIR / "node_modules"
-# Only the files of npm packages the pages load (core/staticfinders.py): Vazirmatn's variable web font.
+# Only the files of npm packages the pages load (core/staticfinders.py): Vazirmatn's variable web font, and the
+# date pickers, Jalali on Persian pages and Gregorian on English ones.
 PEYVAND_STATIC_PACKAGES = {
     "vendor/vazirmatn": (
         _NODE_MODULES / "vazirmatn",
         ["Vazirmatn-Variable-font-face.css", "fonts/webfonts/Vazirmatn[wght].woff2", "OFL.txt"],
     ),
+    "vendor/jalalidatepicker": (
+        _NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist",
+        ["jalalidatepicker.min.css", "jalalidatepicker.min.js"],
+    ),
+    "vendor/flatpickr": (_NODE_MODULES / "flatpickr" / "dist", ["flatpickr.min.css", "flatpickr.min.js"]),
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -21,6 +21,7 @@ def screen_urls(record_type: registry.RecordType):
         path("<int:pk>/edit/", screens.form_view, {"screen": screen}, name="edit"),
         path("<int:pk>/delete/", screens.delete_view, {"screen": screen}, name="delete"),
         path("<int:pk>/restore/", screens.restore_view, {"screen": screen}, name="restore"),
+        path("bulk/", screens.bulk_view, {"screen": screen}, name="bulk"),
         *record_type.ui_urls,
     ]
     return include((patterns, record_type.plural), namespace=record_type.plural)

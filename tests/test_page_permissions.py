@@ -36,7 +36,7 @@ from peyvand.leads.models import Lead, ScoringModel, ScoringRule, WebForm
 from peyvand.leads.services import create_lead
 from peyvand.notifications.models import Notification
 from peyvand.notifications.services import notify
-from peyvand.sales.models import ChecklistItem, Deal, Pipeline, StageHistory
+from peyvand.sales.models import ChecklistItem, Deal, LostReason, Pipeline, StageHistory
 from peyvand.sales.services import create_deal
 from peyvand.targets.models import Target
 from tests.factories import make_pipeline
@@ -163,6 +163,22 @@ def _checklist_url(world, who):
     deal = _deal(world, who)
     item = ChecklistItem.objects.create(stage=deal.stage, text="Send the price list", required=False)
     return reverse("deal-checklist", args=[deal.pk, item.pk])
+
+
+def _lost_reason_url(name: str):
+    def build(world, who):
+        reason = LostReason.objects.create(name=f"Went quiet {next(SERIAL)}", order=90)
+        return reverse(name, args=[reason.pk])
+
+    return build
+
+
+def _losing(world, who) -> dict[str, Any]:
+    return {"reason": LostReason.objects.filter(active=True).first().pk, "note": "Chose a cheaper supplier"}
+
+
+def _new_reason(world, who) -> dict[str, Any]:
+    return {"name": f"Lost contact {next(SERIAL)}", "order": "5", "active": "1"}
 
 
 def _merge_url(world, who):
@@ -360,6 +376,12 @@ def _screen_pages(kind: str, *, extra: dict[str, Page] | None = None) -> dict[st
         f"{kind}:delete": Page(
             _record_url(f"{kind}:delete", kind), get=POST_ONLY, post=everyone(302), foreign=404
         ),
+        f"{kind}:bulk": Page(
+            _url(f"{kind}:bulk"),
+            get=POST_ONLY,
+            post=everyone(302),
+            note="each record's own rights: test_bulk.py",
+        ),
         # A deleted record is out of everyone's sight but an administrator's.
         f"{kind}:restore": Page(
             _record_url(f"{kind}:restore", kind, deleted=True),
@@ -421,6 +443,12 @@ PAGES: dict[str, Page] = {
     "notifications-read-all": Page(_url("notifications-read-all"), get=POST_ONLY, post=everyone(302)),
     # --- background work: a job and an import run are their starter's (and an administrator's) ---
     "job": Page(_job_url, get=everyone(200), foreign=404, htmx_get=(HTMX,), personal=True),
+    "search": Page(
+        _url("search", q="a"),
+        get=everyone(200),
+        htmx_get=({"HX-Request": "true", "HX-Target": "search-results"},),
+        note="finds only what each user may see: tests/web/test_search_page.py",
+    ),
     "imports:upload": Page(_url("imports:upload"), get=everyone(200), post=everyone(200)),
     "imports:detail": Page(
         _import_url("imports:detail"), get=everyone(200), foreign=404, htmx_get=(HTMX,), personal=True
@@ -451,6 +479,25 @@ PAGES: dict[str, Page] = {
         _pipeline_url,
         get=roles(admin=200, manager=403, rep=403),
         post=roles(admin=200, manager=403, rep=403),
+        foreign=403,
+    ),
+    "sales-lost-reasons": Page(
+        _url("sales-lost-reasons"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_reason,
+    ),
+    "sales-lost-reason-edit": Page(
+        _lost_reason_url("sales-lost-reason-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_reason,
+        foreign=403,  # the list is shared by every team: only administrators edit it
+    ),
+    "sales-lost-reason-active": Page(
+        _lost_reason_url("sales-lost-reason-active"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
         foreign=403,
     ),
     "scoring_insights": Page(_scoring_url("scoring_insights"), get=roles(admin=200, manager=404, rep=404)),
@@ -522,6 +569,16 @@ PAGES: dict[str, Page] = {
         extra={
             "deals:move": Page(
                 _record_url("deals:move", "deals"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "deals:win": Page(
+                _record_url("deals:win", "deals"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "deals:lose": Page(
+                _record_url("deals:lose", "deals"),
+                get=everyone(200),
+                post=everyone(302),
+                data=_losing,
+                foreign=404,
             ),
             "deal-checklist": Page(
                 _checklist_url,

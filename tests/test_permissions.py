@@ -94,6 +94,22 @@ OTHER_PATH_PARAMS = {
 # Operations that do not fit the record matrix (public intake, file uploads, exports, cross-record merges):
 # each names the test that proves who may use it. The coverage test checks those tests exist.
 TESTED_ELSEWHERE = {
+    "lost_reasons_list": (
+        "tests.sales.test_outcomes",
+        "test_everyone_reads_the_reasons_and_only_an_admin_changes_them",
+    ),
+    "lost_reasons_create": (
+        "tests.sales.test_outcomes",
+        "test_everyone_reads_the_reasons_and_only_an_admin_changes_them",
+    ),
+    "lost_reasons_read": (
+        "tests.sales.test_outcomes",
+        "test_everyone_reads_the_reasons_and_only_an_admin_changes_them",
+    ),
+    "lost_reasons_update": (
+        "tests.sales.test_outcomes",
+        "test_everyone_reads_the_reasons_and_only_an_admin_changes_them",
+    ),
     "intake_web_form": (
         "tests.leads.test_intake",
         "test_the_json_endpoint_takes_the_same_submission_without_signing_in",
@@ -437,6 +453,20 @@ def _check_move(op, record, response):
     assert response.json()["stage_id"] != record.stage_id
 
 
+def _check_win(op, record, response):
+    assert response.json()["status"] == "won"
+
+
+def _lose_body(op, deal):
+    from peyvand.sales.models import LostReason
+
+    return {"reason": LostReason.objects.filter(active=True).first().pk, "version": deal.version}
+
+
+def _check_lose(op, record, response):
+    assert response.json()["status"] == "lost" and response.json()["lost_because_id"]
+
+
 def _check_stage_history(op, record, response):
     assert [h["to_stage_id"] for h in response.json()] == [record.stage_id]
 
@@ -482,6 +512,8 @@ ACTIONS = {
         body=lambda op, deal: {"stage": _other_stage(deal).pk, "version": deal.version},
         admin_check=_check_move,
     ),
+    "win": Action(200, body=lambda op, deal: {"version": deal.version}, admin_check=_check_win),
+    "lose": Action(200, body=_lose_body, admin_check=_check_lose),
     "stage_history": Action(200, admin_check=_check_stage_history),
     "checklist": Action(200, admin_check=_check_checklist),
     "checklist_check": Action(200, body=_checklist_item_body, admin_check=_check_checklist_check),

@@ -66,10 +66,11 @@ class Activity(OwnedModel, RecordLink):
                 name="activity_done_at",
             ),
             # Whether a deal had a call, meeting, ... done by some time (the activity-impact report) is one look
-            # into this index, on PostgreSQL without reading the table.
+            # into this index, on PostgreSQL without reading the table. The type is carried, not searched on: ids
+            # rarely repeat across types, and a key column more made each look measurably slower (BENCHMARKS.md).
             models.Index(
-                fields=["record_id", "record_type", "kind", "done_at"],
-                include=["owner", "team", "deleted_at"],
+                fields=["record_id", "kind", "done_at"],
+                include=["record_type", "owner", "team", "deleted_at"],
                 name="activity_record_kind_done_at",
             ),
         ]

@@ -111,14 +111,22 @@ def last_activity_at(model):
     )
 
 
+# "Coming up" on My day: the user's open activities due in this many days after today.
+UPCOMING_DAYS = 7
+
+
 def my_open_tasks(user, *, now: dt.datetime | None = None):
-    """The user's own undone activities that are overdue or due today, in their local day."""
+    """The user's own undone activities that are overdue, due today and due in the coming week, in their local
+    day."""
     now = now or timezone.now()
     end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=999999)
     mine = activities_visible_to(user).filter(owner=user, done_at__isnull=True, due_at__isnull=False)
     overdue = mine.filter(due_at__lt=now).order_by("due_at")
     today = mine.filter(due_at__gte=now, due_at__lte=end_of_today).order_by("due_at")
-    return {"overdue": overdue, "today": today}
+    upcoming = mine.filter(
+        due_at__gt=end_of_today, due_at__lte=end_of_today + dt.timedelta(days=UPCOMING_DAYS)
+    ).order_by("due_at")
+    return {"overdue": overdue, "today": today, "upcoming": upcoming}
 
 
 # --- the calendar -------------------------------------------------------------------------------------------------

@@ -326,7 +326,7 @@ def calendar_feed_view(request, token: str):
 
 @login_required
 def home(request):
-    """The start page: the user's overdue and today's tasks, and their open deals closing soonest."""
+    """The start page: the user's overdue, today's and coming tasks, and their open deals closing soonest."""
     from peyvand.sales.selectors import deals_visible_to
 
     tasks = selectors.my_open_tasks(request.user)
@@ -339,8 +339,9 @@ def home(request):
         request,
         "web/home.html",
         {
-            "overdue": list(tasks["overdue"][:50]),
-            "today": list(tasks["today"][:50]),
+            "overdue": selectors.with_records(request.user, tasks["overdue"][:50]),
+            "today": selectors.with_records(request.user, tasks["today"][:50]),
+            "upcoming": selectors.with_records(request.user, tasks["upcoming"][:50]),
             "open_deals": open_deals,
         },
     )

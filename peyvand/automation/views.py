@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from peyvand.automation import catalog, permissions, services
 from peyvand.automation.models import Rule
 from peyvand.automation.rendering import record_url
+from peyvand.core import money, registry
 from peyvand.core.errors import PeyvandError
 from peyvand.core.records import assignable_users
 
@@ -105,6 +106,8 @@ def state_from_rule(rule: Rule | None) -> dict[str, Any]:
     actions = []
     for action in rule.actions:
         shown = {k: ("" if v is None else v) for k, v in action.items()}
+        if action.get("type") == "update_field":
+            shown["value"] = _amount_shown(rule.record_type, action.get("field", ""), shown.get("value"))
         if action.get("type") in ("send_email", "send_sms") and action.get("to") not in ("owner", "contact"):
             shown.update(to="address", address=action.get("to", ""))
         if action.get("type") == "notify":
@@ -123,7 +126,7 @@ def state_from_rule(rule: Rule | None) -> dict[str, Any]:
                 "op": c["op"],
                 "value": ", ".join(map(str, c["value"]))
                 if isinstance(c.get("value"), list)
-                else c.get("value") or "",
+                else _amount_shown(rule.record_type, c["field"], c.get("value")) or "",
             }
             for c in rule.conditions
         ],
@@ -131,15 +134,73 @@ def state_from_rule(rule: Rule | None) -> dict[str, Any]:
     }
 
 
+def _is_money(record_type: str, name: str) -> bool:
+    found = registry.find(record_type or "")
+    spec = found.field(name) if found else None
+    return bool(spec and spec.money)
+
+
+def _amount_shown(record_type: str, name: str, value: Any) -> Any:
+    """A stored amount (Rial) of a rule as the form shows it, in the display unit like every amount people type."""
+    if not _is_money(record_type, name) or isinstance(value, list) or value in (None, ""):
+        return value
+    try:
+        return money.input_value(money.parse_number(str(value)), money.RIAL)
+    except ValueError:
+        return value
+
+
+def _amount_read(record_type: str, name: str, value: Any) -> Any:
+    """A stored amount of a rule as pages show amounts: in the display unit, with the unit."""
+    if not _is_money(record_type, name) or isinstance(value, list) or value in (None, ""):
+        return value
+    try:
+        return money.format_money(money.parse_number(str(value)), money.RIAL)
+    except ValueError:
+        return value
+
+
+def _amounts_stored(record_type: str, state: dict[str, Any]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(conditions, actions, errors): amounts typed in the display unit, as the rule stores them (Rial)."""
+    errors: list[dict] = []
+
+    def stored(item: dict, where: str) -> dict:
+        value = item.get("value")
+        if (
+            not _is_money(record_type, item.get("field", ""))
+            or item.get("op") == "in"
+            or not str(value or "").strip()
+        ):
+            return item
+        try:
+            amount = money.from_input(str(value), money.RIAL, field=str(_("Value")))
+        except money.MoneyInputError as exc:
+            errors.append({"field": f"{where}.value", "message": exc.message})
+            return item
+        return {**item, "value": "" if amount is None else f"{amount.normalize():f}"}
+
+    conditions = [stored(c, f"conditions.{i}") for i, c in enumerate(state["conditions"])]
+    actions = [
+        stored(a, f"actions.{i}") if a.get("type") == "update_field" else a
+        for i, a in enumerate(state["actions"])
+    ]
+    return conditions, actions, errors
+
+
 def values_from_state(state: dict[str, Any]) -> dict[str, Any]:
     trigger, _sep, record_type = state["when"].partition(":")
+    conditions, typed_actions, errors = _amounts_stored(record_type, state)
+    if errors:
+        raise PeyvandError(
+            "automation.amount", _("The rule was not saved; correct the marked fields."), errors=errors
+        )
     params: dict[str, Any] = {}
     if trigger == "no_activity":
         params["days"] = state["days"]
     if trigger == "date_reached":
         params = {"field": state["date_field"], "offset_days": state["offset_days"]}
     actions = []
-    for shown in state["actions"]:
+    for shown in typed_actions:
         action = {k: v for k, v in shown.items() if k != "address"}
         if shown["type"] in ("send_email", "send_sms") and shown.get("to") not in ("owner", "contact"):
             action["to"] = shown.get("address", "")
@@ -154,7 +215,7 @@ def values_from_state(state: dict[str, Any]) -> dict[str, Any]:
         "trigger": trigger,
         "record_type": record_type or None,
         "params": params,
-        "conditions": state["conditions"],
+        "conditions": conditions,
         "actions": actions,
     }
 
@@ -226,12 +287,25 @@ def _form_context(request, state, *, rule: Rule | None, errors: list[dict] | Non
         choices = (
             _value_choices(record_type, spec, users) if condition["op"] in ("equals", "not_equals") else None
         )
+        unit = money.unit_label(money.RIAL) if _is_money(record_type, condition["field"]) else ""
         conditions.append(
-            {**condition, "index": i, "ops": ops, "choices": choices, "errors": row_errors(f"conditions.{i}")}
+            {
+                **condition,
+                "index": i,
+                "ops": ops,
+                "choices": choices,
+                "unit": unit,
+                "errors": row_errors(f"conditions.{i}"),
+            }
         )
     actions = []
     for i, action in enumerate(state["actions"]):
-        actions.append({**action, "index": i, "errors": row_errors(f"actions.{i}")})
+        unit = (
+            money.unit_label(money.RIAL)
+            if action.get("type") == "update_field" and _is_money(record_type, action.get("field", ""))
+            else ""
+        )
+        actions.append({**action, "index": i, "unit": unit, "errors": row_errors(f"actions.{i}")})
     used = {e.get("field") for e in errors}
     general = [
         e["message"] for e in errors if not str(e.get("field") or "").startswith(("conditions.", "actions."))
@@ -265,8 +339,8 @@ def form_view(request, pk: int | None = None):
         state = state_from_post(request.POST)
         op = request.POST.get("_op", "")
         if not op:
-            values = values_from_state(state)
             try:
+                values = values_from_state(state)
                 if rule is None:
                     rule = services.create_rule(actor=request.user, values=values)
                 else:
@@ -332,7 +406,7 @@ def detail_view(request, pk: int):
         {
             "field": fields[c["field"]].label if c["field"] in fields else c["field"],
             "op": operators.get(c["op"], c["op"]),
-            "value": c.get("value"),
+            "value": _amount_read(rule.record_type, c["field"], c.get("value")),
         }
         for c in rule.conditions
     ]

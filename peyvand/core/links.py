@@ -1,6 +1,6 @@
 """One way to attach something to any record: a record type from the registry and the record's id.
 
-Files, comments (and, in time, activities and messages) carry a ``RecordLink`` instead of one nullable foreign
+Files, comments and activities (and, in time, messages) carry a ``RecordLink`` instead of one nullable foreign
 key per record type, so a ticket or an invoice gets them by registering. A link is only ever made or followed
 through ``linked_record``, which checks the type against the registry and the record against what the user may
 see: a record they may not see, or one that does not exist, is simply not found.

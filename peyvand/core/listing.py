@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from peyvand.core.customfields import custom_filter
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
-from peyvand.core.phones import InvalidPhone, to_e164
+from peyvand.core.money import parse_number
+from peyvand.core.phones import phone_fragment
 from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
 
 _MAX_ID = 2**63 - 1  # the largest key either database stores
@@ -37,8 +38,9 @@ def as_date(raw: str) -> dt.date:
 
 
 def as_decimal(raw: str) -> Decimal:
-    value = Decimal(to_ascii_digits(raw).replace(",", ""))
-    if not value.is_finite():
+    """A number as typed, Persian digits and any thousands separators welcome; amounts are stored values (Rial)."""
+    value = parse_number(raw)
+    if value is None or not value.is_finite():
         raise ValueError(raw)
     return value
 
@@ -85,23 +87,12 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s\-()./]{7,}$")
 
 
 def search_terms(query: str) -> list[str]:
-    """The words to look for; a query that is a phone number, however typed, is one E.164 term."""
+    """The words to look for; a query that is a phone number or part of one, however typed, is one term matched
+    inside the stored E.164 numbers (``phones.phone_fragment``)."""
     text = normalize_text(query)
     if _PHONE_LIKE.match(text):
-        compact = re.sub(r"[^\d+]", "", text)
-        try:
-            return [to_e164(compact)]
-        except InvalidPhone:
-            return [compact]
-    terms = []
-    for word in text.split():
-        if len(word) >= 7 and word.lstrip("+").isdigit():
-            try:
-                word = to_e164(word)
-            except InvalidPhone:
-                pass
-        terms.append(word)
-    return terms
+        return [phone_fragment(text)]
+    return [phone_fragment(w) if len(w) >= 7 and w.lstrip("+").isdigit() else w for w in text.split()]
 
 
 def apply_search(queryset: QuerySet, query: str, lookup: str = "search_text__contains") -> QuerySet:

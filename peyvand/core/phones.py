@@ -34,6 +34,23 @@ def to_e164(raw: str, region: str | None = None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_fragment(raw: str, region: str | None = None) -> str:
+    """What a typed phone number, or any part of one, looks like inside stored E.164 numbers, for a substring
+    search: "0912 1234" is the start of "+98912 1234...", "+98 912" and "0098 912" are themselves, and digits
+    without a leading zero ("1234567") may sit anywhere in a number. No fragment is read as a whole number, so a
+    part of a mobile number is never turned into a landline."""
+    text = to_ascii_digits(str(raw)).strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        code = phonenumbers.country_code_for_region(region or settings.PEYVAND_PHONE_REGION)
+        return f"+{code}{digits[1:]}" if code else digits[1:]
+    return digits
+
+
 def display_phone(e164: str) -> str:
     """National format for numbers of the default region, international for the rest."""
     try:

@@ -32,6 +32,7 @@ class FieldSpec:
     searchable: bool = False  # part of the record's search text (list search and global search)
     automation: bool = False  # offered to automation's conditions
     settable: bool = False  # and, besides, to its "change a field" action
+    money: bool = False  # an amount stored in the record's currency; typed and shown in the display unit
 
 
 @dataclass

@@ -56,6 +56,19 @@ def clean_display_text(value: str | None) -> str:
     return _SPACES.sub(" ", _CONTROL.sub(" ", value)).strip()
 
 
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(value: object, *, page_rtl: bool) -> str:
+    """Text put into a sentence (a name), wrapped in Unicode isolates when it runs against the page: a Persian
+    name in an English sentence would otherwise carry the words and punctuation beside it into its own order."""
+    text = str(value)
+    if not page_rtl and _RIGHT_TO_LEFT.search(text):
+        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+    return text
+
+
 def strip_control(value: str) -> str:
     """Remove control characters from free text (notes, descriptions), keeping its lines and tabs."""
     return _CONTROL.sub("", value)

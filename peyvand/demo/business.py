@@ -43,7 +43,7 @@ from peyvand.demo.rules import load as load_rules
 from peyvand.demo.sales_process import load as load_stage_rules
 from peyvand.demo.targets import load as load_targets
 from peyvand.leads.models import Lead, LeadStatus
-from peyvand.sales.models import Deal, DealStatus, Pipeline, Stage, StageHistory, StageKind
+from peyvand.sales.models import Deal, DealStatus, LostReason, Pipeline, Stage, StageHistory, StageKind
 
 DEMO_PASSWORD = "peyvand-demo"
 BATCH = 500
@@ -214,6 +214,9 @@ WON_STAGE, LOST_STAGE = "موفق", "ناموفق"
 LOST_REASONS = ["قیمت بالاتر از بودجه مشتری بود", "مشتری رقیب را انتخاب کرد", "پروژه به سال بعد موکول شد",
                 "مشتری دیگر پاسخ نداد", "نیاز مشتری با محصول همخوانی نداشت", "مدیریت شرکت مشتری تغییر کرد",
                 "بودجه تصویب نشد", "زمان تحویل برای مشتری طولانی بود"]
+# Which of the list's default reasons (price, competitor, no budget, no decision, timing, by their place) each of
+# the texts above is, so the demo's lost deals carry a reason of the list too.
+LOST_REASON_PLACE = [0, 1, 4, 3, 3, 3, 2, 4]
 
 ACTIVITY_KINDS = [(ActivityKind.CALL, 35), (ActivityKind.TASK, 25), (ActivityKind.MEETING, 15),
                   (ActivityKind.EMAIL, 15), (ActivityKind.NOTE, 10)]
@@ -617,6 +620,14 @@ class _Demo:
         for stage, gap in zip(path[1:], gaps, strict=True):
             at = min(at + dt.timedelta(seconds=max(60.0, gap)), self.now)
             moves.append((stage, at))
+        recent = self.now - dt.timedelta(seconds=rng.uniform(HOUR, 4 * DAY))
+        if outcome == "open" and at < recent and rng.random() < 0.85:
+            # Most open deals are being worked on: their last step was a few days ago, so the "stuck" badge
+            # marks the few that are not (the shortest stage limit is five days).
+            if len(moves) > 1:
+                moves[-1] = (moves[-1][0], max(recent, moves[-2][1]))
+            elif len(open_stages) > 1:
+                moves.append((open_stages[1], recent))
         return moves, outcome
 
     def plan_deals(self) -> list[Deal]:
@@ -628,6 +639,7 @@ class _Demo:
         if not buyers:
             return self.deals
         start = max(known_since[0], self.days_ago(365))
+        reasons = list(LostReason.objects.filter(active=True).order_by("order", "id"))
         for _n in range(self.sizes.deals):
             # Spread evenly over the year, each with someone who was already a contact at the time.
             created = self.between(start, self.now - dt.timedelta(hours=3))
@@ -652,7 +664,7 @@ class _Demo:
                 status={"open": DealStatus.OPEN, "won": DealStatus.WON, "lost": DealStatus.LOST}[outcome],
                 contact=contact,
                 company=company,
-                lost_reason=rng.choice(LOST_REASONS) if outcome == "lost" else "",
+                lost_reason=(lost_text := rng.choice(LOST_REASONS)) if outcome == "lost" else "",
                 stage_entered_at=entered,
                 closed_at=closed_at,
                 owner=owner,
@@ -660,6 +672,8 @@ class _Demo:
                 created_at=created,
                 updated_at=entered,
             )
+            if outcome == "lost" and reasons:
+                deal.lost_because = reasons[LOST_REASON_PLACE[LOST_REASONS.index(lost_text)] % len(reasons)]
             _refresh_search_text(deal)
             self.tags_for(deal, DEAL_TAGS, 0.1)
             self.moves[id(deal)] = moves

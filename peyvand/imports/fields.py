@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from peyvand.core import registry
+from peyvand.core import money, registry
 from peyvand.core.contactpoints import clean_emails, clean_phones, is_plain_email
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.importing import ImportSpec
@@ -314,7 +314,7 @@ def match_headers(kind: str, headers: list[str]) -> dict[str, str]:
     candidates = {c.name: _names_of(kind, c) for c in columns}
     result: dict[str, str] = {}
     taken: set[str] = set()
-    keys = {h: _header_key(h) for h in headers}
+    keys = {h: _header_key(money.header_unit(h)[1]) for h in headers}  # «مبلغ (تومان)» is the amount
     # the rank of a name in its column's list breaks ties: a field's own label beats a loose alias
     best: list[tuple[int, int, str, str]] = []
     for position, header in enumerate(headers):
@@ -329,8 +329,24 @@ def match_headers(kind: str, headers: list[str]) -> dict[str, str]:
     return {h: result.get(h, "") for h in headers}
 
 
-def reader_of(column: Column) -> Callable[[str, models.Field], Any]:
+def reader_of(column: Column, header: str = "") -> Callable[[str, models.Field], Any]:
+    if column.read is read_amount and money.header_factor(header) != 1:
+        return _amount_in(money.header_factor(header))
     return column.read or read_text
+
+
+def _amount_in(factor: int) -> Callable[[str, models.Field], Decimal]:
+    """Amounts of a column whose header names a larger unit (Toman): read, then stored in Rial."""
+
+    def read(raw: str, field: models.Field) -> Decimal:
+        value = read_amount(raw, field) * factor
+        if value != value.to_integral_value():
+            raise CellError(_("An amount in Toman may have at most one decimal place."))
+        if abs(value) >= Decimal(10) ** (field.max_digits - 2):
+            raise CellError(_("Not an amount this field can hold."))
+        return value
+
+    return read
 
 
 def read_cell(kind: str, column: Column, raw: str) -> Any:

@@ -369,7 +369,7 @@ class Importer:
                 i,
                 h,
                 columns[run.mapping[h]],
-                F.reader_of(columns[run.mapping[h]]),
+                F.reader_of(columns[run.mapping[h]], h),
                 F.model_field(run.kind, run.mapping[h]),
             )
             for i, h in enumerate(headers)
@@ -490,11 +490,7 @@ class Importer:
         keys: list[str] = []
         for name in self.point_fields:
             value = values.get(name)
-            if value:
-                if isinstance(value, list):
-                    keys += value
-                else:
-                    keys.append(value)
+            keys += value if isinstance(value, list) else [value] if value else []
         return keys
 
     def load_known(self) -> None:
@@ -882,15 +878,7 @@ class Importer:
                     setattr(instance, attname, named[normalize_text(record_name)])
 
     def keys_of_instance(self, instance) -> list[str]:
-        keys: list[str] = []
-        for name in self.point_fields:
-            value = getattr(instance, name)
-            if value:
-                if isinstance(value, list):
-                    keys += value
-                else:
-                    keys.append(value)
-        return keys
+        return self.keys_of({name: getattr(instance, name) for name in self.point_fields})
 
 
 class PendingRow:

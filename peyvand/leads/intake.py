@@ -30,7 +30,7 @@ from peyvand.core.text import normalize_email, strip_control
 from peyvand.leads import permissions
 from peyvand.leads.models import IntakeAttempt, Lead, WebForm
 from peyvand.leads.services import create_lead
-from peyvand.web.forms import add_custom_fields, form_values
+from peyvand.web.forms import MoneyField, add_custom_fields, form_values, money_fields
 
 HONEYPOT = "website_url"  # a field bots fill in and people never see (hidden by CSS, not by type=hidden)
 INTAKE_USERNAME = "peyvand-intake"
@@ -81,6 +81,9 @@ class PublicLeadForm(forms.Form):
         super().__init__(data)
         plain = [f for f in web_form.fields if not f.startswith("custom.")]
         generated = forms.fields_for_model(Lead, fields=plain)
+        for name in money_fields(Lead):  # the budget, typed in the unit pages show (Toman by default)
+            if name in generated:
+                generated[name] = MoneyField(label=generated[name].label, required=False)
         add_custom_fields(self, "lead", None)
         custom = {
             f"cf_{f[7:]}": self.fields[f"cf_{f[7:]}"] for f in web_form.fields if f"cf_{f[7:]}" in self.fields

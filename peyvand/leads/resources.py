@@ -39,7 +39,7 @@ LEAD_FIELDS = (
     F("source", importable=True, mergeable=True, automation=True, settable=True),
     F("status", importable=True, mergeable=True, automation=True, settable=True),
     F("description", importable=True, mergeable=True),
-    F("budget", importable=True, mergeable=True, automation=True, settable=True),
+    F("budget", importable=True, mergeable=True, automation=True, settable=True, money=True),
     F("purchase_timeline", importable=True, mergeable=True, automation=True, settable=True),
     F("audience", importable=True, mergeable=True, automation=True, settable=True),
     F("language", importable=True, mergeable=True, automation=True, settable=True),

@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from peyvand.core import money
 from peyvand.core.schemas import InputSchema, Int, PatchBase, TaggedIn, TaggedOut
 
 
@@ -21,7 +22,7 @@ class LeadIn(TaggedIn):
     status: str = "new"
     description: str = ""
     pipeline: Int | None = None
-    budget: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    budget: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     purchase_timeline: str = "unknown"
     audience: str = ""
     language: str = Field("", max_length=10)
@@ -44,7 +45,7 @@ class LeadPatch(PatchBase):
     tags: list[str] | None = None
     custom: dict | None = None
     pipeline: Int | None = None
-    budget: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    budget: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     purchase_timeline: str | None = None
     audience: str | None = None
     language: str | None = Field(None, max_length=10)

@@ -49,6 +49,34 @@ POINTS_PER_LOG_ODDS = 20
 MAX_SUGGESTED = 100
 
 
+def field_label(field: str) -> str:
+    """A rule's field as people read it ("Company › industry", "Budget", a custom field's own label), in the
+    language of the page; the stored name when nothing better is known."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    from peyvand.core.customfields import fields_for
+
+    if field.startswith("custom."):
+        key = field.removeprefix("custom.")
+        return next((f.label for f in fields_for("lead") if f.key == key), key)
+    model, name = Lead, field
+    if "." in field:
+        relation, name = field.split(".", 1)
+        try:
+            related = Lead._meta.get_field(relation)
+        except FieldDoesNotExist:
+            return field
+        model = related.related_model
+        prefix = f"{capfirst(related.verbose_name)} › "
+    else:
+        prefix = ""
+    try:
+        return prefix + capfirst(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
 def _split(value: str) -> list[str]:
     return [p.strip() for p in (value or "").replace("،", ",").split(",") if p.strip()]
 
@@ -279,7 +307,9 @@ def insights(model: ScoringModel) -> dict[str, Any]:
                 "rule_id": rule.pk,
                 "label": rule.label,
                 "field": rule.field,
+                "field_label": field_label(rule.field),
                 "condition": rule.condition,
+                "condition_label": rule.get_condition_display(),
                 "value": rule.value,
                 "points": rule.points,
                 "matched": _rate(won_in + lost_in, won_in),

@@ -22,7 +22,7 @@ from peyvand.leads.resources import LEADS
 from peyvand.leads.services import convert_lead
 from peyvand.sales.selectors import pipelines_visible_to
 from peyvand.web.filters import choices_filter, owner_filter
-from peyvand.web.forms import RecordForm, add_service_errors
+from peyvand.web.forms import MoneyField, RecordForm, add_service_errors
 from peyvand.web.screens import Screen
 
 
@@ -59,9 +59,7 @@ class LeadForm(RecordForm):
 class ConvertForm(forms.Form):
     pipeline = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Pipeline"), required=False)
     deal_title = forms.CharField(label=gettext_lazy("Deal title"), max_length=200, required=False)
-    amount = forms.DecimalField(
-        label=gettext_lazy("Amount (Rial)"), min_value=0, max_digits=20, decimal_places=2, required=False
-    )
+    amount = MoneyField(label=gettext_lazy("Amount"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

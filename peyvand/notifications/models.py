@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
+
+from peyvand.core.text import isolated
 
 
 class Notification(models.Model):
@@ -45,8 +47,12 @@ class Notification(models.Model):
 
     def _render(self, text: str) -> str:
         translated = gettext(text) if text else ""
+        rtl = get_language_bidi()
+        params = {
+            k: isolated(v, page_rtl=rtl) if isinstance(v, str) else v for k, v in (self.params or {}).items()
+        }
         try:
-            return translated % self.params if self.params else translated
+            return translated % params if params else translated
         except (KeyError, TypeError, ValueError):
             return translated
 

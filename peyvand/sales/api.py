@@ -5,13 +5,19 @@ from ninja import Query, Router, Status
 from peyvand.core.listing import MAX_PAGE, apply_list_params, paginate
 from peyvand.core.rest import ordering_choices, responses
 from peyvand.sales import selectors, services
-from peyvand.sales.models import Pipeline
+from peyvand.sales.models import LostReason, Pipeline
 from peyvand.sales.resources import DEALS
 from peyvand.sales.schemas import (
     ChecklistCheckIn,
     DealChecklistItemOut,
+    DealLoseIn,
     DealMoveIn,
     DealOut,
+    DealWinIn,
+    LostReasonIn,
+    LostReasonList,
+    LostReasonOut,
+    LostReasonPatch,
     PipelineIn,
     PipelineList,
     PipelineOut,
@@ -56,6 +62,43 @@ def move(request, pk: int, payload: DealMoveIn):
         version=payload.version,
         lost_reason=payload.lost_reason,
         override_reason=payload.override_reason,
+    )
+    return DEALS.get(request, deal.pk)
+
+
+@deals_router.post(
+    "/{int:pk}/win",
+    response=responses({200: DealOut}, 404, 409),
+    tags=["deals"],
+    operation_id="deals_win",
+)
+def win(request, pk: int, payload: DealWinIn):
+    """Mark the deal won: a move to its pipeline's won stage, under the same rules as any move (the exit
+    criteria of the stage it leaves); the version must be the one you read."""
+    deal = services.win_deal(
+        actor=request.user,
+        deal=DEALS.get(request, pk),
+        version=payload.version,
+        override_reason=payload.override_reason,
+    )
+    return DEALS.get(request, deal.pk)
+
+
+@deals_router.post(
+    "/{int:pk}/lose",
+    response=responses({200: DealOut}, 404, 409),
+    tags=["deals"],
+    operation_id="deals_lose",
+)
+def lose(request, pk: int, payload: DealLoseIn):
+    """Mark the deal lost for a reason of the list (``reason``, an id from /lost-reasons) with an optional
+    note; the deal's ``lost_reason`` text reads "reason — note"."""
+    deal = services.lose_deal(
+        actor=request.user,
+        deal=DEALS.get(request, pk),
+        version=payload.version,
+        reason=payload.reason,
+        note=payload.note,
     )
     return DEALS.get(request, deal.pk)
 
@@ -180,3 +223,59 @@ def update_pipeline(request, pk: int, payload: PipelinePatch):
 def delete_pipeline(request, pk: int):
     services.delete_pipeline(actor=request.user, pipeline=_pipeline(request, pk))
     return Status(204, None)
+
+
+lost_reasons_router = Router()
+
+
+def _lost_reason(pk: int) -> LostReason:
+    try:
+        return LostReason.objects.get(pk=pk)
+    except LostReason.DoesNotExist:
+        raise Http404 from None
+
+
+@lost_reasons_router.get(
+    "", response=responses({200: LostReasonList}), tags=["lost reasons"], operation_id="lost_reasons_list"
+)
+def list_lost_reasons(request, active: bool | None = None):
+    """The reasons a deal may be lost for, in the list's order; ``active=true`` for those offered."""
+    reasons = selectors.lost_reasons(include_inactive=True)
+    if active is not None:
+        reasons = reasons.filter(active=active)
+    items = list(reasons)
+    return {"items": items, "count": len(items)}
+
+
+@lost_reasons_router.post(
+    "",
+    response=responses({201: LostReasonOut}, 403),
+    tags=["lost reasons"],
+    operation_id="lost_reasons_create",
+)
+def create_lost_reason(request, payload: LostReasonIn):
+    """Add a reason to the list (administrators)."""
+    return Status(201, services.save_lost_reason(actor=request.user, values=payload.model_dump()))
+
+
+@lost_reasons_router.get(
+    "/{int:pk}",
+    response=responses({200: LostReasonOut}, 404),
+    tags=["lost reasons"],
+    operation_id="lost_reasons_read",
+)
+def read_lost_reason(request, pk: int):
+    return _lost_reason(pk)
+
+
+@lost_reasons_router.patch(
+    "/{int:pk}",
+    response=responses({200: LostReasonOut}, 403, 404),
+    tags=["lost reasons"],
+    operation_id="lost_reasons_update",
+)
+def update_lost_reason(request, pk: int, payload: LostReasonPatch):
+    """Rename a reason, move it in the list, or stop offering it (``active: false``); administrators only."""
+    return services.save_lost_reason(
+        actor=request.user, reason=_lost_reason(pk), values=payload.model_dump(exclude_unset=True)
+    )

@@ -1,7 +1,7 @@
 """Exit criteria: what a deal must have (fields filled in, checklist items done) before it moves forward out of
 a stage.
 
-The same check runs on every path that changes a deal's stage (the move service, the deal update, hence the
+Only the stage a deal leaves is checked, never the stages a move skips (see ``stages_to_leave``). The same check runs on every path that changes a deal's stage (the move service, the deal update, hence the
 API, the deal form and the board), so a rule set on a stage holds everywhere. Going back to an earlier stage or
 to a lost stage is never blocked: a deal must always be able to fall back or be lost.
 """
@@ -72,17 +72,17 @@ def deal_state(deal, values: dict[str, Any] | None = None) -> dict[str, Any]:
 
 def stages_to_leave(current, target) -> list:
     """The stages whose exit criteria a move from ``current`` to ``target`` must meet: none when it goes back
-    or to a lost stage; otherwise the stage it leaves and every open stage it passes over, so skipping a stage
-    does not skip its criteria."""
-    if target.kind == "lost" or (target.order, target.pk) <= (current.order, current.pk):
+    or to a lost stage; otherwise the stage it leaves, and only that one.
+
+    The open stages a move passes over are not checked: the deal was never worked in them, so their checklists
+    describe work that did not happen rather than work left undone, and asking for it made a rep tick a wall of
+    items (or a manager override) to win a deal that closed early. A won stage always counts as forward.
+    """
+    if target.kind == "lost":
         return []
-    low, high = (current.order, current.pk), (target.order, target.pk)
-    passed = [
-        s
-        for s in current.pipeline.stages.all()
-        if s.kind == "open" and low < (s.order, s.pk) < high and s.pk != current.pk
-    ]
-    return [current, *passed]
+    if target.kind != "won" and (target.order, target.pk) <= (current.order, current.pk):
+        return []
+    return [current]
 
 
 def missing(deal, stages: list, state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -118,11 +118,24 @@ def missing(deal, stages: list, state: dict[str, Any]) -> list[dict[str, Any]]:
                     {
                         "field": f"checklist.{item.pk}",
                         "label": label,
+                        "item": item.text,
                         "message": _("Checklist item “%(item)s” must be done to leave “%(stage)s”.")
                         % {"item": item.text, "stage": stage.name},
                     }
                 )
     return errors
+
+
+def summary(errors: list[dict[str, Any]]) -> str:
+    """What is missing, in one line: the fields to fill in, then the checklist items to tick, each named once."""
+    fields = [str(e["label"]) for e in errors if not e["field"].startswith("checklist.")]
+    items = [str(e["item"]) for e in errors if e["field"].startswith("checklist.")]
+    parts = []
+    if fields:
+        parts.append(_("Fill in first: %(fields)s.") % {"fields": ", ".join(fields)})
+    if items:
+        parts.append(_("Tick first: %(items)s.") % {"items": ", ".join(items)})
+    return " ".join(parts)
 
 
 class ExitCriteriaMissing(PeyvandError):
@@ -131,12 +144,9 @@ class ExitCriteriaMissing(PeyvandError):
     def __init__(
         self, stage, errors: list[dict[str, Any]], *, code="deal.exit_criteria", message=None, status=None
     ):
-        names = ", ".join(str(e["label"]) for e in errors)
         super().__init__(
             code,
-            message
-            or _("This deal cannot leave “%(stage)s” yet; missing: %(missing)s.")
-            % {"stage": stage.name, "missing": names},
+            message or summary(errors),
             errors=[{"field": e["field"], "message": e["message"]} for e in errors],
             status=status,
         )
@@ -160,10 +170,10 @@ def enforce(*, actor, deal, current, target, state: dict[str, Any], override_rea
             lacking,
             code=permissions.OVERRIDE_FORBIDDEN,
             message=_(
-                "Only a sales manager of this deal's team or an administrator can override exit criteria; "
-                "missing: %(missing)s."
+                "Only a sales manager of this deal's team or an administrator can override exit criteria. "
+                "%(missing)s"
             )
-            % {"missing": ", ".join(str(e["label"]) for e in lacking)},
+            % {"missing": summary(lacking)},
             status=403,
         )
     return reason, lacking

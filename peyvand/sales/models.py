@@ -112,6 +112,29 @@ class ChecklistItem(models.Model):
         return self.text
 
 
+class LostReason(models.Model):
+    """One of the reasons a deal may be lost for, chosen from a list administrators keep.
+
+    The name is whatever the administrator typed, in any language; the defaults are written in the site's
+    language when the table is created. A reason in use is deactivated rather than deleted, so lost deals keep it.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    audited_fields = ("name", "order", "active")
+
+    class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DealStatus(models.TextChoices):
     OPEN = "open", _("Open")
     WON = "won", _("Won")
@@ -155,6 +178,16 @@ class Deal(OwnedModel):
         related_name="deals",
     )
     lost_reason = models.CharField(_("lost reason"), max_length=255, blank=True)
+    # The reason chosen from the list when the deal was lost (the text above keeps its name and any note, so
+    # exports, automation conditions and older deals read the same field).
+    lost_because = models.ForeignKey(
+        LostReason,
+        verbose_name=_("reason lost"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deals",
+    )
     stage_entered_at = models.DateTimeField(_("in stage since"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="deals")
@@ -172,6 +205,7 @@ class Deal(OwnedModel):
         "contact",
         "company",
         "lost_reason",
+        "lost_because",
         "tags",
         "custom",
         "owner",

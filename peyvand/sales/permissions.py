@@ -1,7 +1,8 @@
-"""Action rights of sales: who changes pipelines and who overrides a stage's exit criteria."""
+"""Action rights of sales: who changes pipelines and the lost reasons, and who overrides a stage's exit criteria."""
 
 PIPELINE_FORBIDDEN = "pipeline.forbidden"
 OVERRIDE_FORBIDDEN = "deal.override_forbidden"
+LOST_REASONS_FORBIDDEN = "lost_reason.forbidden"
 
 
 def can_change_pipelines(user) -> bool:
@@ -16,3 +17,9 @@ def can_override_exit_criteria(user, deal) -> bool:
     if user.is_admin:
         return True
     return bool(user.is_manager and user.team_id and user.team_id == deal.team_id)
+
+
+def can_change_lost_reasons(user) -> bool:
+    """The list of reasons a deal is lost for is shared configuration, like pipelines: administrators only.
+    Everyone signed in reads it (they choose from it)."""
+    return can_change_pipelines(user)

@@ -25,7 +25,7 @@ DEALS = Resource(
 
 DEAL_FIELDS = (
     F("title", importable=True, automation=True, settable=True, searchable=True),
-    F("amount", importable=True, automation=True, settable=True),
+    F("amount", importable=True, automation=True, settable=True, money=True),
     F("currency", importable=True, automation=True),
     F("expected_close_date", importable=True, automation=True, settable=True),
     F("pipeline", importable=True, automation=True),
@@ -34,6 +34,8 @@ DEAL_FIELDS = (
     F("owner", importable=True),
     F("contact", exportable=False),
     F("lost_reason", exportable=False, automation=True, settable=True),
+    # set by losing the deal (services.lose_deal), never edited as a field
+    F("lost_because", editable=False, exportable=False),
     F("tags", automation=True),
     F("status", editable=False, exportable=False, automation=True),
     F("custom", editable=False, exportable=False),
@@ -72,6 +74,7 @@ def _parties(deal: Deal) -> list:
 def register() -> None:
     from peyvand.sales.api import deals_router
     from peyvand.sales.views import DEAL_SCREEN, move_view
+    from peyvand.sales.views_outcomes import lose_view, win_view
 
     registry.register(
         registry.RecordType(
@@ -85,7 +88,11 @@ def register() -> None:
             tagged=True,
             concerns=_parties,
             api_router=deals_router,
-            ui_urls=(path("<int:pk>/move/", move_view, name="move"),),
+            ui_urls=(
+                path("<int:pk>/move/", move_view, name="move"),
+                path("<int:pk>/win/", win_view, name="win"),
+                path("<int:pk>/lose/", lose_view, name="lose"),
+            ),
             extra={"import": DEAL_IMPORT},
         )
     )

@@ -5,6 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from peyvand.core import money
 from peyvand.core.schemas import Bool, Date, InputSchema, Int, PatchBase, TaggedIn, TaggedOut
 
 
@@ -92,7 +93,7 @@ class PipelineList(Schema):
 
 class DealIn(TaggedIn):
     title: str = Field(min_length=1, max_length=200)
-    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=20, decimal_places=2)
+    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     currency: str = Field("IRR", min_length=3, max_length=3)
     expected_close_date: Date | None = None
     pipeline: Int | None = None
@@ -104,7 +105,7 @@ class DealIn(TaggedIn):
 
 class DealPatch(PatchBase):
     title: str | None = Field(None, min_length=1, max_length=200)
-    amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     currency: str | None = Field(None, min_length=3, max_length=3)
     expected_close_date: Date | None = None
     pipeline: Int | None = None
@@ -124,7 +125,7 @@ class DealPatch(PatchBase):
 
 class DealOut(TaggedOut):
     title: str
-    amount: Decimal
+    amount: Decimal = Field(description=money.API_AMOUNT)
     currency: str
     expected_close_date: dt.date | None
     pipeline_id: int
@@ -135,6 +136,7 @@ class DealOut(TaggedOut):
     company_id: int | None
     lead_id: int | None
     lost_reason: str
+    lost_because_id: int | None = Field(None, description="The reason of the list the deal was lost for.")
     stage_entered_at: dt.datetime
     closed_at: dt.datetime | None
 
@@ -153,6 +155,50 @@ class DealMoveIn(InputSchema):
         description="A sales manager of the deal's team or an administrator may move a deal on although the "
         "stage's exit criteria are missing, saying why.",
     )
+
+
+class DealWinIn(InputSchema):
+    version: Int = Field(examples=[3])
+    override_reason: str | None = Field(
+        None,
+        max_length=200,
+        description="A sales manager of the deal's team or an administrator may win a deal although its stage's "
+        "exit criteria are missing, saying why.",
+    )
+
+
+class DealLoseIn(InputSchema):
+    reason: Int | None = Field(
+        None,
+        examples=[1],
+        description="The id of an active lost reason (see /lost-reasons); required when any.",
+    )
+    note: str = Field("", max_length=200, examples=["Chose a cheaper supplier"])
+    version: Int = Field(examples=[3])
+
+
+class LostReasonIn(InputSchema):
+    name: str = Field(min_length=1, max_length=120, examples=["Price"])
+    order: Int | None = Field(None, ge=0, le=10000, description="Place in the list; the end when left out.")
+    active: Bool = True
+
+
+class LostReasonPatch(InputSchema):
+    name: str | None = Field(None, min_length=1, max_length=120, examples=["Price too high"])
+    order: Int | None = Field(None, ge=0, le=10000)
+    active: Bool | None = None
+
+
+class LostReasonOut(Schema):
+    id: int
+    name: str
+    order: int
+    active: bool
+
+
+class LostReasonList(Schema):
+    items: list[LostReasonOut]
+    count: int
 
 
 class ChecklistCheckIn(InputSchema):

@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.core.listing import Filter, ListSpec, as_bool, as_date, as_decimal, as_int
-from peyvand.sales.models import ChecklistCheck, ChecklistItem, Deal, Pipeline, Stage, StageHistory
+from peyvand.sales.models import (
+    ChecklistCheck,
+    ChecklistItem,
+    Deal,
+    LostReason,
+    Pipeline,
+    Stage,
+    StageHistory,
+)
 from peyvand.sales.segments import (
     earlier_win,
     is_current_customer,
@@ -192,8 +200,8 @@ def stuck_deals_visible_to(user, now: dt.datetime | None = None):
 def deal_checklists(deal: Deal) -> list[tuple[Stage, list[tuple[ChecklistItem, ChecklistCheck | None]]]]:
     """Each stage of the deal's pipeline that has a checklist, with each item and its check (or None).
 
-    The current stage comes first; the others follow in pipeline order (a move that skips stages needs their
-    required items too)."""
+    The current stage comes first (its required items are what a move forward needs); the others follow in
+    pipeline order, for reference."""
     checks = {c.item_id: c for c in ChecklistCheck.objects.filter(deal=deal).select_related("checked_by")}
     items = ChecklistItem.objects.filter(stage__pipeline_id=deal.pipeline_id, archived=False).order_by(
         "stage__order", "stage_id", "order", "id"
@@ -204,3 +212,9 @@ def deal_checklists(deal: Deal) -> list[tuple[Stage, list[tuple[ChecklistItem, C
     stages = [s for s in deal.pipeline.stages.all() if s.pk in grouped]
     stages.sort(key=lambda s: (s.pk != deal.stage_id, s.order, s.pk))
     return [(s, grouped[s.pk]) for s in stages]
+
+
+def lost_reasons(*, include_inactive: bool = False):
+    """The reasons a deal may be lost for, in the list's order: those offered, or (for their settings) all."""
+    reasons = LostReason.objects.all()
+    return reasons if include_inactive else reasons.filter(active=True)

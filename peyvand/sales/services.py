@@ -19,6 +19,7 @@ from peyvand.sales.models import (
     ChecklistItem,
     Deal,
     DealStatus,
+    LostReason,
     Pipeline,
     Stage,
     StageHistory,
@@ -29,6 +30,8 @@ from peyvand.sales.selectors import pipelines_visible_to
 
 MAX_CHECKLIST_ITEMS = 50
 MAX_STAGE_DAYS = 3650
+MAX_LOST_NOTE = 200
+MAX_REASON_ORDER = 10000
 
 
 def _require_admin(actor) -> None:
@@ -290,6 +293,8 @@ def _entering(stage: Stage, now) -> dict[str, Any]:
     return {
         "stage": stage,
         "status": status[stage.kind],
+        # a reopened or won deal no longer has a reason it was lost for (the audit keeps the old one)
+        **({} if stage.kind == StageKind.LOST else {"lost_because": None}),
         "stage_entered_at": now,
         "closed_at": None if stage.kind == StageKind.OPEN else now,
     }
@@ -415,6 +420,7 @@ def move_deal_to_stage(
     version: int | None,
     lost_reason: str | None = None,
     override_reason: str | None = None,
+    lost_because: LostReason | None = None,
 ) -> Deal:
     """Move a deal to another stage of its pipeline: version checked, exit criteria enforced (a manager or admin
     may override them with a reason), history row and audit written."""
@@ -433,7 +439,9 @@ def move_deal_to_stage(
     now = timezone.now()
     values = _entering(target, now)
     if lost_reason is not None:
-        values["lost_reason"] = clean_display_text(lost_reason)
+        values["lost_reason"] = clean_display_text(lost_reason)[:255]
+    if lost_because is not None and target.kind == StageKind.LOST:
+        values["lost_because"] = lost_because
     from_stage, entered_at = current.stage, current.stage_entered_at
     deal = update_record(
         current,
@@ -445,6 +453,105 @@ def move_deal_to_stage(
     )
     _record_move(deal, from_stage=from_stage, entered_at=entered_at, actor=actor, now=now, override=override)
     return deal
+
+
+def _outcome_stage(deal: Deal, kind: str) -> Stage:
+    stage = deal.pipeline.stages.filter(kind=kind).order_by("order", "id").first()
+    if stage is None:
+        message = (
+            _("This pipeline has no won stage; an administrator must add one.")
+            if kind == StageKind.WON
+            else _("This pipeline has no lost stage; an administrator must add one.")
+        )
+        raise field_error("stage", message)
+    return stage
+
+
+def win_deal(*, actor, deal: Deal, version: int | None, override_reason: str | None = None) -> Deal:
+    """Mark a deal won: a move to its pipeline's (first) won stage, under the same rules as any move (the stage
+    it leaves must meet its exit criteria)."""
+    target = _outcome_stage(deal, StageKind.WON)
+    if deal.stage_id == target.pk:
+        return deal
+    return move_deal_to_stage(
+        actor=actor, deal=deal, stage=target, version=version, override_reason=override_reason
+    )
+
+
+def lost_reason_for(value: Any, field: str = "reason") -> LostReason:
+    """An active reason of the list, or a field error."""
+    if value in (None, ""):
+        raise field_error(field, _("Choose why the deal was lost."))
+    pk = value.pk if isinstance(value, LostReason) else value
+    try:
+        return LostReason.objects.get(pk=pk, active=True)
+    except (LostReason.DoesNotExist, ValueError, TypeError):
+        raise field_error(field, _("Choose one of the reasons in the list.")) from None
+
+
+def lose_deal(*, actor, deal: Deal, version: int | None, reason: Any, note: str | None = "") -> Deal:
+    """Mark a deal lost for a reason of the list, with an optional note: a move to the pipeline's lost stage
+    (never blocked by exit criteria). The deal's lost-reason text reads "reason — note", so what already reads
+    that text (exports, automation conditions) keeps working."""
+    # Until an administrator keeps a list (all reasons deactivated), a deal is lost with its note alone.
+    chosen = lost_reason_for(reason) if reason or LostReason.objects.filter(active=True).exists() else None
+    note = clean_display_text(note or "")
+    if len(note) > MAX_LOST_NOTE:
+        raise field_error(
+            "note", _("A note may be at most %(max)s characters long.") % {"max": MAX_LOST_NOTE}
+        )
+    target = _outcome_stage(deal, StageKind.LOST)
+    text = " — ".join(part for part in (chosen.name if chosen else "", note) if part)
+    return move_deal_to_stage(
+        actor=actor, deal=deal, stage=target, version=version, lost_reason=text, lost_because=chosen
+    )
+
+
+def _require_reasons_admin(actor) -> None:
+    if not permissions.can_change_lost_reasons(actor):
+        raise PeyvandError(
+            permissions.LOST_REASONS_FORBIDDEN,
+            _("Only an administrator can change the list of lost reasons."),
+            status=403,
+        )
+
+
+@transaction.atomic
+def save_lost_reason(*, actor, reason: LostReason | None = None, values: dict[str, Any]) -> LostReason:
+    """Add a reason to the list or change one (its name, place or whether it is offered); audited."""
+    _require_reasons_admin(actor)
+    creating = reason is None
+    reason = reason or LostReason()
+    before = {} if creating else snapshot(reason)
+    if "name" in values or creating:
+        name = clean_display_text(values.get("name") or "")[:120]
+        if not name:
+            raise field_error("name", _("This field is required."))
+        if LostReason.objects.exclude(pk=reason.pk).filter(name=name).exists():
+            raise field_error("name", _("This reason is already in the list."))
+        reason.name = name
+    if values.get("order") is not None:
+        order = values["order"]
+        if not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= MAX_REASON_ORDER:
+            raise field_error(
+                "order", _("Enter a whole number from 0 to %(max)s.") % {"max": MAX_REASON_ORDER}
+            )
+        reason.order = order
+    elif creating:
+        last = LostReason.objects.order_by("-order").values_list("order", flat=True).first()
+        reason.order = (last or 0) + 1
+    if values.get("active") is not None:
+        reason.active = bool(values["active"])
+    reason.save()
+    changes = diff(before, snapshot(reason))
+    if changes:
+        write_audit(
+            instance=reason,
+            actor=actor,
+            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+            changes=changes,
+        )
+    return reason
 
 
 def checklist_item_for(deal: Deal, item: Any) -> ChecklistItem:

@@ -83,6 +83,7 @@ def _deal_extra(user, deal):
         "checklists": selectors.deal_checklists(deal),
         "can_override": permissions.can_override_exit_criteria(user, deal),
         "days_over": deal.days_over_limit(),
+        "lost_reasons": list(selectors.lost_reasons()),
     }
 
 
@@ -137,6 +138,7 @@ def board_view(request):
             "owner_filter": owner_filter(),
             "owners": owner_filter().options(request.user),
             "params": filters,
+            "lost_reasons": list(selectors.lost_reasons()),
         },
     )
 

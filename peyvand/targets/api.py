@@ -12,7 +12,7 @@ from django.conf import settings
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from peyvand.core import periods
+from peyvand.core import money, periods
 from peyvand.core.listing import MAX_PAGE, paginate
 from peyvand.core.records import find_visible
 from peyvand.core.rest import responses
@@ -41,7 +41,7 @@ class TargetOut(Schema):
     number: int
     start_date: dt.date = Field(description="The period's first day (Gregorian).")
     end_date: dt.date = Field(description="The period's last day, included (Gregorian).")
-    amount: Decimal
+    amount: Decimal = Field(description=money.API_AMOUNT)
     currency: str
     deals_won: int
     version: int
@@ -72,14 +72,14 @@ class TargetIn(InputSchema):
     year: Int = _YEAR
     number: Int = Field(..., ge=1, le=12, description="Month 1–12 or quarter 1–4.")
     amount: Decimal = Field(
-        ..., gt=0, max_digits=20, decimal_places=2, description="In the default currency."
+        ..., gt=0, max_digits=20, decimal_places=2, description="In the default currency. " + money.API_AMOUNT
     )
     deals_won: Int = Field(0, ge=0, le=1_000_000)
 
 
 class TargetPatch(InputSchema):
     version: Int
-    amount: Decimal | None = Field(None, gt=0, max_digits=20, decimal_places=2)
+    amount: Decimal | None = Field(None, gt=0, max_digits=20, decimal_places=2, description=money.API_AMOUNT)
     deals_won: Int | None = Field(None, ge=0, le=1_000_000)
 
 

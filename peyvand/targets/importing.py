@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peyvand.core import periods
+from peyvand.core import money, periods
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import normalize_text, to_ascii_digits
 from peyvand.imports.reading import read_headers, read_rows, sniff_text
@@ -93,7 +93,8 @@ def read_target_file(uploaded) -> tuple[list[str], list[tuple[int, list[str]]]]:
 def _columns(headers: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, header in enumerate(headers):
-        name = _ALIASES.get(_key(header))
+        # «مبلغ (تومان)»: the column's name followed by its unit
+        name = _ALIASES.get(_key(header)) or _ALIASES.get(_key(money.header_unit(header)[1]))
         if name and name not in found:
             found[name] = index
     missing = []
@@ -116,6 +117,7 @@ def check_rows(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(plans, errors): one plan per good row; one error per bad cell, by row number and column header."""
     columns = _columns(headers)
+    amount_factor = money.header_factor(headers[columns["amount"]])  # Rial unless the header says Toman
     calendar = periods.business_calendar()
     reps = {u.username.lower(): u for u in target_reps(actor)}
     teams = {_key(t.name): t for t in target_teams(actor)}
@@ -176,7 +178,7 @@ def check_rows(
 
         amount = deals = None
         try:
-            amount = clean_amount(cell("amount"))
+            amount = clean_amount(cell("amount")) * amount_factor
         except ValueError:
             bad("amount", _("Enter an amount greater than zero."))
         try:

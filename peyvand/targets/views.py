@@ -4,6 +4,7 @@ htmx, and the CSV/XLSX import with its dry run. The rules are the services'; the
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peyvand.core import periods
+from peyvand.core import money, periods
 from peyvand.core.errors import PeyvandError
 from peyvand.core.text import to_ascii_digits
 from peyvand.targets import permissions
@@ -44,6 +45,10 @@ class Cell:
     saved: bool = False
 
     @property
+    def unit(self) -> str:
+        return money.unit_label(settings.PEYVAND_DEFAULT_CURRENCY)
+
+    @property
     def dom_id(self) -> str:
         return f"cell-{self.subject.replace(':', '-')}-{self.period.kind}-{self.period.number}"
 
@@ -61,7 +66,7 @@ def _cell(subject: str, period, target, editable: bool) -> Cell:
         period=period,
         target=target,
         editable=editable,
-        amount=f"{target.amount:f}".rstrip("0").rstrip(".") if target else "",
+        amount=money.input_value(target.amount, target.currency) if target else "",
         deals=target.deals_won if target else "",
     )
 
@@ -122,6 +127,7 @@ def grid_view(request):
             "team": team,
             "editable": editable,
             "calendar": calendar,
+            "unit": money.unit_label(settings.PEYVAND_DEFAULT_CURRENCY),
         },
     )
 
@@ -170,6 +176,10 @@ def cell_view(request):
                 raise PeyvandError(permissions.TARGET_FORBIDDEN, _("You may not set targets."), status=403)
             cell.target, cell.saved = None, True
         else:
+            if not permissions.can_set_targets(request.user):
+                raise PeyvandError(permissions.TARGET_FORBIDDEN, _("You may not set targets."), status=403)
+            # typed in the display unit (Toman by default), like every amount people type
+            stored = money.from_input(amount, settings.PEYVAND_DEFAULT_CURRENCY, field=_("Amount"))
             target, _created = set_target(
                 actor=request.user,
                 user=subject["user"],
@@ -177,7 +187,7 @@ def cell_view(request):
                 kind=period.kind,
                 year=period.year,
                 number=period.number,
-                amount=amount,
+                amount=stored,
                 deals_won=deals or 0,
                 calendar=calendar,
             )
@@ -191,6 +201,12 @@ def cell_view(request):
                 request, "targets/_cell.html", {"cell": cell, "refused": str(exc.message)}, status=exc.status
             )
         cell.error = " ".join(str(e["message"]) for e in exc.errors) or str(exc.message)
+    except money.MoneyInputError as exc:
+        cell.error = exc.message
+    return _cell_response(request, cell, period, subject)
+
+
+def _cell_response(request, cell: Cell, period, subject):
     if not request.htmx:
         if cell.error:
             messages.error(request, cell.error)

@@ -4,14 +4,18 @@ Forms only parse what people type; the rules live in the services, whose errors 
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.db import models
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peyvand.core import jalali
+from peyvand.core import jalali, money, registry
 from peyvand.core.customfields import fields_for
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import CustomFieldType
@@ -24,7 +28,10 @@ class LocalDateInput(forms.TextInput):
 
     def __init__(self, with_time: bool = False, attrs=None):
         self.with_time = with_time
-        super().__init__({"dir": "ltr", "autocomplete": "off", "class": "date-input", **(attrs or {})})
+        picker = {"data-picker": "datetime" if with_time else "date"}  # static/peyvand/datepicker.js
+        super().__init__(
+            {"dir": "ltr", "autocomplete": "off", "class": "date-input", **picker, **(attrs or {})}
+        )
 
     def format_value(self, value):
         if isinstance(value, dt.datetime):
@@ -42,6 +49,7 @@ class LocalDateInput(forms.TextInput):
             else jalali.input_date(now.date())
         )
         context["widget"]["attrs"].setdefault("placeholder", example)
+        context["widget"]["attrs"]["data-picker-label"] = _("Pick from a calendar")
         return context
 
 
@@ -93,6 +101,78 @@ class LocalDateTimeField(LocalDateField):
         if jalali.uses_jalali():
             return _("Enter a date and time such as 1404/09/04 14:30.")
         return _("Enter a date and time such as 2025-11-25 14:30.")
+
+
+class MoneyInput(forms.TextInput):
+    """An amount in the display unit, digits grouped as they are typed (money.js), the unit written beside it.
+
+    ``currency_input`` names the form's currency input, whose choice changes the unit shown.
+    """
+
+    def __init__(self, attrs=None, currency_input: str = ""):
+        self.currency = settings.PEYVAND_DEFAULT_CURRENCY
+        self.currency_input = currency_input
+        super().__init__(
+            {
+                "dir": "ltr",
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "class": "money-input",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return money.input_value(value, self.currency)
+        return value
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "data-money": ""}
+        if self.currency_input:
+            attrs["data-currency-input"] = self.currency_input
+        field = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<span class="money-field">{}<span class="money-unit" data-rial-unit="{}">{}</span></span>'
+            '<script src="{}" defer></script>',
+            field,
+            money.unit_label(money.RIAL),
+            money.unit_label(self.currency),
+            static("peyvand/money.js"),
+        )
+
+
+class MoneyField(forms.Field):
+    """An amount typed in the display unit (Toman for Rial by default), stored in Rial; Persian digits and any
+    thousands separators accepted. Cleans to the stored amount; the form sets ``currency`` before cleaning."""
+
+    widget = MoneyInput
+
+    def __init__(self, *args, currency: str | None = None, currency_input: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.currency_input = currency_input
+        self.currency = currency or settings.PEYVAND_DEFAULT_CURRENCY
+
+    @property
+    def currency(self) -> str:
+        return self._currency
+
+    @currency.setter
+    def currency(self, value: str | None) -> None:
+        self._currency = (value or settings.PEYVAND_DEFAULT_CURRENCY).strip().upper()[:3]
+        self.widget.currency = self._currency
+
+    def to_python(self, value):
+        try:
+            return money.from_input(value, self.currency, field=str(self.label) if self.label else None)
+        except money.MoneyInputError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+def money_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The model's fields that hold money, as its record type's registration marks them."""
+    record_type = registry.for_model(model)
+    return tuple(f.name for f in record_type.fields if f.money) if record_type else ()
 
 
 class ListField(forms.CharField):
@@ -199,10 +279,32 @@ class RecordForm(forms.Form):
             for name in self.field_names:
                 value = getattr(instance, name)
                 self.initial[name] = list(value.values_list("name", flat=True)) if name == "tags" else value
+        self._money_inputs(data, instance)
         self._limit_choices()
         if self.entity:
             add_custom_fields(self, self.entity, instance.custom if instance is not None else None)
         self.initial.update(initial or {})
+
+    def _money_inputs(self, data, instance) -> None:
+        """Money fields become inputs in the display unit of the record's currency (the one submitted, if any)."""
+        currency = str(
+            (data or {}).get("currency")
+            or self.initial.get("currency")
+            or getattr(instance, "currency", "")
+            or settings.PEYVAND_DEFAULT_CURRENCY
+        )
+        for name in money_fields(self.model):
+            if name not in self.fields:
+                continue
+            old = self.fields[name]
+            self.fields[name] = MoneyField(
+                label=old.label,
+                required=old.required,
+                initial=old.initial,
+                help_text=old.help_text,
+                currency=currency,
+                currency_input="currency" if "currency" in self.fields else "",
+            )
 
     def _limit_choices(self) -> None:
         for name, form_field in list(self.fields.items()):

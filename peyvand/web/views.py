@@ -6,21 +6,25 @@ results table get only the table partial; every link also works without JavaScri
 
 import inspect
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from peyvand.core import registry
+from peyvand.core import bulk, jalali, registry
 from peyvand.core.audit import plain_value, snapshot
 from peyvand.core.errors import DuplicateRefusal, PeyvandError, StaleVersion, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.core.permissions import can_see_deleted
-from peyvand.core.records import delete_record, restore_record
+from peyvand.core.records import assignable_users, delete_record, restore_record
+from peyvand.core.search import search_records
 from peyvand.core.timeline import timeline_for
 from peyvand.web.filters import custom_field_filters, other_filters
 from peyvand.web.forms import add_service_errors, form_values
@@ -63,11 +67,20 @@ def list_view(request, screen: Screen):
         "filters": filters,
         "other_filters": other_filters(screen, params, {f.param for f, _options in filters}),
         "ordering": params.get("ordering") or screen.resource.list_spec.default_ordering,
+        "page_sizes": _page_sizes(page.size),
+        "bulk_owners": assignable_users(request.user).order_by("username"),
+        "bulk_tags": bool(registry.by_plural(screen.name) and registry.by_plural(screen.name).tagged),
         "sortable": screen.resource.list_spec.ordering,
         **_transfers(screen),
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
+
+
+def _page_sizes(current: int) -> list[int]:
+    """The rows-per-page choices a list offers: the usual ones up to the allowed maximum, and the current one."""
+    usual = {settings.PEYVAND_PAGE_SIZE, 25, 50, 100, settings.PEYVAND_MAX_PAGE_SIZE, current}
+    return sorted(n for n in usual if 0 < n <= settings.PEYVAND_MAX_PAGE_SIZE)
 
 
 def _transfers(screen: Screen) -> dict[str, bool]:
@@ -128,6 +141,9 @@ def form_view(request, screen: Screen, pk: int | None = None):
                 )
                 record = screen.resource.create(actor=request.user, values=form_values(form), **extra)
                 messages.success(request, _("Saved."))
+                if _in_dialog(request):
+                    # made from another record's page: stay there, and see it on that page's timeline
+                    return HttpResponse(status=204, headers={"HX-Refresh": "true"})
             else:
                 record = screen.resource.update(
                     actor=request.user,
@@ -149,6 +165,8 @@ def form_view(request, screen: Screen, pk: int | None = None):
             duplicates = exc.candidates
         except PeyvandError as exc:
             add_service_errors(form, exc)
+    if _in_dialog(request) and not duplicates:
+        return render(request, "web/_dialog_form.html", {"screen": screen, "form": form})
     return render(
         request,
         "web/duplicates_form.html" if duplicates else "web/form.html",
@@ -161,6 +179,11 @@ def form_view(request, screen: Screen, pk: int | None = None):
             "version": instance.version if instance else None,
         },
     )
+
+
+def _in_dialog(request) -> bool:
+    """A new record's form asked for inside the dialog of another record's page ("+ Call" on a deal)."""
+    return bool(request.htmx and request.htmx.target == "quick-dialog-body")
 
 
 def _own_edits(form, current, changed_since: dict) -> dict:
@@ -223,3 +246,47 @@ def job_view(request, pk: int):
         raise Http404
     template = "web/_job.html" if request.htmx else "web/job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+def search_view(request):
+    """Global search: every kind of record the user may see, grouped by kind. The header's box asks for the
+    short list as the user types (htmx, ``#search-results``); Enter opens the whole page."""
+    query = request.GET.get("q", "").strip()
+    short = bool(request.htmx and request.htmx.target == "search-results")
+    groups = search_records(request.user, query, limit_per_type=5 if short else 20)
+    template = "web/_search_results.html" if short else "web/search.html"
+    return render(request, template, {"query": query, "groups": groups})
+
+
+@login_required
+@require_POST
+def bulk_view(request, screen: Screen):
+    """Assign, tag or delete the records ticked on a list; back to the list saying what was done and refused."""
+    record_type = registry.by_plural(screen.name)
+    action = request.POST.get("action", "")
+    value = request.POST.get("owner") if action == bulk.ASSIGN else request.POST.get("tag")
+    try:
+        result = bulk.apply_bulk(
+            actor=request.user,
+            record_type=record_type,
+            ids=request.POST.getlist("ids"),
+            action=action,
+            value=value,
+        )
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, str(error["message"]))
+    else:
+        if result.done:
+            messages.success(
+                request,
+                ngettext("%(n)s record changed.", "%(n)s records changed.", result.done)
+                % {"n": jalali.persian_digits(result.done) if jalali.uses_jalali() else result.done},
+            )
+        for record, reason in result.refused[:20]:
+            messages.error(request, _("%(record)s: %(reason)s") % {"record": record, "reason": reason})
+    target = request.POST.get("next") or reverse(f"{screen.name}:list")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse(f"{screen.name}:list")
+    return HttpResponseRedirect(target)

@@ -62,7 +62,11 @@ class World:
         n = next(_unique)
         return {
             "name": f"Process {n}",
-            "stages": [{"name": "Open", "probability": 10}, {"name": "Won", "kind": "won"}],
+            "stages": [
+                {"name": "Open", "probability": 10},
+                {"name": "Won", "kind": "won"},
+                {"name": "Lost", "kind": "lost"},
+            ],
         }
 
     def patch(self, kind: str) -> tuple[str, dict]:
@@ -91,6 +95,24 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
     "deals_move": lambda w: (
         lambda deal: (f"/deals/{deal['id']}/move", {"stage": w.stages[0], "version": deal["version"]})
     )(w.fresh("deals")),
+    "deals_win": lambda w: (lambda deal: (f"/deals/{deal['id']}/win", {"version": deal["version"]}))(
+        w.fresh("deals")
+    ),
+    "deals_lose": lambda w: (
+        lambda deal: (
+            f"/deals/{deal['id']}/lose",
+            {
+                "reason": w.client.get("/lost-reasons").json()["items"][0]["id"],
+                "note": "",
+                "version": deal["version"],
+            },
+        )
+    )(w.fresh("deals")),
+    "lost_reasons_create": lambda w: ("/lost-reasons", {"name": _name(), "order": 3, "active": True}),
+    "lost_reasons_update": lambda w: (
+        f"/lost-reasons/{w._made('/lost-reasons', {'name': _name()})['id']}",
+        {"name": _name(), "order": 4, "active": False},
+    ),
     "deals_checklist_check": lambda w: (
         f"/deals/{w.fresh('deals')['id']}/checklist",
         {"item": w.item, "done": True},

@@ -75,3 +75,24 @@ def test_a_manager_cannot_open_switch_or_delete_another_teams_rule(client, admin
     assert c.post(f"/automation/{rule.pk}/delete/").status_code == 404
     rule.refresh_from_db()
     assert rule.enabled is True
+
+
+def test_an_amount_in_a_rule_is_typed_and_shown_in_toman_and_stored_in_rial(client, manager_a):
+    c = _client(client, manager_a)
+    c.cookies["django_language"] = "en"
+    base = {"name": "Big deals", "enabled": "on", "when": "created:deal"}
+    row = {"c-0-field": "amount", "c-0-op": "greater_than", "c-0-value": "۱۲٬۵۰۰٬۰۰۰"}
+    action = {"a-0-type": "add_tag", "a-0-tag": "big"}
+
+    shown = c.post("/automation/new/", {**base, **row, **action, "_op": "refresh"})
+    assert b'<span class="money-unit">Toman</span>' in shown.content
+    refused = c.post("/automation/new/", {**base, **row, **action, "c-0-value": "12.55"})
+    assert "Value cannot hold a fraction of a Rial." in refused.content.decode()
+    assert not Rule.objects.exists()
+
+    saved = c.post("/automation/new/", {**base, **row, **action})
+    assert saved.status_code == 302
+    rule = Rule.objects.get()
+    assert rule.conditions == [{"field": "amount", "op": "greater_than", "value": "125000000"}]
+    assert 'value="12,500,000"' in c.get(f"/automation/{rule.pk}/edit/").content.decode()
+    assert "12,500,000 Toman" in c.get(f"/automation/{rule.pk}/").content.decode()

@@ -105,6 +105,31 @@ def test_the_record_page_shows_its_audit_trail_on_a_timeline_without_activities(
     assert "Serviced in Qazvin" in timeline and "tl-activity" not in timeline
 
 
+def test_a_call_is_logged_on_a_vehicle_and_shows_on_its_timeline_to_its_owner_only(
+    client, api_for, rep_a, rep_b, van
+):
+    client.force_login(rep_a)
+    page = client.get(f"/vehicles/{van.pk}/").content.decode()
+    assert f"/activities/new/?record_type=vehicle&amp;record_id={van.pk}&amp;kind=call" in page
+
+    call = api_for(rep_a).post(
+        "/activities",
+        {"subject": "Book the service", "kind": "call", "record_type": "vehicle", "record_id": van.pk},
+    )
+    assert call.status_code == 201, call.json()
+    assert call.json()["links"] == [{"record_type": "vehicle", "record_id": van.pk}]
+    page = client.get(f"/vehicles/{van.pk}/").content.decode()
+    assert "Book the service" in page[page.index('<ol class="timeline">') :]
+    listed = api_for(rep_a).get("/activities", record=f"vehicle:{van.pk}").json()
+    assert [row["id"] for row in listed["items"]] == [call.json()["id"]]
+
+    refused = api_for(rep_b).post(
+        "/activities", {"subject": "x", "record_type": "vehicle", "record_id": van.pk}
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "record_id"
+    assert api_for(rep_b).get(f"/activities/{call.json()['id']}").status_code == 404
+
+
 def test_the_list_exports_as_csv_with_the_registered_columns(client, api_for, rep_a, rep_b, van):
     create_vehicle(actor=rep_b, values={"name": "Someone else's truck"})
     client.force_login(rep_a)

@@ -40,6 +40,20 @@ def test_arabic_letters_and_persian_digits_find_persian_text_and_phones(rep_a, r
     assert [h.id for h in by_phone["contact"].hits] == [records[0].pk]
 
 
+@pytest.mark.parametrize(
+    "fragment", ["09121234", "۰۹۱۲۱۲۳", "+98912123", "0098 912 1234", "1234567", "2123456", "912-123"]
+)
+def test_any_part_of_a_phone_number_finds_its_record(rep_a, records, fragment):
+    # the number is 0912 123 4567: its start however typed, and digits from its middle, are never read as a
+    # whole (landline) number of their own
+    found = {g.record_type: [h.id for h in g.hits] for g in search_records(rep_a, fragment)}
+    assert found.get("contact") == [records[0].pk], fragment
+
+
+def test_a_fragment_that_is_in_no_number_finds_nothing(rep_a, records):
+    assert "contact" not in {g.record_type for g in search_records(rep_a, "09351234")}
+
+
 def test_an_empty_query_finds_nothing(rep_a, records):
     assert search_records(rep_a, "  ") == []
 

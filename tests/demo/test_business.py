@@ -15,6 +15,7 @@ from peyvand.core.models import AuditAction, AuditEntry
 from peyvand.core.records import _refresh_search_text
 from peyvand.leads.models import Lead, LeadStatus
 from peyvand.sales.models import Deal, DealStatus, Pipeline, StageHistory, StageKind
+from peyvand.sales.selectors import stuck
 
 SIZES = {"companies": 15, "contacts": 50, "leads": 20, "deals": 60, "activities": 200}
 MOBILE = re.compile(r"^\+989\d{9}$")
@@ -84,6 +85,7 @@ def test_every_deal_is_consistent_with_its_stage_owner_and_contact(demo):
         else:
             assert deal.closed_at == deal.stage_entered_at <= now
         assert bool(deal.lost_reason) == (deal.status == DealStatus.LOST)
+        assert (deal.lost_because_id is not None) == (deal.status == DealStatus.LOST)  # a reason of the list
         assert deal.owner.role == Role.SALES_REP and deal.team_id == deal.owner.team_id
         assert deal.company_id is not None and deal.company_id == deal.contact.company_id
         assert deal.contact.owner_id == deal.company.owner_id == deal.owner_id  # the rep can open all three
@@ -116,6 +118,9 @@ def test_some_deals_are_won_some_lost_and_some_still_open(db):
     statuses = list(Deal.objects.values_list("status", flat=True))
     for status, share in ((DealStatus.WON, 0.25), (DealStatus.LOST, 0.30), (DealStatus.OPEN, 0.45)):
         assert share - 0.12 < statuses.count(status) / len(statuses) < share + 0.12
+    # most open deals are being worked on, so "stuck" means something
+    open_deals = Deal.objects.filter(status=DealStatus.OPEN)
+    assert 0 < stuck(open_deals).count() < 0.3 * open_deals.count()
 
 
 def test_phones_are_stored_in_e164_and_search_text_is_filled(demo):

@@ -117,3 +117,18 @@ def test_an_email_cell_reads_as_the_services_clean_it(raw):
     if not raw.strip():
         return
     assert _outcome(lambda r: read_emails(r, None), raw) == _outcome(clean_emails, raw)
+
+
+def test_an_amount_header_may_name_its_unit_and_toman_is_read_as_ten_times_in_rial():
+    from decimal import Decimal
+
+    from peyvand.imports.fields import column_by_name, model_field, reader_of
+
+    mapping = match_headers("deals", ["عنوان", "مبلغ (تومان)"])
+    assert mapping == {"عنوان": "title", "مبلغ (تومان)": "amount"}
+    assert match_headers("deals", ["title", "amount (rial)"])["amount (rial)"] == "amount"
+    column, field = column_by_name("deals")["amount"], model_field("deals", "amount")
+    assert reader_of(column, "مبلغ (تومان)")("۱۲٬۵۰۰٬۰۰۰", field) == Decimal("125000000")
+    assert reader_of(column, "مبلغ")("125000000", field) == Decimal("125000000")
+    with pytest.raises(CellError):
+        reader_of(column, "amount (toman)")("12.55", field)

@@ -17,7 +17,7 @@ PERSIAN_LEAD = {
     "phone": "۰۹۱۲۱۲۳۴۵۶۷",
     "email": "maryam@example.ir",
     "company_name": "آسا صنعت",
-    "budget": "250000000",
+    "budget": "25,000,000",  # Toman, as the form says beside the input: 250,000,000 Rial
     "purchase_timeline": "now",
 }
 

@@ -201,6 +201,10 @@ def test_the_lead_page_shows_score_band_and_the_rules_that_fired(scoring_model, 
 
     assert 'class="score-total">40<' in html
     assert "Budget over 100M" in html and "band-warm" in html
+    # the rule's field as people read it, in the page's language, not its stored name
+    for language, label in (("en", "<td>Budget</td>"), ("fa", "<td>بودجه</td>")):
+        client.cookies["django_language"] = language
+        assert label in client.get(f"/leads/{lead.pk}/").content.decode()
 
 
 # --- learned from history ----------------------------------------------------------------------------------

@@ -80,15 +80,27 @@ def test_patching_the_stage_is_refused_too_and_an_amount_sent_in_the_same_patch_
     assert moved.json()["stage_id"] == rules["Qualified"].pk and moved.json()["amount"] == "700.00"
 
 
-def test_skipping_a_stage_does_not_skip_its_exit_criteria(api_for, rep_a, rules):
+def test_skipping_a_stage_checks_only_the_stage_being_left(api_for, rep_a, rules):
+    # "Qualified" needs a contact and a demo, but a deal that skips it was never worked there.
     deal = _deal(rep_a, amount="5000")
     set_checklist_item(actor=rep_a, deal=deal, item=rules["budget"], done=True)
     response = api_for(rep_a).post(
         f"/deals/{deal.pk}/move", {"stage": rules["Proposal"].pk, "version": deal.version}
     )
+    assert response.status_code == 200, response.json()
+    assert response.json()["stage_id"] == rules["Proposal"].pk
+
+
+def test_a_move_straight_to_won_names_only_what_the_current_stage_lacks_in_one_line(api_for, rep_a, rules):
+    deal = _deal(rep_a)
+    response = api_for(rep_a).post(
+        f"/deals/{deal.pk}/move", {"stage": rules["Won"].pk, "version": deal.version}
+    )
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["contact", f"checklist.{rules['demo'].pk}"]
-    assert "Give a demo" in response.json()["detail"]
+    body = response.json()
+    assert [e["field"] for e in body["errors"]] == ["amount", f"checklist.{rules['budget'].pk}"]
+    assert body["detail"] == "Fill in first: Amount. Tick first: Confirm budget."
+    assert "Give a demo" not in body["detail"] and "\n" not in body["detail"]
 
 
 def test_moving_back_or_to_a_lost_stage_is_never_blocked(rep_a, manager_a, rules):
@@ -136,7 +148,7 @@ def test_the_board_drop_is_refused_with_a_message_naming_the_missing_item(client
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "deal.exit_criteria"
-    assert body["detail"] == "This deal cannot leave “Lead in” yet; missing: checklist item “Confirm budget”."
+    assert body["detail"] == "Tick first: Confirm budget."
     assert [m["field"] for m in body["missing"]] == [f"checklist.{rules['budget'].pk}"]
     assert body["errors"] == []  # named once, in the message the board shows
     deal.refresh_from_db()
@@ -400,7 +412,7 @@ def test_the_move_form_on_the_deal_page_refuses_and_names_what_is_missing(client
         f"/deals/{deal.pk}/move/", {"stage": rules["Qualified"].pk, "version": deal.version}, follow=True
     )
     page = response.content.decode()
-    assert "This deal cannot leave “Lead in” yet; missing: Amount, checklist item “Confirm budget”." in page
+    assert "Fill in first: Amount. Tick first: Confirm budget." in page
     deal.refresh_from_db()
     assert deal.stage == rules["Lead in"]
 

@@ -160,3 +160,18 @@ def test_the_import_page_is_not_found_for_a_rep(rep_a):
     client.force_login(rep_a)
 
     assert client.get("/targets/import/").status_code == 404
+
+
+@pytest.mark.parametrize("header", ["مبلغ (تومان)", "amount (toman)"])
+def test_a_column_whose_header_says_toman_is_read_in_toman_and_stored_in_rial(manager_a, rep_a, header):
+    report = run(manager_a, f'rep,year,month,{header},deals\nrep_a,1405,1,"۵۰۰٬۰۰۰٬۰۰۰",3\n')
+
+    assert report.ok, report.errors
+    assert Target.objects.get(user=rep_a).amount == Decimal("5000000000")
+
+
+def test_a_column_whose_header_says_rial_is_read_as_it_is(manager_a, rep_a):
+    report = run(manager_a, "rep,year,month,مبلغ (ریال),deals\nrep_a,1405,1,5000000000,3\n")
+
+    assert report.ok, report.errors
+    assert Target.objects.get(user=rep_a).amount == Decimal("5000000000")

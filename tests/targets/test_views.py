@@ -75,8 +75,28 @@ def test_a_cell_saved_with_htmx_sets_the_target_and_answers_the_cell(manager_a, 
 
     assert response.status_code == 200
     assert 'class="target-cell saved"' in response.content.decode()
+    assert 'value="5,000,000"' in response.content.decode()  # typed and shown in Toman
     target = Target.objects.get(user=rep_a)
-    assert (target.number, target.amount, target.deals_won) == (9, Decimal("5000000"), 2)
+    assert (target.number, target.amount, target.deals_won) == (9, Decimal("50000000"), 2)  # stored in Rial
+
+
+def test_a_persian_cell_takes_toman_in_persian_digits_and_answers_them(manager_a, rep_a):
+    response = browser_for(manager_a, "fa").post(
+        "/targets/cell/", cell(f"user:{rep_a.pk}", 9, "۱۲٬۵۰۰٬۰۰۰", "۳"), **HTMX
+    )
+
+    body = response.content.decode()
+    assert 'value="۱۲٬۵۰۰٬۰۰۰"' in body
+    assert "(تومان)" in body
+    assert Target.objects.get(user=rep_a).amount == Decimal("125000000")
+
+
+def test_the_grid_names_the_unit_in_its_column_headers(manager_a, rep_a):
+    with time_machine.travel(NOW, tick=False):
+        body = browser_for(manager_a).get("/targets/?year=1405").content.decode()
+
+    assert body.count('<small class="muted target-unit">(Toman)</small>') == 12
+    assert "peyvand/money.js" in body
 
 
 def test_an_emptied_cell_removes_the_target(manager_a, rep_a):
@@ -94,7 +114,22 @@ def test_a_bad_cell_answers_its_error_in_place_and_saves_nothing(manager_a, rep_
     response = browser_for(manager_a).post("/targets/cell/", cell(f"user:{rep_a.pk}", 9, "-5"), **HTMX)
 
     assert response.status_code == 200
-    assert "Enter an amount greater than zero." in response.content.decode()
+    assert "Amount cannot be negative." in response.content.decode()
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "Enter an amount greater than zero."),
+        ("12.55", "Amount cannot hold a fraction of a Rial."),
+        ("twelve", "Amount: write a number, such as 12,500,000."),
+    ],
+)
+def test_a_cell_refuses_what_is_not_an_amount_naming_the_field(manager_a, rep_a, typed, message):
+    response = browser_for(manager_a).post("/targets/cell/", cell(f"user:{rep_a.pk}", 9, typed), **HTMX)
+
+    assert message in response.content.decode()
     assert not Target.objects.exists()
 
 

@@ -101,15 +101,46 @@ def test_a_bad_sort_field_is_reported_on_the_page_not_a_server_error(rep_a):
     assert response.context["errors"][0]["field"] == "ordering"
 
 
-def test_my_day_lists_overdue_and_todays_tasks(rep_a, rep_a2):
+def test_my_day_lists_overdue_todays_and_coming_tasks_with_what_they_are_about(rep_a, rep_a2, pipeline):
     now = timezone.now()
+    deal = create_deal(actor=rep_a, values={"title": "Fleet renewal"})
     create_activity(
-        actor=rep_a, values={"subject": "Call back Parsa", "due_at": now - timezone.timedelta(days=2)}
+        actor=rep_a,
+        values={"subject": "Call back Parsa", "due_at": now - timezone.timedelta(days=2), "record": deal},
+    )
+    create_activity(
+        actor=rep_a, values={"subject": "Visit Tabriz", "due_at": now + timezone.timedelta(days=3)}
+    )
+    create_activity(
+        actor=rep_a, values={"subject": "Next month", "due_at": now + timezone.timedelta(days=30)}
     )
     create_activity(actor=rep_a2, values={"subject": "Not mine", "due_at": now - timezone.timedelta(days=2)})
     response = browser_for(rep_a).get("/")
+    page = response.content.decode()
     assert [t.subject for t in response.context["overdue"]] == ["Call back Parsa"]
-    assert b"Not mine" not in response.content
+    assert [t.subject for t in response.context["upcoming"]] == ["Visit Tabriz"]
+    assert f'<a href="/deals/{deal.pk}/">Fleet renewal</a>' in page
+    assert "Not mine" not in page and "Next month" not in page
+
+
+def test_an_activity_is_completed_from_its_page_and_from_a_records_timeline(rep_a, pipeline):
+    deal = create_deal(actor=rep_a, values={"title": "Fleet renewal"})
+    call = create_activity(actor=rep_a, values={"subject": "Call Parsa", "kind": "call", "record": deal})
+    task = create_activity(actor=rep_a, values={"subject": "Send offer", "record": deal})
+    client = browser_for(rep_a)
+    assert f'action="/activities/{call.pk}/done/"' in client.get(f"/activities/{call.pk}/").content.decode()
+    response = client.post(f"/activities/{call.pk}/done/", {"version": call.version, "outcome": "Interested"})
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.done_at is not None and call.outcome == "Interested"
+
+    timeline = client.get(f"/deals/{deal.pk}/").content.decode()
+    assert f'action="/activities/{task.pk}/done/"' in timeline
+    assert f'action="/activities/{call.pk}/done/"' not in timeline  # done already
+    back = client.post(
+        f"/activities/{task.pk}/done/", {"version": task.version, "next": f"/deals/{deal.pk}/"}
+    )
+    assert back["Location"] == f"/deals/{deal.pk}/"
 
 
 def test_persian_page_shows_jalali_dates_and_english_page_gregorian(rep_a, pipeline):
@@ -179,3 +210,13 @@ def test_another_users_sessions_and_tokens_are_not_found_on_the_security_pages(r
     assert SignedInSession.objects.filter(pk=session.pk).exists()
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_a_list_offers_page_sizes_and_keeps_the_one_chosen(rep_a):
+    for i in range(30):
+        create_contact(actor=rep_a, values={"last_name": f"Person {i}"})
+    client = browser_for(rep_a)
+    page = client.get("/contacts/", {"page_size": "50"}).content.decode()
+    assert '<option value="50" selected>50 per page</option>' in page
+    assert page.count('href="/contacts/') >= 30  # every row on one page
+    assert '<option value="25">25 per page</option>' in page

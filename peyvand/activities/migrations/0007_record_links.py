@@ -146,8 +146,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="activity",
             index=models.Index(
-                fields=["record_id", "record_type", "kind", "done_at"],
-                include=("owner", "team", "deleted_at"),
+                fields=["record_id", "kind", "done_at"],
+                include=("record_type", "owner", "team", "deleted_at"),
                 name="activity_record_kind_done_at",
             ),
         ),

@@ -74,6 +74,13 @@ def record_link(obj):
     return _link(obj)
 
 
+def _is_money(model, name: str) -> bool:
+    """An amount, as the record type's registration marks it (shown in the display unit with its unit)."""
+    record_type = registry.for_model(model)
+    spec = record_type.field(name) if record_type else None
+    return bool(spec and spec.money) or name == "amount"
+
+
 @register.simple_tag
 def field_value(obj, name):
     """A field's value as a person should read it: choice labels, links, Jalali dates, phones, money."""
@@ -93,13 +100,19 @@ def field_value(obj, name):
         return _link(value)
     if field.choices:
         return getattr(obj, f"get_{name}_display")()
-    if name == "amount":
+    if _is_money(obj, name):
         return format_money(value, getattr(obj, "currency", "IRR"))
     if name in ("phones", "phone"):
         items = value if isinstance(value, list) else [value]
         return format_html(
             ", ".join('<a href="tel:{}" dir="ltr">{}</a>' for _ in items),
             *[part for v in items for part in (v, display_phone(v))],
+        )
+    if name in ("emails", "email"):
+        items = value if isinstance(value, list) else [value]
+        return format_html(
+            ", ".join('<a href="mailto:{}" dir="ltr">{}</a>' for _ in items),
+            *[part for v in items for part in (v, v)],
         )
     if isinstance(value, list):
         return ", ".join(map(str, value))
@@ -191,13 +204,19 @@ def audit_value(record, name, value):
         return str(related) if related is not None else f"#{value}"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if name in ("emails", "email"):
+        items = value if isinstance(value, list) else [value]
+        return format_html(
+            ", ".join('<a href="mailto:{}" dir="ltr">{}</a>' for _ in items),
+            *[part for v in items for part in (v, v)],
+        )
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if isinstance(field, models.DateTimeField):
         return jalali.format_datetime(dt.datetime.fromisoformat(value))
     if isinstance(field, models.DateField):
         return jalali.format_date(dt.date.fromisoformat(value))
-    if name == "amount":
+    if _is_money(record, name):
         return format_money(value, getattr(record, "currency", "IRR"))
     return value
 

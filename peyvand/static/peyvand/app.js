@@ -33,6 +33,13 @@
     var body = new FormData();
     body.append("stage", column.dataset.stage);
     body.append("version", card.dataset.version);
+    if (column.classList.contains("stage-lost") && card.querySelector("[data-lose]")) {
+      // An open deal is lost through the dialog that asks its reason from the list (outcomes.js).
+      origin.appendChild(card);
+      card.classList.remove("moving");
+      card.dispatchEvent(new CustomEvent("deal:lose", {bubbles: true, detail: card}));
+      return;
+    }
     if (column.classList.contains("stage-lost")) {
       var reason = window.prompt(board.dataset.lostPrompt || "");
       if (reason === null) {
@@ -231,5 +238,34 @@
 
   document.addEventListener("focusin", function (event) {
     if (event.target.matches && event.target.matches("[data-select-on-focus]")) { event.target.select(); }
+  });
+})();
+
+// The header's menu button (phones): opens and closes the navigation and the user menu.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-menu-toggle]");
+    if (!button) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    button.closest(".topbar").classList.toggle("menu-open", open);
+  });
+})();
+
+// Lists: "tick every record on this page", and a confirmation before deleting the ticked records.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-check-all]")) { return; }
+    var table = event.target.closest("table");
+    Array.prototype.forEach.call(table.querySelectorAll("input[name=ids]"), function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "bulk-form" || form.elements.action.value !== "delete") { return; }
+    if (!window.confirm(form.dataset.confirmDelete)) { event.preventDefault(); }
   });
 })();

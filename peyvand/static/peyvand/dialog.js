@@ -1,0 +1,28 @@
+// Quick-create dialogs: a form fetched by htmx into #quick-dialog-body ("+ Call" on a deal's page) opens over
+// the page; Cancel or Escape closes it. Saving refreshes the page the user stayed on. It is opened non-modal
+// (styled as modal in app.css) because a modal dialog sits above everything, the date picker's calendar too.
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "quick-dialog-body") { return; }
+    var dialog = document.getElementById("quick-dialog");
+    if (!dialog.open) { dialog.show(); }
+    var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
+    if (first && !dialog.querySelector("[aria-invalid=true], .has-error")) { first.focus(); }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var dialog = document.getElementById("quick-dialog");
+    if (event.key === "Escape" && dialog && dialog.open && !document.querySelector("jdp-container[style*=block], .flatpickr-calendar.open")) {
+      dialog.close();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-close-dialog]")) {
+      var dialog = event.target.closest("dialog");
+      if (dialog) { dialog.close(); }
+    }
+  });
+})();
