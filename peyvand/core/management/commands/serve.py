@@ -1,6 +1,7 @@
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 log = logging.getLogger(__name__)
 
 # A worker that keeps dying is started again after 1, 2, 4 ... seconds, at most a minute apart; one that ran
-# for a minute before dying starts again at once (backoff from the beginning).
+# for a minute before dying starts the backoff over.
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
 HEALTHY_AFTER = 60.0
+WORKER_START_WAIT = 15.0
 # How long a stopped server and worker may take to finish what they are doing before they are killed.
 STOP_GRACE = 15.0
 
@@ -37,6 +39,15 @@ def _peyvand(*args: str) -> subprocess.Popen:
         [sys.executable, "-m", "peyvand.cli", *args],
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
+
+
+def _listening(host: str, port: int) -> bool:
+    address = "127.0.0.1" if host in ("", "0.0.0.0") else "::1" if host == "::" else host
+    try:
+        with socket.create_connection((address, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def _stop(processes: list[subprocess.Popen], signum: int = signal.SIGTERM) -> None:
@@ -97,17 +108,18 @@ class Command(BaseCommand):
             "serve", "--host", host, "--port", str(port), "--workers", str(workers),
             "--no-collectstatic", "--no-worker",
         )  # fmt: skip
-        # quiet: the task backend's lines at each look for work; failures are still logged
-        worker = _peyvand("worker", "--verbosity", "0")
-        started, backoff, restart_at = time.monotonic(), FIRST_BACKOFF, None
+        # The worker starts once the web server answers (or after WORKER_START_WAIT): its first look for work
+        # runs every periodic job at once, which would slow the first page down.
+        worker: subprocess.Popen | None = None
+        started, backoff, restart_at = time.monotonic(), FIRST_BACKOFF, time.monotonic() + WORKER_START_WAIT
+        first = True
         try:
             while not stopping and web.poll() is None:
-                if worker is None and restart_at is not None and time.monotonic() >= restart_at:
-                    worker, started, restart_at = (
-                        _peyvand("worker", "--verbosity", "0"),
-                        time.monotonic(),
-                        None,
-                    )
+                due = restart_at is not None and time.monotonic() >= restart_at
+                if worker is None and (due or (first and _listening(host, port))):
+                    # quiet: the task backend's lines at each look for work; failures are still logged
+                    worker = _peyvand("worker", "--verbosity", "0")
+                    started, restart_at, first = time.monotonic(), None, False
                 elif worker is not None and worker.poll() is not None:
                     if time.monotonic() - started >= HEALTHY_AFTER:
                         backoff = FIRST_BACKOFF
