@@ -11,18 +11,18 @@ from peyvand.core.permissions import can_see_worker_status
 # A worker records its heartbeat every minute; a few missed ones mean it is not running.
 WORKER_SILENT_AFTER = dt.timedelta(minutes=5)
 _CACHE_KEY = "peyvand:worker-last-seen"
-_NEVER = "never"
 
 
 def _worker_silence() -> dict | None:
     """None while a worker is running; else how long none was seen (``never`` when none ever ran)."""
     seen = cache.get(_CACHE_KEY)
     if seen is None:
-        seen = worker_last_seen() or _NEVER
+        seen = worker_last_seen()
+        if seen is None:
+            # not kept: a worker starting beside the web server is seen within seconds
+            return {"never": True, "minutes": 0}
         # every page of every administrator would ask otherwise; the answer may be a little stale
         cache.set(_CACHE_KEY, seen, timeout=HEARTBEAT_EVERY.total_seconds() / 4)
-    if seen == _NEVER:
-        return {"never": True, "minutes": 0}
     silent = timezone.now() - seen
     if silent < WORKER_SILENT_AFTER:
         return None
