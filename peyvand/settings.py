@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "peyvand.core.apps.StaticFilesConfig",  # Django's, leaving out source maps
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
@@ -94,6 +94,7 @@ TEMPLATES = [
                 "peyvand.notifications.context_processors.notifications",
                 # what the user may do (each app's permissions.py), to show or hide links and buttons
                 "peyvand.rights.rights",
+                "peyvand.core.context_processors.worker_status",
             ],
             "builtins": ["peyvand.core.templatetags.peyvand"],
         },
@@ -137,22 +138,30 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = PROJECT_DIR / "node_modules"
-if (_NODE_MODULES / "vazirmatn").is_dir():
-    STATICFILES_DIRS.append(("vendor/vazirmatn", _NODE_MODULES / "vazirmatn"))
-# Date pickers (Jalali on Persian pages, Gregorian on English ones) and the board's dragging, from npm.
-for _prefix, _dist in (
-    ("vendor/jalalidatepicker", _NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist"),
-    ("vendor/flatpickr", _NODE_MODULES / "flatpickr" / "dist"),
-    # the board's cards dragged by mouse and by touch
-    ("vendor/sortablejs", _NODE_MODULES / "sortablejs"),
-):
-    if _dist.is_dir():
-        STATICFILES_DIRS.append((_prefix, _dist))
+# Only the files of npm packages the pages load (core/staticfinders.py): Vazirmatn's variable web font, the date
+# pickers (Jalali on Persian pages, Gregorian on English ones) and the board's dragging by mouse and touch.
+PEYVAND_STATIC_PACKAGES = {
+    "vendor/vazirmatn": (
+        _NODE_MODULES / "vazirmatn",
+        ["Vazirmatn-Variable-font-face.css", "fonts/webfonts/Vazirmatn[wght].woff2", "OFL.txt"],
+    ),
+    "vendor/jalalidatepicker": (
+        _NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist",
+        ["jalalidatepicker.min.css", "jalalidatepicker.min.js"],
+    ),
+    "vendor/flatpickr": (_NODE_MODULES / "flatpickr" / "dist", ["flatpickr.min.css", "flatpickr.min.js"]),
+    "vendor/sortablejs": (_NODE_MODULES / "sortablejs", ["Sortable.min.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "peyvand.core.staticfinders.PackageFilesFinder",
+]
 # The TrueType files PDFs embed (Vazirmatn, from npm); without them PDFs use the system's fonts.
 PEYVAND_PDF_FONT_DIR = _NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "peyvand.core.staticstorage.FastCompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

@@ -209,7 +209,8 @@ def main() -> None:
 
     port = _port()
     host = f"http://127.0.0.1:{port}"
-    server = site.start("serve", "--port", str(port), log=out / "server.log")
+    # the server without a worker of its own: the benchmark starts one below, and counts its log
+    server = site.start("serve", "--port", str(port), "--no-worker", log=out / "server.log")
     worker = site.start("worker", log=out / "worker.log")
     try:
         wait_until_up(host, server)

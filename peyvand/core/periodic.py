@@ -81,3 +81,20 @@ def run_due(now: dt.datetime | None = None, *, only: str | None = None) -> dict[
             finished_at=timezone.now(), last_error="" if outcomes[job.name] == "ok" else outcomes[job.name]
         )
     return outcomes
+
+
+# --- the worker's heartbeat ------------------------------------------------------------------------------------
+# A job that does nothing: its row's ``started_at`` is the last time any worker (`peyvand worker`, or its batch
+# mode from cron) looked for work, which the page header reads to warn administrators that none is running.
+HEARTBEAT = "worker-heartbeat"
+HEARTBEAT_EVERY = dt.timedelta(minutes=1)
+
+
+@periodic(HEARTBEAT, every=HEARTBEAT_EVERY)
+def _heartbeat(now: dt.datetime) -> None:
+    return None
+
+
+def worker_last_seen() -> dt.datetime | None:
+    """When a worker last ran its periodic jobs, or None when none ever did."""
+    return PeriodicRun.objects.filter(name=HEARTBEAT).values_list("started_at", flat=True).first()

@@ -23,3 +23,8 @@ def can_choose_owner(user) -> bool:
     Whom they may pick is ``core.records.assignable_users`` (anyone, or their own team).
     """
     return bool(user and user.is_authenticated and (user.is_admin or user.is_manager))
+
+
+def can_see_worker_status(user) -> bool:
+    """The header's warning that no background worker is running goes to administrators, who can start one."""
+    return bool(user and user.is_authenticated and user.is_admin)

@@ -121,8 +121,11 @@ def convert_view(request, pk: int):
 @csp_replace({"frame-ancestors": ["*"]})  # any customer's site may frame it; the rest of the policy holds
 @require_http_methods(["GET", "POST"])
 def public_form_view(request, key: str):
-    """The web form as a small RTL page to embed (iframe) or link to; a submission becomes a lead."""
-    with translation.override("fa"):
+    """The web form as a small page to embed (iframe) or link to; a submission becomes a lead.
+
+    It is in Persian (right to left) unless the link asks for English (``?lang=en``), for English pages.
+    """
+    with translation.override("en" if request.GET.get("lang") == "en" else "fa"):
         try:
             form = intake.active_form(key)
         except PeyvandError:

@@ -29,7 +29,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch: bool, interval: float, **options):
-        verbosity = options["verbosity"]
+        try:
+            self._loop(batch, interval, options["verbosity"])
+        except KeyboardInterrupt:
+            pass  # Ctrl+C: a job cut short runs again at the next tick (each is idempotent)
+
+    def _loop(self, batch: bool, interval: float, verbosity: int) -> None:
         while True:
             for name, outcome in run_due().items():
                 if verbosity > 1 or outcome != "ok":
