@@ -139,7 +139,11 @@ def test_the_activities_list_marks_overdue_rows(rep_a):
     _activity(rep_a, "Finished task", NOW - dt.timedelta(days=2), done=True)
     html = browser_for(rep_a).get("/activities/").content.decode()
 
-    overdue_rows = re.findall(r'<tr class="overdue">\s*<td><a href="/activities/(\d+)/"', html)
+    overdue_rows = re.findall(
+        r'<tr class="overdue">\s*<td class="pick">.*?</td>\s*<td[^>]*><a href="/activities/(\d+)/"',
+        html,
+        re.S,
+    )
     assert overdue_rows == [str(late.pk)]
 
 
