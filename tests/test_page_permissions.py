@@ -482,7 +482,12 @@ PAGES: dict[str, Page] = {
     "merge": Page(_merge_url, get=everyone(200), post=everyone(200), foreign=404),
     "merge-detail": Page(_merge_detail_url, get=everyone(200), foreign=404),
     "merge-undo": Page(_merge_undo_url, get=POST_ONLY, post=everyone(302), foreign=404),
-    # --- configuration: pipelines (administrators), scoring (administrators), automation, targets ---
+    # --- configuration: the settings hub, pipelines (administrators), scoring (administrators), automation ---
+    "settings": Page(
+        _url("settings"),
+        get=roles(admin=200, manager=200, rep=403),
+        note="the cards each role sees: tests/web/test_settings_hub.py",
+    ),
     "sales-pipelines": Page(_url("sales-pipelines"), get=roles(admin=200, manager=403, rep=403)),
     "sales-pipeline-create": Page(
         _url("sales-pipeline-create"),

@@ -22,5 +22,8 @@ def must_use_two_factor(user) -> bool:
 
 
 def can_open_settings(user) -> bool:
-    """The settings (Django's admin, for operators) are linked for administrators."""
-    return bool(user and user.is_authenticated and user.is_admin)
+    """The in-app settings are linked for whoever may open one of their sections; operators (staff) also
+    reach Django's admin from there."""
+    from peyvand.core.settings_sections import any_for
+
+    return bool(user and user.is_authenticated and (any_for(user) or user.is_staff))

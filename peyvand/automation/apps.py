@@ -10,3 +10,18 @@ class AutomationConfig(AppConfig):
         from peyvand.automation import receivers
 
         receivers.connect()
+
+        from peyvand.automation import permissions
+        from peyvand.core.settings_sections import SettingsSection, register_section
+
+        register_section(
+            SettingsSection(
+                key="automation",
+                title=_("Automation rules"),
+                description=_("What happens by itself when a record is created, changes or waits too long."),
+                url_name="automation:list",
+                allowed=permissions.can_manage_rules,
+                group="sales",
+                order=30,
+            )
+        )

@@ -8,4 +8,5 @@ from peyvand.web import views
 urlpatterns = [
     path("jobs/<int:pk>/", views.job_view, name="job"),
     path("search/", views.search_view, name="search"),
+    path("settings/", views.settings_view, name="settings"),
 ]

@@ -250,6 +250,20 @@ def job_view(request, pk: int):
 
 
 @login_required
+def settings_view(request):
+    """The settings hub: a card for each section the user may open (``core.settings_sections``), grouped."""
+    from django.core.exceptions import PermissionDenied
+
+    from peyvand.core.settings_sections import GROUPS, sections_for
+
+    mine = sections_for(request.user)
+    if not mine and not request.user.is_staff:
+        raise PermissionDenied
+    groups = [(g, [s for s in mine if s.group == g]) for g in GROUPS]
+    return render(request, "web/settings.html", {"groups": [(g, items) for g, items in groups if items]})
+
+
+@login_required
 def search_view(request):
     """Global search: every kind of record the user may see, grouped by kind. The header's box asks for the
     short list as the user types (htmx, ``#search-results``); Enter opens the whole page."""
