@@ -60,6 +60,11 @@ def test_an_administrator_adds_a_user_and_a_team_and_sees_them_listed(
     row = page.locator('#people tr[data-user="sara.k"]')
     expect(row).to_contain_text("Sara Karimi")
     expect(row).to_contain_text("Tehran")
+    # the search filters the list as one types
+    page.fill(".people-filters input[name=search]", "karimi")
+    expect(page.locator('#people tr[data-user="rep_a"]')).to_have_count(0)
+    expect(page.locator('#people tr[data-user="sara.k"]')).to_be_visible()
+    assert "search=karimi" in page.url
     user = User.objects.get(username="sara.k")
     assert (user.role, user.team, user.skills) == ("sales_manager", team_a, ["software", "industrial"])
     assert user.check_password(STRONG)

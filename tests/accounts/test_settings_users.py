@@ -396,3 +396,36 @@ def test_managers_and_reps_cannot_deactivate_or_delete(manager_a, rep_a, team_b)
         assert client.post(f"/settings/teams/{team_b.pk}/delete/").status_code == 403
     rep_a.refresh_from_db()
     assert rep_a.is_active and Team.objects.filter(pk=team_b.pk).exists()
+
+
+def test_reactivating_over_http_lets_the_user_sign_in_again(admin):
+    rep = UserFactory(username="nima", role=Role.SALES_REP)
+    client = _client(admin)
+    client.post(f"/settings/users/{rep.pk}/active/", {"active": "0"})
+    page = client.get(f"/settings/users/{rep.pk}/").content.decode()
+    assert 'id="reactivate"' in page and 'id="deactivate"' not in page
+    response = client.post(f"/settings/users/{rep.pk}/active/", {"active": "1"}, follow=True)
+    assert "nima is active again" in response.content.decode()
+    _signed_in("nima")
+    assert [e.changes for e in audit_for(rep).order_by("at", "id")] == [
+        {"is_active": [True, False]},
+        {"is_active": [False, True]},
+    ]
+
+
+def test_the_lists_make_as_many_queries_for_many_people_as_for_few(admin, team_a, team_b):
+    client = _client(admin)
+
+    def queries(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries("/settings/users/"), queries("/settings/teams/")
+    for n in range(12):
+        UserFactory(username=f"seller{n}", team=team_a if n % 2 else team_b)
+        Team.objects.create(name=f"Branch {n}")
+    assert (queries("/settings/users/"), queries("/settings/teams/")) == few
