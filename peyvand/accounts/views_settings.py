@@ -136,6 +136,11 @@ def user_edit_view(request: HttpRequest, pk: int):
             errors = _errors(exc)
         else:
             messages.success(request, _("%(name)s is saved.") % {"name": person})
+            if person.pk == request.user.pk:
+                # an administrator who gave up the role may no longer open this list
+                request.user.refresh_from_db()
+                if not permissions.can_manage_people(request.user):
+                    return HttpResponseRedirect(reverse("home"))
             return HttpResponseRedirect(reverse("settings-users"))
         person.refresh_from_db()
     context = _form_context(values, errors)

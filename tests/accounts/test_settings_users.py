@@ -429,3 +429,12 @@ def test_the_lists_make_as_many_queries_for_many_people_as_for_few(admin, team_a
         UserFactory(username=f"seller{n}", team=team_a if n % 2 else team_b)
         Team.objects.create(name=f"Branch {n}")
     assert (queries("/settings/users/"), queries("/settings/teams/")) == few
+
+
+def test_an_administrator_who_gives_up_the_role_lands_on_the_home_page(admin, rep_a):
+    services.update_user(actor=admin, user=rep_a, values={"role": Role.ADMIN})
+    client = _client(admin)
+    values = {"username": "admin", "role": Role.SALES_MANAGER, "team": str(admin.team_id)}
+    response = client.post(f"/settings/users/{admin.pk}/", values)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/settings/users/").status_code == 403
