@@ -21,7 +21,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from peyvand.accounts.models import ApiToken, SignedInSession, User
+from peyvand.accounts.models import ApiToken, SignedInSession, Team, User
 from peyvand.activities.models import Activity
 from peyvand.activities.services import create_activity, rotate_calendar_feed
 from peyvand.automation.models import Rule
@@ -179,6 +179,47 @@ def _losing(world, who) -> dict[str, Any]:
 
 def _new_reason(world, who) -> dict[str, Any]:
     return {"name": f"Lost contact {next(SERIAL)}", "order": "5", "active": "1"}
+
+
+def _person_url(name: str):
+    """A page about a fresh person of ``who``'s team, so that deactivating them or resetting their password
+    leaves the matrix's own people signed in."""
+
+    def build(world, who):
+        from tests.factories import UserFactory
+
+        person = UserFactory(username=f"person{next(SERIAL)}", team=who.team)
+        return reverse(name, args=[person.pk])
+
+    return build
+
+
+def _person_values(world, who) -> dict[str, Any]:
+    return {
+        "username": f"new.person{next(SERIAL)}",
+        "first_name": "Roya",
+        "role": "sales_rep",
+        "team": str(who.team_id),
+        "skills": "printers",
+        "password": "violet-harbour-1387",
+        "active": "0",
+    }
+
+
+def _person_edit_values(world, who) -> dict[str, Any]:
+    # the edit keeps the person's username unless one is given, so a free one is
+    return {**_person_values(world, who), "password": ""}
+
+
+def _team_url(name: str):
+    def build(world, who):
+        return reverse(name, args=[Team.objects.create(name=f"Team {next(SERIAL)}").pk])
+
+    return build
+
+
+def _team_values(world, who) -> dict[str, Any]:
+    return {"name": f"Kerman {next(SERIAL)}", "city": "Kerman"}
 
 
 def _merge_url(world, who):
@@ -519,6 +560,54 @@ PAGES: dict[str, Page] = {
         post=roles(admin=302, manager=403, rep=403),
         foreign=403,
     ),
+    # --- people settings: administrators only, whoever's team the person or the team is ---
+    "settings-users": Page(_url("settings-users", search="a"), get=roles(admin=200, manager=403, rep=403)),
+    "settings-user-create": Page(
+        _url("settings-user-create"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_person_values,
+    ),
+    "settings-user-edit": Page(
+        _person_url("settings-user-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_person_edit_values,
+        foreign=403,
+    ),
+    "settings-user-active": Page(
+        _person_url("settings-user-active"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=_person_values,
+        foreign=403,
+    ),
+    "settings-user-password": Page(
+        _person_url("settings-user-password"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_person_values,
+        foreign=403,
+    ),
+    "settings-teams": Page(
+        _url("settings-teams"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_team_values,
+    ),
+    "settings-team-edit": Page(
+        _team_url("settings-team-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_team_values,
+        foreign=403,
+    ),
+    "settings-team-delete": Page(
+        _team_url("settings-team-delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
     "scoring_insights": Page(_scoring_url("scoring_insights"), get=roles(admin=200, manager=404, rep=404)),
     "scoring_accept": Page(
         _scoring_url("scoring_accept"), get=POST_ONLY, post=roles(admin=302, manager=404, rep=404)
@@ -708,6 +797,9 @@ def _fingerprint() -> tuple:
         Notification.objects.filter(read_at__isnull=True).count(),
         Pipeline.objects.count(),
         ImportRun.objects.exclude(status="uploaded").count(),
+        User.objects.count(),
+        User.objects.filter(is_active=True).count(),
+        Team.objects.count(),
     ]
     return tuple(counts)
 

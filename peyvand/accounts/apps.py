@@ -8,8 +8,33 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from peyvand.accounts import receivers, signin  # noqa: F401  (signal receivers)
+        from peyvand.accounts import permissions, receivers, signin  # noqa: F401  (signal receivers)
         from peyvand.core.settings_sections import SettingsSection, register_section
+
+        register_section(
+            SettingsSection(
+                key="users",
+                title=_("Users"),
+                description=_(
+                    "Who signs in, with which role and team; add people, reset a password, deactivate."
+                ),
+                url_name="settings-users",
+                allowed=permissions.can_manage_people,
+                group="people",
+                order=10,
+            )
+        )
+        register_section(
+            SettingsSection(
+                key="teams",
+                title=_("Teams"),
+                description=_("The teams people work in and records belong to; make, rename or delete them."),
+                url_name="settings-teams",
+                allowed=permissions.can_manage_people,
+                group="people",
+                order=20,
+            )
+        )
 
         register_section(
             SettingsSection(

@@ -20,6 +20,9 @@ class Team(models.Model):
     city = models.CharField(_("city"), max_length=80, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # What the settings pages write to the audit trail when a team is made or renamed (core.audit.snapshot).
+    audited_fields = ("name", "city")
+
     class Meta:
         verbose_name = _("team")
         verbose_name_plural = _("teams")
@@ -44,6 +47,20 @@ class User(AbstractUser):
     skills = models.JSONField(_("skills"), default=list, blank=True)
     territories = models.JSONField(_("territories (regions, cities)"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
+
+    # What the people settings write to the audit trail (core.audit.snapshot); never the password's hash.
+    audited_fields = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "team",
+        "skills",
+        "territories",
+        "languages",
+        "is_active",
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -1,4 +1,4 @@
-"""Action rights of accounts: API tokens and the two-factor rule for administrators.
+"""Action rights of accounts: API tokens, the two-factor rule for administrators and managing people.
 
 The roles themselves (``User.is_admin``, ``User.is_manager``) are properties of the user model.
 """
@@ -7,6 +7,10 @@ from django.conf import settings
 
 TOKEN_READ_ONLY = "token.read_only"
 TWO_FACTOR_REQUIRED = "two_factor.required"
+PEOPLE_FORBIDDEN = "people.forbidden"
+LAST_ADMIN = "people.last_admin"
+NOT_YOURSELF = "people.not_yourself"
+TEAM_NOT_EMPTY = "team.not_empty"
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -27,3 +31,9 @@ def can_open_settings(user) -> bool:
     from peyvand.core.settings_sections import any_for
 
     return bool(user and user.is_authenticated and (any_for(user) or user.is_staff))
+
+
+def can_manage_people(user) -> bool:
+    """Who works here, in which team and with which role decides what everyone may see and do, so only an
+    administrator adds, changes or deactivates users and teams."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_admin)

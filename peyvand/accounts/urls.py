@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from peyvand.accounts import views
+from peyvand.accounts import views, views_settings
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -21,4 +21,15 @@ urlpatterns = [
     path("account/tokens/", views.create_token_view, name="security-create-token"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token_view, name="security-revoke-token"),
     path("account/password/", views.password_view, name="security-password"),
+    # the people settings (administrators)
+    path("settings/users/", views_settings.users_view, name="settings-users"),
+    path("settings/users/new/", views_settings.user_create_view, name="settings-user-create"),
+    path("settings/users/<int:pk>/", views_settings.user_edit_view, name="settings-user-edit"),
+    path("settings/users/<int:pk>/active/", views_settings.user_active_view, name="settings-user-active"),
+    path(
+        "settings/users/<int:pk>/password/", views_settings.user_password_view, name="settings-user-password"
+    ),
+    path("settings/teams/", views_settings.teams_view, name="settings-teams"),
+    path("settings/teams/<int:pk>/", views_settings.team_edit_view, name="settings-team-edit"),
+    path("settings/teams/<int:pk>/delete/", views_settings.team_delete_view, name="settings-team-delete"),
 ]
