@@ -192,6 +192,6 @@ def test_the_pages_speak_persian(client, admin, team_a):
 
     page = client.get("/settings/assignment/").content.decode()
 
-    assert "قانون‌های واگذاری سرنخ" in page
+    assert "قاعده‌های تخصیص سرنخ" in page
     assert "سرنخ‌های وب‌سایت" in page
     assert "←" in page
