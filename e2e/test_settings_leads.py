@@ -45,6 +45,10 @@ def test_an_admin_adds_an_assignment_rule_moves_it_first_and_the_next_lead_follo
     expect(page.locator("#assignment-rules > li").nth(1)).to_have_id(f"rule-{rule.pk}")
     item.locator("button[value=up]").click()
     expect(page.locator("#assignment-rules > li").first).to_have_id(f"rule-{rule.pk}")
+    page.select_option("#t-source", "website")
+    page.fill("#t-city", "Karaj")
+    page.click("#try-lead button[name=try]")
+    expect(page.locator(".try-outcome")).to_contain_text("Karaj website")
     fits(page, f"assignment-rules-{language}")
 
     lead = create_lead(actor=admin, values={"last_name": "Nasiri", "source": "website", "city": "Karaj"})

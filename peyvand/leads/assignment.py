@@ -7,6 +7,7 @@ at the same moment queue for the next seller instead of two of them taking the s
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -167,6 +168,15 @@ def choose_owner(lead: Lead) -> Assignment | None:
         }
         return Assignment(owner, rule, reason[:255])
     return None
+
+
+def preview(lead: Lead) -> Assignment | None:
+    """Who the rules would give ``lead`` (an unsaved draft) to now, and why, leaving every round-robin rotation
+    where it was: the choice is made in a transaction that is rolled back."""
+    with transaction.atomic():
+        chosen = choose_owner(lead)
+        transaction.set_rollback(True)
+    return chosen
 
 
 def describe(rule: AssignmentRule) -> dict[str, str]:

@@ -21,8 +21,17 @@ from peyvand.accounts.models import Team
 from peyvand.core.choices import Audience, Channel
 from peyvand.core.customfields import fields_for
 from peyvand.core.errors import PeyvandError
+from peyvand.core.text import clean_display_text, to_ascii_digits
 from peyvand.leads import assignment, configuration, permissions, scoring
-from peyvand.leads.models import AssignmentRule, Condition, ScoreBand, ScoringModel, ScoringRule, Strategy
+from peyvand.leads.models import (
+    AssignmentRule,
+    Condition,
+    Lead,
+    ScoreBand,
+    ScoringModel,
+    ScoringRule,
+    Strategy,
+)
 
 
 def _errors(exc: PeyvandError) -> dict[str, str]:
@@ -66,7 +75,40 @@ def assignment_rules_view(request):
         AssignmentRule.objects.select_related("pipeline", "target_user", "target_team", "fallback_owner")
     )
     rows = [{"rule": rule, **assignment.describe(rule)} for rule in rules]
-    return render(request, "leads/settings/assignment_list.html", {"rows": rows})
+    context: dict[str, Any] = {
+        "rows": rows,
+        "channels": Channel.choices,
+        "audiences": Audience.choices,
+        "bands": ScoreBand.choices,
+        "pipelines": _pipelines(),
+        "sample": {name: request.GET.get(name, "") for name in SAMPLE_FIELDS},
+    }
+    if "try" in request.GET:
+        context["tried"] = True
+        context["outcome"] = assignment.preview(_sample_lead(context["sample"]))
+    return render(request, "leads/settings/assignment_list.html", context)
+
+
+SAMPLE_FIELDS = ("source", "city", "region", "pipeline", "audience", "score_band", "language")
+
+
+def _sample_lead(sample: dict[str, str]) -> Lead:
+    """An unsaved lead with what the "try a lead" box was given; a value outside a list is simply left out."""
+    lead = Lead(last_name="?")
+    if sample["source"] in Channel.values:
+        lead.source = sample["source"]
+    else:
+        lead.source = ""
+    for name in ("city", "region", "language"):
+        setattr(lead, name, clean_display_text(sample[name])[:80])
+    if sample["audience"] in Audience.values:
+        lead.audience = sample["audience"]
+    if sample["score_band"] in ScoreBand.values:
+        lead.score_band = sample["score_band"]
+    pipeline = to_ascii_digits(sample["pipeline"])
+    if pipeline.isdigit():
+        lead.pipeline = _pipelines().filter(pk=int(pipeline)).first()
+    return lead
 
 
 def _rule_form(request, rule: AssignmentRule | None):

@@ -195,3 +195,26 @@ def test_the_pages_speak_persian(client, admin, team_a):
     assert "قاعده‌های تخصیص سرنخ" in page
     assert "سرنخ‌های وب‌سایت" in page
     assert "←" in page
+
+
+def test_trying_a_lead_names_the_rule_and_the_owner_without_moving_the_round_robin(
+    client, admin, team_a, rep_a, rep_a2
+):
+    rule = configuration.save_assignment_rule(actor=admin, values=_form(target_team=team_a.pk))
+    client.force_login(admin)
+
+    tried = client.get("/settings/assignment/", {"try": "1", "source": "website", "city": "karaj"})
+    again = client.get("/settings/assignment/", {"try": "1", "source": "website", "city": "karaj"})
+    nothing = client.get("/settings/assignment/", {"try": "1", "source": "email", "city": "Karaj"})
+
+    assert tried.status_code == 200
+    assert tried.context["outcome"].owner == rep_a
+    assert again.context["outcome"].owner == rep_a  # the rotation did not move
+    assert "Website leads of Tehran" in tried.content.decode()
+    assert RoundRobinState.objects.get(rule=rule).last_user_id is None
+    assert nothing.context["outcome"] is None
+    assert "No rule matches this lead" in nothing.content.decode()
+    assert (
+        create_lead(actor=admin, values={"last_name": "N", "source": "website", "city": "Karaj"}).owner
+        == rep_a
+    )
