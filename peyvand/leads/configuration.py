@@ -260,7 +260,9 @@ def save_scoring_model(*, actor, model: ScoringModel | None = None, values: dict
         if clash.exists():
             errors.add("active", _("Another active model already scores this pipeline; deactivate it first."))
     errors.raise_any()
-    if not creating and diff(before or {}, snapshot(model)):
+    if not creating:
+        if not diff(before or {}, snapshot(model)):
+            return model  # nothing changed: no version, no audit row, no re-scoring
         model.version += 1
     model.save()
     _audit(model, actor, before)

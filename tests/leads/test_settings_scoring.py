@@ -226,3 +226,14 @@ def test_the_model_page_speaks_persian(client, admin, scoring_model):
 
     assert "افزودن قاعده" in page
     assert "گرم از" in page
+
+
+def test_saving_a_model_unchanged_moves_no_version_and_rescores_nothing(admin, scoring_model):
+    values = {"name": "Default", "pipeline": "", "warm_from": "30", "hot_from": "60", "threshold": "50"}
+
+    configuration.save_scoring_model(actor=admin, model=scoring_model, values=values | {"active": True})
+
+    scoring_model.refresh_from_db()
+    assert scoring_model.version == 1
+    assert not audit_for(scoring_model).exists()
+    assert not Job.objects.filter(kind="leads.rescore").exists()
