@@ -32,7 +32,7 @@ from peyvand.core import periods, registry
 from peyvand.core.models import AuditEntry, Job, SavedView
 from peyvand.core.records import delete_record
 from peyvand.imports.models import ImportRun
-from peyvand.leads.models import Lead, ScoringModel, ScoringRule, WebForm
+from peyvand.leads.models import AssignmentRule, Lead, ScoringModel, ScoringRule, WebForm
 from peyvand.leads.services import create_lead
 from peyvand.notifications.models import Notification
 from peyvand.notifications.services import notify
@@ -294,6 +294,43 @@ def _scoring_url(name):
         return reverse(name, args=args)
 
     return build
+
+
+def _assignment_rule_url(name):
+    def build(world, who):
+        rule = AssignmentRule.objects.create(name=f"Website {next(SERIAL)}", strategy="user", target_user=who)
+        return reverse(name, args=[rule.pk])
+
+    return build
+
+
+def _new_assignment_rule(world, who) -> dict[str, Any]:
+    return {"name": f"Karaj {next(SERIAL)}", "territory": "Karaj", "strategy": "user", "target_user": who.pk}
+
+
+def _settings_rule_url(name):
+    def build(world, who):
+        model = _scoring_model()
+        args = (
+            [model.pk, model.rules.get().pk] if "rule-" in name and not name.endswith("add") else [model.pk]
+        )
+        return reverse(name, args=args)
+
+    return build
+
+
+def _new_scoring_model(world, who) -> dict[str, Any]:
+    return {"name": f"Model {next(SERIAL)}", "warm_from": "10", "hot_from": "30", "threshold": "20"}
+
+
+def _new_scoring_rule(world, who) -> dict[str, Any]:
+    return {
+        "label": "Buying now",
+        "field": "purchase_timeline",
+        "condition": "equals",
+        "value": "now",
+        "points": "5",
+    }
 
 
 def _pipeline_url(world, who):
@@ -608,6 +645,68 @@ PAGES: dict[str, Page] = {
         post=roles(admin=302, manager=403, rep=403),
         foreign=403,
     ),
+    # Lead assignment rules and scoring models: company-wide configuration, administrators only (403 to others).
+    "leads-assignment": Page(_url("leads-assignment"), get=roles(admin=200, manager=403, rep=403)),
+    "leads-assignment-create": Page(
+        _url("leads-assignment-create"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_assignment_rule,
+    ),
+    "leads-assignment-edit": Page(
+        _assignment_rule_url("leads-assignment-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_assignment_rule,
+        foreign=403,
+    ),
+    "leads-assignment-move": Page(
+        _assignment_rule_url("leads-assignment-move"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=lambda world, who: {"direction": "up"},
+        foreign=403,
+    ),
+    "leads-assignment-delete": Page(
+        _assignment_rule_url("leads-assignment-delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
+    "leads-scoring": Page(_url("leads-scoring"), get=roles(admin=200, manager=403, rep=403)),
+    "leads-scoring-create": Page(
+        _url("leads-scoring-create"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_scoring_model,
+    ),
+    "leads-scoring-edit": Page(
+        _settings_rule_url("leads-scoring-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_scoring_model,
+        foreign=403,
+    ),
+    "leads-scoring-rule-add": Page(
+        _settings_rule_url("leads-scoring-rule-add"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_scoring_rule,
+        foreign=403,
+    ),
+    "leads-scoring-rule-edit": Page(
+        _settings_rule_url("leads-scoring-rule-edit"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_scoring_rule,
+        foreign=403,
+    ),
+    "leads-scoring-rule-delete": Page(
+        _settings_rule_url("leads-scoring-rule-delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
     "scoring_insights": Page(_scoring_url("scoring_insights"), get=roles(admin=200, manager=404, rep=404)),
     "scoring_accept": Page(
         _scoring_url("scoring_accept"), get=POST_ONLY, post=roles(admin=302, manager=404, rep=404)
@@ -786,7 +885,7 @@ def _owner(world: World, page: Page, role: str) -> User:
 def _fingerprint() -> tuple:
     """Counts a refused request must leave as they were."""
     counts = [AuditEntry.objects.count(), StageHistory.objects.count(), Job.objects.count()]
-    for model in (Company, Contact, Lead, Deal, Activity):
+    for model in (Company, Contact, Lead, Deal, Activity, AssignmentRule, ScoringModel, ScoringRule):
         counts.append(model.objects.count())
     counts += [
         Target.objects.count(),

@@ -7,6 +7,7 @@ at the same moment queue for the next seller instead of two of them taking the s
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -167,3 +168,41 @@ def choose_owner(lead: Lead) -> Assignment | None:
         }
         return Assignment(owner, rule, reason[:255])
     return None
+
+
+def preview(lead: Lead) -> Assignment | None:
+    """Who the rules would give ``lead`` (an unsaved draft) to now, and why, leaving every round-robin rotation
+    where it was: the choice is made in a transaction that is rolled back."""
+    with transaction.atomic():
+        chosen = choose_owner(lead)
+        transaction.set_rollback(True)
+    return chosen
+
+
+def describe(rule: AssignmentRule) -> dict[str, str]:
+    """A rule as people read it: which leads ("Website leads in Tehran, for Printers, hot") and where they go
+    ("round robin in Team A, otherwise Sara"), in the language of the page."""
+    who = _("%(channel)s leads") % {"channel": rule.get_source_display()} if rule.source else _("Every lead")
+    parts = [who]
+    if rule.territory:
+        parts.append(_("in %(places)s") % {"places": rule.territory})
+    if rule.pipeline_id:
+        parts.append(_("for %(pipeline)s") % {"pipeline": rule.pipeline})
+    if rule.audience:
+        parts.append(_("selling to %(audience)s") % {"audience": rule.get_audience_display()})
+    if rule.score_band:
+        parts.append(_("scored %(band)s") % {"band": rule.get_score_band_display()})
+    if rule.language:
+        parts.append(_("in language “%(language)s”") % {"language": rule.language})
+    if rule.strategy == Strategy.USER:
+        target = _("to %(user)s") % {"user": rule.target_user or "—"}
+    else:
+        pattern = {
+            Strategy.ROUND_ROBIN: _("round robin in %(team)s"),
+            Strategy.LEAST_OPEN_DEALS: _("fewest open deals in %(team)s"),
+            Strategy.SKILLS: _("best skills match in %(team)s"),
+        }[Strategy(rule.strategy)]
+        target = pattern % {"team": rule.target_team or "—"}
+    if rule.fallback_owner_id:
+        target = _("%(target)s, otherwise %(user)s") % {"target": target, "user": rule.fallback_owner}
+    return {"when": " ".join(parts), "then": target}

@@ -374,7 +374,7 @@ class ScoringRule(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    audited_fields = ("label", "field", "condition", "value", "points")
+    audited_fields = ("label", "field", "condition", "value", "points", "order")
 
     class Meta:
         verbose_name = _("scoring rule")
@@ -403,6 +403,22 @@ class Strategy(models.TextChoices):
 
 class AssignmentRule(models.Model):
     """When a new lead matches every condition set here, it goes to the target; the first match wins."""
+
+    audited_fields = (
+        "name",
+        "order",
+        "active",
+        "source",
+        "pipeline",
+        "territory",
+        "audience",
+        "score_band",
+        "language",
+        "strategy",
+        "target_user",
+        "target_team",
+        "fallback_owner",
+    )
 
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveIntegerField(_("order"), default=0)

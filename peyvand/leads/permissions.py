@@ -1,6 +1,8 @@
-"""Action rights of leads: scoring models, posting inbound e-mail, and who has leads assigned by rules."""
+"""Action rights of leads: scoring models, assignment rules, posting inbound e-mail, and who has leads assigned by
+rules."""
 
 SCORING_FORBIDDEN = "scoring.forbidden"
+ASSIGNMENT_FORBIDDEN = "assignment.forbidden"
 INTAKE_FORBIDDEN = "intake.forbidden"
 
 
@@ -19,3 +21,14 @@ def can_assign_by_rules(user) -> bool:
     """A lead an administrator or integration creates without an owner goes through the assignment rules; a rep
     or manager typing a lead keeps it."""
     return bool(user and user.is_admin)
+
+
+def can_change_assignment(user) -> bool:
+    """The assignment rules route every team's leads, so they are company-wide configuration: administrators
+    only, as the rules themselves apply only to leads an administrator or integration creates."""
+    return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_change_scoring(user) -> bool:
+    """Editing scoring models and their rules: the same people who manage scoring (administrators)."""
+    return can_manage_scoring(user)
