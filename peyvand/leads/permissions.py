@@ -19,3 +19,12 @@ def can_assign_by_rules(user) -> bool:
     """A lead an administrator or integration creates without an owner goes through the assignment rules; a rep
     or manager typing a lead keeps it."""
     return bool(user and user.is_admin)
+
+
+WEB_FORMS_FORBIDDEN = "web_form.forbidden"
+
+
+def can_manage_web_forms(user) -> bool:
+    """The public lead forms speak for the whole company on its websites (who gets the leads, which pipeline
+    they open deals in): administrators define them."""
+    return bool(user and user.is_authenticated and user.is_admin)
