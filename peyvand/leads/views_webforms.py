@@ -161,7 +161,11 @@ def web_form_edit_view(request, pk: int | None = None):
         "chosen_owner": str(values.get("default_owner") or ""),
     }
     if form is not None:
+        # The public page is Persian unless its address asks for English: the code is given for either.
+        english = request.GET.get("embed") == "en"
         public_url = request.build_absolute_uri(reverse("public_form", args=[form.key]))
+        public_url += "?lang=en" if english else ""
+        context["embed_english"] = english
         context["public_url"] = public_url
         context["snippets"] = embed_snippets(
             form=form,

@@ -221,6 +221,24 @@ def test_the_form_page_gives_the_public_address_and_both_codes_to_embed(client, 
     assert rows[:3] == ["first_name", "last_name", "phone"]
 
 
+def test_the_code_for_the_form_in_english_asks_for_english(client, admin, web_form):
+    client.force_login(admin)
+    page = client.get(reverse("leads-web-form-edit", args=[web_form.pk]) + "?embed=en").content.decode()
+    public = f"http://testserver/f/{web_form.key}/?lang=en"
+    assert f'value="{public}"' in page
+    assert f"data-peyvand-form=&quot;{public}&quot;" in page
+    assert client.get(public).content.decode().startswith('<!doctype html>\n<html lang="en" dir="ltr">')
+
+
+def test_a_form_name_cannot_break_out_of_the_embed_code(admin):
+    from peyvand.leads.webforms import embed_snippets
+
+    form = WebForm(name='Sales"><script>alert(1)</script>', key="k")
+    codes = embed_snippets(form=form, public_url="https://crm.example/f/k/", script_url="https://x/e.js")
+    assert "<script>alert" not in codes["iframe"] and "<script>alert" not in codes["script"]
+    assert 'title="Sales&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in codes["iframe"]
+
+
 def test_a_bad_post_shows_the_error_beside_its_field_and_keeps_what_was_typed(client, admin):
     client.force_login(admin)
     response = client.post(reverse("leads-web-form-create"), _post(ask=["email"], required=[]))
