@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import fits, signed_in
+from e2e.test_content_security_policy import _watch
 from peyvand.leads.models import Lead, WebForm
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -88,6 +89,7 @@ def test_an_administrator_creates_a_form_and_a_visitor_sends_a_lead_through_the_
     browser, live_server, admin, pipeline, language, customer_site
 ):
     page = signed_in(browser, live_server, admin, language)
+    violations = _watch(page)  # the settings pages, the public form and its frame break no policy
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
 
     page.goto("/settings/")
@@ -169,6 +171,7 @@ def test_an_administrator_creates_a_form_and_a_visitor_sends_a_lead_through_the_
     lead = Lead.objects.get(last_name=last)
     assert (lead.first_name, lead.web_form_id, lead.source_detail) == (first, form.pk, NAMES[language])
     assert lead.deals.count() == 1  # "open a deal for each lead"
+    assert violations == []
     page.context.close()
 
 

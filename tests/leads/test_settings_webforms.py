@@ -317,3 +317,24 @@ def test_every_other_page_still_refuses_to_be_framed(client, admin, web_form):
         response = client.get(url)
         assert response["X-Frame-Options"] == "DENY", url
         assert _frame_ancestors(response) == "frame-ancestors 'none'", url
+
+
+def test_the_list_costs_the_same_queries_for_one_form_or_many(client, admin, pipeline):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("leads-web-forms")).status_code == 200
+        return len(captured)
+
+    save_web_form(actor=admin, values={"name": "First", "fields": ["last_name"], "pipeline": pipeline.pk})
+    one = queries()
+    for i in range(5):
+        form = save_web_form(
+            actor=admin, values={"name": f"Form {i}", "fields": ["last_name"], "default_owner": admin.pk}
+        )
+        Lead.objects.create(last_name=f"Visitor {i}", web_form=form, owner=admin)
+    assert queries() == one
