@@ -338,3 +338,10 @@ def test_the_list_costs_the_same_queries_for_one_form_or_many(client, admin, pip
         )
         Lead.objects.create(last_name=f"Visitor {i}", web_form=form, owner=admin)
     assert queries() == one
+
+
+def test_the_admin_sends_operators_to_the_settings_page_for_the_code_to_embed(client, admin, web_form):
+    client.force_login(admin)
+    page = client.get(reverse("admin:leads_webform_change", args=[web_form.pk])).content.decode()
+    assert f'href="{reverse("leads-web-form-edit", args=[web_form.pk])}"' in page
+    assert "YOUR-PEYVAND" not in page
