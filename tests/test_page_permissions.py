@@ -363,6 +363,23 @@ def _public_form_url(world, who):
     return reverse("public_form", args=[WebForm.objects.create(name="Site", fields=["last_name"]).key])
 
 
+def _web_form_url(name: str):
+    def build(world, who):
+        form = WebForm.objects.create(name=f"Site {next(SERIAL)}", fields=["last_name", "phone"])
+        return reverse(name, args=[form.pk])
+
+    return build
+
+
+def _new_web_form(world, who) -> dict[str, Any]:
+    return {
+        "name": f"Contact us {next(SERIAL)}",
+        "ask": ["last_name", "phone"],
+        "source": "website",
+        "active": "1",
+    }
+
+
 def _target_cell(world, who) -> dict[str, Any]:
     """Set a month's target for ``who`` (a rep), the way the grid's cell posts it."""
     calendar = periods.business_calendar()
@@ -703,6 +720,26 @@ PAGES: dict[str, Page] = {
     ),
     "leads-scoring-rule-delete": Page(
         _settings_rule_url("leads-scoring-rule-delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
+    "leads-web-forms": Page(_url("leads-web-forms"), get=roles(admin=200, manager=403, rep=403)),
+    "leads-web-form-create": Page(
+        _url("leads-web-form-create"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_web_form,
+    ),
+    "leads-web-form-edit": Page(
+        _web_form_url("leads-web-form-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_web_form,
+        foreign=403,  # forms belong to the whole company: only administrators see or change them
+    ),
+    "leads-web-form-active": Page(
+        _web_form_url("leads-web-form-active"),
         get=POST_ONLY,
         post=roles(admin=302, manager=403, rep=403),
         foreign=403,

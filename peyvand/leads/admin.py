@@ -47,13 +47,13 @@ class WebFormAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("code to embed"))
     def embed_code(self, obj):
+        # The code with this site's real address, for Persian or English pages, is on the form's settings page.
         if not obj.pk:
             return "—"
-        url = reverse("public_form", args=[obj.key])
         return format_html(
-            "<code>&lt;iframe src=&quot;https://YOUR-PEYVAND{}&quot; style=&quot;border:0;width:100%;"
-            "height:40rem&quot;&gt;&lt;/iframe&gt;</code>",
-            url,
+            '<a href="{}">{}</a>',
+            reverse("leads-web-form-edit", args=[obj.pk]),
+            _("On the form's settings page"),
         )
 
 

@@ -21,6 +21,7 @@ class LeadsConfig(AppConfig):
 
         SYSTEM_USERS[INTAKE_USERNAME] = gettext_lazy("Web forms and e-mail intake")
         register_settings()
+        register_webform_settings()
 
 
 def register_settings() -> None:
@@ -49,5 +50,24 @@ def register_settings() -> None:
             allowed=permissions.can_change_scoring,
             group="leads",
             order=30,
+        )
+    )
+
+
+def register_webform_settings() -> None:
+    from peyvand.core.settings_sections import SettingsSection, register_section
+    from peyvand.leads import permissions
+
+    register_section(
+        SettingsSection(
+            key="web-forms",
+            title=_("Web forms"),
+            description=_(
+                "The lead forms on your websites: what they ask, where the leads go, the code to embed."
+            ),
+            url_name="leads-web-forms",
+            allowed=permissions.can_manage_web_forms,
+            group="leads",
+            order=10,
         )
     )

@@ -199,6 +199,20 @@ def new_form_key() -> str:
 class WebForm(models.Model):
     """A form an admin defines and embeds on a website; submissions become leads."""
 
+    # What the settings page's changes write to the audit trail (leads/webforms.py).
+    audited_fields = (
+        "name",
+        "fields",
+        "required_fields",
+        "source",
+        "pipeline",
+        "open_deal",
+        "use_assignment_rules",
+        "default_owner",
+        "thank_you",
+        "active",
+    )
+
     name = models.CharField(_("name"), max_length=120)
     key = models.CharField(_("public key"), max_length=64, unique=True, default=new_form_key, editable=False)
     fields = models.JSONField(

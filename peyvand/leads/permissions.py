@@ -32,3 +32,12 @@ def can_change_assignment(user) -> bool:
 def can_change_scoring(user) -> bool:
     """Editing scoring models and their rules: the same people who manage scoring (administrators)."""
     return can_manage_scoring(user)
+
+
+WEB_FORMS_FORBIDDEN = "web_form.forbidden"
+
+
+def can_manage_web_forms(user) -> bool:
+    """The public lead forms speak for the whole company on its websites (who gets the leads, which pipeline
+    they open deals in): administrators define them."""
+    return bool(user and user.is_authenticated and user.is_admin)

@@ -1,9 +1,9 @@
 """Leads pages outside the generic screen: the embeddable public form, the scoring insights, and the settings of
-assignment rules and scoring models."""
+assignment rules, scoring models and web forms."""
 
 from django.urls import path
 
-from peyvand.leads import views, views_settings
+from peyvand.leads import views, views_settings, views_webforms
 
 urlpatterns = [
     path("f/<str:key>/", views.public_form_view, name="public_form"),
@@ -52,5 +52,14 @@ urlpatterns = [
         "settings/scoring/<int:pk>/rules/<int:rule_id>/delete/",
         views_settings.scoring_rule_delete_view,
         name="leads-scoring-rule-delete",
+    ),
+    # --- web forms (settings, administrators) ---
+    path("settings/web-forms/", views_webforms.web_forms_view, name="leads-web-forms"),
+    path("settings/web-forms/new/", views_webforms.web_form_edit_view, name="leads-web-form-create"),
+    path("settings/web-forms/<int:pk>/", views_webforms.web_form_edit_view, name="leads-web-form-edit"),
+    path(
+        "settings/web-forms/<int:pk>/active/",
+        views_webforms.web_form_active_view,
+        name="leads-web-form-active",
     ),
 ]
