@@ -223,7 +223,7 @@ def _apply(field: CustomField, values: dict[str, Any], *, creating: bool) -> Non
                     {
                         "field": "field_type",
                         "message": _(
-                            "The type can't change: %(count)s records already hold a value of this field, "
+                            "The type can't change: records already hold a value of this field (%(count)s), "
                             "which would no longer read back. Add a new field instead."
                         )
                         % {"count": holding},
@@ -250,7 +250,7 @@ def _apply(field: CustomField, values: dict[str, Any], *, creating: bool) -> Non
                                 {
                                     "field": "choices",
                                     "message": _(
-                                        "“%(choice)s” can't be removed: %(count)s records have it chosen."
+                                        "“%(choice)s” can't be removed: records have it chosen (%(count)s)."
                                     )
                                     % {"choice": dropped, "count": holding},
                                 }
@@ -368,7 +368,7 @@ def delete_custom_field(*, actor, field: CustomField) -> int:
         actor=actor,
         action=AuditAction.DELETE,
         changes={k: [v, None] for k, v in _values_of(field).items()},
-        note=f"{holding} records held a value",
+        note=f"records holding a value: {holding}",
     )
     field.delete()
     return holding

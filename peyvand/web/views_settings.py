@@ -217,7 +217,7 @@ def official_holidays_view(request):
     first, last = holidays.year_bounds(year, jalali=uses_jalali)
     added = holidays.add_official_holidays(actor=request.user, first=first, last=last)
     if added:
-        messages.success(request, _("%(count)s official holidays added.") % {"count": added})
+        messages.success(request, _("Official holidays added: %(count)s.") % {"count": added})
     else:
         messages.info(request, _("The official holidays of this year are already in the list."))
     return _back_to_year(request)

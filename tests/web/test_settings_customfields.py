@@ -130,7 +130,9 @@ def test_the_type_cannot_change_once_records_hold_values(admin, rep_a):
     assert records_with_value("contact", "branch") == 1
     response = browser_for(admin).post(f"{URL}{field.pk}/", {"label": "Branch", "field_type": "date"})
     assert response.status_code == 400
-    assert "The type can't change: 1 records already hold a value" in unescape(response.content.decode())
+    assert "The type can't change: records already hold a value of this field (1)" in unescape(
+        response.content.decode()
+    )
     field.refresh_from_db()
     assert field.field_type == CustomFieldType.NUMBER
 
@@ -142,7 +144,7 @@ def test_a_choice_records_have_chosen_cannot_be_removed(admin, rep_a):
     )
     with pytest.raises(ValidationFailed) as refused:
         update_custom_field(actor=admin, field=field, values={"choices": ["Tehran"]})
-    assert "“Shiraz” can't be removed: 1 records have it chosen." in _errors(refused)["choices"]
+    assert "“Shiraz” can't be removed: records have it chosen (1)." in _errors(refused)["choices"]
     update_custom_field(actor=admin, field=field, values={"choices": ["Shiraz", "Isfahan"]})
     assert field.choices == ["Shiraz", "Isfahan"]
 
@@ -169,7 +171,7 @@ def test_a_field_records_use_is_deleted_only_after_the_warning_and_typing_its_ke
     assert client.post(delete, {"confirm": "branch"}).status_code == 302
     assert not CustomField.objects.exists()
     assert Contact.objects.get(pk=contact.pk).custom == {"branch": "North"}  # kept, out of sight
-    assert AuditEntry.objects.filter(action=AuditAction.DELETE, note="1 records held a value").exists()
+    assert AuditEntry.objects.filter(action=AuditAction.DELETE, note="records holding a value: 1").exists()
     assert 'name="cf_branch"' not in client.get("/contacts/new/").content.decode()
     with pytest.raises(ValidationFailed) as refused:
         _field(admin, label="Branch again", key="branch")
