@@ -110,7 +110,6 @@ def _working_days_page(request, *, week_errors=None, holiday_form=None, import_e
             "shares": DayShare.choices,
             "week_general": [m for k, m in (week_errors or {}).items() if k not in WorkingWeek.DAY_FIELDS],
             "holidays": rows,
-            "half_days": sum(1 for h in rows if h.share == DayShare.HALF),
             "year": year,
             "years": range(min(year, this_year) - 2, max(year, this_year) + 3),
             "holiday_form": holiday_form or HolidayForm(),
