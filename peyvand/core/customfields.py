@@ -152,15 +152,24 @@ def _records_with_choice(entity: str, key: str, choice: str) -> int:
 
 
 def _derived_key(entity: str, label: str) -> str:
-    """A key from an English label ("Contract number" -> contract_number); field_N for a Persian one."""
-    key = slugify(label).replace("-", "_")[:MAX_KEY].strip("_")
-    if key and KEY_RE.match(key):
-        return key
+    """A free key from the label ("Contract number" -> contract_number, then contract_number_2 when taken);
+    field_N for a label without English letters (a Persian one), which the administrator may replace by typing.
+    """
     taken = set(CustomField.objects.filter(entity=entity).values_list("key", flat=True))
-    number = CustomField.objects.filter(entity=entity).count() + 1
-    while f"field_{number}" in taken:
+
+    def free(key: str) -> bool:
+        return key not in taken and not records_with_value(entity, key)
+
+    base = slugify(label).replace("-", "_").strip("_")[: MAX_KEY - 4].strip("_")
+    if not (base and KEY_RE.match(base)):
+        base, number = "field", len(taken) + 1
+    else:
+        if free(base):
+            return base
+        number = 2
+    while not free(f"{base}_{number}"):
         number += 1
-    return f"field_{number}"
+    return f"{base}_{number}"
 
 
 def _clean_choices(raw: Any) -> list[str]:

@@ -61,6 +61,9 @@ def test_a_persian_label_gets_a_made_up_key_and_a_typed_key_is_kept(admin):
     assert first.key == "field_1"
     second = _field(admin, label="منطقه", key="Region")
     assert second.key == "region"
+    assert (
+        _field(admin, label="Region!").key == "region_2"
+    )  # a derived key steps aside; a typed one is refused
 
 
 def test_a_bad_or_taken_key_and_a_missing_label_are_refused_naming_the_field(admin):
