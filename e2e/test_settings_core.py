@@ -85,6 +85,18 @@ def test_an_administrator_sets_a_half_day_thursday_and_adds_a_holiday_from_the_c
     page.locator(f'#holiday-list tr[data-holiday="{holiday.pk}"] form button').click()
     expect(page.locator(f'#holiday-list tr[data-holiday="{holiday.pk}"]')).to_have_count(0)
     assert not Holiday.objects.filter(pk=holiday.pk).exists()
+
+    # the year selector: next year's list is its own (the official holidays were added to this year only)
+    year = jdatetime.date.fromgregorian(date=today).year if language == "fa" else today.year
+    page.select_option("#holiday-year", str(year + 1))
+    page.click(".year-pick button[type=submit]")
+    page.wait_for_url(lambda url: f"year={year + 1}" in url)
+    expect(page.locator("#holiday-list tbody tr[data-holiday]")).to_have_count(0)
+    expect(page.locator("#holidays h2")).to_contain_text(
+        str(year + 1)
+        if language == "en"
+        else str(year + 1).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    )
     page.context.close()
 
 
