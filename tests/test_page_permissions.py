@@ -9,6 +9,7 @@ htmx partials the page renders (``HX-Request``, with ``HX-Target`` where the vie
 A refused request changes nothing.
 """
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from peyvand.contacts import merge as merging
 from peyvand.contacts.models import Company, Contact
 from peyvand.contacts.services import create_company, create_contact
 from peyvand.core import periods, registry
-from peyvand.core.models import AuditEntry, Job, SavedView
+from peyvand.core.models import AuditEntry, CustomField, Holiday, Job, SavedView
 from peyvand.core.records import delete_record
 from peyvand.imports.models import ImportRun
 from peyvand.leads.models import AssignmentRule, Lead, ScoringModel, ScoringRule, WebForm
@@ -194,6 +195,14 @@ def _person_url(name: str):
     return build
 
 
+def _holiday_url(name: str):
+    def build(world, who):
+        day = dt.date(2030, 1, 1) + dt.timedelta(days=next(SERIAL))
+        return reverse(name, args=[Holiday.objects.create(date=day, name="Company day").pk])
+
+    return build
+
+
 def _person_values(world, who) -> dict[str, Any]:
     return {
         "username": f"new.person{next(SERIAL)}",
@@ -218,8 +227,36 @@ def _team_url(name: str):
     return build
 
 
+def _new_holiday(world, who) -> dict[str, Any]:
+    day = dt.date(2031, 1, 1) + dt.timedelta(days=next(SERIAL))
+    return {"date": day.isoformat(), "name": "Company day", "share": "0.5"}
+
+
+def _holiday_file(world, who) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    day = dt.date(2032, 1, 1) + dt.timedelta(days=next(SERIAL))
+    return {
+        "file": SimpleUploadedFile("holidays.csv", f"date,name\n{day.isoformat()},Company day\n".encode())
+    }
+
+
+def _custom_field_url(name: str):
+    def build(world, who):
+        field = CustomField.objects.create(
+            entity="contact", key=f"field_{next(SERIAL)}", label=f"Field {next(SERIAL)}", field_type="text"
+        )
+        return reverse(name, args=[field.pk])
+
+    return build
+
+
 def _team_values(world, who) -> dict[str, Any]:
     return {"name": f"Kerman {next(SERIAL)}", "city": "Kerman"}
+
+
+def _new_custom_field(world, who) -> dict[str, Any]:
+    return {"entity": "contact", "label": f"Branch {next(SERIAL)}", "field_type": "text", "confirm": ""}
 
 
 def _merge_url(world, who):
@@ -662,6 +699,32 @@ PAGES: dict[str, Page] = {
         post=roles(admin=302, manager=403, rep=403),
         foreign=403,
     ),
+    # core's settings, served by web: administrators only (tests/web/test_settings_workdays.py, _customfields.py)
+    "settings-working-days": Page(
+        _url("settings-working-days"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=lambda world, who: {"thursday": "0.5"},
+    ),
+    "settings-holiday-add": Page(
+        _url("settings-holiday-add"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_holiday,
+    ),
+    "settings-holiday-edit": Page(
+        _holiday_url("settings-holiday-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_holiday,
+        foreign=403,  # the calendar is shared by every team
+    ),
+    "settings-holiday-delete": Page(
+        _holiday_url("settings-holiday-delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
     # Lead assignment rules and scoring models: company-wide configuration, administrators only (403 to others).
     "leads-assignment": Page(_url("leads-assignment"), get=roles(admin=200, manager=403, rep=403)),
     "leads-assignment-create": Page(
@@ -741,6 +804,37 @@ PAGES: dict[str, Page] = {
     "leads-web-form-active": Page(
         _web_form_url("leads-web-form-active"),
         get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign=403,
+    ),
+    "settings-holidays-official": Page(
+        _url("settings-holidays-official"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=lambda world, who: {"year": "2040"},
+    ),
+    "settings-holidays-import": Page(
+        _url("settings-holidays-import"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        data=_holiday_file,
+    ),
+    "settings-custom-fields": Page(
+        _url("settings-custom-fields"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_custom_field,
+    ),
+    "settings-custom-field-edit": Page(
+        _custom_field_url("settings-custom-field-edit"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=302, manager=403, rep=403),
+        data=_new_custom_field,
+        foreign=403,
+    ),
+    "settings-custom-field-delete": Page(
+        _custom_field_url("settings-custom-field-delete"),
+        get=roles(admin=200, manager=403, rep=403),
         post=roles(admin=302, manager=403, rep=403),
         foreign=403,
     ),
@@ -932,6 +1026,8 @@ def _fingerprint() -> tuple:
         SignedInSession.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
         Pipeline.objects.count(),
+        Holiday.objects.count(),
+        CustomField.objects.count(),
         ImportRun.objects.exclude(status="uploaded").count(),
         User.objects.count(),
         User.objects.filter(is_active=True).count(),

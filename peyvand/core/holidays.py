@@ -3,9 +3,14 @@
 Dates are Jalali (1405/01/01) or Gregorian (2026-03-21), Persian or ASCII digits. Every row is checked first;
 any bad row refuses the whole file with each problem's row and column, so nothing is half-imported. A date
 already stored is updated (its name and share), so importing next year's official list twice is harmless.
+
+Below the import, the writes of the holidays page (``/settings/working-days/``): add, change and delete one
+holiday, and add the fixed-date official holidays of a year; each checks the administrator's right and leaves an
+audit row, as the import does.
 """
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import ValidationFailed
-from peyvand.core.jalali import DateOutOfRange, parse_date
+from peyvand.core.jalali import DateOutOfRange, check_in_range, parse_date
 from peyvand.core.models import AuditAction, DayShare, Holiday
-from peyvand.core.text import normalize_text
+from peyvand.core.text import clean_display_text, normalize_text
+from peyvand.core.workdays import require_working_days_admin
 
 MAX_ROWS = 2000
 HEADERS = {
@@ -126,7 +132,10 @@ def read_holidays(content: bytes, filename: str) -> HolidayReport:
 
 @transaction.atomic
 def import_holidays(*, actor, content: bytes, filename: str) -> HolidayReport:
-    """Store the file's holidays, or nothing at all when any row is bad (ValidationFailed lists them)."""
+    """Store the file's holidays, or nothing at all when any row is bad (ValidationFailed lists them).
+
+    No right is checked here: the ``holidays`` command runs it as the operator; the settings page checks first.
+    """
     report = read_holidays(content, filename)
     if report.errors:
         raise ValidationFailed(report.errors)
@@ -176,3 +185,109 @@ def add_fixed_holidays(year: int) -> int:
     fresh = [r for r in rows if r.date not in known]
     Holiday.objects.bulk_create(fresh)
     return len(fresh)
+
+
+def year_bounds(year: int, *, jalali: bool) -> tuple[dt.date, dt.date]:
+    """The first and last day of a Jalali year (Persian pages) or a Gregorian one."""
+    import jdatetime
+
+    if jalali:
+        first = jdatetime.date(year, 1, 1).togregorian()
+        return first, jdatetime.date(year + 1, 1, 1).togregorian() - dt.timedelta(days=1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def holidays_between(first: dt.date, last: dt.date):
+    return Holiday.objects.filter(date__range=(first, last)).order_by("date")
+
+
+def _holiday_values(holiday: Holiday) -> dict[str, Any]:
+    return {"date": holiday.date.isoformat(), "name": holiday.name, "share": holiday.share}
+
+
+@transaction.atomic
+def save_holiday(*, actor, holiday: Holiday | None = None, values: dict[str, Any]) -> Holiday:
+    """Add a holiday or change one (its date, name, or the share of the day worked); audited."""
+    require_working_days_admin(actor)
+    creating = holiday is None
+    holiday = holiday or Holiday()
+    before = {} if creating else _holiday_values(holiday)
+    errors = []
+    day = values.get("date", holiday.date if not creating else None)
+    if not isinstance(day, dt.date):
+        errors.append({"field": "date", "message": _("This field is required.")})
+    else:
+        try:
+            check_in_range(day)
+        except DateOutOfRange as exc:
+            errors.append({"field": "date", "message": str(exc)})
+        else:
+            if Holiday.objects.exclude(pk=holiday.pk).filter(date=day).exists():
+                errors.append({"field": "date", "message": _("There is already a holiday on this date.")})
+    name = clean_display_text(values.get("name", holiday.name))[:120]
+    if not name:
+        errors.append({"field": "name", "message": _("Give the holiday a name.")})
+    share = str(values.get("share", holiday.share or DayShare.OFF))
+    if share not in DayShare.values:
+        errors.append({"field": "share", "message": _("Choose a full day, a half day or a day off.")})
+    if errors or not isinstance(day, dt.date):
+        raise ValidationFailed(errors)
+    holiday.date, holiday.name, holiday.share = day, name, share
+    holiday.save()
+    after = _holiday_values(holiday)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changes:
+        write_audit(
+            instance=holiday,
+            actor=actor,
+            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+            changes=changes,
+        )
+    return holiday
+
+
+@transaction.atomic
+def delete_holiday(*, actor, holiday: Holiday) -> None:
+    """Remove a holiday: its day counts as its weekday again. The audit row keeps what it was."""
+    require_working_days_admin(actor)
+    write_audit(
+        instance=holiday,
+        actor=actor,
+        action=AuditAction.DELETE,
+        changes={k: [v, None] for k, v in _holiday_values(holiday).items()},
+    )
+    holiday.delete()
+
+
+@transaction.atomic
+def add_official_holidays(*, actor, first: dt.date, last: dt.date) -> int:
+    """Add Iran's fixed-date official holidays that fall from ``first`` to ``last`` (a Jalali or a Gregorian
+    year); a date already stored keeps its name and share. Audited; returns how many were added.
+
+    Only the fixed ones: the religious holidays move with the lunar calendar and come from each year's list.
+    """
+    import jdatetime
+
+    require_working_days_admin(actor)
+    years = range(
+        jdatetime.date.fromgregorian(date=first).year, jdatetime.date.fromgregorian(date=last).year + 1
+    )
+    wanted = {}
+    for year in years:
+        for month, day, name in FIXED_JALALI_HOLIDAYS:
+            date = jdatetime.date(year, month, day).togregorian()
+            if first <= date <= last:
+                wanted[date] = name
+    known = set(Holiday.objects.filter(date__in=list(wanted)).values_list("date", flat=True))
+    added = 0
+    for date, name in sorted(wanted.items()):
+        if date in known:
+            continue
+        holiday = Holiday.objects.create(date=date, name=name, share=DayShare.OFF)
+        write_audit(instance=holiday, actor=actor, action=AuditAction.CREATE, changes=_change_of_new(holiday))
+        added += 1
+    return added
+
+
+def _change_of_new(holiday: Holiday) -> dict[str, list[Any]]:
+    return {k: [None, v] for k, v in _holiday_values(holiday).items()}

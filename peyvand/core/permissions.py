@@ -28,3 +28,17 @@ def can_choose_owner(user) -> bool:
 def can_see_worker_status(user) -> bool:
     """The header's warning that no background worker is running goes to administrators, who can start one."""
     return bool(user and user.is_authenticated and user.is_admin)
+
+
+CALENDAR_FORBIDDEN = "working_days.forbidden"
+CUSTOM_FIELDS_FORBIDDEN = "custom_field.forbidden"
+
+
+def can_change_working_days(user) -> bool:
+    """The working week and the holidays pace every team's plans alike: administrators only."""
+    return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_change_custom_fields(user) -> bool:
+    """Custom fields change the forms, the API and the imports of every team: administrators only."""
+    return bool(user and user.is_authenticated and user.is_admin)

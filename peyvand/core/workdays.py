@@ -2,12 +2,22 @@
 
 A day's share is its weekday's share in the working week (Friday off by default), unless a holiday row for that
 date says otherwise. Shares are 1, 0.5 or 0, so a half-day Thursday counts half.
+
+Administrators change the week on ``/settings/working-days/`` through ``save_working_week`` (audited, like every
+settings page); the holidays' writes are in ``core/holidays.py``.
 """
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from peyvand.core.models import DayShare, Holiday, WorkingWeek
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peyvand.core import permissions
+from peyvand.core.audit import write_audit
+from peyvand.core.errors import PeyvandError, ValidationFailed
+from peyvand.core.models import AuditAction, DayShare, Holiday, WorkingWeek
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -51,3 +61,51 @@ def working_days(first: dt.date, last: dt.date) -> Decimal:
 
 def is_day_off(day: dt.date) -> bool:
     return WorkCalendar(day, day).share(day) == Decimal(DayShare.OFF)
+
+
+def require_working_days_admin(actor) -> None:
+    if not permissions.can_change_working_days(actor):
+        raise PeyvandError(
+            permissions.CALENDAR_FORBIDDEN,
+            _("Only an administrator can change the working days and holidays."),
+            status=403,
+        )
+
+
+@transaction.atomic
+def save_working_week(*, actor, values: dict[str, Any]) -> WorkingWeek:
+    """Set the share of some weekdays (``{"thursday": "0.5"}``); the others stay as they are. Audited.
+
+    The week is one row: the first save creates it from the defaults, so an unsaved week and a saved one read the
+    same.
+    """
+    require_working_days_admin(actor)
+    errors = []
+    allowed = set(DayShare.values)
+    for name, share in values.items():
+        if name not in WorkingWeek.DAY_FIELDS:
+            errors.append({"field": name, "message": _("There is no such weekday.")})
+        elif str(share) not in allowed:
+            errors.append({"field": name, "message": _("Choose a full day, a half day or a day off.")})
+    if errors:
+        raise ValidationFailed(errors)
+    week = WorkingWeek.objects.select_for_update().first()
+    creating = week is None
+    week = week or WorkingWeek()
+    changes = {
+        name: [getattr(week, name), str(share)]
+        for name, share in values.items()
+        if getattr(week, name) != str(share)
+    }
+    for name, share in values.items():
+        setattr(week, name, str(share))
+    if creating or changes:
+        week.save()
+    if changes:
+        write_audit(
+            instance=week,
+            actor=actor,
+            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+            changes=changes,
+        )
+    return week
