@@ -110,6 +110,7 @@ DEAL_SCREEN = Screen(
     ),
     detail_extra=_deal_extra,
     initial_from_request=("contact", "company"),
+    can_create=permissions.can_create_deals,
 )
 
 

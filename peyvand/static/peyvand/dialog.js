@@ -19,6 +19,14 @@
     }
   });
 
+  // The header's "+ New" menu folds up once an item is chosen, or when the user clicks elsewhere.
+  document.addEventListener("click", function (event) {
+    var menus = document.querySelectorAll("[data-new-menu][open]");
+    Array.prototype.forEach.call(menus, function (menu) {
+      if (!menu.contains(event.target) || event.target.closest(".new-menu-items a")) { menu.open = false; }
+    });
+  });
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-close-dialog]")) {
       var dialog = event.target.closest("dialog");
