@@ -138,7 +138,7 @@ ACTIVITY_SCREEN = ActivityScreen(
     initial_from_request=("record_type", "record_id", "kind"),
     row_class=lambda activity, now: "overdue" if activity.is_overdue(now) else "",
     prepare_rows=selectors.with_records,
-    can_create=permissions.can_create_activities,
+    can_create=lambda user: permissions.can_create_activities(user),  # looked up when asked: one rule
     row_actions="activities/_replan_actions.html",
 )
 

@@ -134,5 +134,5 @@ CONTACT_SCREEN = CallHoursScreen(
     filters=(owner_filter(), choices_filter("source", _("Source channel"), Channel.choices), lost_filter()),
     detail_extra=_contact_extra,
     initial_from_request=("company",),
-    can_create=permissions.can_create_contacts,
+    can_create=lambda user: permissions.can_create_contacts(user),  # looked up when asked: one rule
 )
