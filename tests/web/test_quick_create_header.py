@@ -77,11 +77,11 @@ def test_the_activity_dialog_has_a_picker_prefilled_from_the_record(rep_a, pipel
     html = browser_for(rep_a).get(url, headers=DIALOG).content.decode()
     assert "<html" not in html
     assert "data-record-picker" in html and reverse("activities:record-choices") in html
-    assert re.search(r'<p class="linked-record" data-picked>.*Ten printers', html, re.S)
+    assert re.search(r'<p class="picked-record linked-record" data-picked>.*Ten printers', html, re.S)
     empty = (
         browser_for(rep_a).get(reverse("activities:create") + "?kind=task", headers=DIALOG).content.decode()
     )
-    assert '<p class="linked-record" data-picked hidden>' in empty
+    assert '<p class="picked-record" data-picked hidden>' in empty
 
 
 def test_the_picker_finds_only_records_activities_go_on_that_the_user_may_see(rep_a, rep_b, pipeline):
