@@ -85,3 +85,32 @@ def test_plus_one_day_on_my_day_moves_a_task_a_day(browser, live_server, rep_a, 
     task = Activity.objects.get(pk=task.pk)
     assert task.due_at - before == dt.timedelta(days=1)
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_task_on_a_deals_timeline_moves_a_week_and_its_page_offers_the_dialog(
+    browser, live_server, rep_a, pipeline, language
+):
+    from peyvand.sales.services import create_deal
+
+    deal = create_deal(actor=rep_a, values={"title": "Warehouse scanners"})
+    due = _tomorrow_at(9, 15)
+    task = create_activity(
+        actor=rep_a, values={"kind": "task", "subject": "Send the quote", "due_at": due, "record": deal}
+    )
+    page = signed_in(browser, live_server, rep_a, language)
+    page.goto(f"/deals/{deal.pk}/")
+    item = page.locator(".timeline li", has_text="Send the quote")
+    fits(page, f"reschedule-timeline-{language}")
+    item.locator("button[name=shift][value='7']").click()
+    expect(page.locator(".messages")).to_contain_text("Send the quote")
+    assert page.url.endswith(f"/deals/{deal.pk}/")
+    task.refresh_from_db()
+    assert task.due_at - due == dt.timedelta(days=7)
+
+    page.goto(f"/activities/{task.pk}/")
+    page.locator(".replan a.replan-open").click()
+    expect(page.locator("#quick-dialog #id_due_at")).to_be_visible()
+    fits(page, f"reschedule-activity-page-{language}")
+    expect(page.locator("#quick-dialog #id_owner")).to_have_count(0)  # a rep keeps their own work
+    page.context.close()
