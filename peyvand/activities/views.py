@@ -93,6 +93,9 @@ class ActivityForm(RecordForm):
         # A new activity picks what it is about (prefilled from the record page it was started on); an existing
         # one shows its record, moved only through the API.
         self.picker_template = "activities/_record_picker.html" if self.instance is None else ""
+        if self.linked is not None and "subject" in self.fields:
+            # what it is about is already chosen: the subject is what to type first (dialog.js honours autofocus)
+            self.fields["subject"].widget.attrs["autofocus"] = True
 
     def _linked(self):
         source = self.data if self.is_bound else {**self.initial}

@@ -82,6 +82,9 @@ def test_the_activity_dialog_has_a_picker_prefilled_from_the_record(rep_a, pipel
         browser_for(rep_a).get(reverse("activities:create") + "?kind=task", headers=DIALOG).content.decode()
     )
     assert '<p class="picked-record" data-picked hidden>' in empty
+    # the record is chosen: typing starts in the subject; with none, in the picker (the first field)
+    assert re.search(r'<input[^>]*name="subject"[^>]*autofocus', html)
+    assert "autofocus" not in empty
 
 
 def test_the_picker_finds_only_records_activities_go_on_that_the_user_may_see(rep_a, rep_b, pipeline):

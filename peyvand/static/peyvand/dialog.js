@@ -8,7 +8,7 @@
     if (event.target.id !== "quick-dialog-body") { return; }
     var dialog = document.getElementById("quick-dialog");
     if (!dialog.open) { dialog.show(); }
-    var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
+    var first = dialog.querySelector("[autofocus]") || dialog.querySelector("input:not([type=hidden]), select, textarea");
     if (first && !dialog.querySelector("[aria-invalid=true], .has-error")) { first.focus(); }
   });
 
