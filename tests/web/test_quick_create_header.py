@@ -54,9 +54,13 @@ def test_on_a_deals_page_a_new_activity_is_about_that_deal(rep_a, pipeline):
     assert f"kind=call&amp;record_type=deal&amp;record_id={deal.pk}" in menu
 
 
-def test_on_an_activitys_page_a_new_activity_is_about_nothing_yet(rep_a):
-    task = create_activity(actor=rep_a, values={"kind": "task", "subject": "Plan the week"})
-    menu = _menu(browser_for(rep_a).get(reverse("activities:detail", args=[task.pk])).content.decode())
+def test_on_an_activitys_page_a_new_activity_is_about_the_same_record(rep_a, pipeline):
+    deal = create_deal(actor=rep_a, values={"title": "Ten printers"})
+    call = create_activity(actor=rep_a, values={"kind": "call", "subject": "Ask", "record": deal})
+    menu = _menu(browser_for(rep_a).get(reverse("activities:detail", args=[call.pk])).content.decode())
+    assert f"kind=task&amp;record_type=deal&amp;record_id={deal.pk}" in menu
+    own = create_activity(actor=rep_a, values={"kind": "task", "subject": "Plan the week"})
+    menu = _menu(browser_for(rep_a).get(reverse("activities:detail", args=[own.pk])).content.decode())
     assert "record_type=" not in menu
 
 
