@@ -52,6 +52,18 @@ class Rights:
     def open_settings(self) -> bool:
         return accounts.can_open_settings(self.user)
 
+    @cached_property
+    def create_activities(self) -> bool:
+        return activities.can_create_activities(self.user)
+
+    @cached_property
+    def create_contacts(self) -> bool:
+        return contacts.can_create_contacts(self.user)
+
+    @cached_property
+    def create_deals(self) -> bool:
+        return sales.can_create_deals(self.user)
+
 
 def rights(request):
     user = getattr(request, "user", None)

@@ -472,6 +472,7 @@ POST_ONLY = everyone(405)
 MINE_ONLY = {ADMIN: 404, MANAGER: 404, REP: 404}
 HTMX = {"HX-Request": "true"}
 HTMX_RESULTS = {"HX-Request": "true", "HX-Target": "results"}
+HTMX_DIALOG = {"HX-Request": "true", "HX-Target": "quick-dialog-body"}
 
 
 @dataclass(frozen=True)
@@ -932,7 +933,22 @@ PAGES: dict[str, Page] = {
         extra={
             "activities:done": Page(
                 _record_url("activities:done", "activities"), get=POST_ONLY, post=everyone(302), foreign=404
-            )
+            ),
+            # an empty form changes nothing and says so on the form (200); tests/activities/test_reschedule.py
+            "activities:plan": Page(
+                _record_url("activities:plan", "activities"),
+                get=everyone(200),
+                post=everyone(200),
+                foreign=404,
+                htmx_get=(HTMX_DIALOG,),
+                note="HX-Target quick-dialog-body: the dialog's form",
+            ),
+            "activities:record-choices": Page(
+                _url("activities:record-choices", q="Kian"),
+                get=everyone(200),
+                htmx_get=(HTMX,),
+                note="the record picker: only what the user may see, tests/web/test_quick_create_header.py",
+            ),
         },
     ),
     # Files and comments on any record (here a contact): the record's visibility decides; another team's is 404.

@@ -7,3 +7,9 @@ Which people exactly is ``selectors.calendar_owners`` (a manager's team, anyone 
 def can_open_others_calendars(user) -> bool:
     """Administrators and managers pick a colleague's calendar; everyone else sees their own."""
     return bool(user and user.is_authenticated and (user.is_admin or user.is_manager))
+
+
+def can_create_activities(user) -> bool:
+    """Every active member of staff logs calls, meetings and tasks (on the records they may see, which the service
+    checks through the record link). The header's "+ New" menu and the new-activity form ask this."""
+    return bool(user and user.is_authenticated and user.is_active)

@@ -50,7 +50,7 @@ def links_of(record) -> dict[str, object]:
 
 def register() -> None:
     from peyvand.activities.api import router
-    from peyvand.activities.views import ACTIVITY_SCREEN, done_view
+    from peyvand.activities.views import ACTIVITY_SCREEN, done_view, record_choices_view, replan_view
 
     registry.register(
         registry.RecordType(
@@ -62,6 +62,10 @@ def register() -> None:
             fields=ACTIVITY_FIELDS,
             # an activity is itself attached to records; files and comments may still go on it
             api_router=router,
-            ui_urls=(path("<int:pk>/done/", done_view, name="done"),),
+            ui_urls=(
+                path("<int:pk>/done/", done_view, name="done"),
+                path("<int:pk>/plan/", replan_view, name="plan"),
+                path("records/", record_choices_view, name="record-choices"),
+            ),
         )
     )

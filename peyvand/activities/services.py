@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.activities.models import Activity, ActivityLink, CalendarFeed
 from peyvand.contacts.calltime import default_call_due
-from peyvand.core import events, registry
+from peyvand.core import events, jalali, registry
 from peyvand.core.errors import NotFound
 from peyvand.core.links import linked_record, ref_of
 from peyvand.core.records import create_record, field_error, update_record
@@ -152,6 +152,67 @@ def reschedule_activity(*, actor, activity: Activity, version: int | None, due_a
     if timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at)
     return update_activity(actor=actor, activity=activity, version=version, values={"due_at": due_at})
+
+
+# How far the quick "later" buttons move an activity: a day, or a week.
+POSTPONE_DAYS = (1, 7)
+
+
+def _due_value(value: Any) -> dt.datetime:
+    """A new due time from a form (a datetime) or the API (ISO text); what is neither, or lies outside the
+    calendar's range, is an error on ``due_at``."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise field_error(
+                "due_at", _("Enter the new due time as a date and time, such as 2025-11-25 14:30.")
+            ) from None
+    if not isinstance(value, dt.datetime):
+        raise field_error("due_at", _("Enter the new due time."))
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return jalali.check_in_range(value)
+    except jalali.DateOutOfRange as exc:
+        raise field_error("due_at", str(exc)) from None
+
+
+def replan_activity(
+    *, actor, activity: Activity, version: int | None, due_at: Any = None, owner: Any = None
+) -> Activity:
+    """Give an activity a new due time, a new owner, or both (None: keep), in one versioned and audited change.
+
+    The owner must be among the users the actor may give records to (``core.records.assignable_users``, the
+    rule of every form and of bulk assign); anyone else is refused on ``owner``. A done activity is history,
+    not a plan: it keeps its time and owner.
+    """
+    if activity.done_at is not None:
+        raise field_error("due_at", _("This activity is done; it is no longer rescheduled or reassigned."))
+    values: dict[str, Any] = {}
+    if due_at not in (None, ""):
+        values["due_at"] = _due_value(due_at)
+    if owner not in (None, ""):
+        values["owner"] = owner
+    if not values:
+        raise field_error("due_at", _("Give a new due time or a new owner."))
+    return update_activity(actor=actor, activity=activity, version=version, values=values)
+
+
+def postpone_activity(*, actor, activity: Activity, version: int | None, days: int) -> Activity:
+    """Move an open activity ``days`` later (a day or a week) at the same time of day; one with no due time is
+    planned that many days from today at nine."""
+    if days not in POSTPONE_DAYS:
+        raise field_error("shift", _("Move an activity by a day or by a week."))
+    if activity.due_at is not None:
+        local = jalali.local_time(activity.due_at)
+        # Calendar days in the user's zone, so a daylight-saving change keeps the time of day.
+        base = timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time()))
+    else:
+        base = timezone.make_aware(
+            dt.datetime.combine(timezone.localdate() + dt.timedelta(days=days), dt.time(9, 0))
+        )
+    return replan_activity(actor=actor, activity=activity, version=version, due_at=base)
 
 
 @transaction.atomic

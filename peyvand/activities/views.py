@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -17,13 +18,23 @@ from peyvand.activities import calendar_grid, permissions, selectors
 from peyvand.activities.ical import feed_calendar
 from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
 from peyvand.activities.resources import ACTIVITIES
-from peyvand.activities.services import complete_activity, reschedule_activity, rotate_calendar_feed
-from peyvand.core import jalali
+from peyvand.activities.services import (
+    complete_activity,
+    loggable_types,
+    postpone_activity,
+    replan_activity,
+    reschedule_activity,
+    rotate_calendar_feed,
+)
+from peyvand.core import jalali, registry
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
 from peyvand.core.links import linked_record
+from peyvand.core.permissions import can_choose_owner
+from peyvand.core.records import assignable_users
+from peyvand.core.search import search_records
 from peyvand.core.text import to_ascii_digits
 from peyvand.web.filters import choices_filter, owner_filter
-from peyvand.web.forms import RecordForm
+from peyvand.web.forms import LocalDateTimeField, RecordForm, add_service_errors
 from peyvand.web.screens import Screen
 
 # The reminders the form offers; the API may set any other whole number of minutes, which the form then keeps.
@@ -79,6 +90,12 @@ class ActivityForm(RecordForm):
             self.fields[name].widget = forms.HiddenInput()
         self.linked = self._linked()
         self.linked_label = capfirst(self.linked._meta.verbose_name) if self.linked is not None else ""
+        # A new activity picks what it is about (prefilled from the record page it was started on); an existing
+        # one shows its record, moved only through the API.
+        self.picker_template = "activities/_record_picker.html" if self.instance is None else ""
+        if self.linked is not None and "subject" in self.fields:
+            # what it is about is already chosen: the subject is what to type first (dialog.js honours autofocus)
+            self.fields["subject"].widget.attrs["autofocus"] = True
 
     def _linked(self):
         source = self.data if self.is_bound else {**self.initial}
@@ -124,6 +141,8 @@ ACTIVITY_SCREEN = ActivityScreen(
     initial_from_request=("record_type", "record_id", "kind"),
     row_class=lambda activity, now: "overdue" if activity.is_overdue(now) else "",
     prepare_rows=selectors.with_records,
+    can_create=lambda user: permissions.can_create_activities(user),  # looked up when asked: one rule
+    row_actions="activities/_replan_actions.html",
 )
 
 
@@ -145,6 +164,117 @@ def done_view(request, pk: int):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("activities:detail", args=[pk])
     return HttpResponseRedirect(target)
+
+
+# --- rescheduling and reassigning ---------------------------------------------------------------------------------
+
+
+class ReplanForm(forms.Form):
+    """A new due time (the page's calendar: Jalali in Persian) and, for those who hand work to others, a new owner
+    among the users they may give records to."""
+
+    due_at = LocalDateTimeField(label=gettext_lazy("New due time"), required=False)
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("New owner"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, data=None, *, user, activity: Activity):
+        super().__init__(data, initial={"due_at": activity.due_at, "owner": activity.owner_id})
+        if can_choose_owner(user):
+            self.fields["owner"].queryset = assignable_users(user).order_by("first_name", "username")
+        else:
+            del self.fields["owner"]
+
+
+def _next_or(request, fallback: str) -> str:
+    """Back to the page the action was taken on (``next``, this site only), else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+def _in_dialog(request) -> bool:
+    return bool(request.htmx and request.htmx.target == "quick-dialog-body")
+
+
+def _refusal(error: PeyvandError) -> str:
+    details = [str(e.get("message", "")) for e in error.errors or [] if e.get("message")]
+    return " ".join(details) or str(error.message)
+
+
+@login_required
+def replan_view(request, pk: int):
+    """Reschedule or reassign one activity: a form (in the page's dialog when htmx asks for it), or the quick
+    "+1 day" / "Next week" buttons (``shift`` of 1 or 7 days), each through the activities service."""
+    activity = ACTIVITIES.get(request, pk)
+    detail = reverse("activities:detail", args=[pk])
+    version = _int(request.POST.get("version"))
+    if request.method == "POST" and "shift" in request.POST:
+        try:
+            activity = postpone_activity(
+                actor=request.user, activity=activity, version=version, days=_int(request.POST["shift"]) or 0
+            )
+            messages.success(request, _moved_message(activity))
+        except PeyvandError as exc:
+            messages.error(request, _refusal(exc))
+        return HttpResponseRedirect(_next_or(request, detail))
+    form = ReplanForm(request.POST or None, user=request.user, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = replan_activity(
+                actor=request.user,
+                activity=activity,
+                version=version,
+                due_at=form.cleaned_data.get("due_at"),
+                owner=form.cleaned_data.get("owner"),
+            )
+        except PeyvandError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _moved_message(activity))
+            if _in_dialog(request):
+                return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+            return HttpResponseRedirect(_next_or(request, detail))
+    context = {"form": form, "record": activity, "next": _next_or(request, "")}
+    template = "activities/_replan_form.html" if _in_dialog(request) else "activities/replan.html"
+    return render(request, template, context)
+
+
+def _moved_message(activity: Activity) -> str:
+    return _("%(subject)s: due %(due)s, owner %(owner)s.") % {
+        "subject": activity.subject,
+        "due": jalali.format_datetime(activity.due_at) or "—",
+        "owner": activity.owner,
+    }
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- what a new activity is about: the record picker -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def record_choices_view(request):
+    """The records an activity may be logged on that match the picker's words, among those the user may see
+    (the global search, narrowed to the types that take activities)."""
+    groups = search_records(
+        request.user,
+        request.GET.get("q", ""),
+        limit_per_type=5,
+        types={t.name for t in loggable_types()},
+    )
+    for group in groups:
+        group.singular = capfirst(registry.get(group.record_type).label)
+    return render(
+        request, "activities/_record_choices.html", {"groups": groups, "query": request.GET.get("q", "")}
+    )
 
 
 # --- the calendar -------------------------------------------------------------------------------------------------

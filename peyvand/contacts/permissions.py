@@ -15,3 +15,9 @@ def can_review_duplicates(user) -> bool:
 def can_start_duplicate_scan(user) -> bool:
     """A scan reads the whole database; managers and administrators start one."""
     return bool(user and user.is_authenticated and user.is_active and (user.is_admin or user.is_manager))
+
+
+def can_create_contacts(user) -> bool:
+    """Every active member of staff adds people (owned by themselves unless they may choose an owner). The one
+    place the rule lives: the new-contact form and the header's "+ New" menu ask it."""
+    return bool(user and user.is_authenticated and user.is_active)

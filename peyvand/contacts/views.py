@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peyvand.contacts import permissions
 from peyvand.contacts.calltime import call_advice, known_time_zones
 from peyvand.contacts.merge import undoable_merge_for
 from peyvand.contacts.models import CallHours, Company, CompanySize, Contact, CustomerStanding, Weekday
@@ -133,4 +134,5 @@ CONTACT_SCREEN = CallHoursScreen(
     filters=(owner_filter(), choices_filter("source", _("Source channel"), Channel.choices), lost_filter()),
     detail_extra=_contact_extra,
     initial_from_request=("company",),
+    can_create=lambda user: permissions.can_create_contacts(user),  # looked up when asked: one rule
 )

@@ -39,16 +39,19 @@ def _url(record_type: registry.RecordType, pk: int) -> str:
         return ""
 
 
-def search_records(user, query: str, *, limit_per_type: int = 5) -> list[SearchGroup]:
+def search_records(
+    user, query: str, *, limit_per_type: int = 5, types: set[str] | None = None
+) -> list[SearchGroup]:
     """The first matches of each registered type with a resource, in registration order; types without a match
-    are left out. An empty query finds nothing."""
+    are left out. An empty query finds nothing. ``types`` (record type names) narrows the search, as the
+    activity form's record picker does to the types an activity may be logged on."""
     query = (query or "").strip()[:MAX_QUERY]
     if not query or "\x00" in query:
         return []
     groups = []
     for record_type in registry.record_types():
         resource = record_type.resource
-        if resource is None:
+        if resource is None or (types is not None and record_type.name not in types):
             continue
         visible = resource.visible(user)
         found = apply_list_params(visible, resource.list_spec, {"search": query})[:limit_per_type]

@@ -23,3 +23,9 @@ def can_change_lost_reasons(user) -> bool:
     """The list of reasons a deal is lost for is shared configuration, like pipelines: administrators only.
     Everyone signed in reads it (they choose from it)."""
     return can_change_pipelines(user)
+
+
+def can_create_deals(user) -> bool:
+    """Every active member of staff opens deals (owned by themselves unless they may choose an owner). The one
+    place the rule lives: the new-deal form and the header's "+ New" menu ask it."""
+    return bool(user and user.is_authenticated and user.is_active)

@@ -38,6 +38,11 @@ class Screen:
     # reads what the page's rows show besides their own fields (the records activities are on), given the user
     # and the rows, in a fixed number of queries
     prepare_rows: Callable[[Any, list], Any] | None = None
+    # whether the user may create a record here (the app's permission function); None: anyone signed in
+    can_create: Callable[[Any], bool] | None = None
+    # a template of actions at the end of each row of the list (an activity's reschedule and "+1 day"), given
+    # the row as ``row``
+    row_actions: str = ""
 
     @property
     def detail_fields(self) -> tuple[str, ...]:

@@ -9,10 +9,12 @@ import inspect
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -128,6 +130,8 @@ def _has_template(screen: Screen) -> bool:
 @login_required
 def form_view(request, screen: Screen, pk: int | None = None):
     instance = _record(request, screen, pk) if pk else None
+    if instance is None and screen.can_create is not None and not screen.can_create(request.user):
+        raise PermissionDenied
     initial = {name: request.GET[name] for name in screen.initial_from_request if request.GET.get(name)}
     form = screen.form_class(request.POST or None, user=request.user, instance=instance, initial=initial)
     stale = duplicates = None
@@ -141,10 +145,20 @@ def form_view(request, screen: Screen, pk: int | None = None):
                     else {}
                 )
                 record = screen.resource.create(actor=request.user, values=form_values(form), **extra)
-                messages.success(request, _("Saved."))
                 if _in_dialog(request):
-                    # made from another record's page: stay there, and see it on that page's timeline
+                    # made from another page (a record's "+ Call", the header's "+ New"): stay there, told where
+                    # the new record is; a record's page shows it on its timeline
+                    messages.success(
+                        request,
+                        format_html(
+                            '{} <a href="{}">{}</a>',
+                            _("Saved."),
+                            reverse(f"{screen.name}:detail", args=[record.pk]),
+                            str(record),
+                        ),
+                    )
                     return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+                messages.success(request, _("Saved."))
             else:
                 record = screen.resource.update(
                     actor=request.user,
@@ -166,8 +180,10 @@ def form_view(request, screen: Screen, pk: int | None = None):
             duplicates = exc.candidates
         except PeyvandError as exc:
             add_service_errors(form, exc)
-    if _in_dialog(request) and not duplicates:
-        return render(request, "web/_dialog_form.html", {"screen": screen, "form": form})
+    if _in_dialog(request):
+        return render(
+            request, "web/_dialog_form.html", {"screen": screen, "form": form, "duplicates": duplicates}
+        )
     return render(
         request,
         "web/duplicates_form.html" if duplicates else "web/form.html",
@@ -252,8 +268,6 @@ def job_view(request, pk: int):
 @login_required
 def settings_view(request):
     """The settings hub: a card for each section the user may open (``core.settings_sections``), grouped."""
-    from django.core.exceptions import PermissionDenied
-
     from peyvand.core.settings_sections import GROUPS, sections_for
 
     mine = sections_for(request.user)

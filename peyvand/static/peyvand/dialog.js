@@ -8,7 +8,7 @@
     if (event.target.id !== "quick-dialog-body") { return; }
     var dialog = document.getElementById("quick-dialog");
     if (!dialog.open) { dialog.show(); }
-    var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
+    var first = dialog.querySelector("[autofocus]") || dialog.querySelector("input:not([type=hidden]), select, textarea");
     if (first && !dialog.querySelector("[aria-invalid=true], .has-error")) { first.focus(); }
   });
 
@@ -17,6 +17,14 @@
     if (event.key === "Escape" && dialog && dialog.open && !document.querySelector("jdp-container[style*=block], .flatpickr-calendar.open")) {
       dialog.close();
     }
+  });
+
+  // The header's "+ New" menu folds up once an item is chosen, or when the user clicks elsewhere.
+  document.addEventListener("click", function (event) {
+    var menus = document.querySelectorAll("[data-new-menu][open]");
+    Array.prototype.forEach.call(menus, function (menu) {
+      if (!menu.contains(event.target) || event.target.closest(".new-menu-items a")) { menu.open = false; }
+    });
   });
 
   document.addEventListener("click", function (event) {
