@@ -473,7 +473,13 @@ PAGES: dict[str, Page] = {
     "imports:start": Page(
         _import_url("imports:start"), get=POST_ONLY, post=everyone(302), foreign=404, personal=True
     ),
-    "export": Page(lambda world, who: reverse("export", args=["contacts"]), get=everyone(200)),
+    "export": Page(
+        lambda world, who: reverse("export", args=["contacts"]),
+        get=everyone(200),
+        post=everyone(200),
+        data=lambda world, who: {"ids": [_contact(world, who).pk], "format": "csv"},
+        note="POST: the rows ticked on the list; only those the user may see (test_bulk_stage_export.py)",
+    ),
     # --- duplicates: the review page and the scan are managers' and administrators'; a merge needs only sight ---
     "duplicates": Page(_url("duplicates"), get=roles(admin=200, manager=200, rep=403)),
     "duplicates-scan": Page(

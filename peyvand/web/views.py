@@ -71,6 +71,10 @@ def list_view(request, screen: Screen):
         "bulk_owners": assignable_users(request.user).order_by("username"),
         "saved_views": list(saved_views.views_for(request.user, screen.name)),
         "bulk_tags": bool(registry.by_plural(screen.name) and registry.by_plural(screen.name).tagged),
+        "bulk_actions": [
+            (action, action.bulk_options(request.user))
+            for action in bulk.actions_for(registry.by_plural(screen.name))
+        ],
         "sortable": screen.resource.list_spec.ordering,
         **_transfers(screen),
     }
@@ -277,10 +281,12 @@ def search_view(request):
 @login_required
 @require_POST
 def bulk_view(request, screen: Screen):
-    """Assign, tag or delete the records ticked on a list; back to the list saying what was done and refused."""
+    """Assign, tag, delete or a registered action on the records ticked on a list; back to the list saying what
+    was done and refused."""
     record_type = registry.by_plural(screen.name)
     action = request.POST.get("action", "")
     value = request.POST.get("owner") if action == bulk.ASSIGN else request.POST.get("tag")
+    extra = next((a for a in bulk.actions_for(record_type) if a.key == action), None)
     try:
         result = bulk.apply_bulk(
             actor=request.user,
@@ -288,6 +294,7 @@ def bulk_view(request, screen: Screen):
             ids=request.POST.getlist("ids"),
             action=action,
             value=value,
+            values={name: request.POST.get(name, "") for name in extra.params} if extra else None,
         )
     except ValidationFailed as exc:
         for error in exc.errors:

@@ -282,6 +282,8 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.id !== "bulk-form" || form.elements.action.value !== "delete") { return; }
+    // the export buttons only download the ticked rows; nothing is deleted
+    if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }
     if (!window.confirm(form.dataset.confirmDelete)) { event.preventDefault(); }
   });
 })();
