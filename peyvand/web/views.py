@@ -5,6 +5,7 @@ results table get only the table partial; every link also works without JavaScri
 """
 
 import inspect
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +27,7 @@ from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import assignable_users, delete_record, restore_record
 from peyvand.core.search import search_records
 from peyvand.core.timeline import timeline_for
+from peyvand.web.columns import chooser, chosen_columns
 from peyvand.web.filters import custom_field_filters, other_filters
 from peyvand.web.forms import add_service_errors, form_values
 from peyvand.web.screens import Screen
@@ -55,6 +57,7 @@ def list_view(request, screen: Screen):
         now = timezone.now()
         for row in page.items:
             row.row_class = screen.row_class(row, now)
+    columns, columns_chosen = chosen_columns(screen, request.GET.getlist("columns"))
     filters = [
         (f, f.options(request.user))
         for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
@@ -76,6 +79,9 @@ def list_view(request, screen: Screen):
             for action in bulk.actions_for(registry.by_plural(screen.name))
         ],
         "sortable": screen.resource.list_spec.ordering,
+        "columns": columns,
+        "columns_value": ",".join(columns) if columns_chosen else "",
+        "column_rows": chooser(screen, columns),
         **_transfers(screen),
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
@@ -322,7 +328,10 @@ def _back_to_list(request, screen: Screen) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def save_view_view(request, screen: Screen):
-    """Keep the list's current filters and sorting under a name (shared with the team if asked)."""
+    """Keep the list's current filters, sorting and columns under a name (shared with the team if asked)."""
+    # the columns are those of the list as it is now, read from the same query as its filters
+    shown = parse_qs(request.POST.get("query", "")).get("columns", [])
+    columns, columns_chosen = chosen_columns(screen, shown)
     try:
         view = saved_views.save_view(
             actor=request.user,
@@ -330,13 +339,14 @@ def save_view_view(request, screen: Screen):
             name=request.POST.get("name", ""),
             query=request.POST.get("query", ""),
             share=request.POST.get("share") == "on",
+            columns=list(columns) if columns_chosen else [],
         )
     except ValidationFailed as exc:
         for error in exc.errors:
             messages.error(request, str(error["message"]))
         return _back_to_list(request, screen)
     messages.success(request, _("View saved."))
-    return HttpResponseRedirect(f"{reverse(f'{screen.name}:list')}?{view.query}")
+    return HttpResponseRedirect(f"{reverse(f'{screen.name}:list')}?{view.link_query}")
 
 
 @login_required
