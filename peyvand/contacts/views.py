@@ -124,6 +124,7 @@ COMPANY_SCREEN = CallHoursScreen(
     columns=("name", "industry", "city", "phones", "owner"),
     filters=(owner_filter(), choices_filter("size", _("Size"), CompanySize.choices), lost_filter()),
     detail_extra=_company_extra,
+    inline_fields=("name", "industry", "size", "city", "region", "website", "phones", "emails"),
 )
 
 CONTACT_SCREEN = CallHoursScreen(
@@ -133,4 +134,15 @@ CONTACT_SCREEN = CallHoursScreen(
     filters=(owner_filter(), choices_filter("source", _("Source channel"), Channel.choices), lost_filter()),
     detail_extra=_contact_extra,
     initial_from_request=("company",),
+    inline_fields=(
+        "first_name",
+        "last_name",
+        "title",
+        "phones",
+        "emails",
+        "birthday",
+        "source",
+        "city",
+        "region",
+    ),
 )

@@ -110,6 +110,7 @@ DEAL_SCREEN = Screen(
     ),
     detail_extra=_deal_extra,
     initial_from_request=("contact", "company"),
+    inline_fields=("title", "amount", "expected_close_date"),
 )
 
 

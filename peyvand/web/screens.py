@@ -38,6 +38,9 @@ class Screen:
     # reads what the page's rows show besides their own fields (the records activities are on), given the user
     # and the rows, in a fixed number of queries
     prepare_rows: Callable[[Any, list], Any] | None = None
+    # the record page's fields edited in place (a pencil beside the value), each saved alone through the same
+    # form field and service as the edit form; fields with rules of their own (a deal's stage) stay out
+    inline_fields: tuple[str, ...] = ()
 
     @property
     def detail_fields(self) -> tuple[str, ...]:

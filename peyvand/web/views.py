@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from peyvand.core import bulk, jalali, registry, saved_views
 from peyvand.core.audit import plain_value, snapshot
@@ -112,6 +113,7 @@ def detail_view(request, screen: Screen, pk: int):
         "record_type": registry.for_model(record),
         "timeline": timeline_for(request.user, record),
         "timeline_actions": registry.timeline_actions(),
+        "inline_fields": () if record.deleted_at else _inline_fields(request.user, screen, record),
     }
     if screen.detail_extra:
         context.update(screen.detail_extra(request.user, record))
@@ -121,6 +123,87 @@ def detail_view(request, screen: Screen, pk: int):
         if _has_template(screen)
         else "web/detail.html",
         context,
+    )
+
+
+def _inline_fields(user, screen: Screen, record) -> tuple[str, ...]:
+    """The fields of the record page this user edits in place: the screen's, as far as the edit form offers
+    them to this user (no owner field for a rep, for one)."""
+    if not screen.inline_fields:
+        return ()
+    offered = screen.form_class(user=user, instance=record).fields
+    return tuple(name for name in screen.inline_fields if name in offered)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inline_field_view(request, screen: Screen, pk: int, name: str):
+    """One field of a record page edited in place (htmx): GET gives its input (``?show=1``: its value again, to
+    cancel), POST saves it alone through the record's service, as the edit form would, and answers the value
+    as it now reads, or the input again with the error named.
+
+    The same rights as the edit form: the record must be one the user sees and not deleted (else 404), and the
+    field one the form offers them. The version is the one read when the input was opened; a change made
+    meanwhile to other fields does not stop this one, a change to this very field does.
+    """
+    record = _record(request, screen, pk)
+    if name not in _inline_fields(request.user, screen, record):
+        raise Http404
+    if request.method == "GET":
+        mode = "show" if request.GET.get("show") else "edit"
+        return _inline(request, screen, record, name, mode)
+    form = screen.form_class(request.POST, user=request.user, instance=record)
+    field = form.fields[name]
+    try:
+        value = field.clean(
+            field.widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
+        )
+    except DjangoValidationError as exc:
+        return _inline(request, screen, record, name, "edit", errors=exc.messages, typed=request.POST)
+    version = _int(request.POST.get("version"))
+    try:
+        try:
+            screen.resource.update(actor=request.user, instance=record, version=version, values={name: value})
+        except StaleVersion as exc:
+            if name in exc.extra["changed_since"]:
+                raise
+            # someone changed other fields meanwhile: this one is still as the user saw it
+            record = _record(request, screen, pk)
+            screen.resource.update(
+                actor=request.user, instance=record, version=record.version, values={name: value}
+            )
+    except StaleVersion:
+        record = _record(request, screen, pk)
+        message = _(
+            "Someone changed this field meanwhile; its value now is shown. Change it again if need be."
+        )
+        return _inline(request, screen, record, name, "edit", errors=[message])
+    except PeyvandError as exc:
+        errors = [str(e["message"]) for e in exc.errors if e.get("field") in (name, None)] or [
+            str(exc.message)
+        ]
+        return _inline(request, screen, record, name, "edit", errors=errors, typed=request.POST)
+    return _inline(request, screen, _record(request, screen, pk), name, "show", saved=True)
+
+
+def _inline(request, screen: Screen, record, name: str, mode: str, *, errors=(), typed=None, saved=False):
+    form = screen.form_class(typed, user=request.user, instance=record)
+    # the service's own message names the field, in the page's language, where the browser's would not
+    form.use_required_attribute = False
+    label = form.fields[name].label or name
+    return render(
+        request,
+        "web/_inline_field.html",
+        {
+            "screen": screen,
+            "record": record,
+            "name": name,
+            "label": label,
+            "mode": mode,
+            "field": form[name],
+            "errors": errors,
+            "saved": saved,
+        },
     )
 
 

@@ -295,3 +295,23 @@ document.addEventListener("submit", function (event) {
   if (!event.target.classList.contains("save-view")) { return; }
   event.target.elements.query.value = window.location.search.replace(/^\?/, "");
 });
+
+// A record page's field edited in place: its input takes the focus when it opens, Escape puts the value back.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var form = event.detail.target && event.detail.target.matches && event.detail.target.matches("[data-inline-edit]")
+      ? event.detail.target : document.querySelector("[data-inline-edit]:not([data-focused])");
+    if (!form || !form.isConnected) { return; }
+    form.setAttribute("data-focused", "");
+    var input = form.querySelector("input:not([type=hidden]), select, textarea");
+    if (input) { input.focus(); if (input.select) { input.select(); } }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var form = event.target.closest && event.target.closest("[data-inline-edit]");
+    if (!form) { return; }
+    event.preventDefault();
+    form.querySelector("[data-inline-cancel]").click();
+  });
+})();
