@@ -37,6 +37,7 @@ def test_a_contacts_phone_is_edited_in_place(browser, live_server, rep_a, langua
     page.fill("#inline-city input[name=city]", "Shiraz")
     page.press("#inline-city input[name=city]", "Escape")
     expect(page.locator("#inline-city input")).to_have_count(0)
+    expect(page.locator("#inline-city .inline-pencil")).to_be_focused()
     expect(page.locator("#inline-city")).to_contain_text("Tabriz")
     assert Contact.objects.get(pk=contact.pk).city == "Tabriz"
 
@@ -47,4 +48,24 @@ def test_a_contacts_phone_is_edited_in_place(browser, live_server, rep_a, langua
     expect(page.locator("#inline-last_name [role=alert]")).to_be_visible()
     fits(page, f"inline-edit-error-{language}")
     assert Contact.objects.get(pk=contact.pk).last_name == "Karimi"
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_deals_amount_is_edited_in_place(browser, live_server, rep_a, pipeline, language):
+    from peyvand.sales.models import Deal
+    from peyvand.sales.services import create_deal
+
+    deal = create_deal(actor=rep_a, values={"title": "Fleet tracking", "amount": "10000"})
+    page = signed_in(browser, live_server, rep_a, language)
+    page.goto(f"/deals/{deal.pk}/")
+    page.click("#inline-amount .inline-pencil")
+    amount = page.locator("#inline-amount input[name=amount]")
+    expect(amount).to_be_focused()
+    fits(page, f"inline-edit-amount-{language}")
+    amount.fill("۲۵۰۰")
+    amount.press("Enter")
+    expect(page.locator("#inline-amount")).to_contain_text(SAVED[language])
+    # typed in the display unit (Toman), stored in Rial
+    assert Deal.objects.get(pk=deal.pk).amount == 25000
     page.context.close()

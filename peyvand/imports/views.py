@@ -135,8 +135,10 @@ def export_view(request, kind: str):
     fmt = "xlsx" if data.get("format") == "xlsx" else "csv"
     try:
         if request.method == "POST":
+            # the list's sorting, and "deleted only" for an administrator, as the list showed the rows
+            params = {k: request.POST[k] for k in ("ordering", "deleted") if request.POST.get(k)}
             rows = exporting.rows_for_export(
-                user=request.user, kind=kind, params={}, ids=request.POST.getlist("ids")
+                user=request.user, kind=kind, params=params, ids=request.POST.getlist("ids")
             )
         else:
             rows = exporting.rows_for_export(user=request.user, kind=kind, params=request.GET.dict())

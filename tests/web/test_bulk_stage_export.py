@@ -159,3 +159,20 @@ def test_export_of_the_ticked_rows_needs_a_signed_in_user(client, rep_a):
 def test_the_list_offers_the_export_of_the_ticked_rows(rep_a):
     page = browser_for(rep_a).get("/contacts/").content.decode()
     assert 'id="export-ticked-csv"' in page and 'formaction="/exports/contacts/"' in page
+
+
+def test_the_ticked_rows_come_in_the_lists_order_and_deleted_ones_for_an_administrator(admin, rep_a):
+    from peyvand.core.records import delete_record
+
+    a, b, c = (
+        create_contact(actor=rep_a, values={"last_name": name}) for name in ("Amini", "Bahrami", "Charmi")
+    )
+    client = browser_for(admin)
+    rows = _csv_rows(client.post("/exports/contacts/", {"ids": [a.pk, c.pk], "ordering": "-last_name"}))
+    assert [int(r[0]) for r in rows[1:]] == [c.pk, a.pk]
+    delete_record(b, actor=admin)
+    assert _csv_rows(client.post("/exports/contacts/", {"ids": [b.pk]}))[1:] == []
+    deleted = _csv_rows(client.post("/exports/contacts/", {"ids": [b.pk], "deleted": "1"}))
+    assert [int(r[0]) for r in deleted[1:]] == [b.pk]
+    # a rep asking for the deleted ones gets none: the list export's own rule
+    assert _csv_rows(browser_for(rep_a).post("/exports/contacts/", {"ids": [b.pk], "deleted": "1"}))[1:] == []

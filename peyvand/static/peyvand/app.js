@@ -296,16 +296,24 @@ document.addEventListener("submit", function (event) {
   event.target.elements.query.value = window.location.search.replace(/^\?/, "");
 });
 
-// A record page's field edited in place: its input takes the focus when it opens, Escape puts the value back.
+// A record page's field edited in place: its input takes the focus when it opens, the pencil when it closes
+// (saved or cancelled), so the keyboard stays where it was; Escape puts the value back.
 (function () {
   "use strict";
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var form = event.detail.target && event.detail.target.matches && event.detail.target.matches("[data-inline-edit]")
-      ? event.detail.target : document.querySelector("[data-inline-edit]:not([data-focused])");
-    if (!form || !form.isConnected) { return; }
-    form.setAttribute("data-focused", "");
-    var input = form.querySelector("input:not([type=hidden]), select, textarea");
-    if (input) { input.focus(); if (input.select) { input.select(); } }
+  var swapping = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    swapping = target && target.id && target.id.indexOf("inline-") === 0 ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!swapping) { return; }
+    var field = document.getElementById(swapping);
+    swapping = null;
+    if (!field) { return; }
+    var focus = field.matches("[data-inline-edit]")
+      ? field.querySelector("input:not([type=hidden]), select, textarea")
+      : field.querySelector(".inline-pencil");
+    if (focus) { focus.focus(); }
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
