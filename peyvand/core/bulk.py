@@ -57,6 +57,10 @@ def register_action(action: BulkAction) -> BulkAction:
     return action
 
 
+def unregister_action(key: str) -> None:
+    _ACTIONS.pop(key, None)
+
+
 def actions_for(record_type: registry.RecordType | None) -> list[BulkAction]:
     """The registered actions that apply to this record type, in registration order."""
     if record_type is None:

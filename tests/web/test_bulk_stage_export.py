@@ -176,3 +176,33 @@ def test_the_ticked_rows_come_in_the_lists_order_and_deleted_ones_for_an_adminis
     assert [int(r[0]) for r in deleted[1:]] == [b.pk]
     # a rep asking for the deleted ones gets none: the list export's own rule
     assert _csv_rows(browser_for(rep_a).post("/exports/contacts/", {"ids": [b.pk], "deleted": "1"}))[1:] == []
+
+
+def test_an_action_registered_for_a_record_type_is_offered_and_applied_on_its_list_only(rep_a):
+    from peyvand.contacts.models import Contact
+    from peyvand.contacts.services import update_contact
+    from peyvand.core import bulk
+
+    def set_city(*, actor, record, values):
+        return update_contact(
+            actor=actor, contact=record, version=record.version, values={"city": values["city"]}
+        )
+
+    bulk.register_action(
+        bulk.BulkAction(
+            key="city", label="Move to a city", record_types=("contact",), apply=set_city, params=("city",)
+        )
+    )
+    try:
+        people = [create_contact(actor=rep_a, values={"last_name": f"Person {i}"}) for i in range(2)]
+        client = browser_for(rep_a)
+        assert '<option value="city">Move to a city</option>' in client.get("/contacts/").content.decode()
+        assert "Move to a city" not in client.get("/companies/").content.decode()
+        done = client.post(
+            "/contacts/bulk/", {"action": "city", "city": "Yazd", "ids": [p.pk for p in people]}, follow=True
+        )
+        assert "2 records changed." in _messages(done)
+        assert set(Contact.objects.values_list("city", flat=True)) == {"Yazd"}
+        assert audit_for(people[0]).first().changes["city"] == ["", "Yazd"]
+    finally:
+        bulk.unregister_action("city")
