@@ -21,6 +21,7 @@ def screen_urls(record_type: registry.RecordType):
         path("<int:pk>/edit/", screens.form_view, {"screen": screen}, name="edit"),
         path("<int:pk>/delete/", screens.delete_view, {"screen": screen}, name="delete"),
         path("<int:pk>/restore/", screens.restore_view, {"screen": screen}, name="restore"),
+        path("<int:pk>/fields/<str:name>/", screens.inline_field_view, {"screen": screen}, name="field"),
         path("bulk/", screens.bulk_view, {"screen": screen}, name="bulk"),
         path("views/", screens.save_view_view, {"screen": screen}, name="views"),
         path("views/<int:view_id>/delete/", screens.delete_view_view, {"screen": screen}, name="view-delete"),

@@ -502,6 +502,28 @@ class Page:
         return self.foreign
 
 
+def _inline_field_page(kind: str) -> Page:
+    """A record page's field edited in place: the edit form's rights (anyone who sees the record); a screen
+    without such fields answers 404 for every field."""
+    fields = registry.by_plural(kind).screen.inline_fields
+    name = fields[0] if fields else "name"
+
+    def build(world: World, who: User) -> str:
+        return reverse(f"{kind}:field", args=[MAKERS[kind](world, who).pk, name])
+
+    status = 200 if fields else 404
+    return Page(
+        build,
+        get=everyone(status),
+        post=everyone(status),
+        data=lambda world, who: {name: "Changed in place", "version": 1},
+        htmx_get=(HTMX,),
+        htmx_post=everyone(status),
+        foreign=404,
+        note="the form's field and the service's rules: tests/web/test_inline_edit.py",
+    )
+
+
 def _screen_pages(kind: str, *, extra: dict[str, Page] | None = None) -> dict[str, Page]:
     """The generic pages every record screen has: list, form, record page, edit, delete and restore."""
     return {
@@ -519,6 +541,7 @@ def _screen_pages(kind: str, *, extra: dict[str, Page] | None = None) -> dict[st
         f"{kind}:delete": Page(
             _record_url(f"{kind}:delete", kind), get=POST_ONLY, post=everyone(302), foreign=404
         ),
+        f"{kind}:field": _inline_field_page(kind),
         f"{kind}:views": Page(_url(f"{kind}:views"), get=POST_ONLY, post=everyone(302)),
         f"{kind}:view-delete": Page(
             _saved_view_url(kind), get=POST_ONLY, post=everyone(302), foreign=MINE_ONLY, personal=True
@@ -606,7 +629,13 @@ PAGES: dict[str, Page] = {
     "imports:start": Page(
         _import_url("imports:start"), get=POST_ONLY, post=everyone(302), foreign=404, personal=True
     ),
-    "export": Page(lambda world, who: reverse("export", args=["contacts"]), get=everyone(200)),
+    "export": Page(
+        lambda world, who: reverse("export", args=["contacts"]),
+        get=everyone(200),
+        post=everyone(200),
+        data=lambda world, who: {"ids": [_contact(world, who).pk], "format": "csv"},
+        note="POST: the rows ticked on the list; only those the user may see (test_bulk_stage_export.py)",
+    ),
     # --- duplicates: the review page and the scan are managers' and administrators'; a merge needs only sight ---
     "duplicates": Page(_url("duplicates"), get=roles(admin=200, manager=200, rep=403)),
     "duplicates-scan": Page(

@@ -125,6 +125,7 @@ COMPANY_SCREEN = CallHoursScreen(
     columns=("name", "industry", "city", "phones", "owner"),
     filters=(owner_filter(), choices_filter("size", _("Size"), CompanySize.choices), lost_filter()),
     detail_extra=_company_extra,
+    inline_fields=("name", "industry", "size", "city", "region", "website", "phones", "emails"),
 )
 
 CONTACT_SCREEN = CallHoursScreen(
@@ -135,4 +136,15 @@ CONTACT_SCREEN = CallHoursScreen(
     detail_extra=_contact_extra,
     initial_from_request=("company",),
     can_create=lambda user: permissions.can_create_contacts(user),  # looked up when asked: one rule
+    inline_fields=(
+        "first_name",
+        "last_name",
+        "title",
+        "phones",
+        "emails",
+        "birthday",
+        "source",
+        "city",
+        "region",
+    ),
 )

@@ -59,7 +59,8 @@ def as_text(raw: str) -> str:
 
 
 # Parameters every list takes besides its filters.
-LIST_PARAMS = frozenset({"page", "page_size", "ordering", "search", "q", "deleted"})
+# ``columns`` is which columns the page shows (``web.columns``), no filter.
+LIST_PARAMS = frozenset({"page", "page_size", "ordering", "search", "q", "deleted", "columns"})
 
 
 @dataclass(frozen=True)

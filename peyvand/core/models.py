@@ -1,5 +1,7 @@
 """Building blocks every customer-facing record shares: ownership, visibility, version, soft delete, audit."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -284,6 +286,9 @@ class SavedView(models.Model):
     list_name = models.CharField(_("list"), max_length=40)  # a record type's plural: "deals"
     name = models.CharField(_("name"), max_length=80)
     query = models.TextField(_("filters and sorting"), blank=True)
+    # The list's columns in the order shown (field names); empty: the list's own columns. A name the list no
+    # longer offers is skipped when the view is opened.
+    columns = models.JSONField(_("columns"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -297,3 +302,10 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def link_query(self) -> str:
+        """The query string that opens the view: its filters and sorting, and its columns if it chose any."""
+        names = [c for c in self.columns if isinstance(c, str)] if isinstance(self.columns, list) else []
+        columns = urlencode({"columns": ",".join(names)}) if names else ""
+        return "&".join(part for part in (self.query, columns) if part)

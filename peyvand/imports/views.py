@@ -127,13 +127,26 @@ def start_view(request, pk: int):
 
 @login_required
 def export_view(request, kind: str):
-    """The list page's rows (its filters, search and ordering), every page of them, as CSV or XLSX."""
+    """The list page's rows (its filters, search and ordering), every page of them, as CSV or XLSX; or, posted
+    from the list's bulk bar, only the ticked rows (``ids``), which the user must still be able to see."""
     if kind not in {t.plural for t in exporting.exportable_types()}:
         raise Http404
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    data = request.POST if request.method == "POST" else request.GET
+    fmt = "xlsx" if data.get("format") == "xlsx" else "csv"
     try:
-        rows = exporting.rows_for_export(user=request.user, kind=kind, params=request.GET.dict())
+        if request.method == "POST":
+            # the list's sorting, and "deleted only" for an administrator, as the list showed the rows
+            params = {k: request.POST[k] for k in ("ordering", "deleted") if request.POST.get(k)}
+            rows = exporting.rows_for_export(
+                user=request.user, kind=kind, params=params, ids=request.POST.getlist("ids")
+            )
+        else:
+            rows = exporting.rows_for_export(user=request.user, kind=kind, params=request.GET.dict())
     except PeyvandError as exc:
+        if request.method == "POST":
+            for error in exc.errors or [{"message": exc.message}]:
+                messages.error(request, str(error["message"]))
+            return _back_to_list(request, kind)
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
     if fmt == "xlsx":
         response = HttpResponse(exporting.xlsx_bytes(rows), content_type=XLSX_TYPE)
@@ -141,3 +154,13 @@ def export_view(request, kind: str):
         response = StreamingHttpResponse(exporting.csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
     return response
+
+
+def _back_to_list(request, kind: str) -> HttpResponseRedirect:
+    """To the list the bulk bar was sent from (``next``, this site only), else the plain list."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or reverse(f"{kind}:list")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse(f"{kind}:list")
+    return HttpResponseRedirect(target)

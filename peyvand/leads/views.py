@@ -88,6 +88,18 @@ LEAD_SCREEN = Screen(
         choices_filter("score_band", gettext_lazy("Score band"), ScoreBand.choices),
     ),
     detail_extra=lambda user, lead: {"undoable_merge": undoable_merge_for(lead, user)},
+    inline_fields=(
+        "first_name",
+        "last_name",
+        "title",
+        "company_name",
+        "industry",
+        "phone",
+        "email",
+        "city",
+        "region",
+        "budget",
+    ),
 )
 
 

@@ -9,10 +9,11 @@ class SalesConfig(AppConfig):
 
     def ready(self):
         from peyvand.core import registry
-        from peyvand.sales import resources
+        from peyvand.sales import bulk, resources
         from peyvand.sales.timeline import stage_move_items
 
         resources.register()
+        bulk.register()
         registry.register_timeline_source(stage_move_items)
         register_settings()
 

@@ -507,6 +507,33 @@ def lose_deal(*, actor, deal: Deal, version: int | None, reason: Any, note: str 
     )
 
 
+def move_deal_from_list(*, actor, deal: Deal, stage: Any, lost_reason: Any = None) -> Deal:
+    """Move one ticked deal of the list to ``stage`` (a stage's id), under the rules of a move made on its own
+    page: the stage must be in the deal's pipeline, the stage it leaves must meet its exit criteria (no override
+    from a list: that needs a reason per deal), and a lost stage needs a reason of the list as "mark lost" does.
+    The version is the one read now: the list holds no version, and each deal is re-checked under its lock."""
+    if stage in (None, ""):
+        raise field_error("stage", _("Choose the stage to move the deals to."))
+    target = _stage_in(deal.pipeline, stage)
+    if target.pk == deal.stage_id:
+        return deal
+    if target.kind == StageKind.LOST:
+        chosen = (
+            lost_reason_for(lost_reason, field="lost_reason")
+            if lost_reason or LostReason.objects.filter(active=True).exists()
+            else None
+        )
+        return move_deal_to_stage(
+            actor=actor,
+            deal=deal,
+            stage=target,
+            version=deal.version,
+            lost_reason=chosen.name if chosen else "",
+            lost_because=chosen,
+        )
+    return move_deal_to_stage(actor=actor, deal=deal, stage=target, version=deal.version)
+
+
 def _require_reasons_admin(actor) -> None:
     if not permissions.can_change_lost_reasons(actor):
         raise PeyvandError(

@@ -111,6 +111,7 @@ DEAL_SCREEN = Screen(
     detail_extra=_deal_extra,
     initial_from_request=("contact", "company"),
     can_create=lambda user: permissions.can_create_deals(user),  # looked up when asked: one rule
+    inline_fields=("title", "amount", "expected_close_date"),
 )
 
 

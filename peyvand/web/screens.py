@@ -43,6 +43,9 @@ class Screen:
     # a template of actions at the end of each row of the list (an activity's reschedule and "+1 day"), given
     # the row as ``row``
     row_actions: str = ""
+    # the record page's fields edited in place (a pencil beside the value), each saved alone through the same
+    # form field and service as the edit form; fields with rules of their own (a deal's stage) stay out
+    inline_fields: tuple[str, ...] = ()
 
     @property
     def detail_fields(self) -> tuple[str, ...]:

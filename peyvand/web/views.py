@@ -5,11 +5,13 @@ results table get only the table partial; every link also works without JavaScri
 """
 
 import inspect
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from peyvand.core import bulk, jalali, registry, saved_views
 from peyvand.core.audit import plain_value, snapshot
@@ -28,6 +30,7 @@ from peyvand.core.permissions import can_see_deleted
 from peyvand.core.records import assignable_users, delete_record, restore_record
 from peyvand.core.search import search_records
 from peyvand.core.timeline import timeline_for
+from peyvand.web.columns import chooser, chosen_columns
 from peyvand.web.filters import custom_field_filters, other_filters
 from peyvand.web.forms import add_service_errors, form_values
 from peyvand.web.screens import Screen
@@ -57,6 +60,7 @@ def list_view(request, screen: Screen):
         now = timezone.now()
         for row in page.items:
             row.row_class = screen.row_class(row, now)
+    columns, columns_chosen = chosen_columns(screen, request.GET.getlist("columns"))
     filters = [
         (f, f.options(request.user))
         for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
@@ -73,7 +77,14 @@ def list_view(request, screen: Screen):
         "bulk_owners": assignable_users(request.user).order_by("username"),
         "saved_views": list(saved_views.views_for(request.user, screen.name)),
         "bulk_tags": bool(registry.by_plural(screen.name) and registry.by_plural(screen.name).tagged),
+        "bulk_actions": [
+            (action, action.bulk_options(request.user))
+            for action in bulk.actions_for(registry.by_plural(screen.name))
+        ],
         "sortable": screen.resource.list_spec.ordering,
+        "columns": columns,
+        "columns_value": ",".join(columns) if columns_chosen else "",
+        "column_rows": chooser(screen, columns),
         **_transfers(screen),
     }
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
@@ -104,6 +115,7 @@ def detail_view(request, screen: Screen, pk: int):
         "record_type": registry.for_model(record),
         "timeline": timeline_for(request.user, record),
         "timeline_actions": registry.timeline_actions(),
+        "inline_fields": () if record.deleted_at else _inline_fields(request.user, screen, record),
     }
     if screen.detail_extra:
         context.update(screen.detail_extra(request.user, record))
@@ -113,6 +125,87 @@ def detail_view(request, screen: Screen, pk: int):
         if _has_template(screen)
         else "web/detail.html",
         context,
+    )
+
+
+def _inline_fields(user, screen: Screen, record) -> tuple[str, ...]:
+    """The fields of the record page this user edits in place: the screen's, as far as the edit form offers
+    them to this user (no owner field for a rep, for one)."""
+    if not screen.inline_fields:
+        return ()
+    offered = screen.form_class(user=user, instance=record).fields
+    return tuple(name for name in screen.inline_fields if name in offered)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inline_field_view(request, screen: Screen, pk: int, name: str):
+    """One field of a record page edited in place (htmx): GET gives its input (``?show=1``: its value again, to
+    cancel), POST saves it alone through the record's service, as the edit form would, and answers the value
+    as it now reads, or the input again with the error named.
+
+    The same rights as the edit form: the record must be one the user sees and not deleted (else 404), and the
+    field one the form offers them. The version is the one read when the input was opened; a change made
+    meanwhile to other fields does not stop this one, a change to this very field does.
+    """
+    record = _record(request, screen, pk)
+    if name not in _inline_fields(request.user, screen, record):
+        raise Http404
+    if request.method == "GET":
+        mode = "show" if request.GET.get("show") else "edit"
+        return _inline(request, screen, record, name, mode)
+    form = screen.form_class(request.POST, user=request.user, instance=record)
+    field = form.fields[name]
+    try:
+        value = field.clean(
+            field.widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
+        )
+    except DjangoValidationError as exc:
+        return _inline(request, screen, record, name, "edit", errors=exc.messages, typed=request.POST)
+    version = _int(request.POST.get("version"))
+    try:
+        try:
+            screen.resource.update(actor=request.user, instance=record, version=version, values={name: value})
+        except StaleVersion as exc:
+            if name in exc.extra["changed_since"]:
+                raise
+            # someone changed other fields meanwhile: this one is still as the user saw it
+            record = _record(request, screen, pk)
+            screen.resource.update(
+                actor=request.user, instance=record, version=record.version, values={name: value}
+            )
+    except StaleVersion:
+        record = _record(request, screen, pk)
+        message = _(
+            "Someone changed this field meanwhile; its value now is shown. Change it again if need be."
+        )
+        return _inline(request, screen, record, name, "edit", errors=[message])
+    except PeyvandError as exc:
+        errors = [str(e["message"]) for e in exc.errors if e.get("field") in (name, None)] or [
+            str(exc.message)
+        ]
+        return _inline(request, screen, record, name, "edit", errors=errors, typed=request.POST)
+    return _inline(request, screen, _record(request, screen, pk), name, "show", saved=True)
+
+
+def _inline(request, screen: Screen, record, name: str, mode: str, *, errors=(), typed=None, saved=False):
+    form = screen.form_class(typed, user=request.user, instance=record)
+    # the service's own message names the field, in the page's language, where the browser's would not
+    form.use_required_attribute = False
+    label = form.fields[name].label or name
+    return render(
+        request,
+        "web/_inline_field.html",
+        {
+            "screen": screen,
+            "record": record,
+            "name": name,
+            "label": label,
+            "mode": mode,
+            "field": form[name],
+            "errors": errors,
+            "saved": saved,
+        },
     )
 
 
@@ -291,10 +384,12 @@ def search_view(request):
 @login_required
 @require_POST
 def bulk_view(request, screen: Screen):
-    """Assign, tag or delete the records ticked on a list; back to the list saying what was done and refused."""
+    """Assign, tag, delete or a registered action on the records ticked on a list; back to the list saying what
+    was done and refused."""
     record_type = registry.by_plural(screen.name)
     action = request.POST.get("action", "")
     value = request.POST.get("owner") if action == bulk.ASSIGN else request.POST.get("tag")
+    extra = next((a for a in bulk.actions_for(record_type) if a.key == action), None)
     try:
         result = bulk.apply_bulk(
             actor=request.user,
@@ -302,6 +397,7 @@ def bulk_view(request, screen: Screen):
             ids=request.POST.getlist("ids"),
             action=action,
             value=value,
+            values={name: request.POST.get(name, "") for name in extra.params} if extra else None,
         )
     except ValidationFailed as exc:
         for error in exc.errors:
@@ -329,7 +425,10 @@ def _back_to_list(request, screen: Screen) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def save_view_view(request, screen: Screen):
-    """Keep the list's current filters and sorting under a name (shared with the team if asked)."""
+    """Keep the list's current filters, sorting and columns under a name (shared with the team if asked)."""
+    # the columns are those of the list as it is now, read from the same query as its filters
+    shown = parse_qs(request.POST.get("query", "")).get("columns", [])
+    columns, columns_chosen = chosen_columns(screen, shown)
     try:
         view = saved_views.save_view(
             actor=request.user,
@@ -337,13 +436,14 @@ def save_view_view(request, screen: Screen):
             name=request.POST.get("name", ""),
             query=request.POST.get("query", ""),
             share=request.POST.get("share") == "on",
+            columns=list(columns) if columns_chosen else [],
         )
     except ValidationFailed as exc:
         for error in exc.errors:
             messages.error(request, str(error["message"]))
         return _back_to_list(request, screen)
     messages.success(request, _("View saved."))
-    return HttpResponseRedirect(f"{reverse(f'{screen.name}:list')}?{view.query}")
+    return HttpResponseRedirect(f"{reverse(f'{screen.name}:list')}?{view.link_query}")
 
 
 @login_required

@@ -282,6 +282,8 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.id !== "bulk-form" || form.elements.action.value !== "delete") { return; }
+    // the export buttons only download the ticked rows; nothing is deleted
+    if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }
     if (!window.confirm(form.dataset.confirmDelete)) { event.preventDefault(); }
   });
 })();
@@ -293,3 +295,31 @@ document.addEventListener("submit", function (event) {
   if (!event.target.classList.contains("save-view")) { return; }
   event.target.elements.query.value = window.location.search.replace(/^\?/, "");
 });
+
+// A record page's field edited in place: its input takes the focus when it opens, the pencil when it closes
+// (saved or cancelled), so the keyboard stays where it was; Escape puts the value back.
+(function () {
+  "use strict";
+  var swapping = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    swapping = target && target.id && target.id.indexOf("inline-") === 0 ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!swapping) { return; }
+    var field = document.getElementById(swapping);
+    swapping = null;
+    if (!field) { return; }
+    var focus = field.matches("[data-inline-edit]")
+      ? field.querySelector("input:not([type=hidden]), select, textarea")
+      : field.querySelector(".inline-pencil");
+    if (focus) { focus.focus(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var form = event.target.closest && event.target.closest("[data-inline-edit]");
+    if (!form) { return; }
+    event.preventDefault();
+    form.querySelector("[data-inline-cancel]").click();
+  });
+})();
