@@ -142,7 +142,7 @@ ACTIVITY_SCREEN = ActivityScreen(
     row_class=lambda activity, now: "overdue" if activity.is_overdue(now) else "",
     prepare_rows=selectors.with_records,
     can_create=lambda user: permissions.can_create_activities(user),  # looked up when asked: one rule
-    row_actions="activities/_replan_actions.html",
+    row_actions="activities/_row_actions.html",
 )
 
 

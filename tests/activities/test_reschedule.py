@@ -273,3 +273,17 @@ def test_a_done_activity_offers_no_reschedule(rep_a):
     task = _task(rep_a, done=True)
     html = browser_for(rep_a).get(reverse("activities:detail", args=[task.pk])).content.decode()
     assert reverse("activities:plan", args=[task.pk]) not in html
+
+
+def test_an_activity_is_marked_done_from_its_row_in_the_list(rep_a):
+    task = _task(rep_a)
+    client = browser_for(rep_a)
+    page = client.get(reverse("activities:list")).content.decode()
+    done_url = reverse("activities:done", args=[task.pk])
+    assert f'action="{done_url}"' in page
+    back = reverse("activities:list")
+    response = client.post(done_url, {"version": task.version, "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert f'action="{done_url}"' not in client.get(back).content.decode()

@@ -97,11 +97,13 @@ def test_filters_a_link_applied_stay_on_the_list_page_and_each_can_be_dropped(re
         "/deals/", {"region": "Tehran", "closed_after": "", "created_after": "2020-01-01", "status": "open"}
     )
     body = page.content.decode()
+    filters = body[body.index('<form class="filters"') :]
+    filters = filters[: filters.index("</form>")]
     assert page.context["page"].count == 1
-    assert '<input type="hidden" name="region" value="Tehran">' in body
-    assert '<input type="hidden" name="created_after" value="2020-01-01">' in body
-    # the status has its own control, so it is not repeated as a hidden field
-    assert '<input type="hidden" name="status"' not in body
+    assert '<input type="hidden" name="region" value="Tehran">' in filters
+    assert '<input type="hidden" name="created_after" value="2020-01-01">' in filters
+    # the status has its own control in the filters, so it is not repeated there as a hidden field
+    assert '<input type="hidden" name="status"' not in filters
     chips = {chip["param"]: chip for chip in page.context["other_filters"]}
     assert set(chips) == {"region", "created_after"}
     assert str(chips["region"]["label"]) == "Region"
