@@ -68,10 +68,9 @@ def line(values: list[Any]) -> dict[str, Any]:
 def month_axis(calendar: str, firsts: list[Any]) -> list[dict[str, Any]]:
     """The labels under a trend line of months (``firsts``: each month's first day), placed under their points.
 
-    Each label is the month's short name, with the year under the first and the last label (and the first
-    one a phone shows) and under each year's first month, so twelve labels fit without running into each
-    other. Every other label, counting back from the latest month (which always shows), is ``minor``: a
-    narrow screen hides those.
+    Each label is the month's short name. Every other label, counting back from the latest month (which
+    always shows), is ``minor``: a narrow screen hides those. The others carry the year on a second line on
+    the first and last of them and on a year's first month, so twelve labels fit without running together.
     """
     count = len(firsts)
     first_major = (count - 1) % 2
@@ -80,7 +79,8 @@ def month_axis(calendar: str, firsts: list[Any]) -> list[dict[str, Any]]:
     for i, first in enumerate(firsts):
         period = periods.period_containing(calendar, periods.MONTH, first)
         minor = (count - 1 - i) % 2 == 1
-        with_year = i in (0, first_major, count - 1) or period.number == 1
+        # Only labels a phone also shows carry a year, so two years never stand side by side.
+        with_year = not minor and (i == first_major or i == count - 1 or period.number == 1)
         ticks.append(
             {
                 "name": periods.short_month_name(calendar, period.number),
