@@ -7,7 +7,7 @@ so a page someone adds to the navigation or to a hub is covered the day it appea
 
 Every page is checked for what a person would notice: a server error, a console or script error, a page wider
 than the phone (``scrollWidth > clientWidth``), and the other language leaking in: a Latin word of three or
-more letters on a Persian page, Arabic script on an English page. Names and other data typed by people may be
+more letters (or a figure in Latin digits) on a Persian page, Arabic script on an English page. Names and other data typed by people may be
 in either language, so every text value stored in the database (the demo business the test seeds) is taken
 out of the text before it is judged; so are e-mail addresses, web addresses and elements that declare their
 own language (``lang="…"``) or show code. Data of the other script must also be isolated from the sentence
@@ -69,6 +69,10 @@ ALLOWED: list[tuple[str, str, str, str, str]] = []
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# A Persian page writes figures in Persian digits; phone numbers (dialled as printed), network addresses and
+# names of encodings keep Latin ones.
+LATIN_DIGIT = re.compile("[0-9]")
+NOT_A_FIGURE = re.compile(r"UTF-8|\b\d{1,3}(\.\d{1,3}){3}\b|\+?\d[\d ()-]{6,}\d")
 CODE = re.compile(r"[a-z0-9_.:+-]+")  # an identifier, not words: "won", "deal.stage", "+1d"
 AROUND = re.compile(r"[^\W_]")  # a letter or a digit of any script
 ISOLATED = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
@@ -195,7 +199,8 @@ def leaks(texts: list[tuple[str, bool]], language: str, data: list[str], names: 
     found = []
     pattern = LATIN_WORD if language == "fa" else ARABIC_SCRIPT
     for text, is_node in texts:
-        if not pattern.search(text) or text in TIME_ZONES or _part_of_data(text, data):
+        suspect = pattern.search(text) or (language == "fa" and LATIN_DIGIT.search(text))
+        if not suspect or text in TIME_ZONES or _part_of_data(text, data):
             continue
         plain = WEB_ADDRESS.sub(" ", EMAIL.sub(" ", text))
         for name in names:
@@ -207,6 +212,8 @@ def leaks(texts: list[tuple[str, bool]], language: str, data: list[str], names: 
         words = [w for w in pattern.findall(cleaned) if w not in LATIN_TERMS]
         if words:
             found.append(f"{' '.join(words)!s} in {text[:80]!r}")
+        elif language == "fa" and is_node and LATIN_DIGIT.search(NOT_A_FIGURE.sub(" ", cleaned)):
+            found.append(f"Latin digits in {text[:80]!r}")
         elif is_node and _not_isolated(plain, pattern, data):
             found.append(f"not isolated: {text[:80]!r}")
     return found
