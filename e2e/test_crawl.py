@@ -1,9 +1,10 @@
 """A crawl of the whole interface, for each demo role in Persian and in English, on a 390 px phone.
 
-Starting from the home page, the crawl follows what a person can reach: the header's navigation (the phone
-menu), the user menu, every card of a hub (the settings, the reports), and on every page reached that way
-the actions of its heading ("New …", "Edit") and the first record of its table. Nothing is listed by hand,
-so a page someone adds to the navigation or to a hub is covered the day it appears.
+Signed out, it checks the sign-in page and the public lead form. Signed in, starting from the home page, it
+follows what a person can reach: the header's navigation (the phone menu), the user menu, every card of a hub
+(the settings, the reports), and on every page reached that way the actions of its heading ("New …", "Edit")
+and the first record of its table. Nothing is listed by hand, so a page someone adds to the navigation or to
+a hub is covered the day it appears.
 
 Every page is checked for what a person would notice: a server error, a console or script error, a page wider
 than the phone (``scrollWidth > clientWidth``), and the other language leaking in: a Latin word of three or
@@ -30,11 +31,13 @@ from django.utils import translation
 
 from e2e.conftest import new_page, sign_in_as
 from peyvand.demo.business import ADMIN, DEMO_PASSWORD, TEAMS
+from peyvand.leads.models import WebForm
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 PHONE = {"width": 390, "height": 844}
-ROLES = {"admin": ADMIN[0], "manager": TEAMS[0][3][0], "rep": TEAMS[0][4][0][0]}
+# The demo's users by role; None is someone signed out.
+ROLES = {"admin": ADMIN[0], "manager": TEAMS[0][3][0], "rep": TEAMS[0][4][0][0], "signed-out": None}
 LANGUAGES = ("fa", "en")
 # How far from the navigation the crawl goes: a list (1), its first record or its "new" form (2), the record's
 # edit form (3). A hub's cards count as the hub's own level, so a settings page is a list like any other.
@@ -247,14 +250,14 @@ def local(url: str, base: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(browser, live_server, username: str, language: str, data: list[str], names) -> dict[str, list[str]]:
-    """Visit every page reachable from the navigation; return page -> problems for the pages that have any."""
+def crawl(browser, live_server, username: str | None, language: str, data, names) -> dict[str, list[str]]:
+    """Visit every page reachable from the navigation as ``username`` (or, signed out, the pages for people
+    outside: the sign-in page and the demo's public lead form); return page -> problems for those with any."""
     page = new_page(browser, live_server)
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    sign_in_as(page, type("Demo", (), {"username": username}), DEMO_PASSWORD)
     page.set_viewport_size(PHONE)
     problems: dict[str, list[str]] = defaultdict(list)
-    current = {"path": "/"}
+    current = {"path": "/login/"}
     page.on("console", lambda m: m.type == "error" and problems[current["path"]].append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems[current["path"]].append(f"script error: {e}"))
     page.on(
@@ -262,12 +265,19 @@ def crawl(browser, live_server, username: str, language: str, data: list[str], n
         lambda r: r.status >= 500 and problems[current["path"]].append(f"HTTP {r.status} from {r.url}"),
     )
 
-    seen = {"/"}
-    queue = [("/", 0)]
-    # The phone menu opens from its button and holds the navigation the crawl follows.
-    page.goto("/")
-    page.click("[data-menu-toggle]")
-    assert page.locator("#mainnav").is_visible()
+    if username is None:
+        # The public form is Persian unless its link asks for English.
+        forms = WebForm.objects.values_list("key", flat=True)
+        asked = "?lang=en" if language == "en" else ""
+        queue = [("/login/", DEPTH), *((f"/f/{key}/{asked}", DEPTH) for key in forms)]
+    else:
+        sign_in_as(page, type("Demo", (), {"username": username}), DEMO_PASSWORD)
+        queue = [("/", 0)]
+        # The phone menu opens from its button and holds the navigation the crawl follows.
+        page.goto("/")
+        page.click("[data-menu-toggle]")
+        assert page.locator("#mainnav").is_visible()
+    seen = {path for path, _depth in queue}
     while queue:
         path, depth = queue.pop(0)
         current["path"] = path
@@ -296,7 +306,7 @@ def crawl(browser, live_server, username: str, language: str, data: list[str], n
     page.context.close()
     if os.environ.get("PEYVAND_CRAWL_LIST"):  # to see what the crawl reached: PEYVAND_CRAWL_LIST=1 pytest -s
         print(username, language, len(seen), *sorted(seen), sep="\n  ")
-    assert len(seen) > 20, f"the crawl found only {sorted(seen)}"
+    assert len(seen) > (1 if username is None else 20), f"the crawl found only {sorted(seen)}"
     return {path: found for path, found in problems.items() if found}
 
 
