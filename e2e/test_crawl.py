@@ -1,8 +1,8 @@
 """A crawl of the whole interface, for each demo role in Persian and in English, on a 390 px phone.
 
 Signed out, it checks the sign-in page and the public lead form. Signed in, starting from the home page, it
-follows what a person can reach: the header's navigation (the phone menu), the user menu, every card of a hub
-(the settings, the reports), and on every page reached that way the actions of its heading ("New …", "Edit")
+follows what a person can reach: the header's navigation (the phone menu), the user menu, its search box,
+every card of a hub (the settings, the reports), and on every page reached that way the actions of its heading ("New …", "Edit")
 and the first record of its table. Nothing is listed by hand, so a page someone adds to the navigation or to
 a hub is covered the day it appears.
 
@@ -21,7 +21,7 @@ import os
 import re
 import zoneinfo
 from collections import defaultdict
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.apps import apps
@@ -30,6 +30,7 @@ from django.db import models
 from django.utils import translation
 
 from e2e.conftest import new_page, sign_in_as
+from peyvand.contacts.models import Company
 from peyvand.demo.business import ADMIN, DEMO_PASSWORD, TEAMS
 from peyvand.leads.models import WebForm
 
@@ -277,6 +278,9 @@ def crawl(browser, live_server, username: str | None, language: str, data, names
         page.goto("/")
         page.click("[data-menu-toggle]")
         assert page.locator("#mainnav").is_visible()
+        # The header's search box leads to the results page: search for a company of the demo.
+        company = Company.objects.order_by("pk").values_list("name", flat=True).first()
+        queue.append((f"/search/?{urlencode({'q': company})}", DEPTH))
     seen = {path for path, _depth in queue}
     while queue:
         path, depth = queue.pop(0)
