@@ -339,3 +339,31 @@ def test_every_page_reached_from_the_navigation_is_whole_in_its_language_and_fit
     stale = [entry for index, entry in enumerate(ALLOWED) if index not in used]
     assert not stale, f"allowed problems that no longer occur (remove them): {stale}"
     assert not report, f"{len(report)} pages with problems:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize(
+    "language,text,problem",
+    [
+        ("fa", "فیلتر Owner", "Owner in"),  # a label left in English
+        ("fa", "۰ معامله", None),
+        ("fa", "0 معامله", "Latin digits"),
+        ("fa", "David Miller", None),  # a name typed in Latin letters is data
+        ("fa", "ویرایش David Miller", "not isolated"),
+        ("fa", "ویرایش \u2068David Miller\u2069", None),
+        ("fa", "تماس با sara@example.com یا 0912 201 1649", None),
+        ("en", "Stage: مذاکره", "not isolated"),
+        ("en", "Stage: \u2068مذاکره\u2069", None),
+        ("en", "Deals ۱۲", "Persian: ۱۲"),  # Persian digits on an English page
+        ("en", "Asia/Tehran", None),
+    ],
+)
+def test_the_checks_tell_labels_from_data(language, text, problem):
+    """The crawl's judgement on single texts, so a check that silently passes everything cannot hide."""
+    found = [
+        f"{'English' if language == 'fa' else 'Persian'}: {leak}"
+        for leak in leaks([(text, True)], language, ["David Miller", "مذاکره"], PRODUCT_NAMES)
+    ]
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found
