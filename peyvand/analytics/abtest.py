@@ -146,7 +146,7 @@ def ab_test(
     won = Q(status=DealStatus.WON)
     days = (EpochSeconds(F("closed_at")) - EpochSeconds(Coalesce("lead__created_at", "created_at"))) / DAY
     size = Cast("amount", FloatField())
-    aggregates = {}
+    aggregates: dict[str, Any] = {}
     for key, condition in conditions.items():
         aggregates |= {
             f"{key}_closed": Count("id", filter=condition),
