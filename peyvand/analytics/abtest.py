@@ -138,16 +138,15 @@ def ab_test(
     ]
     if not (a or b or a_reps or b_reps):
         # nothing chosen yet (a report page opened bare): say what to choose rather than fail
-        message = gettext(
-            "Choose two pipelines (a and b) or two groups of reps (a_reps and b_reps) to compare."
-        )
+        # Named as the form labels them; the API's parameters (a, b, a_reps, b_reps) are in its own docs.
+        message = gettext("Choose two pipelines (A and B) or two groups of reps (A and B) to compare.")
         return {"groups": [], "message": message, "columns": columns, "rows": []}
     conditions, names = _groups(scope, a, b, a_reps, b_reps)
     closed = scope.deals().filter(scope.in_period("closed_at"), status__in=(DealStatus.WON, DealStatus.LOST))
     won = Q(status=DealStatus.WON)
     days = (EpochSeconds(F("closed_at")) - EpochSeconds(Coalesce("lead__created_at", "created_at"))) / DAY
     size = Cast("amount", FloatField())
-    aggregates = {}
+    aggregates: dict[str, Any] = {}
     for key, condition in conditions.items():
         aggregates |= {
             f"{key}_closed": Count("id", filter=condition),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from peyvand.core import periods
 from peyvand.core.jalali import persian_digits, uses_jalali
 from peyvand.core.money import format_money
 
@@ -62,3 +63,30 @@ def line(values: list[Any]) -> dict[str, Any]:
         + " ".join(f"{x},{y}" for x, y in points)
         + f" {points[-1][0] if points else LINE_PAD},{LINE_HEIGHT - LINE_PAD}",
     }
+
+
+def month_axis(calendar: str, firsts: list[Any]) -> list[dict[str, Any]]:
+    """The labels under a trend line of months (``firsts``: each month's first day), placed under their points.
+
+    Each label is the month's short name. Every other label, counting back from the latest month (which
+    always shows), is ``minor``: a narrow screen hides those. The others carry the year on a second line on
+    the first and last of them and on a year's first month, so twelve labels fit without running together.
+    """
+    count = len(firsts)
+    first_major = (count - 1) % 2
+    step = (LINE_WIDTH - 2 * LINE_PAD) / max(count - 1, 1)
+    ticks = []
+    for i, first in enumerate(firsts):
+        period = periods.period_containing(calendar, periods.MONTH, first)
+        minor = (count - 1 - i) % 2 == 1
+        # Only labels a phone also shows carry a year, so two years never stand side by side.
+        with_year = not minor and (i == first_major or i == count - 1 or period.number == 1)
+        ticks.append(
+            {
+                "name": periods.short_month_name(calendar, period.number),
+                "year": _digits(str(period.year)) if with_year else "",
+                "left": round((LINE_PAD + i * step) / LINE_WIDTH * 100, 2),
+                "minor": minor,
+            }
+        )
+    return ticks

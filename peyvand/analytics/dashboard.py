@@ -136,19 +136,23 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
             created_before=scope.end,
         )
 
-    trend_scope = replace(scope, start=scope.end - dt.timedelta(days=365))
+    # Charts of months are cut in the reader's calendar (Gregorian months on an English page), whatever the
+    # business calendar the targets above are planned in.
+    calendar = periods.reading_calendar()
+    trend_scope = replace(scope, start=scope.end - dt.timedelta(days=365), calendar=calendar)
     trend = _report(trend_scope, "monthly-trend")
     trend["chart"] = charts.line([r["revenue"] for r in trend["rows"]])
-    for row, (x, y) in zip(trend["rows"], trend["chart"]["dots"], strict=True):
-        row["x"], row["y"] = x, y
+    axis = charts.month_axis(calendar, [dt.date.fromisoformat(r["month"]) for r in trend["rows"]])
+    for row, (x, y), tick in zip(trend["rows"], trend["chart"]["dots"], axis, strict=True):
+        row["x"], row["y"], row["tick"] = x, y, tick
         row["link"] = link(status="won", closed_after=row["month"], closed_before=row["end"])
 
     # The forecast of this month and the next two, by the stages' probabilities.
-    this_month = periods.period_containing(periods.business_calendar(), periods.MONTH, today)
-    horizon = periods.period_containing(
-        periods.business_calendar(), periods.MONTH, this_month.end + dt.timedelta(days=40)
+    this_month = periods.period_containing(calendar, periods.MONTH, today)
+    horizon = periods.period_containing(calendar, periods.MONTH, this_month.end + dt.timedelta(days=40))
+    forecast = _report(
+        replace(scope, start=this_month.start, end=horizon.end, calendar=calendar), "forecast", history=False
     )
-    forecast = _report(replace(scope, start=this_month.start, end=horizon.end), "forecast", history=False)
     top_forecast = max([float(r["amount"]) for r in forecast["rows"]] + [0])
     for row in forecast["rows"]:
         row["amount_width"] = round(float(row["amount"]) / top_forecast * 100, 1) if top_forecast else 0

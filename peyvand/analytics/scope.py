@@ -54,6 +54,8 @@ class Scope:
     channel: str | None = None
     audience: str | None = None
     customer: str | None = None  # "new" or "current"
+    # The calendar whose months the scope is cut into; None is the business calendar (targets' periods).
+    calendar: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -69,8 +71,9 @@ class Scope:
         return Q(**{f"{path}__gte": self.since, f"{path}__lt": self.until})
 
     def months(self) -> list[periods.Period]:
-        """The business calendar's months the period touches (Jalali by default), in order."""
-        return periods.months_between(periods.business_calendar(), self.start, self.end)
+        """The months the period touches, in order: of the scope's calendar, else the business calendar's
+        (Jalali by default)."""
+        return periods.months_between(self.calendar or periods.business_calendar(), self.start, self.end)
 
     def deals(self) -> QuerySet:
         """Deals the user may see, narrowed by every filter but the period (each metric picks its own date)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import jdatetime
 from django.conf import settings
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import gettext as _
 
 from peyvand.core.jalali import FIRST_DAY, LAST_DAY, persian_digits, uses_jalali
@@ -93,6 +93,21 @@ class Period:
 
 def _digits(value) -> str:
     return persian_digits(value) if uses_jalali() else str(value)
+
+
+def reading_calendar() -> str:
+    """The calendar the reader counts months in: Jalali on a Persian page, Gregorian on an English one. Targets
+    keep the business calendar; charts of months (a trend, a forecast) speak the reader's, so an English reader
+    sees "Nov 2026" beside Gregorian dates rather than a transliterated Jalali month."""
+    return JALALI if uses_jalali() else GREGORIAN
+
+
+def short_month_name(calendar: str, number: int) -> str:
+    """A month's name short enough for a chart's axis: "Nov" in Gregorian, the Persian name in Jalali."""
+    if calendar == GREGORIAN:
+        name = str(MONTHS_3[number])
+        return name[:1].upper() + name[1:]
+    return month_name(calendar, number)
 
 
 def month_name(calendar: str, number: int) -> str:

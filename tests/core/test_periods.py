@@ -93,3 +93,15 @@ def test_the_calendar_follows_the_setting_and_is_jalali_by_default(settings):
     assert periods.business_calendar() == "gregorian"
     del settings.PEYVAND_CALENDAR
     assert periods.business_calendar() == "jalali"
+
+
+def test_charts_count_months_in_the_readers_calendar_with_short_names():
+    from django.utils import translation
+
+    with translation.override("fa"):
+        assert periods.reading_calendar() == "jalali"
+        assert periods.short_month_name("jalali", 9) == "آذر"
+    with translation.override("en"):
+        assert periods.reading_calendar() == "gregorian"
+        assert periods.short_month_name("gregorian", 11) == "Nov"
+        assert periods.short_month_name("gregorian", 1) == "Jan"

@@ -45,6 +45,24 @@ def digits(value):
 
 
 @register.filter
+def percent(value):
+    """A percentage with the sign of the page's language: ۲۵٪ in Persian, 25% in English."""
+    if value is None:
+        return ""
+    return f"{digits(value)}٪" if jalali.uses_jalali() else f"{value}%"
+
+
+@register.filter(is_safe=True)
+def isolate(value):
+    """Text people typed (a name, a stage) wrapped in Unicode's first-strong isolate, so a Persian name in an
+    English sentence (or a Latin one in Persian) keeps its own direction without pulling the brackets and
+    figures beside it into it. For where <bdi> cannot go: an <option>, a translated sentence's placeholder."""
+    if value is None or value == "":
+        return ""
+    return f"\u2068{value}\u2069"
+
+
+@register.filter
 def phone(value):
     return display_phone(value)
 
@@ -218,6 +236,13 @@ def audit_value(record, name, value):
         return jalali.format_date(dt.date.fromisoformat(value))
     if _is_money(record, name):
         return format_money(value, getattr(record, "currency", "IRR"))
+    # Read like the record's own page shows them: a translated yes/no, digits of the reader's language.
+    if isinstance(value, bool):
+        from django.utils.translation import gettext as _
+
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float):
+        return digits(value)
     return value
 
 

@@ -1,0 +1,32 @@
+"""Template filters every page uses (peyvand/core/templatetags/peyvand.py): percentages, isolated names and
+audit values in the reader's language."""
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from peyvand.core.templatetags.peyvand import audit_value, isolate, percent
+from peyvand.leads.models import Lead
+
+
+def test_a_percentage_has_the_sign_and_digits_of_the_page_language():
+    with translation.override("fa"):
+        assert percent(25) == "۲۵٪"
+    with translation.override("en"):
+        assert percent(25) == "25%"
+    assert percent(None) == ""
+
+
+def test_a_name_is_isolated_and_still_escaped():
+    assert isolate("سرنخ واجد شرایط") == "\u2068سرنخ واجد شرایط\u2069"
+    assert isolate("") == ""
+    rendered = Template("{{ name|isolate }} (10%)").render(Context({"name": "<b>Pars</b>"}))
+    assert rendered == "\u2068&lt;b&gt;Pars&lt;/b&gt;\u2069 (10%)"
+
+
+@pytest.mark.parametrize("language,yes,no,number", [("fa", "بله", "خیر", "۴۰"), ("en", "Yes", "No", "40")])
+def test_an_audit_value_reads_yes_or_no_and_numbers_in_the_page_language(language, yes, no, number):
+    with translation.override(language):
+        assert audit_value(Lead(), "qualified", True) == yes
+        assert audit_value(Lead(), "qualified", False) == no
+        assert audit_value(Lead(), "score", 40) == number
