@@ -80,7 +80,9 @@ NOT_A_FIGURE = re.compile(r"UTF-8|\b\d{1,3}(\.\d{1,3}){3}\b|\+?\d[\d ()-]{6,}\d"
 CODE = re.compile(r"[a-z0-9_.:+-]+")  # an identifier, not words: "won", "deal.stage", "+1d"
 AROUND = re.compile(r"[^\W_]")  # a letter or a digit of any script
 ISOLATED = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
-WEB_ADDRESS = re.compile(r"(https?://|www\.)\S+|\b[\w-]+(\.[\w-]+)*\.(com|ir|org|net|io|local)\b\S*")
+WEB_ADDRESS = re.compile(
+    r"(https?://|www\.)\S+|(?<!\S)/[\w./?=&%-]+|\b[\w-]+(\.[\w-]+)*\.(com|ir|org|net|io|local)\b\S*"
+)
 
 # Runs in the page: every piece of text a person can read or hear (text nodes, placeholders, tooltips, labels
 # for screen readers, button captions, confirmation questions), minus what declares another language or is
