@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from peyvand.accounts import permissions
 from peyvand.accounts.models import SYSTEM_USERS, ApiToken, Role, Team, User
-from peyvand.core.audit import diff, snapshot, write_audit
+from peyvand.core.audit import diff, save_audited, snapshot, write_audit
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
 from peyvand.core.models import AuditAction
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text
@@ -328,11 +328,7 @@ def update_user(*, actor, user: User, values: dict[str, Any]) -> User:
         _apply_role(user, role)
     for field, value in cleaned.items():
         setattr(user, field, value)
-    user.save()
-    changes = diff(before, snapshot(user))
-    if changes:
-        write_audit(instance=user, actor=actor, action=AuditAction.UPDATE, changes=changes)
-    return user
+    return save_audited(user, actor=actor, before=before)
 
 
 @transaction.atomic
@@ -407,16 +403,7 @@ def save_team(*, actor, team: Team | None = None, values: dict[str, Any]) -> Tea
         team.city = city
     if errors:
         raise ValidationFailed(errors)
-    team.save()
-    changes = diff(before, snapshot(team))
-    if changes:
-        write_audit(
-            instance=team,
-            actor=actor,
-            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-            changes=changes,
-        )
-    return team
+    return save_audited(team, actor=actor, before=before, creating=creating)
 
 
 def _team_in_use(team: Team) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from peyvand.core.models import AuditEntry
+from peyvand.core.models import AuditAction, AuditEntry
 
 
 def plain_value(field: models.Field, value: Any) -> Any:
@@ -81,3 +81,21 @@ def changes_since(instance: models.Model, version: int) -> dict[str, list[Any]]:
             else:
                 merged[field] = [old, new]
     return {k: v for k, v in merged.items() if v[0] != v[1]}
+
+
+def save_audited(
+    instance: models.Model, *, actor, before: dict[str, Any], creating: bool = False, changes=None
+):
+    """Save a row that settings pages change and write what changed to its audit trail (nothing when nothing did).
+    ``before`` is its ``snapshot`` from before the change ({} for a new row); ``changes`` may be given where a row
+    is compared by values of its own rather than by its fields."""
+    instance.save()
+    changes = diff(before, snapshot(instance)) if changes is None else changes
+    if changes:
+        write_audit(
+            instance=instance,
+            actor=actor,
+            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+            changes=changes,
+        )
+    return instance

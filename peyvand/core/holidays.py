@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peyvand.core.audit import write_audit
+from peyvand.core.audit import diff, save_audited, write_audit
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, check_in_range, parse_date
 from peyvand.core.models import AuditAction, DayShare, Holiday
@@ -233,17 +233,8 @@ def save_holiday(*, actor, holiday: Holiday | None = None, values: dict[str, Any
     if errors or not isinstance(day, dt.date):
         raise ValidationFailed(errors)
     holiday.date, holiday.name, holiday.share = day, name, share
-    holiday.save()
-    after = _holiday_values(holiday)
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    if changes:
-        write_audit(
-            instance=holiday,
-            actor=actor,
-            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-            changes=changes,
-        )
-    return holiday
+    changes = diff(before, _holiday_values(holiday))
+    return save_audited(holiday, actor=actor, before=before, creating=creating, changes=changes)
 
 
 @transaction.atomic

@@ -16,11 +16,10 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from peyvand.core.audit import diff, snapshot, write_audit
+from peyvand.core.audit import save_audited, snapshot
 from peyvand.core.choices import Channel
 from peyvand.core.customfields import fields_for
 from peyvand.core.errors import PeyvandError, ValidationFailed
-from peyvand.core.models import AuditAction
 from peyvand.core.records import assignable_users, field_error
 from peyvand.core.text import clean_display_text
 from peyvand.leads import permissions
@@ -149,16 +148,7 @@ def save_web_form(*, actor, web_form: WebForm | None = None, values: dict[str, A
                     for message in messages
                 ]
             ) from None
-    form.save()
-    changes = diff(before, snapshot(form))
-    if changes:
-        write_audit(
-            instance=form,
-            actor=actor,
-            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-            changes=changes,
-        )
-    return form
+    return save_audited(form, actor=actor, before=before, creating=creating)
 
 
 def embed_snippets(*, form: WebForm, public_url: str, script_url: str) -> dict[str, str]:

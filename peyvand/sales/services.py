@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.core import events
-from peyvand.core.audit import diff, snapshot, write_audit
+from peyvand.core.audit import diff, save_audited, snapshot, write_audit
 from peyvand.core.customfields import clean_custom_values
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.models import AuditAction
@@ -569,16 +569,7 @@ def save_lost_reason(*, actor, reason: LostReason | None = None, values: dict[st
         reason.order = (last or 0) + 1
     if values.get("active") is not None:
         reason.active = bool(values["active"])
-    reason.save()
-    changes = diff(before, snapshot(reason))
-    if changes:
-        write_audit(
-            instance=reason,
-            actor=actor,
-            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-            changes=changes,
-        )
-    return reason
+    return save_audited(reason, actor=actor, before=before, creating=creating)
 
 
 def checklist_item_for(deal: Deal, item: Any) -> ChecklistItem:
