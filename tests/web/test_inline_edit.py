@@ -33,6 +33,21 @@ def test_the_record_page_offers_a_pencil_for_its_main_fields(rep_a, contact):
     assert f'hx-get="{_url("contacts", contact.pk, "owner")}"' not in page  # not an inline field
 
 
+def test_an_empty_main_field_is_shown_with_its_pencil_so_it_can_be_filled_in_place(rep_a, contact):
+    assert contact.region == ""
+    client = browser_for(rep_a)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert f'hx-get="{_url("contacts", contact.pk, "region")}"' in page
+    saved = client.post(
+        _url("contacts", contact.pk, "region"),
+        {"version": contact.version, "region": "Azarbaijan"},
+        headers=HTMX,
+    )
+    assert saved.status_code == 200
+    contact.refresh_from_db()
+    assert contact.region == "Azarbaijan"
+
+
 def test_the_input_opens_and_cancel_gives_the_value_back(rep_a, contact):
     client = browser_for(rep_a)
     opened = client.get(_url("contacts", contact.pk, "city"), headers=HTMX).content.decode()
