@@ -45,7 +45,7 @@ browser:
 
 run: install
 	$(BIN)/peyvand migrate --noinput
-	$(BIN)/peyvand demo --if-empty
+	PEYVAND_HOST=$(HOST) PEYVAND_PORT=$(PORT) $(BIN)/peyvand demo --if-empty
 	$(BIN)/peyvand serve --host $(HOST) --port $(PORT)
 
 demo: install

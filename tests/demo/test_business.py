@@ -200,6 +200,11 @@ def test_if_empty_fills_an_empty_database(db):
     assert "http://127.0.0.1:8000" in output
 
 
+def test_the_address_printed_is_the_port_the_server_is_given(db, monkeypatch):
+    monkeypatch.setenv("PEYVAND_PORT", "8137")
+    assert "http://127.0.0.1:8137" in run_demo("--if-empty")
+
+
 def test_demo_records_are_found_as_duplicates_when_created_again(db):
     from peyvand.accounts.models import User
     from peyvand.contacts.models import Contact

@@ -1,5 +1,6 @@
 """``peyvand demo``: fill an empty database with a believable Persian business and say how to sign in."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,7 +10,16 @@ from peyvand.accounts.models import User
 from peyvand.contacts.models import Company
 from peyvand.demo.business import DEMO_PASSWORD, DemoSizes, build_demo, demo_blockers
 
-SERVE_URL = "http://127.0.0.1:8000"
+
+def serve_url() -> str:
+    """Where ``peyvand serve`` will answer: the same host and port settings it reads (``make run`` passes its HOST
+    and PORT), so the address printed is the one that works."""
+    host = os.environ.get("PEYVAND_HOST", "127.0.0.1")
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PEYVAND_PORT', '8000')}"
 
 
 def _count(value: str) -> int:
@@ -54,7 +64,7 @@ class Command(BaseCommand):
                     _(
                         "Sign in at %(url)s as admin (the demo password is %(password)s unless it was changed)."
                     )
-                    % {"url": SERVE_URL, "password": DEMO_PASSWORD}
+                    % {"url": serve_url(), "password": DEMO_PASSWORD}
                 )
             return
         problems = demo_blockers()
@@ -81,7 +91,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Open %(url)s and sign in with one of these (all share the password %(password)s):")
-            % {"url": SERVE_URL, "password": result.password}
+            % {"url": serve_url(), "password": result.password}
         )
         for label, username in (
             (_("administrator"), result.admin),
@@ -95,5 +105,5 @@ class Command(BaseCommand):
         if result.web_form_key:
             self.stdout.write(
                 _("A demo web form for leads: %(url)s/f/%(key)s/")
-                % {"url": SERVE_URL, "key": result.web_form_key}
+                % {"url": serve_url(), "key": result.web_form_key}
             )
