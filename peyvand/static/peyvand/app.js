@@ -320,6 +320,9 @@ document.addEventListener("submit", function (event) {
     var form = event.target.closest && event.target.closest("[data-inline-edit]");
     if (!form) { return; }
     event.preventDefault();
-    form.querySelector("[data-inline-cancel]").click();
+    // Asked of htmx directly rather than by clicking the cancel button: htmx wires up swapped-in content only
+    // once it settles, so an Escape typed at once would click a button that does nothing yet.
+    var cancel = form.querySelector("[data-inline-cancel]");
+    window.htmx.ajax("GET", cancel.getAttribute("hx-get"), { target: form, swap: "outerHTML" });
   });
 })();
