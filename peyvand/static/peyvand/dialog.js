@@ -4,7 +4,9 @@
 (function () {
   "use strict";
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // Opened once htmx has settled the form: htmx binds the swapped-in fields (the record picker's search) only
+  // then, so text typed into a dialog shown earlier could go unanswered.
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target.id !== "quick-dialog-body") { return; }
     var dialog = document.getElementById("quick-dialog");
     if (!dialog.open) { dialog.show(); }
