@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "peyvand.leads",
     "peyvand.sales",
     "peyvand.activities",
+    "peyvand.billing",
     "peyvand.imports",
     "peyvand.notifications",
     "peyvand.messaging",

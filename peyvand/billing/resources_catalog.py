@@ -1,0 +1,5 @@
+"""Billing's catalog record types and settings sections."""
+
+
+def register() -> None:
+    """Nothing registered yet."""

@@ -1,0 +1,5 @@
+"""Billing's quotes record types and settings sections."""
+
+
+def register() -> None:
+    """Nothing registered yet."""
