@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # What mypy checks: every app's services, selectors and permissions, and the record registry.
-TYPED = $(wildcard peyvand/*/services.py peyvand/*/selectors.py peyvand/*/permissions.py) \
+TYPED = $(wildcard peyvand/*/services.py peyvand/*/services_*.py peyvand/*/selectors.py peyvand/*/selectors_*.py \
+	peyvand/*/permissions.py) \
 	peyvand/core/registry.py peyvand/core/links.py peyvand/core/records.py
 
 .PHONY: install run test lint typecheck format browser pdf-libs demo clean

@@ -13,6 +13,12 @@ lead_converted = Signal()  # sender=Lead, lead, deal, actor
 lead_assigned = Signal()  # sender=Lead, lead, owner, rule (or None), reason, actor
 activity_completed = Signal()  # sender=Activity, activity, actor
 ticket_created = Signal()  # sender=Ticket, ticket, actor
+quote_accepted = Signal()  # sender=Quote, quote, actor (None: the customer through the public link)
+quote_changes_requested = Signal()  # sender=Quote, quote, actor
+invoice_issued = Signal()  # sender=Invoice, invoice, actor
+invoice_paid = Signal()  # sender=Invoice, invoice, actor
+invoice_overdue = Signal()  # sender=Invoice, invoice, actor (None: the periodic job)
+payment_recorded = Signal()  # sender=Payment, payment, actor
 
 
 def emit(signal: Signal, sender, **kwargs) -> None:
