@@ -454,6 +454,17 @@ def _of(name: str, make):
     return lambda world, who: reverse(name, args=[make(world, who).pk])
 
 
+# --- billing: printed documents and the tax system's export ---
+
+
+def _invoice_pdf_url(world, who):
+    from tests.billing.test_pdf import make_invoice
+
+    return reverse(
+        "billing:document-pdf", args=["invoice", make_invoice(who, number=f"INV-{next(SERIAL)}").pk]
+    )
+
+
 # --- what each role gets ---------------------------------------------------------------------------------------
 
 Expected = int | str
@@ -601,6 +612,13 @@ PAGES: dict[str, Page] = {
         lambda world, who: reverse("report-export", args=["outcomes"]) + "?format=csv", get=everyone(200)
     ),
     "stuck-deals": Page(_url("stuck-deals"), get=everyone(200)),
+    # --- billing: a document's PDF for whoever sees it; the tax system's export for those who issue invoices ---
+    "billing:document-pdf": Page(_invoice_pdf_url, get=everyone(200), post=everyone(405), foreign=404),
+    "billing:tax-export": Page(
+        _url("billing:tax-export"),
+        get=roles(admin=200, manager=200, rep=403),
+        note="the export's rows and refusals: tests/billing/test_export_tax.py",
+    ),
     "calendar": Page(_url("calendar"), get=everyone(200)),
     "calendar-move": Page(
         _record_url("calendar-move", "activities"), get=POST_ONLY, post=everyone(422), foreign=404
