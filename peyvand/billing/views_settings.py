@@ -124,7 +124,7 @@ def catalog_item_view(request, kind: str, pk: int | None = None):
         for name in ("percent", "discount_percent"):
             if name in initial:
                 initial[name] = initial[name].normalize()
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             save(actor=request.user, **{SERVICE_ARG[kind]: instance}, values=form.cleaned_data)
@@ -178,7 +178,9 @@ def tax_rate_view(request, class_pk: int, pk: int | None = None):
             "valid_from": rate.valid_from,
             "valid_until": rate.valid_until,
         }
-    form = TaxRateForm(request.POST or None, initial=initial, auto_id="id_rate_%s")
+    form = TaxRateForm(
+        request.POST if request.method == "POST" else None, initial=initial, auto_id="id_rate_%s"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services_catalog.save_tax_rate(
@@ -519,7 +521,9 @@ def billing_settings_view(request):
     for name in SETTINGS_FIELDS:
         value = getattr(current, name)
         initial[name] = value.normalize() if isinstance(value, Decimal) else value
-    form = BillingSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    form = BillingSettingsForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("logo", "remove_logo")}
         try:
@@ -617,7 +621,9 @@ def billing_profile_view(request, record_type: str, pk: int):
     customer = _customer(request, record_type, pk)
     profile = selectors_catalog.billing_profile_of(customer) or BillingProfile()
     initial = {name: getattr(profile, name) for name in BillingProfileForm.base_fields}
-    form = BillingProfileForm(request.POST or None, initial=initial, user=request.user)
+    form = BillingProfileForm(
+        request.POST if request.method == "POST" else None, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         if not permissions.can_manage_catalog(request.user):

@@ -45,6 +45,13 @@ def test_a_rep_sees_products_but_no_catalogue_settings(rep_a, paper):
     assert client.get("/products/").status_code == 200
     assert client.get("/products/new/").status_code == 403
     assert client.get("/settings/billing/price-lists/").status_code == 403
+    price_list = PriceList.objects.create(name="Retail")
+    for url in (
+        f"/settings/billing/price-lists/{price_list.pk}/",
+        f"/settings/billing/price-lists/{price_list.pk}/import/",
+    ):
+        assert client.post(url, {"name": "Taken over", "rows": "0"}).status_code == 403
+    assert PriceList.objects.get().name == "Retail"
 
 
 def test_a_price_list_is_saved_with_a_quantity_break_typed_in_toman_and_persian_digits(manager_a, paper):
