@@ -10,6 +10,7 @@ from peyvand.accounts.apiauth import API_AUTH, BearerAuth
 from peyvand.analytics.api import router as reports_router
 from peyvand.analytics.records_api import key_accounts_router, spend_router, surveys_router
 from peyvand.automation.api import router as automation_router
+from peyvand.billing.api_catalog import price_lists_router, tax_router
 from peyvand.comments.api import router as comments_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core import registry
@@ -68,6 +69,8 @@ for record_type in registry.record_types():
 
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/lost-reasons", lost_reasons_router)
+api.add_router("/price-lists", price_lists_router)
+api.add_router("/tax", tax_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/search", search_router)
 api.add_router("/duplicates", duplicates_router)

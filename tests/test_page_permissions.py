@@ -12,7 +12,7 @@ A refused request changes nothing.
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -1022,6 +1022,143 @@ PAGES: dict[str, Page] = {
         _of("comments:delete", _comment_on_contact), get=POST_ONLY, post=everyone(303), foreign=404
     ),
 }
+
+
+# --- billing's catalogue: products are everyone's to read and the catalogue keepers' (managers, administrators)
+# to change; the catalogue's settings pages are theirs too, the billing settings administrators' ---
+
+
+def _product(world, who):
+    from peyvand.billing.services_catalog import create_product
+
+    keeper = world.manager_of(who)
+    return create_product(
+        actor=keeper, values={"code": f"P-{next(SERIAL)}", "name": "Paper", "price": "1000"}
+    )
+
+
+def _catalog_row(name: str, kind: str):
+    def build(world, who):
+        from peyvand.billing.models import CustomerTier, PriceList, ProductCategory, TaxClass, TaxRate
+
+        serial = next(SERIAL)
+        if kind == "category":
+            return reverse(name, args=[kind, ProductCategory.objects.create(name=f"Tools {serial}").pk])
+        if kind == "tax-class":
+            return reverse(
+                name, args=[kind, TaxClass.objects.create(code=f"c{serial}", name=f"C {serial}").pk]
+            )
+        if kind == "tier":
+            return reverse(name, args=[kind, CustomerTier.objects.create(name=f"VIP {serial}").pk])
+        if kind == "rate":
+            tax_class = TaxClass.objects.create(code=f"r{serial}", name=f"R {serial}")
+            rate = TaxRate.objects.create(
+                tax_class=tax_class, name="VAT", percent=10, valid_from=dt.date(2025, 1, 1)
+            )
+            return reverse(name, args=[tax_class.pk, rate.pk])
+        if kind == "rate-add":
+            return reverse(name, args=[TaxClass.objects.create(code=f"a{serial}", name=f"A {serial}").pk])
+        if kind == "delete-category":
+            return reverse(name, args=[ProductCategory.objects.create(name=f"Old {serial}").pk])
+        return reverse(name, args=[PriceList.objects.create(name=f"Retail {serial}").pk])
+
+    return build
+
+
+KEEPERS = roles(admin=200, manager=200, rep=403)
+KEEPERS_BAD_INPUT = roles(admin=400, manager=400, rep=403)
+KEEPERS_DONE = roles(admin=302, manager=302, rep=403)
+SHARED = {MANAGER: 200, REP: 403}
+SHARED_POSTS = "its POST (bad input 400, a rep 403): tests/billing/test_views_catalog.py"  # the catalogue is every team's: no record of it is another team's
+
+
+def _deleted_product_url(world, who):
+    product = _product(world, who)
+    delete_record(product, actor=world.manager_of(who))
+    return reverse("products:restore", args=[product.pk])
+
+
+PRODUCT_PAGES = {
+    **_screen_pages("products"),
+    "products:restore": Page(
+        _deleted_product_url, get=POST_ONLY, post=roles(admin=302, manager=404, rep=404), foreign=404
+    ),
+    "products:create": Page(
+        _url("products:create"), get=KEEPERS, post=roles(admin=200, manager=200, rep=403)
+    ),
+    "products:detail": Page(_record_url("products:detail", "products"), get=everyone(200), foreign=200),
+    "products:edit": Page(
+        _record_url("products:edit", "products"),
+        get=everyone(200),
+        post=everyone(200),
+        foreign=200,
+        note="a rep's save is refused by the service on the form: tests/billing/test_services_catalog.py",
+    ),
+    "products:delete": Page(
+        _record_url("products:delete", "products"),
+        get=POST_ONLY,
+        post=everyone(302),
+        foreign=302,
+        note="a rep's delete is refused with a message (test_a_rep_cannot_delete_a_product_but_a_manager_can)",
+    ),
+    "billing-settings": Page(
+        _url("billing-settings"),
+        get=roles(admin=200, manager=403, rep=403),
+        post=roles(admin=400, manager=403, rep=403),
+    ),
+    "billing-catalog": Page(_url("billing-catalog"), get=KEEPERS),
+    "billing-catalog-add": Page(
+        lambda world, who: reverse("billing-catalog-add", args=["tier"]), get=KEEPERS, post=KEEPERS_BAD_INPUT
+    ),
+    "billing-catalog-item": Page(
+        _catalog_row("billing-catalog-item", "category"), get=KEEPERS, foreign=SHARED, note=SHARED_POSTS
+    ),
+    "billing-category-delete": Page(
+        _catalog_row("billing-category-delete", "delete-category"),
+        get=POST_ONLY,
+        post=KEEPERS_DONE,
+        foreign={MANAGER: 302, REP: 403},
+    ),
+    "billing-tax-rate-add": Page(
+        _catalog_row("billing-tax-rate-add", "rate-add"), get=KEEPERS, post=KEEPERS_BAD_INPUT
+    ),
+    "billing-tax-rate": Page(
+        _catalog_row("billing-tax-rate", "rate"), get=KEEPERS, foreign=SHARED, note=SHARED_POSTS
+    ),
+    "billing-tax-rate-delete": Page(
+        _catalog_row("billing-tax-rate-delete", "rate"),
+        get=POST_ONLY,
+        post=KEEPERS_DONE,
+        foreign={MANAGER: 302, REP: 403},
+    ),
+    "billing-price-lists": Page(_url("billing-price-lists"), get=KEEPERS),
+    "billing-price-list-create": Page(_url("billing-price-list-create"), get=KEEPERS, post=KEEPERS_BAD_INPUT),
+    "billing-price-list-edit": Page(
+        _catalog_row("billing-price-list-edit", "price-list"),
+        get=KEEPERS,
+        foreign=SHARED,
+        note=SHARED_POSTS,
+    ),
+    "billing-price-list-export": Page(
+        _catalog_row("billing-price-list-export", "price-list"), get=KEEPERS, foreign=SHARED
+    ),
+    "billing-price-list-import": Page(
+        _catalog_row("billing-price-list-import", "price-list"),
+        get=KEEPERS,
+        foreign=SHARED,
+        note=SHARED_POSTS,
+    ),
+    # a customer's billing profile: anyone who sees the company (a rep sets no tier or price list)
+    "billing-profile": Page(
+        lambda world, who: reverse("billing-profile", args=["company", _company(world, who).pk]),
+        get=everyone(200),
+        post=everyone(302),
+        foreign=404,
+    ),
+}
+PRODUCT_PAGES["products:field"] = replace(PRODUCT_PAGES["products:field"], foreign=200, foreign_htmx_post=200)
+MAKERS["products"] = _product
+PAGES.update(PRODUCT_PAGES)
 
 
 def _add_registered_types() -> None:

@@ -272,7 +272,40 @@ TESTED_ELSEWHERE = {
         )
     },
     "search": ("tests.core.test_search", "test_the_search_endpoint_answers_per_type_for_the_caller"),
+    # --- billing's catalogue: shared by every team (no record of it is another team's), so outside the team
+    # matrix; everyone signed in reads it, sales managers and administrators change it ---
+    **{
+        f"products_{action}": (
+            "tests.billing.test_api_catalog",
+            "test_a_manager_creates_a_product_everyone_reads_it_and_a_rep_cannot_change_it",
+        )
+        for action in ("list", "create", "read", "update", "delete")
+    },
+    **{
+        f"products_{action}": (
+            "tests.billing.test_api_catalog",
+            "test_only_an_administrator_restores_a_product_and_its_team_reads_its_audit",
+        )
+        for action in ("restore", "audit")
+    },
+    **{
+        operation_id: ("tests.billing.test_api_catalog", "test_price_lists_and_their_prices_over_http")
+        for operation_id in (
+            "price_lists_list",
+            "price_lists_create",
+            "price_lists_read",
+            "price_lists_update",
+            "price_lists_items",
+            "price_lists_items_replace",
+        )
+    },
+    **{
+        operation_id: ("tests.billing.test_api_catalog", "test_tax_rates_are_read_by_everyone")
+        for operation_id in ("tax_classes_list", "tax_rates_list")
+    },
 }
+# Record types every team shares (the catalogue): their operations are tested above, not in the team matrix.
+SHARED_RESOURCES = {"products"}
 # Reachable without any credentials, on purpose.
 PUBLIC_OPERATIONS = {"intake_web_form"}
 
@@ -281,7 +314,7 @@ MATRIX_OPERATIONS = [op for op in OPERATIONS if op.operation_id not in TESTED_EL
 RECORD_OPERATIONS = [op for op in MATRIX_OPERATIONS if not op.is_collection]
 LIST_OPERATIONS = [op for op in MATRIX_OPERATIONS if op.is_collection and op.method == "GET"]
 CREATE_OPERATIONS = [op for op in MATRIX_OPERATIONS if op.is_collection and op.method == "POST"]
-RESOURCE_NAMES = [res.name for res in RESOURCES]
+RESOURCE_NAMES = [res.name for res in RESOURCES if res.name not in SHARED_RESOURCES]
 
 TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "marketer_a"]
 TEAM_A_NON_ADMINS = [role for role in TEAM_A_ROLES if role != "admin"]

@@ -44,14 +44,18 @@ def customer_of(*, company=None, contact=None) -> Customer:
 
 def lists_for(customer: Customer, *, day: dt.date, currency: str) -> list[PriceList]:
     """The price lists that apply to the customer on the day, best first."""
+    own = customer.price_list.pk if customer.price_list else None
+    # The list chosen for the customer applies whatever its tier and channel say (they choose lists for others);
+    # its days, currency and being active still count.
     fits = (
         PriceList.objects.filter(active=True, currency=currency)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .filter(Q(tier__isnull=True) | Q(tier=customer.tier))
-        .filter(Q(channel="") | Q(channel=customer.channel))
+        .filter(
+            (Q(tier__isnull=True) | Q(tier=customer.tier)) & (Q(channel="") | Q(channel=customer.channel))
+            | Q(pk=own)
+        )
     )
-    own = customer.price_list.pk if customer.price_list else None
     return sorted(
         fits, key=lambda pl: (pl.pk != own, -pl.priority, pl.tier_id is None, pl.channel == "", pl.pk)
     )

@@ -219,7 +219,12 @@ def update_record(
 
 @transaction.atomic
 def delete_record(instance: R, *, actor, version: int | None = None) -> R:
-    """Soft delete: the row stays, hidden from every list, until an admin restores it."""
+    """Soft delete: the row stays, hidden from every list, until an admin restores it. A type whose records not
+    everyone who sees them may delete (the shared catalogue) says who may in ``extra["can_delete"]``."""
+    record_type = registry.for_model(instance)
+    allowed = record_type.extra.get("can_delete") if record_type else None
+    if allowed is not None and not allowed(actor, instance):
+        raise PeyvandError("record.delete_forbidden", _("You may not delete this record."), status=403)
     instance = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if version is not None and version != instance.version:
         raise StaleVersion(current_version=instance.version, changes=changes_since(instance, version))

@@ -184,3 +184,18 @@ def register_timeline_actions(template: str) -> None:
 
 def timeline_actions() -> tuple[str, ...]:
     return tuple(_TIMELINE_ACTIONS)
+
+
+_RECORD_SECTIONS: list[str] = []
+
+
+def register_record_section(template: str) -> None:
+    """A template of a section shown on every record page just after the record's fields (a customer's billing
+    profile, a deal's lines), given ``record`` and ``record_type``; it shows nothing for a record it does not
+    concern."""
+    if template not in _RECORD_SECTIONS:
+        _RECORD_SECTIONS.append(template)
+
+
+def record_sections() -> tuple[str, ...]:
+    return tuple(_RECORD_SECTIONS)
