@@ -191,7 +191,7 @@ def allocate_payment(*, actor, payment: Payment, allocations: list[dict[str, Any
         errors = []
         for i, row in enumerate(allocations):
             row = row if isinstance(row, dict) else {}
-            invoice = candidates.get(_as_pk(row.get("invoice")))  # type: ignore[arg-type]
+            invoice = candidates.get(_as_pk(row.get("invoice")))
             if invoice is None:
                 errors.append(
                     {
