@@ -309,4 +309,4 @@ def customer_balance(customer) -> Decimal:
         .aggregate(s=Sum("amount"))["s"]
         or ZERO
     )
-    return invoiced - credited - paid
+    return (invoiced - credited - paid).quantize(Decimal("0.01"))

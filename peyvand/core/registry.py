@@ -184,3 +184,17 @@ def register_timeline_actions(template: str) -> None:
 
 def timeline_actions() -> tuple[str, ...]:
     return tuple(_TIMELINE_ACTIONS)
+
+
+_RECORD_SECTIONS: list[str] = []
+
+
+def register_record_section(template: str) -> None:
+    """A template of a section shown on every record page (a customer's balance), given ``record``,
+    ``record_type`` and the request's ``user``; it shows nothing for a record its app does not take."""
+    if template not in _RECORD_SECTIONS:
+        _RECORD_SECTIONS.append(template)
+
+
+def record_sections() -> tuple[str, ...]:
+    return tuple(_RECORD_SECTIONS)
