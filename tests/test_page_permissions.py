@@ -132,7 +132,31 @@ def _activity(world, who):
     )
 
 
+def _invoice(world, who):
+    """A draft invoice for the user's own company (billing, issue 14)."""
+    from peyvand.billing.services_invoices import create_invoice
+
+    customer = _company(world, who)
+    return create_invoice(
+        actor=who, values={"company": customer.pk, "lines": [{"description": "Printer", "unit_price": "100"}]}
+    )
+
+
+def _payment(world, who):
+    """Reps may not record payments; the row is written directly for them."""
+    import datetime as dt
+
+    from peyvand.billing.models import Payment
+
+    customer = _company(world, who)
+    return Payment.objects.create(
+        owner=who, team=who.team, company=customer, amount=100, method="cash", received_on=dt.date(2026, 4, 5)
+    )
+
+
 MAKERS: dict[str, Callable[[World, User], Any]] = {
+    "invoices": _invoice,
+    "payments": _payment,
     "companies": _company,
     "contacts": _contact,
     "leads": _lead,
@@ -998,6 +1022,35 @@ PAGES: dict[str, Page] = {
             ),
         },
     ),
+    # --- billing: invoices and payments (issue 14); the services refuse what a role may not do, and these pages
+    # answer the refusal as a message on the record page (302) or on the form (200) ---
+    **_screen_pages(
+        "invoices",
+        extra={
+            "invoices:overdue": Page(_url("invoices:overdue"), get=everyone(200)),
+            "invoices:issue": Page(
+                _record_url("invoices:issue", "invoices"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "invoices:credit": Page(
+                _record_url("invoices:credit", "invoices"), get=everyone(200), post=everyone(200), foreign=404
+            ),
+        },
+    ),
+    **{
+        **_screen_pages(
+            "payments",
+            extra={
+                "payments:cheque": Page(
+                    _record_url("payments:cheque", "payments"), get=POST_ONLY, post=everyone(302), foreign=404
+                ),
+            },
+        ),
+        "payments:create": Page(
+            _url("payments:create"),
+            get=roles(admin=200, manager=200, rep=403),
+            post=roles(admin=200, manager=200, rep=403),
+        ),
+    },
     # Files and comments on any record (here a contact): the record's visibility decides; another team's is 404.
     "files:upload": Page(_record_link_url("files:upload"), get=POST_ONLY, post=everyone(303), foreign=404),
     "files:download": Page(_of("files:download", _file_on_contact), get=everyone(200), foreign=404),

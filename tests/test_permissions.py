@@ -89,6 +89,7 @@ OTHER_PATH_PARAMS = {
     "metric": "outcomes",
     "record_type": "contact",
     "record_id": "1",
+    "quote_id": "1",
 }
 
 # Operations that do not fit the record matrix (public intake, file uploads, exports, cross-record merges):
@@ -307,6 +308,37 @@ TESTED_ELSEWHERE = {
 # Record types every team shares (the catalogue): their operations are tested above, not in the team matrix.
 SHARED_RESOURCES = {"products"}
 # Reachable without any credentials, on purpose.
+
+# --- billing: invoices and payments (issue 14) ----------------------------------------------------------------
+# Their rules differ by role (reps draft; managers and admins issue, credit and record payments; an issued
+# invoice refuses every change), so one test walks each of their operations for admin, manager, rep and team B's
+# rep; the makers here serve the 401 walk.
+BILLING_MATRIX = (
+    "tests.billing.test_api_invoices",
+    "test_each_role_gets_what_it_may_from_every_invoice_and_payment_operation",
+)
+BILLING_RESOURCES = ("invoices", "payments")
+TESTED_ELSEWHERE.update(
+    {
+        f"{resource}_{action}": BILLING_MATRIX
+        for resource in BILLING_RESOURCES
+        for action in ("list", "create", "read", "update", "delete", "restore", "audit")
+    }
+)
+TESTED_ELSEWHERE.update(
+    {
+        op_id: BILLING_MATRIX
+        for op_id in (
+            "invoices_issue",
+            "invoices_credit",
+            "invoices_from_quote",
+            "payments_allocate",
+            "payments_cheque_status",
+            "payments_balance",
+        )
+    }
+)
+
 PUBLIC_OPERATIONS = {"intake_web_form"}
 
 OPERATIONS = _operations()
@@ -314,7 +346,11 @@ MATRIX_OPERATIONS = [op for op in OPERATIONS if op.operation_id not in TESTED_EL
 RECORD_OPERATIONS = [op for op in MATRIX_OPERATIONS if not op.is_collection]
 LIST_OPERATIONS = [op for op in MATRIX_OPERATIONS if op.is_collection and op.method == "GET"]
 CREATE_OPERATIONS = [op for op in MATRIX_OPERATIONS if op.is_collection and op.method == "POST"]
-RESOURCE_NAMES = [res.name for res in RESOURCES if res.name not in SHARED_RESOURCES]
+# Products are shared by every team (no "another team's record"); invoices and payments have their own matrix
+# (see "billing" below).
+RESOURCE_NAMES = [
+    res.name for res in RESOURCES if res.name not in SHARED_RESOURCES and res.name not in ("invoices", "payments")
+]
 
 TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "marketer_a"]
 TEAM_A_NON_ADMINS = [role for role in TEAM_A_ROLES if role != "admin"]
@@ -418,6 +454,34 @@ def _add_registered_types() -> None:
             actor=owner, values=b(name)
         )
 
+
+def _invoice(owner, name):
+    from peyvand.billing.services_invoices import create_invoice
+
+    customer = _company(owner, f"{name} Co")
+    return create_invoice(
+        actor=owner, values={"company": customer.pk, "lines": [{"description": name, "unit_price": "100"}]}
+    )
+
+
+def _payment(owner, name):
+    """Reps may not record payments; the row is written directly for them."""
+    import datetime as dt
+
+    from peyvand.billing.models import Payment
+
+    customer = _company(owner, f"{name} Co")
+    return Payment.objects.create(
+        owner=owner,
+        team=owner.team,
+        company=customer,
+        amount=100,
+        method="cash",
+        received_on=dt.date(2026, 4, 5),
+    )
+
+
+MAKERS.update({"invoices": _invoice, "payments": _payment})
 
 _add_registered_types()
 

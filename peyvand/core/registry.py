@@ -191,8 +191,8 @@ _RECORD_SECTIONS: list[str] = []
 
 def register_record_section(template: str) -> None:
     """A template of a section shown on every record page just after the record's fields (a customer's billing
-    profile, a deal's lines), given ``record`` and ``record_type``; it shows nothing for a record it does not
-    concern."""
+    profile and balance, a deal's lines), given ``record``, ``record_type`` and the request's ``user``; it shows
+    nothing for a record it does not concern."""
     if template not in _RECORD_SECTIONS:
         _RECORD_SECTIONS.append(template)
 
