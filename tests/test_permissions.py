@@ -349,7 +349,9 @@ CREATE_OPERATIONS = [op for op in MATRIX_OPERATIONS if op.is_collection and op.m
 # Products are shared by every team (no "another team's record"); invoices and payments have their own matrix
 # (see "billing" below).
 RESOURCE_NAMES = [
-    res.name for res in RESOURCES if res.name not in SHARED_RESOURCES and res.name not in ("invoices", "payments")
+    res.name
+    for res in RESOURCES
+    if res.name not in SHARED_RESOURCES and res.name not in ("invoices", "payments")
 ]
 
 TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "marketer_a"]
