@@ -31,6 +31,8 @@ SEGMENT_LABELS = {
     "month": gettext_lazy("Month"),
     "day": gettext_lazy("Day"),
     "rep-day": gettext_lazy("Rep and day"),
+    "product": gettext_lazy("Product"),
+    "category": gettext_lazy("Product category"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4
@@ -208,6 +210,8 @@ FILTER_LABELS = {
     "channel": gettext_lazy("Channel"),
     "audience": gettext_lazy("Audience"),
     "customer": gettext_lazy("Customers"),
+    "product": gettext_lazy("Product"),
+    "category": gettext_lazy("Product category"),
     "by": gettext_lazy("Break down by"),
 }
 
