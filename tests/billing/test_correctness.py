@@ -314,7 +314,7 @@ def build(seed: int = 11, invoices: int = 140) -> History:
     # never exceed the payment nor what the invoice still owes at the time.
     owed = {pk: inv_total(h, pk) - credited_total(h, pk, None) for pk in (i.pk for i in issued)}
     methods = ["cash", "card", "transfer", "cheque"]
-    for i in range(160):
+    for _n in range(160):
         invoice = rnd.choice(issued)
         if owed[invoice.pk] <= 0:
             continue
