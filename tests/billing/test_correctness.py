@@ -380,8 +380,19 @@ def build(seed: int = 11, invoices: int = 140) -> History:
             if balance <= 0
             else (InvoiceStatus.PARTLY_PAID if paid else InvoiceStatus.ISSUED)
         )
+        # paid_at: when the payment that settled it was received (the ageing skips invoices paid before its day)
+        settled = [
+            h.payments[p]["received"]
+            for p, i, _a in h.allocations
+            if i == invoice.pk and not h.payments[p]["bounced"]
+        ]
+        paid_at = (
+            timezone.make_aware(dt.datetime.combine(max(settled), dt.time(9)))
+            if status == InvoiceStatus.PAID and settled
+            else None
+        )
         Invoice.objects.filter(pk=invoice.pk).update(
-            paid=paid, credited=credited, balance=balance, status=status
+            paid=paid, credited=credited, balance=balance, status=status, paid_at=paid_at
         )
         h.invoices[invoice.pk]["status"] = status
     return h
