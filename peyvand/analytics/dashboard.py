@@ -88,8 +88,9 @@ class Choices:
     audiences: list = field(default_factory=lambda: list(Audience.choices))
 
 
-def filter_choices(user) -> Choices:
-    """Teams, reps and pipelines the user may pick in the filters."""
+def filter_choices(user, *, products: bool = False) -> Choices:
+    """Teams, reps and pipelines the user may pick in the filters; products and their categories on the report
+    pages (the "by product" segment)."""
     if user.is_admin:
         teams = list(Team.objects.order_by("name"))
         reps = User.objects.filter(is_active=True)
@@ -103,8 +104,12 @@ def filter_choices(user) -> Choices:
         reps=list(reps.order_by("first_name", "username")),
         pipelines=list(pipelines_visible_to(user)),
         # The catalogue is shared: every member of staff reads it.
-        products=list(Product.objects.filter(active=True).order_by("name", "id").values_list("pk", "name")),
-        categories=list(ProductCategory.objects.order_by("name", "id").values_list("pk", "name")),
+        products=list(Product.objects.filter(active=True).order_by("name", "id").values_list("pk", "name"))
+        if products
+        else [],
+        categories=list(ProductCategory.objects.order_by("name", "id").values_list("pk", "name"))
+        if products
+        else [],
     )
 
 
