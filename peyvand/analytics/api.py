@@ -34,18 +34,43 @@ class ReportQuery(Schema):
     team: int | None = _ID
     rep: int | None = _ID
     pipeline: int | None = _ID
+    product: int | None = Field(None, ge=1, le=2**63 - 1, description="Deals with this product on a line.")
+    category: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="Deals with a product of this category on a line."
+    )
     region: str | None = Field(None, max_length=80)
     channel: str | None = Field(None, max_length=20)
     audience: str | None = Field(None, max_length=80)
     customer: Literal["new", "current"] | None = None
     by: (
         Literal[
-            "rep", "team", "region", "pipeline", "channel", "audience", "customer", "month", "day", "rep-day"
+            "rep",
+            "team",
+            "region",
+            "pipeline",
+            "channel",
+            "audience",
+            "customer",
+            "month",
+            "day",
+            "rep-day",
+            "product",
+            "category",
         ]
         | None
     ) = Field(None, description="Break the figures down by this segment (reports that allow it).")
     as_of: str | None = Field(
-        None, max_length=20, description="Plan completion: the day to pace to (default today)."
+        None,
+        max_length=20,
+        description="Plan completion: the day to pace to; receivables ageing: the day owed on (default today).",
+    )
+    source: Literal["invoices", "deals"] | None = Field(
+        None,
+        description="Product reports: count issued invoices less credit notes, or won deals' lines "
+        "(default: invoices once billing is used).",
+    )
+    rank: Literal["quantity", "revenue"] | None = Field(
+        None, description="Best-selling products: rank by quantity (default) or revenue."
     )
     a: int | None = Field(None, ge=1, le=2**63 - 1, description="A/B test: group A's pipeline.")
     b: int | None = Field(None, ge=1, le=2**63 - 1, description="A/B test: group B's pipeline.")

@@ -10,3 +10,6 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         # Importing the selectors registers every report, so the registry is whole before any request.
         from peyvand.analytics import selectors  # noqa: F401
+        from peyvand.analytics.billing_segments import register_deal_filters
+
+        register_deal_filters()

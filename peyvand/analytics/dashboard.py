@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from peyvand.accounts.models import Team, User
 from peyvand.activities.models import Activity
-from peyvand.analytics import charts
+from peyvand.analytics import billing_revenue, charts
 from peyvand.analytics.links import deal_filters, deals_link
 from peyvand.analytics.registry import REPORTS
 from peyvand.analytics.scope import Scope
 from peyvand.analytics.selectors import scope_from
+from peyvand.billing.models import Product, ProductCategory
 from peyvand.core import periods
 from peyvand.core.choices import Audience, Channel
 from peyvand.sales.selectors import pipelines_visible_to, stuck
@@ -51,17 +52,45 @@ def activity_counts(scope: Scope, today: dt.date) -> dict[str, dict[str, int]]:
     }
 
 
+def revenue_from_invoices(scope: Scope, outcome: dict, by_rep: list[dict], trend: dict) -> None:
+    """The billing settings count revenue from invoices: the dashboard's revenue figures (the period's, each
+    rep's and each month's) become issued invoices less credit notes; deal counts and rates stay the deals'."""
+    outcome["revenue"] = billing_revenue.invoiced(scope)[None]
+    per_rep = billing_revenue.invoiced(scope, key="owner_id")
+    for row in by_rep:
+        row["revenue"] = per_rep.get(row["group"], 0)
+    for row, width in zip(by_rep, charts.bars(by_rep, "revenue"), strict=True):
+        row["width"] = width
+    months = [
+        periods.period_containing(
+            periods.reading_calendar(), periods.MONTH, dt.date.fromisoformat(r["month"])
+        )
+        for r in trend["rows"]
+    ]
+    per_month = billing_revenue.invoiced_by_month(scope, months)
+    for index, row in enumerate(trend["rows"]):
+        row["revenue"] = per_month.get(index, 0)
+    chart = charts.line([r["revenue"] for r in trend["rows"]])
+    trend["chart"] = chart
+    for row, (x, y) in zip(trend["rows"], chart["dots"], strict=True):
+        row["x"], row["y"] = x, y
+    outcome["revenue_source"] = "invoices"
+
+
 @dataclass
 class Choices:
     teams: list
     reps: list
     pipelines: list
+    products: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
     channels: list = field(default_factory=lambda: list(Channel.choices))
     audiences: list = field(default_factory=lambda: list(Audience.choices))
 
 
-def filter_choices(user) -> Choices:
-    """Teams, reps and pipelines the user may pick in the filters."""
+def filter_choices(user, *, products: bool = False) -> Choices:
+    """Teams, reps and pipelines the user may pick in the filters; products and their categories on the report
+    pages (the "by product" segment)."""
     if user.is_admin:
         teams = list(Team.objects.order_by("name"))
         reps = User.objects.filter(is_active=True)
@@ -74,6 +103,13 @@ def filter_choices(user) -> Choices:
         teams=teams,
         reps=list(reps.order_by("first_name", "username")),
         pipelines=list(pipelines_visible_to(user)),
+        # The catalogue is shared: every member of staff reads it.
+        products=list(Product.objects.filter(active=True).order_by("name", "id").values_list("pk", "name"))
+        if products
+        else [],
+        categories=list(ProductCategory.objects.order_by("name", "id").values_list("pk", "name"))
+        if products
+        else [],
     )
 
 
@@ -158,6 +194,9 @@ def dashboard(user, params: dict[str, Any]) -> dict[str, Any]:
         row["amount_width"] = round(float(row["amount"]) / top_forecast * 100, 1) if top_forecast else 0
         row["weighted_width"] = round(float(row["weighted"]) / top_forecast * 100, 1) if top_forecast else 0
         row["link"] = link(status="open", close_after=row["start"], close_before=row["end"])
+
+    if billing_revenue.revenue_source() == "invoices":
+        revenue_from_invoices(scope, outcome, by_rep, trend)
 
     stuck_deals = stuck(scope.deals())
     top_deals = (

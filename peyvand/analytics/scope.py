@@ -54,6 +54,9 @@ class Scope:
     channel: str | None = None
     audience: str | None = None
     customer: str | None = None  # "new" or "current"
+    # The "by product" segment: deals carrying this product (or a product of this category) on their lines.
+    product: int | None = None
+    category: int | None = None
     # The calendar whose months the scope is cut into; None is the business calendar (targets' periods).
     calendar: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -93,11 +96,34 @@ class Scope:
                 )
         if self.customer:
             deals = deals.alias(repeat=earlier_win()).filter(repeat=self.customer == CUSTOMER_CURRENT)
+        if self.product or self.category:
+            from peyvand.analytics.billing_segments import deals_with_product
+
+            deals = deals.filter(pk__in=deals_with_product(product=self.product, category=self.category))
         return deals
+
+    @property
+    def narrows_deals(self) -> bool:
+        """Whether a filter that only a deal answers (pipeline, segments, product) is set: records of billing are
+        then narrowed to those of the deals in scope."""
+        return any(
+            getattr(self, name)
+            for name in ("pipeline", "region", "channel", "audience", "customer", "product", "category")
+        )
 
     def applied(self) -> dict[str, Any]:
         """The filters as the API reports them back."""
-        names = ("team", "rep", "pipeline", "region", "channel", "audience", "customer")
+        names = (
+            "team",
+            "rep",
+            "pipeline",
+            "region",
+            "channel",
+            "audience",
+            "customer",
+            "product",
+            "category",
+        )
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from peyvand.analytics import (  # noqa: F401  (they register their reports)
     abtest,
     activity,
+    billing_receivables,
+    billing_revenue,
     cac,
     capacity,
     churn,
@@ -37,7 +39,18 @@ from peyvand.core.errors import NotFound, ValidationFailed
 from peyvand.core.jalali import DateOutOfRange, parse_date
 from peyvand.core.text import to_ascii_digits
 
-SCOPE_PARAMS = ("start", "end", "period_kind", "year", "number", "team", "rep", "pipeline")
+SCOPE_PARAMS = (
+    "start",
+    "end",
+    "period_kind",
+    "year",
+    "number",
+    "team",
+    "rep",
+    "pipeline",
+    "product",
+    "category",
+)
 SEGMENT_PARAMS = ("region", "channel", "audience", "customer")
 MAX_DAYS = 3660  # ten years: wide enough for any report, narrow enough to stay quick
 
@@ -115,7 +128,9 @@ def _period(params: dict[str, Any]) -> tuple[dt.date, dt.date]:
 
 def scope_from(user, params: dict[str, Any]) -> Scope:
     start, end = _period(params)
-    values: dict[str, Any] = {name: _id(params, name) for name in ("team", "rep", "pipeline")}
+    values: dict[str, Any] = {
+        name: _id(params, name) for name in ("team", "rep", "pipeline", "product", "category")
+    }
     for name in SEGMENT_PARAMS:
         raw = params.get(name)
         values[name] = str(raw)[:80] if raw not in (None, "") else None
@@ -131,7 +146,7 @@ def get_report(name: str) -> Report:
 
 
 # the API's report-specific parameters; each report allows its own
-OPTION_PARAMS = ("by", "as_of", "months", "a", "b", "a_reps", "b_reps")
+OPTION_PARAMS = ("by", "as_of", "months", "a", "b", "a_reps", "b_reps", "source", "rank")
 
 
 def options_from(report: Report, params: dict[str, Any]) -> dict[str, Any]:

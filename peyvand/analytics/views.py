@@ -31,6 +31,8 @@ SEGMENT_LABELS = {
     "month": gettext_lazy("Month"),
     "day": gettext_lazy("Day"),
     "rep-day": gettext_lazy("Rep and day"),
+    "product": gettext_lazy("Product"),
+    "category": gettext_lazy("Product category"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4
@@ -62,14 +64,14 @@ def _params(request) -> dict[str, Any]:
     return params
 
 
-def _filter_context(request, params) -> dict[str, Any]:
+def _filter_context(request, params, *, products: bool = False) -> dict[str, Any]:
     today = timezone.localdate()
     chosen = request.GET.get("period") or ""
     if not chosen and not (params.get("start") or params.get("end")):
         current = periods.period_containing(periods.business_calendar(), periods.MONTH, today)
         chosen = f"month:{current.year}:{current.number}"
     return {
-        "choices": filter_choices(request.user),
+        "choices": filter_choices(request.user, products=products),
         "period_options": period_options(today),
         "chosen_period": chosen,
         "params": request.GET,
@@ -160,7 +162,7 @@ def report_view(request, metric: str):
         "segments": [(value, SEGMENT_LABELS[value]) for value in report.options.get("by", ())],
         "export_query": request.GET.urlencode(),
         "errors": errors,
-        **_filter_context(request, params),
+        **_filter_context(request, params, products=True),
     }
     return render(request, "analytics/report.html", context)
 
@@ -208,6 +210,8 @@ FILTER_LABELS = {
     "channel": gettext_lazy("Channel"),
     "audience": gettext_lazy("Audience"),
     "customer": gettext_lazy("Customers"),
+    "product": gettext_lazy("Product"),
+    "category": gettext_lazy("Product category"),
     "by": gettext_lazy("Break down by"),
 }
 
