@@ -115,6 +115,7 @@ def detail_view(request, screen: Screen, pk: int):
         "record_type": registry.for_model(record),
         "timeline": timeline_for(request.user, record),
         "timeline_actions": registry.timeline_actions(),
+        "record_sections": registry.record_sections(),
         "inline_fields": () if record.deleted_at else _inline_fields(request.user, screen, record),
     }
     if screen.detail_extra:
