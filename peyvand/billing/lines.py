@@ -224,7 +224,7 @@ def set_deal_lines(*, actor, deal: Deal, rows: list[dict[str, Any]], version: in
             instance=current,
             actor=actor,
             action=AuditAction.UPDATE,
-            changes={"lines": [_summary(before), _summary(lines)]},
+            changes={"products": [_summary(before), _summary(lines)]},
         )
     if lines and current.amount != totals.net:
         current = update_deal(

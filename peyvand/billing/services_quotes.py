@@ -298,7 +298,7 @@ def set_quote_lines(*, actor, quote: Quote, rows: list[dict[str, Any]], version:
     )
     if before != after:
         write_audit(
-            instance=updated, actor=actor, action=AuditAction.UPDATE, changes={"lines": [before, after]}
+            instance=updated, actor=actor, action=AuditAction.UPDATE, changes={"products": [before, after]}
         )
     return _back_to_draft(updated, actor)
 

@@ -83,6 +83,11 @@ def deal_lines_view(request, pk: int):
             for error in errors:
                 messages.error(request, error)
             return HttpResponseRedirect(reverse("deals:detail", args=[pk]) + "#deal-lines")
+        if not errors:
+            # the deal's amount on the same page follows the lines: the whole page is read again
+            from django.http import HttpResponse
+
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         deal = DEALS.get(request, pk)
     context = {"record": deal, "section": deal_lines_context(request, deal, errors)}
     return render(request, "billing/deal_lines/_lines.html", context)

@@ -32,7 +32,7 @@ def test_a_deal_with_lines_takes_their_net_total_as_its_amount(rep_a, pipeline):
     assert deal.amount == Decimal("22500000")
     # the change went through sales' update_deal: the deal's audit trail names the amount and the lines
     changed = [entry.changes for entry in audit_for(deal)]
-    assert any("amount" in c for c in changed) and any("lines" in c for c in changed)
+    assert any("amount" in c for c in changed) and any("products" in c for c in changed)
 
 
 def test_a_price_list_with_a_quantity_break_prices_the_line(rep_a, pipeline):
@@ -83,3 +83,18 @@ def test_the_deal_form_says_the_amount_follows_the_lines(rep_a, pipeline):
         actor=rep_a, deal=deal, rows=[{"product": make_product(rep_a).pk, "quantity": "1"}]
     )
     assert "follows their net total" in str(DealForm(user=rep_a, instance=deal).fields["amount"].help_text)
+
+
+def test_the_deal_page_shows_its_products_and_the_change_on_its_timeline(rep_a, pipeline):
+    from django.test import Client
+
+    deal = make_deal(rep_a)
+    deal = lines.set_deal_lines(
+        actor=rep_a, deal=deal, rows=[{"product": make_product(rep_a, code="LP-7").pk}]
+    )
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(rep_a)
+    page = client.get(f"/deals/{deal.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="deal-lines"' in html and "LP-7" in html and "products" in html.lower()
