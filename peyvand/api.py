@@ -11,6 +11,7 @@ from peyvand.analytics.api import router as reports_router
 from peyvand.analytics.records_api import key_accounts_router, spend_router, surveys_router
 from peyvand.automation.api import router as automation_router
 from peyvand.billing.api_catalog import price_lists_router, tax_router
+from peyvand.billing.api_quotes import deal_lines_router
 from peyvand.comments.api import router as comments_router
 from peyvand.contacts.duplicates_api import router as duplicates_router
 from peyvand.core import registry
@@ -67,6 +68,8 @@ for record_type in registry.record_types():
     if record_type.resource is not None:
         api.add_router(f"/{record_type.plural}", record_router(record_type))
 
+# A deal's product lines and "make a quote" (billing, an app above sales, so not in sales' own deal router).
+api.add_router("/deals", deal_lines_router)
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/lost-reasons", lost_reasons_router)
 api.add_router("/price-lists", price_lists_router)

@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("peyvand.activities.urls")),
     path("", include("peyvand.sales.urls")),
     path("", include("peyvand.billing.urls_catalog")),
+    path("", include("peyvand.billing.urls_quotes")),
     path("", include("peyvand.files.urls")),
     path("", include("peyvand.comments.urls")),
     path("", include("peyvand.contacts.urls")),

@@ -154,9 +154,29 @@ def _payment(world, who):
     )
 
 
+def _quote(world, who):
+    from peyvand.billing import lines, services_quotes
+    from tests.billing.quote_factories import make_product
+
+    deal = create_deal(actor=who, values={"title": "Ten printers"})
+    deal = lines.set_deal_lines(actor=who, deal=deal, rows=[{"product": make_product(who).pk, "quantity": 1}])
+    return services_quotes.create_quote_from_deal(actor=who, deal=deal)
+
+
+def _quote_action_url(world, who):
+    return reverse("quotes:action", args=[_quote(world, who).pk, "ready"])
+
+
+def _public_quote_url(world, who):
+    from peyvand.billing import services_quotes
+
+    return reverse("quote-public", args=[services_quotes.public_token(_quote(world, who))])
+
+
 MAKERS: dict[str, Callable[[World, User], Any]] = {
     "invoices": _invoice,
     "payments": _payment,
+    "quotes": _quote,
     "companies": _company,
     "contacts": _contact,
     "leads": _lead,
@@ -1051,6 +1071,35 @@ PAGES: dict[str, Page] = {
             post=roles(admin=200, manager=200, rep=403),
         ),
     },
+    # --- billing: a deal's product lines, "make a quote", a quote's lines and buttons, the customer's link ---
+    "deal-lines": Page(
+        _record_url("deal-lines", "deals"),
+        get=everyone(200),
+        post=everyone(302),
+        htmx_get=(HTMX,),
+        htmx_post=everyone(200),
+        foreign=404,
+        note="the lines' rules: tests/billing/test_lines.py",
+    ),
+    "deal-quote": Page(_record_url("deal-quote", "deals"), get=POST_ONLY, post=everyone(302), foreign=404),
+    "deal-line-products": Page(_url("deal-line-products", q="P"), get=everyone(200), htmx_get=(HTMX,)),
+    **_screen_pages(
+        "quotes",
+        extra={
+            "quotes:lines": Page(
+                _record_url("quotes:lines", "quotes"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
+            "quotes:action": Page(_quote_action_url, get=POST_ONLY, post=everyone(302), foreign=404),
+        },
+    ),
+    # public: the signed token is the credential, whoever opens it (an empty answer changes nothing)
+    "quote-public": Page(
+        _public_quote_url,
+        get=everyone(200, anonymous=200),
+        post=everyone(200, anonymous=200),
+        foreign=200,
+        note="signature, superseded and answers: tests/billing/test_views_public_quotes.py",
+    ),
     # Files and comments on any record (here a contact): the record's visibility decides; another team's is 404.
     "files:upload": Page(_record_link_url("files:upload"), get=POST_ONLY, post=everyone(303), foreign=404),
     "files:download": Page(_of("files:download", _file_on_contact), get=everyone(200), foreign=404),

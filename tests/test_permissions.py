@@ -405,7 +405,59 @@ def _scoring_model(owner, name):
     return model
 
 
+# --- billing: quotes (a deal with product lines, its customer named as the record's name, so search finds it) ---
+
+
+def _quote(owner, name):
+    from peyvand.billing import lines, services_quotes
+    from tests.billing.quote_factories import make_product
+
+    company = create_company(actor=owner, values={"name": name}, allow_duplicate=True)
+    contact = create_contact(
+        actor=owner, values={"last_name": name, "emails": ["buyer@example.com"]}, allow_duplicate=True
+    )
+    deal = create_deal(actor=owner, values={"title": name, "company": company.pk, "contact": contact.pk})
+    deal = lines.set_deal_lines(
+        actor=owner, deal=deal, rows=[{"product": make_product(owner).pk, "quantity": 1}]
+    )
+    return services_quotes.create_quote_from_deal(actor=owner, deal=deal)
+
+
+def _quote_body(user, name):
+    """A new quote's body names a deal with lines that the caller sees (made for them by an administrator)."""
+    from peyvand.billing import lines
+    from tests.billing.quote_factories import make_product
+
+    maker = UserFactory(username="quote_maker", role=Role.ADMIN)
+    deal = create_deal(actor=maker, values={"title": name, "owner": user.pk})
+    lines.set_deal_lines(actor=maker, deal=deal, rows=[{"product": make_product(maker).pk, "quantity": 1}])
+    return {"deal": deal.pk, "terms": name}
+
+
+def _with_deal_lines(deal, owner):
+    from peyvand.billing import lines
+    from tests.billing.quote_factories import make_product
+
+    lines.set_deal_lines(actor=owner, deal=deal, rows=[{"product": make_product(owner).pk, "quantity": 1}])
+
+
+def _quote_status(status):
+    def prepare(quote, owner):
+        from peyvand.billing.models import Quote
+
+        Quote.objects.filter(pk=quote.pk).update(status=status)
+
+    return prepare
+
+
+def _lines_body(op, record):
+    from tests.billing.quote_factories import make_product
+
+    return {"lines": [{"product": make_product(record.owner).pk, "quantity": "2"}]}
+
+
 MAKERS = {
+    "quotes": _quote,
     "jobs": _job,
     "imports": _import_run,
     "scoring-models": _scoring_model,
@@ -417,6 +469,7 @@ MAKERS = {
     "pipelines": _pipeline,
 }
 NAME_FIELD = {
+    "quotes": "terms",
     "companies": "name",
     "contacts": "last_name",
     "leads": "last_name",
@@ -424,7 +477,10 @@ NAME_FIELD = {
     "activities": "subject",
     "pipelines": "name",
 }
+# Bodies that depend on the caller (a quote names a deal the caller sees): (user, name) -> body.
+CREATE_BODY_FOR = {"quotes": _quote_body}
 CREATE_BODY = {
+    "quotes": lambda name: {"terms": name},
     "companies": lambda name: {"name": name},
     "contacts": lambda name: {"last_name": name},
     "leads": lambda name: {"last_name": name},
@@ -617,6 +673,18 @@ ACTIONS = {
     "checklist": Action(200, admin_check=_check_checklist),
     "checklist_check": Action(200, body=_checklist_item_body, admin_check=_check_checklist_check),
     "convert": Action(200, body=lambda op, lead: {"version": lead.version}, admin_check=_check_convert),
+    # billing: a deal's lines (GET on deals, PUT on quotes) and "make a quote"; the quote's own actions
+    "lines": Action(200, body=_lines_body),
+    "lines_replace": Action(200, body=_lines_body),
+    "quote": Action(201, prepare=_with_deal_lines),
+    "revise": Action(201),
+    "ready": Action(200),
+    "approve": Action(200, prepare=_quote_status("pending_approval")),
+    "send": Action(200),
+    "accept": Action(200, body=lambda op, q: {"name": "Kian"}, prepare=_quote_status("sent")),
+    "request_changes": Action(200, body=lambda op, q: {"text": "Cheaper"}, prepare=_quote_status("sent")),
+    "link": Action(200),
+    "versions": Action(200),
 }
 COLLECTION_ACTIONS = {"list", "create"}
 
@@ -630,6 +698,8 @@ def _send(client, op: Operation, pk: Any = None, body: Any = None, **params):
         return client.post(op.url(pk), body if body is not None else {})
     if op.method == "PATCH":
         return client.patch(op.url(pk), body if body is not None else {})
+    if op.method == "PUT":
+        return client._call("put", op.url(pk), body if body is not None else {})
     raise AssertionError(f"no way to send {op}")
 
 
@@ -858,7 +928,12 @@ def test_each_role_creates_records_it_owns_and_only_admin_writes_admin_only_reso
     if op.resource not in CREATE_BODY:
         pytest.fail(f"no create body for {op}; add one to CREATE_BODY")
 
-    response = _send(api_for(user), op, body=CREATE_BODY[op.resource]("Created here"))
+    body = (
+        CREATE_BODY_FOR[op.resource](user, "Created here")
+        if op.resource in CREATE_BODY_FOR
+        else CREATE_BODY[op.resource]("Created here")
+    )
+    response = _send(api_for(user), op, body=body)
 
     if op.resource in ADMIN_ONLY_WRITES and role != "admin":
         assert response.status_code == 403, response.content
@@ -881,7 +956,12 @@ def test_only_admin_creates_a_record_owned_by_another_teams_user(
     model = type(MAKERS[op.resource](user, "Own record"))
     count_before = model.all_objects.count()
 
-    response = _send(api_for(user), op, body={**CREATE_BODY[op.resource]("Handed over"), "owner": rep_b.pk})
+    body = (
+        CREATE_BODY_FOR[op.resource](user, "Handed over")
+        if op.resource in CREATE_BODY_FOR
+        else CREATE_BODY[op.resource]("Handed over")
+    )
+    response = _send(api_for(user), op, body={**body, "owner": rep_b.pk})
 
     if role == "admin":
         assert response.status_code == 201, response.content

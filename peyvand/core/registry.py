@@ -199,3 +199,18 @@ def register_record_section(template: str) -> None:
 
 def record_sections() -> tuple[str, ...]:
     return tuple(_RECORD_SECTIONS)
+
+
+_FIELD_NOTES: list[Callable[[Any, Any, str], Any]] = []
+
+
+def register_field_note(note: Callable[[Any, Any, str], Any]) -> None:
+    """``note(model, record, field_name)`` says something about a field of a record's form that an app above knows
+    (a deal's amount follows its product lines), or None; the form shows it under the field. ``record`` is None on
+    a form that creates one."""
+    if note not in _FIELD_NOTES:
+        _FIELD_NOTES.append(note)
+
+
+def field_notes(model, record, name: str) -> list[Any]:
+    return [text for note in _FIELD_NOTES if (text := note(model, record, name))]

@@ -280,6 +280,7 @@ class RecordForm(forms.Form):
                 value = getattr(instance, name)
                 self.initial[name] = list(value.values_list("name", flat=True)) if name == "tags" else value
         self._money_inputs(data, instance)
+        self._field_notes(instance)
         self._limit_choices()
         if self.entity:
             add_custom_fields(self, self.entity, instance.custom if instance is not None else None)
@@ -305,6 +306,13 @@ class RecordForm(forms.Form):
                 currency=currency,
                 currency_input="currency" if "currency" in self.fields else "",
             )
+
+    def _field_notes(self, instance) -> None:
+        """What apps above say about a field (registry.field_notes), shown under it beside its own help."""
+        for name, form_field in self.fields.items():
+            notes = registry.field_notes(self.model, instance, name)
+            if notes:
+                form_field.help_text = " ".join(str(n) for n in (form_field.help_text, *notes) if n)
 
     def _limit_choices(self) -> None:
         for name, form_field in list(self.fields.items()):
