@@ -6,11 +6,11 @@ from django.urls import include, path
 from peyvand.urls import urlpatterns as peyvand_urlpatterns
 
 
-def invoice_view(request, pk):
+def warranty_view(request, pk):
     return HttpResponse(str(pk))
 
 
 urlpatterns = [
     *peyvand_urlpatterns,
-    path("invoices/", include(([path("<int:pk>/", invoice_view, name="detail")], "invoices"))),
+    path("warranties/", include(([path("<int:pk>/", warranty_view, name="detail")], "warranties"))),
 ]

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peyvand.core.models import OwnedModel
+from peyvand.core.models import OwnedModel, OwnedQuerySet
 
 AMOUNT = {"max_digits": 20, "decimal_places": 2}
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
@@ -89,6 +89,21 @@ class ProductCategory(models.Model):
         return self.name
 
 
+class CatalogueQuerySet(OwnedQuerySet):
+    def visible_to(self, user):
+        """The catalogue is the whole company's: everyone signed in and active sees every product (owner and team
+        only say who keeps it). Every path that fetches a record by its visibility (pages, API, audit, restore,
+        files and comments) reads this."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+
+class CatalogueManager(models.Manager.from_queryset(CatalogueQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Product(OwnedModel):
     """A product or service in the catalogue; every member of staff sees it, the catalogue's keepers change it."""
 
@@ -120,6 +135,9 @@ class Product(OwnedModel):
     tracks_serials = models.BooleanField(_("tracks serial numbers"), default=False)
     description = models.TextField(_("description"), blank=True)
     search_text = models.TextField(editable=False, default="")
+
+    objects = CatalogueManager()
+    all_objects = models.Manager.from_queryset(CatalogueQuerySet)()
 
     audited_fields = (
         "code",
@@ -471,11 +489,24 @@ class Quote(Document):
     change_request = models.TextField(_("changes asked for"), blank=True)
 
     audited_fields = (
+        "number",
+        "version_number",
         "status",
+        "deal",
+        "company",
+        "contact",
+        "currency",
+        "issue_date",
         "valid_until",
         "discount_percent",
         "terms",
+        "gross",
+        "discount",
+        "net",
+        "tax",
         "total",
+        "sent_at",
+        "responded_at",
         "accept_stage",
         "approved_by",
         "responder_name",
@@ -568,8 +599,13 @@ class Invoice(Document):
     note = models.TextField(_("note"), blank=True)
 
     audited_fields = (
+        "kind",
         "status",
         "number",
+        "company",
+        "contact",
+        "deal",
+        "currency",
         "issue_date",
         "due_date",
         "discount_percent",
@@ -688,7 +724,10 @@ class Payment(OwnedModel):
     search_text = models.TextField(editable=False, default="")
 
     audited_fields = (
+        "company",
+        "contact",
         "amount",
+        "currency",
         "method",
         "received_on",
         "reference",
@@ -696,6 +735,7 @@ class Payment(OwnedModel):
         "cheque_bank",
         "cheque_due_date",
         "cheque_status",
+        "allocated",
         "note",
         "owner",
         "team",

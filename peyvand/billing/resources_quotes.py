@@ -102,7 +102,7 @@ QUOTE_FIELDS = (
     F("sent_at", editable=False, automation=True),
     F("responded_at", editable=False),
     F("responder_name", editable=False),
-    F("responder_address", editable=False, exportable=False),
+    F("responder_address", editable=False, exportable=False, audited=False),
     F("change_request", editable=False),
     F("approved_by", editable=False),
     F("owner"),

@@ -4,7 +4,7 @@ Thin: parse, call the same services as the API, render; htmx gets the section ba
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,8 +85,6 @@ def deal_lines_view(request, pk: int):
             return HttpResponseRedirect(reverse("deals:detail", args=[pk]) + "#deal-lines")
         if not errors:
             # the deal's amount on the same page follows the lines: the whole page is read again
-            from django.http import HttpResponse
-
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         deal = DEALS.get(request, pk)
     context = {"record": deal, "section": deal_lines_context(request, deal, errors)}
