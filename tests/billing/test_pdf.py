@@ -89,7 +89,7 @@ def make_invoice(
         company=company,
         kind=kind,
         credits=credits,
-        status=status,
+        status=InvoiceStatus.DRAFT,  # issued below, once its lines are in (an issued invoice refuses changes)
         number=number if status != InvoiceStatus.DRAFT else "",
         issue_date=ISSUED if status != InvoiceStatus.DRAFT else None,
         due_date=ISSUED + dt.timedelta(days=30),
@@ -101,6 +101,9 @@ def make_invoice(
     apply_totals(invoice, price_lines(lines, currency=invoice.currency))
     InvoiceLine.objects.bulk_create(lines)
     invoice.save()
+    if status != InvoiceStatus.DRAFT:
+        Invoice.objects.filter(pk=invoice.pk).update(status=status)
+        invoice.status = status
     return invoice
 
 
