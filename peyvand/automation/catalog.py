@@ -11,7 +11,7 @@ from peyvand.core import registry
 
 # Record types a trigger names before any app registers them (tickets come with the service app): the trigger is
 # offered, and has no records until the type is registered.
-PLANNED_TYPES = {"ticket": _("ticket")}
+PLANNED_TYPES = {"ticket": _("ticket"), "quote": _("quote")}
 
 
 def record_types() -> list[str]:
@@ -221,6 +221,11 @@ TRIGGERS = {
         TriggerSpec("activity_completed", _("an activity is completed"), ("activity",)),
         TriggerSpec("lead_assigned", _("a lead is assigned"), ("lead",)),
         TriggerSpec("ticket_created", _("a ticket is created"), ("ticket",)),
+        TriggerSpec("quote_accepted", _("a quote is accepted"), ("quote",)),
+        TriggerSpec("invoice_issued", _("an invoice is issued"), ("invoice",)),
+        TriggerSpec("invoice_paid", _("an invoice is paid"), ("invoice",)),
+        TriggerSpec("invoice_overdue", _("an invoice becomes overdue"), ("invoice",)),
+        TriggerSpec("payment_recorded", _("a payment is recorded"), ("payment",)),
         TriggerSpec("no_activity", _("a deal has had no activity for some days"), ("deal",)),
         TriggerSpec("date_reached", _("a date is reached"), _types_with_dates),
     )

@@ -57,6 +57,31 @@ def on_ticket_created(sender, ticket=None, **kwargs):
     engine.fire("ticket_created", ticket)
 
 
+@_safe
+def on_quote_accepted(sender, quote=None, **kwargs):
+    engine.fire("quote_accepted", quote)
+
+
+@_safe
+def on_invoice_issued(sender, invoice=None, **kwargs):
+    engine.fire("invoice_issued", invoice)
+
+
+@_safe
+def on_invoice_paid(sender, invoice=None, **kwargs):
+    engine.fire("invoice_paid", invoice)
+
+
+@_safe
+def on_invoice_overdue(sender, invoice=None, **kwargs):
+    engine.fire("invoice_overdue", invoice)
+
+
+@_safe
+def on_payment_recorded(sender, payment=None, **kwargs):
+    engine.fire("payment_recorded", payment)
+
+
 def connect() -> None:
     events.record_created.connect(on_created, dispatch_uid="automation.created")
     events.record_updated.connect(on_updated, dispatch_uid="automation.updated")
@@ -64,3 +89,8 @@ def connect() -> None:
     events.activity_completed.connect(on_activity_completed, dispatch_uid="automation.activity_completed")
     events.lead_assigned.connect(on_lead_assigned, dispatch_uid="automation.lead_assigned")
     events.ticket_created.connect(on_ticket_created, dispatch_uid="automation.ticket_created")
+    events.quote_accepted.connect(on_quote_accepted, dispatch_uid="automation.quote_accepted")
+    events.invoice_issued.connect(on_invoice_issued, dispatch_uid="automation.invoice_issued")
+    events.invoice_paid.connect(on_invoice_paid, dispatch_uid="automation.invoice_paid")
+    events.invoice_overdue.connect(on_invoice_overdue, dispatch_uid="automation.invoice_overdue")
+    events.payment_recorded.connect(on_payment_recorded, dispatch_uid="automation.payment_recorded")

@@ -55,3 +55,10 @@ def can_issue_invoices(user) -> bool:
 def can_record_payments(user) -> bool:
     """Payments and cheques move money on customers' balances: sales managers and administrators."""
     return can_issue_invoices(user)
+
+
+def can_delete_payment(user, payment) -> bool:
+    """A payment recorded by mistake is deleted by those who record payments, not by the rep who owns it. Whether
+    it may go at all is the payment's state: one that pays invoices is refused (409, with the reason) by
+    ``services_payments.refuse_deleting_allocated``, as an issued invoice is by ``refuse_changes_to_issued``."""
+    return can_record_payments(user)

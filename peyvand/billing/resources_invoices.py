@@ -3,8 +3,8 @@
 from django.db.models.signals import pre_save
 from django.urls import path
 
+from peyvand.billing import permissions, services_invoices, services_payments
 from peyvand.billing import selectors_invoices as selectors
-from peyvand.billing import services_invoices, services_payments
 from peyvand.billing.models import Invoice, Payment
 from peyvand.billing.schemas_invoices import (
     InvoiceIn,
@@ -124,6 +124,7 @@ def register() -> None:
             fields=PAYMENT_FIELDS,
             concerns=_customer,
             api_router=payments_router,
+            extra={"can_delete": permissions.can_delete_payment},
             ui_urls=(path("<int:pk>/cheque/", views_payments.cheque_view, name="cheque"),),
         )
     )

@@ -8,6 +8,7 @@ An issued document is immutable: ``refuse_changes_to_issued`` (a ``pre_save`` re
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -15,10 +16,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peyvand.billing import documents, permissions
+from peyvand.billing import documents, parties, permissions
 from peyvand.billing.amounts import ZERO
 from peyvand.billing.models import (
-    BillingProfile,
     BillingSettings,
     Invoice,
     InvoiceKind,
@@ -29,6 +29,7 @@ from peyvand.billing.models import (
     Quote,
     QuoteStatus,
 )
+from peyvand.billing.tasks import attach_issued_pdf
 from peyvand.contacts.models import Company, Contact
 from peyvand.core import events
 from peyvand.core.audit import write_audit
@@ -245,14 +246,22 @@ def update_invoice(*, actor, invoice: Invoice, version: int | None, values: dict
     return invoice
 
 
+# A quote the customer accepted, or one fit to be sent (approved) or sent: not a draft, one waiting for a manager's
+# approval of its discount or for the changes the customer asked for, nor one already closed.
+INVOICEABLE_QUOTES = (QuoteStatus.ACCEPTED, QuoteStatus.APPROVED, QuoteStatus.SENT)
+
+
 @transaction.atomic
 def invoice_from_quote(*, actor, quote: Quote) -> Invoice:
     """A draft invoice with the quote's customer, deal, discount, terms and lines; the quote becomes invoiced."""
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.status in (QuoteStatus.INVOICED, QuoteStatus.SUPERSEDED, QuoteStatus.DECLINED):
+    if quote.status not in INVOICEABLE_QUOTES:
         raise PeyvandError(
             "quote.not_invoiceable",
-            _("This quote was already invoiced, revised or declined; it cannot become an invoice."),
+            _(
+                "Only an accepted quote, or one approved or sent to the customer, can become an invoice; this "
+                "one is a draft, waits for approval or changes, or was already invoiced, revised or declined."
+            ),
             status=409,
         )
     invoice = create_record(
@@ -316,42 +325,6 @@ def format_number(prefix: str, fiscal_year: int, sequence: int) -> str:
     return "-".join(part for part in (prefix, str(fiscal_year), f"{sequence:05d}") if part)
 
 
-def _profile_of(invoice: Invoice) -> BillingProfile | None:
-    if invoice.company_id is not None:
-        return BillingProfile.objects.filter(company_id=invoice.company_id).first()
-    if invoice.contact_id is not None:
-        return BillingProfile.objects.filter(contact_id=invoice.contact_id).first()
-    return None
-
-
-def _seller(settings: BillingSettings) -> dict[str, str]:
-    return {
-        "name": settings.seller_name,
-        "national_id": settings.seller_national_id,
-        "economic_code": settings.seller_economic_code,
-        "registration_number": settings.seller_registration_number,
-        "postal_code": settings.seller_postal_code,
-        "address": settings.seller_address,
-        "phone": settings.seller_phone,
-    }
-
-
-def _buyer(invoice: Invoice, profile: BillingProfile | None) -> dict[str, str]:
-    customer = invoice.customer
-    buyer = {"name": str(customer or ""), "kind": "company" if invoice.company_id else "contact"}
-    if profile is not None:
-        buyer.update(
-            legal_name=profile.legal_name,
-            national_id=profile.national_id,
-            economic_code=profile.economic_code,
-            registration_number=profile.registration_number,
-            postal_code=profile.postal_code,
-            address=profile.address,
-            phone=profile.phone,
-        )
-    return buyer
-
-
 def _give_number(invoice: Invoice, settings: BillingSettings) -> None:
     assert invoice.issue_date is not None
     invoice.fiscal_year = documents.fiscal_year(invoice.issue_date, settings.fiscal_calendar)
@@ -386,15 +359,16 @@ def issue_invoice(
     if not invoice.lines.exists() or invoice.total <= 0:
         raise field_error("lines", _("An invoice needs lines with a total above zero before it is issued."))
     settings = BillingSettings.current()
-    profile = _profile_of(invoice)
+    profile = parties.profile_of(invoice.customer)
     invoice.issue_date = issue_date or invoice.issue_date or timezone.localdate()
     terms = profile.payment_terms_days if profile and profile.payment_terms_days is not None else None
     if invoice.due_date is None or invoice.due_date < invoice.issue_date:
         days = terms if terms is not None else settings.payment_terms_days
         invoice.due_date = invoice.issue_date + dt.timedelta(days=days)
     _give_number(invoice, settings)
-    invoice.seller = _seller(settings)
-    invoice.buyer = _buyer(invoice, profile)
+    # The same shape pdf.py and the tax export read (parties.py), so an issued invoice prints what it stored.
+    invoice.seller = parties.seller_party(settings)
+    invoice.buyer = parties.buyer_party(invoice.customer)
     invoice.status = InvoiceStatus.ISSUED
     invoice.paid = invoice.credited = ZERO
     invoice.balance = invoice.total
@@ -407,7 +381,18 @@ def issue_invoice(
         changes={"status": [InvoiceStatus.DRAFT, InvoiceStatus.ISSUED], "number": ["", invoice.number]},
     )
     events.emit(events.invoice_issued, Invoice, invoice=invoice, actor=actor)
+    _store_pdf_after_commit(invoice, actor)
     return invoice
+
+
+def _store_pdf_after_commit(invoice: Invoice, actor) -> None:
+    """The PDF is stored after the issue commits, by a background job: rendering takes far longer than issuing and
+    must not hold the number sequence's lock, a rendering failure must not roll back an issued number, and
+    ``attach_file`` writes its bytes to storage, which a rolled-back transaction would not take back. ``robust``:
+    a job that cannot even be queued is logged, never raised to the issuer."""
+    transaction.on_commit(
+        partial(attach_issued_pdf.enqueue, invoice_id=invoice.pk, actor_id=actor.pk), robust=True
+    )
 
 
 # ── Credit notes ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -519,6 +504,7 @@ def credit_invoice(
     )
     refresh_invoice(invoice, actor=actor, cancel=full)
     events.emit(events.record_created, Invoice, instance=credit, actor=actor)
+    _store_pdf_after_commit(credit, actor)
     return credit
 
 

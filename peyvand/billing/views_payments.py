@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -50,6 +51,10 @@ class PaymentForm(RecordForm):
                 self.fields[name].required = False
                 self.fields[name].widget.attrs["data-cheque"] = ""
         if self.instance is None:
+            if "received_on" in self.fields:
+                self.fields[
+                    "received_on"
+                ].initial = timezone.localdate()  # most payments are recorded the day
             self.fields["invoice"] = forms.ModelChoiceField(
                 label=gettext_lazy("Pay invoice"),
                 queryset=selectors_invoices.invoices_visible_to(self.user).filter(

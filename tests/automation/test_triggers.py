@@ -158,3 +158,140 @@ def test_two_rules_feeding_each_other_stop_at_the_first_repeat(admin, rep_a, pip
     assert stopped.rule == first
     assert stopped.chain == [first.pk, second.pk, first.pk]
     assert RuleRun.objects.filter(status="ok").count() == 2
+
+
+# ── Billing's events ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _customer(owner):
+    from peyvand.contacts.models import Company
+
+    return Company.objects.create(name="Parsian Trading", owner=owner, team=owner.team)
+
+
+def _draft(actor, customer):
+    from peyvand.billing import services_invoices
+
+    return services_invoices.create_invoice(
+        actor=actor,
+        values={"company": customer.pk, "lines": [{"description": "Licence", "unit_price": "1000000"}]},
+    )
+
+
+def _issue(actor, invoice, day=None):
+    import datetime as dt
+
+    from peyvand.billing import services_invoices
+
+    return services_invoices.issue_invoice(
+        actor=actor, invoice=invoice, issue_date=day or dt.date(2026, 4, 1)
+    )
+
+
+def _task_subjects():
+    return list(Activity.objects.order_by("pk").values_list("subject", flat=True))
+
+
+def test_issuing_an_invoice_fires_invoice_issued_rules(admin, manager_a, run_events):
+    make_rule(
+        admin,
+        "invoice_issued",
+        [
+            {
+                "type": "create_activity",
+                "kind": "task",
+                "subject": "Call about {{ record.number }}",
+                "due": "+1 day",
+            }
+        ],
+        record_type="invoice",
+    )
+    invoice = _draft(manager_a, _customer(manager_a))
+    with run_events():
+        invoice = _issue(manager_a, invoice)
+    assert _task_subjects() == [f"Call about {invoice.number}"]
+    assert Activity.objects.get().owner == manager_a
+    assert RuleRun.objects.get().trigger == "invoice_issued"
+
+
+def test_paying_an_invoice_in_full_fires_invoice_paid_and_payment_recorded_rules(
+    admin, manager_a, run_events
+):
+    from peyvand.billing import services_payments
+
+    make_rule(admin, "invoice_paid", [notify_owner("Paid: {{ record.number }}")], record_type="invoice")
+    make_rule(admin, "payment_recorded", [notify_owner("Payment received")], record_type="payment")
+    customer = _customer(manager_a)
+    invoice = _issue(manager_a, _draft(manager_a, customer))
+    with run_events():
+        for amount in (invoice.total / 2, invoice.total / 2):
+            services_payments.record_payment(
+                actor=manager_a,
+                values={
+                    "company": customer.pk,
+                    "amount": str(amount),
+                    "method": "transfer",
+                    "received_on": "2026-04-05",
+                    "allocations": [{"invoice": invoice.pk, "amount": str(amount)}],
+                },
+            )
+    titles = sorted(
+        n.text_title() for n in Notification.objects.filter(recipient=manager_a, kind="automation")
+    )
+    assert titles == ["Paid: " + invoice.number, "Payment received", "Payment received"]
+
+
+def test_an_invoice_becoming_overdue_fires_invoice_overdue_rules_once(admin, manager_a, run_events):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peyvand.billing.periodic import mark_overdue_invoices
+
+    make_rule(admin, "invoice_overdue", [notify_owner("Chase {{ record.number }}")], record_type="invoice")
+    invoice = _issue(manager_a, _draft(manager_a, _customer(manager_a)), dt.date(2026, 1, 1))
+    now = timezone.make_aware(dt.datetime(2026, 3, 1, 9, 0))
+    with run_events():
+        mark_overdue_invoices(now)
+    with run_events():
+        mark_overdue_invoices(now)
+    assert [n.text_title() for n in Notification.objects.filter(kind="automation")] == [
+        f"Chase {invoice.number}"
+    ]
+
+
+def test_a_rule_on_invoices_of_another_team_does_not_run(manager_a, rep_b, run_events):
+    make_rule(manager_a, "invoice_issued", [notify_owner("Issued")], record_type="invoice")
+    from peyvand.accounts.models import Role
+
+    rep_b.role = Role.SALES_MANAGER
+    rep_b.save()
+    invoice = _draft(rep_b, _customer(rep_b))
+    with run_events():
+        _issue(rep_b, invoice)
+    assert not Notification.objects.filter(kind="automation").exists()
+
+
+def test_accepting_a_quote_fires_quote_accepted_rules(admin, manager_a, run_events):
+    """Runs once quotes are a record type (before that a rule on them waits, like one on tickets)."""
+    from peyvand.core import registry
+
+    if registry.find("quote") is None:
+        pytest.skip("quotes are not a record type yet")
+    import datetime as dt
+
+    from peyvand.billing.models import Quote, QuoteStatus
+
+    make_rule(admin, "quote_accepted", [notify_owner("Accepted: {{ record.number }}")], record_type="quote")
+    quote = Quote.objects.create(
+        owner=manager_a,
+        team=manager_a.team,
+        company=_customer(manager_a),
+        number="Q-1",
+        status=QuoteStatus.ACCEPTED,
+        issue_date=dt.date(2026, 4, 1),
+        valid_until=dt.date(2026, 5, 1),
+    )
+    with run_events():
+        events.emit(events.quote_accepted, Quote, quote=quote, actor=None)
+    assert [n.text_title() for n in Notification.objects.filter(kind="automation")] == ["Accepted: Q-1"]

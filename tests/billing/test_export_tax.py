@@ -28,7 +28,7 @@ def _rows(user, start=ISSUED, end=ISSUED):
 
 def test_each_line_of_an_issued_invoice_is_a_row_with_the_header_repeated(manager_a):
     invoice = make_invoice(manager_a)
-    # Stored as the issuing service would have numbered it (an issued invoice is never saved again).
+    # an issued invoice refuses changes through save(); the row is set up directly
     Invoice.objects.filter(pk=invoice.pk).update(
         fiscal_year=1404, sequence=12, issued_at=timezone.make_aware(dt.datetime(2025, 3, 21, 9, 30))
     )
@@ -72,12 +72,10 @@ def test_a_credit_note_is_a_return_from_sale_naming_the_invoice_it_credits(manag
 
 def test_a_paid_invoice_is_settled_in_cash_and_a_part_paid_one_in_both(manager_a):
     invoice = make_invoice(manager_a)
-    invoice.paid = invoice.total
-    Invoice.objects.filter(pk=invoice.pk).update(paid=invoice.paid)
+    Invoice.objects.filter(pk=invoice.pk).update(paid=invoice.total)
     assert {(r["setm"], r["cap"], r["insp"]) for r in _rows(manager_a)} == {(1, 110_000_000, 0)}
 
-    invoice.paid = 10_000_000
-    Invoice.objects.filter(pk=invoice.pk).update(paid=invoice.paid)
+    Invoice.objects.filter(pk=invoice.pk).update(paid=10_000_000)
     assert {(r["setm"], r["cap"], r["insp"]) for r in _rows(manager_a)} == {(3, 10_000_000, 100_000_000)}
 
 

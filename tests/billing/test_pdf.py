@@ -81,8 +81,6 @@ def _lines(model, **parent):
 def make_invoice(
     owner, *, kind=InvoiceKind.INVOICE, credits=None, status=InvoiceStatus.ISSUED, number="INV-1404-1"
 ):
-    """An invoice with priced lines, drafted and then stored as issued with the given number and day (the
-    issuing service would number it itself; an issued invoice is never saved again, so the row is updated)."""
     _seller()
     company = credits.company if credits else _company(owner)
     invoice = Invoice.objects.create(
@@ -91,22 +89,21 @@ def make_invoice(
         company=company,
         kind=kind,
         credits=credits,
+        status=InvoiceStatus.DRAFT,  # issued below, once its lines are in (an issued invoice refuses changes)
+        number=number if status != InvoiceStatus.DRAFT else "",
+        issue_date=ISSUED if status != InvoiceStatus.DRAFT else None,
         due_date=ISSUED + dt.timedelta(days=30),
     )
+    if status != InvoiceStatus.DRAFT:
+        invoice.seller = pdf.parties.seller_party()
+        invoice.buyer = pdf.parties.buyer_party(company)
     lines = _lines(InvoiceLine, invoice=invoice)
     apply_totals(invoice, price_lines(lines, currency=invoice.currency))
     InvoiceLine.objects.bulk_create(lines)
-    invoice.balance = invoice.total
     invoice.save()
     if status != InvoiceStatus.DRAFT:
-        Invoice.objects.filter(pk=invoice.pk).update(
-            status=status,
-            number=number,
-            issue_date=ISSUED,
-            seller=pdf.parties.seller_party(),
-            buyer=pdf.parties.buyer_party(company),
-        )
-        invoice.refresh_from_db()
+        Invoice.objects.filter(pk=invoice.pk).update(status=status)
+        invoice.status = status
     return invoice
 
 

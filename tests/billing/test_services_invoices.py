@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections, transaction
 
-from peyvand.billing import services_invoices
+from peyvand.billing import parties, services_invoices
 from peyvand.billing.models import (
     BillingProfile,
     BillingSettings,
@@ -95,9 +95,11 @@ def test_issuing_numbers_the_invoice_in_its_jalali_fiscal_year_and_snapshots_bot
     assert invoice.status == InvoiceStatus.ISSUED and invoice.balance == invoice.total
     assert invoice.due_date == dt.date(2026, 5, 16)
     assert invoice.seller["economic_code"] == "411111111111"
-    assert (
-        invoice.buyer["legal_name"] == "Parsian Trading PJS" and invoice.buyer["national_id"] == "10101010101"
-    )
+    assert invoice.buyer["name"] == "Parsian Trading PJS" and invoice.buyer["national_id"] == "10101010101"
+    # the shape the PDF and the tax export read back (parties.py), so what was stored is what prints
+    assert invoice.seller == parties.seller_party(settings)
+    assert invoice.buyer == parties.buyer_party(customer)
+    assert parties.from_snapshot(invoice.buyer) == invoice.buyer
     second = issued(manager_a, customer, issue_date=dt.date(2026, 4, 2))
     assert second.number == "INV-1405-00002"
 
@@ -185,6 +187,40 @@ def test_an_invoice_from_a_quote_copies_its_customer_deal_discount_and_lines(rep
     with pytest.raises(PeyvandError) as refused:
         services_invoices.invoice_from_quote(actor=rep_a, quote=quote)
     assert refused.value.code == "quote.not_invoiceable"
+
+
+@pytest.mark.parametrize(
+    "status,invoiceable",
+    [
+        (QuoteStatus.DRAFT, False),
+        (QuoteStatus.PENDING_APPROVAL, False),
+        (QuoteStatus.CHANGES_REQUESTED, False),
+        (QuoteStatus.DECLINED, False),
+        (QuoteStatus.SUPERSEDED, False),
+        (QuoteStatus.APPROVED, True),
+        (QuoteStatus.SENT, True),
+        (QuoteStatus.ACCEPTED, True),
+    ],
+)
+def test_only_an_accepted_approved_or_sent_quote_becomes_an_invoice(rep_a, status, invoiceable):
+    quote = Quote.objects.create(
+        owner=rep_a,
+        team=rep_a.team,
+        company=company(rep_a),
+        number="Q-1405-00004",
+        issue_date=dt.date(2026, 4, 1),
+        valid_until=dt.date(2026, 4, 15),
+        status=status,
+    )
+    if invoiceable:
+        assert services_invoices.invoice_from_quote(actor=rep_a, quote=quote).quote == quote
+        return
+    with pytest.raises(PeyvandError) as refused:
+        services_invoices.invoice_from_quote(actor=rep_a, quote=quote)
+    assert refused.value.code == "quote.not_invoiceable" and refused.value.status == 409
+    assert not Invoice.objects.exists()
+    quote.refresh_from_db()
+    assert quote.status == status
 
 
 def test_a_partial_credit_note_has_its_own_sequence_and_lowers_the_balance(manager_a):
@@ -280,3 +316,48 @@ def test_twenty_invoices_issued_at_once_take_numbers_one_to_twenty_without_a_gap
     numbers = set(Invoice.objects.values_list("number", flat=True))
     assert numbers == {f"INV-1405-{n:05d}" for n in range(1, 21)}
     assert NumberSequence.objects.get(kind="invoice", fiscal_year=1405).last == 20
+
+
+# ── The stored PDF ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _pdf_files(record):
+    from peyvand.files.models import Attachment
+
+    return list(
+        Attachment.objects.filter(record_type="invoice", record_id=record.pk).values_list(
+            "name", "content_type"
+        )
+    )
+
+
+def test_issuing_an_invoice_and_a_credit_note_stores_each_pdf_among_its_files_once(
+    manager_a, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.LANGUAGE_CODE = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = issued(manager_a, company(manager_a))
+    assert _pdf_files(invoice) == [(f"Invoice {invoice.number}.pdf", "application/pdf")]
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services_invoices.credit_invoice(actor=manager_a, invoice=invoice, full=True)
+    assert _pdf_files(note) == [(f"Credit note {note.number}.pdf", "application/pdf")]
+    # a repeated job finds the file there and stores nothing more
+    from peyvand.billing.tasks import attach_issued_pdf
+
+    attach_issued_pdf.enqueue(invoice_id=invoice.pk, actor_id=manager_a.pk)
+    assert len(_pdf_files(invoice)) == 1
+
+
+def test_a_pdf_that_cannot_be_stored_does_not_undo_the_issue(
+    manager_a, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocked
+    draft_invoice = draft(manager_a, company(manager_a))
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = services_invoices.issue_invoice(actor=manager_a, invoice=draft_invoice)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.ISSUED and invoice.number
+    assert _pdf_files(invoice) == []

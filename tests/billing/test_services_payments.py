@@ -247,3 +247,17 @@ def test_an_overdue_invoice_stays_overdue_until_paid(manager_a):
     pay(manager_a, customer, "600", auto_allocate=True)
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
+
+
+def test_a_rep_who_owns_a_payment_cannot_delete_it_but_a_manager_can_while_it_pays_nothing(manager_a, rep_a):
+    from peyvand.billing.models import Payment
+
+    payment = pay(manager_a, company(manager_a), "1000")
+    Payment.objects.filter(pk=payment.pk).update(owner=rep_a)  # the rep owns it (and so sees it)
+    payment.refresh_from_db()
+    with pytest.raises(PeyvandError) as refused:
+        delete_record(payment, actor=rep_a)
+    assert refused.value.code == "record.delete_forbidden" and refused.value.status == 403
+    assert Payment.objects.get(pk=payment.pk).deleted_at is None
+    delete_record(payment, actor=manager_a)
+    assert Payment.all_objects.get(pk=payment.pk).deleted_at is not None

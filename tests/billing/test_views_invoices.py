@@ -64,3 +64,22 @@ def test_a_manager_drafts_issues_and_records_a_cheque_through_the_pages_and_sees
     assert "customer-balance" in page
     page = c.get(f"/invoices/{inv.pk}/").content.decode()
     assert "record-payment" in page
+
+
+@pytest.mark.django_db
+def test_the_invoice_and_credit_note_pages_link_their_pdf(manager_a):
+    import re
+
+    from peyvand.billing import services_invoices
+
+    c = Client()
+    c.force_login(manager_a)
+    inv = issued(manager_a, company(manager_a))
+    note = services_invoices.credit_invoice(actor=manager_a, invoice=inv, full=True)
+    for record in (inv, note):
+        page = c.get(f"/invoices/{record.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        link = re.search(r'id="invoice-pdf" href="([^"]+)"', page)
+        assert link and link.group(1) == f"/billing/invoice/{record.pk}/pdf/"
+        r = c.get(link.group(1))
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+        assert r.content.startswith(b"%PDF") and record.number in r["Content-Disposition"]
