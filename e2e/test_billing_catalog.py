@@ -14,6 +14,7 @@ from e2e.conftest import fits, signed_in
 from e2e.test_crawl import READ_TEXT, leaks, stored_text, untranslated_names
 from peyvand.billing.models import (
     BillingProfile,
+    BillingSettings,
     CustomerTier,
     PriceList,
     PriceListItem,
@@ -212,4 +213,25 @@ def test_a_manager_fills_a_companys_billing_profile(browser, live_server, manage
     expect(section).to_contain_text("۴۵ روز" if language == "fa" else "45 days")
     whole(page, language)
     fits(page, f"billing-profile-{language}")
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_billing_settings_are_reached_from_the_settings_hub_and_save_a_ceiling(
+    browser, live_server, admin, language
+):
+    page = signed_in(browser, live_server, admin, language)
+    page.goto("/settings/")
+    page.locator("main li.card > a[href='/settings/billing/']").click()
+    expect(page.locator("#id_rep_discount_ceiling")).to_have_value("10")  # not 1E+1
+    page.fill("#id_seller_name", "شرکت پیوند" if language == "fa" else "Peyvand Co.")
+    page.fill("#id_seller_postal_code", "۱۹۶۶۷۳۴۱۱۱" if language == "fa" else "1966734111")
+    page.fill("#id_rep_discount_ceiling", "۱۲٫۵" if language == "fa" else "12.5")
+    whole(page, language)
+    fits(page, f"billing-settings-{language}")
+    page.click("form.billing-settings-form button[type=submit].primary")
+    expect(page.locator("#id_rep_discount_ceiling")).to_have_value("12.5")
+    settings = BillingSettings.current()
+    assert (settings.seller_postal_code, settings.rep_discount_ceiling) == ("1966734111", Decimal("12.5"))
+    whole(page, language)
     page.context.close()

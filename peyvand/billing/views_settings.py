@@ -507,6 +507,9 @@ class BillingSettingsForm(forms.Form):
                 form_field = forms.CharField(
                     label=field.verbose_name, required=False, **({"widget": widget} if widget else {})
                 )
+            if name == "seller_address":
+                # the model's "address" reads as a session's IP address in Persian (accounts' msgid)
+                form_field.label = gettext_lazy("Address")
             if name in LTR:
                 form_field.widget.attrs["dir"] = "ltr"
             if name == "brand_colour":
