@@ -295,7 +295,8 @@ def export_price_list(price_list: PriceList, file_format: str) -> tuple[bytes, s
     text = io.StringIO()
     writer = csv.writer(text)
     for row in rows:
-        writer.writerow([_safe(v) for v in row])
+        # a round decimal is written 10, not 1E+1 (its str once normalised)
+        writer.writerow([_safe(f"{v:f}" if isinstance(v, Decimal) else v) for v in row])
     return ("\ufeff" + text.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
 
 

@@ -592,7 +592,7 @@ def save_billing_profile(*, actor, customer, values: dict[str, Any]) -> BillingP
             instance=customer,
             actor=actor,
             action=AuditAction.UPDATE,
-            changes={f"billing.{k}": v for k, v in changes.items()},
+            changes={f"billing_profile.{k}": v for k, v in changes.items()},  # labelled as the profile's
             note=_("Billing profile"),
         )
     return profile

@@ -40,6 +40,11 @@ def _catalog_only(user) -> None:
         raise PermissionDenied
 
 
+def _plain(value: Decimal) -> str:
+    """A decimal as typed: 10, not 1E+1 (what ``normalize()`` alone gives for round numbers)."""
+    return f"{value.normalize():f}"
+
+
 def _errors(exc: PeyvandError) -> dict[str, str]:
     return {str(e.get("field") or ""): str(e["message"]) for e in exc.errors or []} or {"": str(exc.message)}
 
@@ -105,7 +110,11 @@ def catalog_view(request):
             "categories": selectors_catalog.categories(),
             "tax_classes": selectors_catalog.tax_classes(),
             "tiers": selectors_catalog.tiers(),
-            "forms": {kind: spec[1](auto_id=f"id_{kind}_%s") for kind, spec in KINDS.items()},
+            # keyed by the template's names (tax_class, not tax-class, which a template cannot look up)
+            "forms": {
+                SERVICE_ARG[kind]: spec[1](auto_id=f"id_{SERVICE_ARG[kind]}_%s")
+                for kind, spec in KINDS.items()
+            },
         },
     )
 
@@ -123,7 +132,7 @@ def catalog_item_view(request, kind: str, pk: int | None = None):
         initial = {f: getattr(instance, f) for f in form_class.base_fields}
         for name in ("percent", "discount_percent"):
             if name in initial:
-                initial[name] = initial[name].normalize()
+                initial[name] = _plain(initial[name])
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +183,7 @@ def tax_rate_view(request, class_pk: int, pk: int | None = None):
     if rate is not None:
         initial = {
             "name": rate.name,
-            "percent": rate.percent.normalize(),
+            "percent": _plain(rate.percent),
             "valid_from": rate.valid_from,
             "valid_until": rate.valid_until,
         }
@@ -285,7 +294,7 @@ def _rows_of(price_list: PriceList | None) -> list[dict[str, str]]:
     return [
         {
             "product": item.product.code,
-            "min_quantity": str(item.min_quantity.normalize()),
+            "min_quantity": _plain(item.min_quantity),
             "price": money.input_value(item.price, price_list.currency),
             "remove": False,
         }
@@ -498,6 +507,9 @@ class BillingSettingsForm(forms.Form):
                 form_field = forms.CharField(
                     label=field.verbose_name, required=False, **({"widget": widget} if widget else {})
                 )
+            if name == "seller_address":
+                # the model's "address" reads as a session's IP address in Persian (accounts' msgid)
+                form_field.label = gettext_lazy("Address")
             if name in LTR:
                 form_field.widget.attrs["dir"] = "ltr"
             if name == "brand_colour":
@@ -520,7 +532,7 @@ def billing_settings_view(request):
     initial = {}
     for name in SETTINGS_FIELDS:
         value = getattr(current, name)
-        initial[name] = value.normalize() if isinstance(value, Decimal) else value
+        initial[name] = _plain(value) if isinstance(value, Decimal) else value
     form = BillingSettingsForm(
         request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
     )

@@ -87,6 +87,9 @@ def list_view(request, screen: Screen):
         "column_rows": chooser(screen, columns),
         **_transfers(screen),
     }
+    # "New …" and "Import" only for someone who may create here (the products for a rep: read only)
+    context["can_create"] = screen.can_create is None or screen.can_create(request.user)
+    context["importable"] = context["importable"] and context["can_create"]
     template = "web/_table.html" if request.htmx and request.htmx.target == "results" else "web/list.html"
     return render(request, template, context)
 

@@ -192,4 +192,4 @@ def test_a_rep_edits_a_customers_legal_fields_but_not_its_tier(rep_a, manager_a)
     )
     profile.refresh_from_db()
     assert profile.tier == vip and profile.tax_exempt
-    assert "billing.tier" in audit_for(company).first().changes
+    assert "billing_profile.tier" in audit_for(company).first().changes

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in(user, language="en"):
-    client = Client(headers={"Accept-Language": language})
+    client = Client()
+    client.cookies["django_language"] = (
+        language  # the interface's language is the cookie's, Persian without it
+    )
     client.force_login(user)
     return client
 

@@ -1,6 +1,7 @@
 """Template filters every page uses: dates in the user's calendar, money, digits, field values."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.db import models
@@ -49,6 +50,8 @@ def percent(value):
     """A percentage with the sign of the page's language: ۲۵٪ in Persian, 25% in English."""
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        value = f"{value.normalize():f}"  # a stored 10.000 reads 10, 9.500 reads 9.5
     return f"{digits(value)}٪" if jalali.uses_jalali() else f"{value}%"
 
 
@@ -147,10 +150,27 @@ def field_value(obj, name):
     return value
 
 
+def _beside(model_or_obj, name: str):
+    """The model and field an audit key names: the record's own, or one of a one-to-one row beside it written
+    "billing_profile.tier" (a company's billing profile changes on the company's timeline)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    head, dot, rest = name.partition(".")
+    if dot:
+        try:
+            relation = model_or_obj._meta.get_field(head)
+        except FieldDoesNotExist:
+            return model_or_obj, name
+        if relation.one_to_one:
+            return relation.related_model, rest
+    return model_or_obj, name
+
+
 @register.simple_tag
 def field_label(model_or_obj, name):
     from django.core.exceptions import FieldDoesNotExist
 
+    model_or_obj, name = _beside(model_or_obj, name)
     try:
         return model_or_obj._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
@@ -213,6 +233,7 @@ def audit_value(record, name, value):
 
     if value in (None, "", [], {}):
         return "—"
+    record, name = _beside(record, name)
     try:
         field = record._meta.get_field(name)
     except FieldDoesNotExist:
