@@ -59,8 +59,8 @@ def _decimal(value: Any, field: str, *, low: Decimal, high: Decimal, message) ->
 
 
 def read_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The lines people sent, each ``{product, quantity, discount_percent, description?}``, checked: an active
-    product, a positive quantity, a discount from 0 to 100. Errors name the row (``lines.2.quantity``)."""
+    """The lines people sent, each ``{product, quantity, discount_percent?, description?}``, checked: an active
+    product, a positive quantity, a discount from 0 to 100 (or none: the customer's tier discount). Errors name the row (``lines.2.quantity``)."""
     if not isinstance(rows, list):
         raise ValidationFailed([{"field": "lines", "message": _("Send a list of lines.")}])
     if len(rows) > MAX_LINES:
@@ -90,12 +90,18 @@ def read_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 high=MAX_QUANTITY,
                 message=_("Enter a quantity above zero."),
             )
-            discount = _decimal(
-                row.get("discount_percent") or 0,
-                f"lines.{i}.discount_percent",
-                low=Decimal("0"),
-                high=Decimal("100"),
-                message=_("Enter a discount from 0 to 100."),
+            # No discount given: the customer's tier gives its standing discount (build_lines).
+            raw_discount = row.get("discount_percent")
+            discount = (
+                None
+                if raw_discount in (None, "")
+                else _decimal(
+                    raw_discount,
+                    f"lines.{i}.discount_percent",
+                    low=Decimal("0"),
+                    high=Decimal("100"),
+                    message=_("Enter a discount from 0 to 100."),
+                )
             )
         except ValidationFailed as exc:
             errors += exc.errors
@@ -146,7 +152,9 @@ def build_lines(
                 quantity=row["quantity"],
                 unit=product.unit if product else "",
                 unit_price=unit_price,
-                discount_percent=row["discount_percent"],
+                discount_percent=pricing.tier_discount(customer)
+                if row.get("discount_percent") is None
+                else row["discount_percent"],
                 tax_percent=tax,
                 **parent,
             )

@@ -35,7 +35,8 @@ def _change(post):
                 {
                     "product": _int(post.get("product")),
                     "quantity": post.get("quantity") or "1",
-                    "discount_percent": post.get("discount_percent") or "0",
+                    # left empty: the customer's tier discount
+                    "discount_percent": post.get("discount_percent", ""),
                 }
             )
         elif op == "change" and 0 <= index < len(rows):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from peyvand.billing import lines
-from peyvand.billing.models import DealLine, PriceList, PriceListItem
+from peyvand.billing.models import BillingProfile, CustomerTier, DealLine, PriceList, PriceListItem
 from peyvand.core.audit import audit_for
 from peyvand.core.errors import ValidationFailed
 from peyvand.sales.views import DealForm
@@ -45,6 +45,20 @@ def test_a_price_list_with_a_quantity_break_prices_the_line(rep_a, pipeline):
     deal = lines.set_deal_lines(actor=rep_a, deal=deal, rows=[{"product": printer.pk, "quantity": "5"}])
     assert lines.deal_lines(deal)[0].unit_price == Decimal("9000000")
     assert deal.amount == Decimal("45000000")
+
+
+def test_a_vip_customer_gets_its_tiers_discount_unless_the_line_names_one(rep_a, pipeline):
+    deal = make_deal(rep_a)
+    vip = CustomerTier.objects.create(name="VIP", discount_percent=Decimal("5"))
+    BillingProfile.objects.create(company=deal.company, tier=vip)
+    printer = make_product(rep_a, price="10000000", tax=None)
+    deal = lines.set_deal_lines(
+        actor=rep_a,
+        deal=deal,
+        rows=[{"product": printer.pk, "quantity": "1"}, {"product": printer.pk, "discount_percent": "0"}],
+    )
+    assert [line.discount_percent for line in lines.deal_lines(deal)] == [Decimal("5"), Decimal("0")]
+    assert deal.amount == Decimal("9500000") + Decimal("10000000")
 
 
 def test_bad_lines_are_refused_naming_the_row_and_nothing_is_written(rep_a, pipeline):
