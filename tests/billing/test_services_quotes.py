@@ -110,6 +110,22 @@ def test_sending_e_mails_the_contact_the_signed_link(rep_a, pipeline):
     assert services_quotes.public_token(quote) in message.body
 
 
+def test_the_e_mail_carries_the_quotes_pdf_which_stays_among_the_quotes_files(
+    rep_a, pipeline, settings, tmp_path
+):
+    from peyvand.files.models import Attachment
+    from peyvand.messaging.models import Outbox
+
+    settings.MEDIA_ROOT = tmp_path
+    quote = sent_quote(rep_a)
+    ((name, content, mimetype),) = mail.outbox[0].attachments
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF") and quote.number in name
+    stored = Attachment.objects.get(record_type="quote", record_id=quote.pk)
+    assert stored.name == name and stored.file.read() == content
+    outbox = Outbox.objects.get(record_type="quote", record_id=quote.pk)
+    assert outbox.attachments == [{"name": name, "content_type": "application/pdf", "path": stored.file.name}]
+
+
 def test_a_quote_whose_contact_has_no_e_mail_is_not_sent(rep_a, pipeline):
     from peyvand.billing import lines
     from peyvand.sales.services import update_deal
