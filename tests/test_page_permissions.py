@@ -1091,6 +1091,11 @@ PAGES: dict[str, Page] = {
                 _record_url("quotes:lines", "quotes"), get=POST_ONLY, post=everyone(302), foreign=404
             ),
             "quotes:action": Page(_quote_action_url, get=POST_ONLY, post=everyone(302), foreign=404),
+            # a quote to an invoice in one click (a draft quote is refused back to its page; the rules:
+            # tests/billing/test_views_quotes.py)
+            "quotes:invoice": Page(
+                _record_url("quotes:invoice", "quotes"), get=POST_ONLY, post=everyone(302), foreign=404
+            ),
         },
     ),
     # public: the signed token is the credential, whoever opens it (an empty answer changes nothing)

@@ -49,8 +49,8 @@ class QuoteForm(RecordForm):
 
 
 def _detail(user, quote):
-    from peyvand.billing import lines, permissions
-    from peyvand.billing.models import BillingSettings
+    from peyvand.billing import lines, permissions, services_invoices
+    from peyvand.billing.models import BillingSettings, Invoice
 
     billing = BillingSettings.current()
     share = services_quotes.discount_share(quote)
@@ -67,6 +67,9 @@ def _detail(user, quote):
         if quote.status not in (QuoteStatus.SUPERSEDED,)
         else "",
         "recipient": services_quotes.recipient_of(quote),
+        # invoice_from_quote lets whoever sees the quote draft its invoice (issuing it is a manager's)
+        "invoiceable": quote.status in services_invoices.INVOICEABLE_QUOTES and not quote.deleted_at,
+        "invoices": list(Invoice.objects.visible_to(user).filter(quote=quote).order_by("id")),
         "quote_products": list(lines.products_to_offer()) if quote.status in services_quotes.EDITABLE else [],
     }
 
@@ -132,6 +135,7 @@ def register() -> None:
             ui_urls=(
                 path("<int:pk>/lines/", views_quotes.quote_lines_view, name="lines"),
                 path("<int:pk>/action/<str:action>/", views_quotes.quote_action_view, name="action"),
+                path("<int:pk>/invoice/", views_quotes.quote_invoice_view, name="invoice"),
             ),
         )
     )

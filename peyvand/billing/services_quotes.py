@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from peyvand.accounts.models import Role, User
-from peyvand.billing import amounts, documents, lines, permissions
+from peyvand.billing import amounts, documents, lines, pdf, permissions
 from peyvand.billing.models import BillingSettings, NumberSequence, Quote, QuoteLine, QuoteStatus
 from peyvand.core import events
 from peyvand.core.audit import write_audit
@@ -456,17 +456,25 @@ def send_quote(*, actor, quote: Quote) -> Quote:
         "Hello,\n\nYour quote %(number)s is ready. See it, accept it or ask for changes here:\n%(url)s\n\n"
         "It is valid until %(valid_until)s."
     ) % {"number": str(current), "url": public_url(current), "valid_until": current.valid_until.isoformat()}
-    # The quote's PDF (billing/pdf.py ``document_pdf(quote) -> bytes``) is attached here once it exists: pass it
-    # to messaging.send as an attachment named f"{current}.pdf".
-    messaging.send(
-        channel="email",
-        to=to,
-        subject=subject,
-        body=body,
-        record_type="quote",
-        record_id=current.pk,
-        source="quote",
-    )
+    # The PDF is kept among the quote's files (what was sent stays on the record) and the outbox row refers to it.
+    printed = pdf.attach_pdf(current, actor=actor)
+    try:
+        messaging.send(
+            channel="email",
+            to=to,
+            subject=subject,
+            body=body,
+            record_type="quote",
+            record_id=current.pk,
+            source="quote",
+            attachments=[
+                {"name": printed.name, "content_type": "application/pdf", "path": printed.file.name}
+            ],
+        )
+    except Exception:
+        # the file's row rolls back with this transaction; its bytes in the storage would not
+        printed.file.storage.delete(printed.file.name)
+        raise
     return update_record(
         current,
         actor=actor,

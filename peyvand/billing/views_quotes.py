@@ -4,13 +4,13 @@ Thin: parse, call the same services as the API, render; htmx gets the section ba
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peyvand.billing import lines, selectors_quotes, services_quotes
+from peyvand.billing import lines, selectors_quotes, services_invoices, services_quotes
 from peyvand.billing.models import QuoteStatus
 from peyvand.billing.resources_quotes import QUOTES
 from peyvand.core.clientip import client_address
@@ -174,8 +174,6 @@ def quote_action_view(request, pk: int, action: str):
     """One of the quote's buttons: mark ready, approve, send, revise, or record the customer's answer."""
     quote = QUOTES.get(request, pk)
     if action not in ACTIONS:
-        from django.http import Http404
-
         raise Http404
     try:
         result = ACTIONS[action](request, quote)
@@ -185,3 +183,18 @@ def quote_action_view(request, pk: int, action: str):
         return HttpResponseRedirect(reverse("quotes:detail", args=[pk]))
     messages.success(request, _done_message(action, result))
     return HttpResponseRedirect(reverse("quotes:detail", args=[result.pk]))
+
+
+@login_required
+@require_POST
+def quote_invoice_view(request, pk: int):
+    """Turn the quote into a draft invoice in one click and open the invoice (the service says which quotes may)."""
+    quote = QUOTES.get(request, pk)
+    try:
+        invoice = services_invoices.invoice_from_quote(actor=request.user, quote=quote)
+    except PeyvandError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+        return HttpResponseRedirect(reverse("quotes:detail", args=[pk]))
+    messages.success(request, _("A draft invoice is made from the quote; check it and issue it."))
+    return HttpResponseRedirect(reverse("invoices:detail", args=[invoice.pk]))

@@ -4,6 +4,7 @@ A backend gets the ``Outbox`` row already written and delivers it (or leaves it 
 later). Real SMS gateways plug in here: a class with ``deliver(message)`` named in the setting.
 """
 
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
@@ -22,6 +23,9 @@ class EmailBackend(BaseBackend):
         mail = EmailMultiAlternatives(subject=message.subject, body=message.body, to=[message.to])
         if message.html_body:
             mail.attach_alternative(message.html_body, "text/html")
+        for item in message.attachments or []:
+            with default_storage.open(item["path"], "rb") as stored:
+                mail.attach(item["name"], stored.read(), item["content_type"])
         mail.send()
         message.status = OutboxStatus.SENT
         message.sent_at = timezone.now()

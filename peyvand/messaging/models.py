@@ -30,6 +30,10 @@ class Outbox(models.Model):
     record_type = models.CharField(_("record type"), max_length=30, blank=True)
     record_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
+    # Files that go with the message, already kept in the default storage (a record's files): a list of
+    # {"name", "content_type", "path"}. The row refers to them rather than holding their bytes, so a message can be
+    # delivered again (a queued SMS gateway, a retried e-mail) with exactly what was meant to go.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -1,11 +1,23 @@
 """Sending a message on a channel: ``send(channel="email"|"sms", to=..., subject=, body=, ...)``."""
 
+from collections.abc import Sequence
+from typing import TypedDict
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.messaging.models import Channel, Outbox, OutboxStatus
+
+
+class MessageFile(TypedDict):
+    """A file that goes with a message: its name for the recipient, its type and its path in the default storage."""
+
+    name: str
+    content_type: str
+    path: str
+
 
 DEFAULT_BACKENDS = {
     "email": "peyvand.messaging.backends.EmailBackend",
@@ -31,9 +43,13 @@ def send(
     record_type: str = "",
     record_id: int | None = None,
     source: str = "",
+    attachments: Sequence[MessageFile] = (),
 ) -> Outbox:
     """Write the message to the outbox and hand it to the channel's backend; a backend error marks the row
-    failed and is raised again, so the caller (an automation rule) can retry or report it."""
+    failed and is raised again, so the caller (an automation rule) can retry or report it.
+
+    ``attachments`` are files already in the default storage (e.g. a record's files), named by their storage
+    path; the outbox row keeps the references and the e-mail backend attaches their bytes."""
     if channel not in Channel.values:
         raise PeyvandError("messaging.channel", _("There is no such channel."), field="channel")
     to = (to or "").strip()
@@ -50,6 +66,10 @@ def send(
         record_type=record_type,
         record_id=record_id,
         source=source[:100],
+        attachments=[
+            {"name": item["name"], "content_type": item["content_type"], "path": item["path"]}
+            for item in attachments
+        ],
     )
     try:
         backend.deliver(message)

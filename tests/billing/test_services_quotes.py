@@ -1,6 +1,7 @@
 """Quotes (billing/services_quotes.py): from a deal, numbered, revised, approved, sent, accepted."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -107,7 +108,25 @@ def test_sending_e_mails_the_contact_the_signed_link(rep_a, pipeline):
     assert quote.status == QuoteStatus.SENT and quote.sent_at is not None
     message = mail.outbox[0]
     assert message.to == ["buyer@example.com"] and quote.number in message.subject
-    assert services_quotes.public_token(quote) in message.body
+    # the token is timestamped (to the second) and the PDF takes a moment: read it back rather than remake it
+    token = re.search(r"/q/([^/\s]+)/", message.body).group(1)
+    assert services_quotes.quote_for_token(token) == quote
+
+
+def test_the_e_mail_carries_the_quotes_pdf_which_stays_among_the_quotes_files(
+    rep_a, pipeline, settings, tmp_path
+):
+    from peyvand.files.models import Attachment
+    from peyvand.messaging.models import Outbox
+
+    settings.MEDIA_ROOT = tmp_path
+    quote = sent_quote(rep_a)
+    ((name, content, mimetype),) = mail.outbox[0].attachments
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF") and quote.number in name
+    stored = Attachment.objects.get(record_type="quote", record_id=quote.pk)
+    assert stored.name == name and stored.file.read() == content
+    outbox = Outbox.objects.get(record_type="quote", record_id=quote.pk)
+    assert outbox.attachments == [{"name": name, "content_type": "application/pdf", "path": stored.file.name}]
 
 
 def test_a_quote_whose_contact_has_no_e_mail_is_not_sent(rep_a, pipeline):

@@ -17,6 +17,21 @@ def test_a_percentage_has_the_sign_and_digits_of_the_page_language():
     assert percent(None) == ""
 
 
+@pytest.mark.parametrize(
+    "language,shown", [("fa", ["۰", "۱۰۰", "۹.۵", "۲.۲۵"]), ("en", ["0", "100", "9.5", "2.25"])]
+)
+def test_a_stored_decimal_on_a_record_page_reads_without_trailing_zeros_in_the_page_digits(language, shown):
+    from decimal import Decimal
+
+    from peyvand.billing.models import Quote
+    from peyvand.core.templatetags.peyvand import field_value
+
+    stored = ["0.000", "100.000", "9.500", "2.250"]
+    with translation.override(language):
+        assert [field_value(Quote(discount_percent=Decimal(v)), "discount_percent") for v in stored] == shown
+        assert [audit_value(Quote(), "discount_percent", v) for v in stored] == shown  # the timeline's too
+
+
 def test_a_name_is_isolated_and_still_escaped():
     assert isolate("سرنخ واجد شرایط") == "\u2068سرنخ واجد شرایط\u2069"
     assert isolate("") == ""

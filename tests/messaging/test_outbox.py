@@ -50,6 +50,19 @@ def test_a_configured_backend_carries_the_channel_and_its_failures_are_recorded(
     assert Outbox.objects.get(body="two").error == "ConnectionError: gateway down"
 
 
+def test_an_email_carries_the_stored_files_its_outbox_row_refers_to(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    path = default_storage.save("attachments/quote.pdf", ContentFile(b"%PDF-1.7 quote"))
+    file = {"name": "پیش‌فاکتور Q-1.pdf", "content_type": "application/pdf", "path": path}
+    send(channel="email", to="a@example.com", subject="Quote", body="Text", attachments=[file])
+    assert Outbox.objects.get().attachments == [file]  # a reference, not the bytes
+    (sent,) = mail.outbox
+    assert sent.attachments == [("پیش‌فاکتور Q-1.pdf", b"%PDF-1.7 quote", "application/pdf")]
+
+
 @pytest.mark.parametrize(("channel", "to"), [("fax", "123"), ("email", " ")])
 def test_an_unknown_channel_or_a_missing_recipient_is_refused(db, channel, to):
     with pytest.raises(PeyvandError):

@@ -145,9 +145,16 @@ def field_value(obj, name):
         from django.utils.translation import gettext as _
 
         return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):  # a percentage or a quantity stored as 10.000 reads 10, 9.500 reads 9.5
+        return digits(_plain(value))
     if isinstance(value, int | float):
         return digits(value)
     return value
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros nor an exponent (100.000 is "100", not "1E+2")."""
+    return f"{value.normalize():f}" if value.is_finite() else str(value)
 
 
 def _beside(model_or_obj, name: str):
@@ -262,6 +269,11 @@ def audit_value(record, name, value):
         from django.utils.translation import gettext as _
 
         return _("Yes") if value else _("No")
+    if isinstance(field, models.DecimalField):  # kept as text ("0.000"): read as the record's page shows it
+        try:
+            return digits(_plain(Decimal(str(value))))
+        except ArithmeticError:
+            return value
     if isinstance(value, int | float):
         return digits(value)
     return value
