@@ -1,7 +1,8 @@
 """The "by product" segment: deals carrying a product (or a product of a category) on their lines.
 
 Sales sits below billing and cannot know of deal lines, so the deals list's ``product`` and ``category`` filters
-are added to its allow-list (``sales.selectors.DEAL_LIST.filters``) from here when the app is ready; the reports
+are added to its allow-list (``sales.selectors.DEAL_LIST.filters``), and their controls to the deals list page
+(``web.screens.register_list_filter``), from here when the app is ready; the reports
 read the same subquery through ``Scope.product`` / ``Scope.category``.
 """
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peyvand.billing.models import DealLine, Product, ProductCategory
 from peyvand.core.listing import Filter, as_int
+from peyvand.web.screens import FilterChoice, register_list_filter
 
 
 def deals_with_product(*, product: int | None = None, category: int | None = None) -> QuerySet:
@@ -51,3 +53,14 @@ def register_deal_filters() -> None:
     DEAL_LIST.filters.setdefault(
         "category", Filter("pk__in", _category_deals, _("Product category"), describe=category_name)
     )
+    register_list_filter("deals", FilterChoice("product", _("Product"), _active_products))
+    register_list_filter("deals", FilterChoice("category", _("Product category"), _categories))
+
+
+def _active_products(user) -> list[tuple[int, str]]:
+    """The active products (the catalogue everyone sees), by name."""
+    return [(p.pk, str(p)) for p in Product.objects.filter(active=True).order_by("name", "pk")]
+
+
+def _categories(user) -> list[tuple[int, str]]:
+    return [(c.pk, str(c)) for c in ProductCategory.objects.order_by("name", "pk")]

@@ -635,6 +635,8 @@ class Invoice(Document):
             models.Index(fields=["company", "status"], name="invoice_company_status"),
             models.Index(fields=["contact", "status"], name="invoice_contact_status"),
             models.Index(fields=["issue_date"], name="invoice_issue_date"),
+            # The credit notes of a period, read apart from the invoices by the revenue reports.
+            models.Index(fields=["kind", "issue_date"], name="invoice_kind_issue_date"),
         ]
 
     def __str__(self) -> str:
@@ -653,7 +655,13 @@ class InvoiceLine(DocumentLine):
     class Meta(DocumentLine.Meta):
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
-        indexes = [models.Index(fields=["product", "invoice"], name="invoice_line_product")]
+        indexes = [
+            models.Index(fields=["product", "invoice"], name="invoice_line_product"),
+            # Revenue by product reads the lines of a set of invoices from this index alone (PostgreSQL).
+            models.Index(
+                fields=["invoice"], include=["product", "net", "quantity"], name="invoice_line_report"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description

@@ -311,10 +311,13 @@ def next_number(kind: str, fiscal_year: int) -> int:
     """The next number of a kind in a fiscal year, taken under the sequence row's lock: two issuers wait for each
     other, and a rolled-back issue gives its number back with its transaction. The row is created race-free (an
     INSERT … ON CONFLICT DO NOTHING) before it is locked."""
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(kind=kind, fiscal_year=fiscal_year, last=0)], ignore_conflicts=True
-    )
-    sequence = NumberSequence.objects.select_for_update().get(kind=kind, fiscal_year=fiscal_year)
+    rows = NumberSequence.objects.select_for_update()
+    sequence = rows.filter(kind=kind, fiscal_year=fiscal_year).first()
+    if sequence is None:  # the year's first number
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(kind=kind, fiscal_year=fiscal_year, last=0)], ignore_conflicts=True
+        )
+        sequence = rows.get(kind=kind, fiscal_year=fiscal_year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last
@@ -365,15 +368,18 @@ def issue_invoice(
     if invoice.due_date is None or invoice.due_date < invoice.issue_date:
         days = terms if terms is not None else settings.payment_terms_days
         invoice.due_date = invoice.issue_date + dt.timedelta(days=days)
-    _give_number(invoice, settings)
     # The same shape pdf.py and the tax export read (parties.py), so an issued invoice prints what it stored.
     invoice.seller = parties.seller_party(settings)
     invoice.buyer = parties.buyer_party(invoice.customer)
-    invoice.status = InvoiceStatus.ISSUED
     invoice.paid = invoice.credited = ZERO
     invoice.balance = invoice.total
     invoice.version += 1
-    invoice.save()
+    invoice.save()  # still a draft: everything but the number is written before the sequence is locked
+    # The number last: its row lock is held until the commit, so every other issuer of the year waits for as
+    # little as possible (one UPDATE of the sequence, one of the invoice, the audit row, the commit).
+    _give_number(invoice, settings)
+    invoice.status = InvoiceStatus.ISSUED
+    invoice.save(update_fields=["fiscal_year", "sequence", "number", "issued_at", "status", "updated_at"])
     write_audit(
         instance=invoice,
         actor=actor,

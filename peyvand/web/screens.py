@@ -22,6 +22,19 @@ class FilterChoice:
     options: Callable[[Any], list[tuple[Any, Any]]]
 
 
+# Filters an app above a screen's own adds to its list (analytics' product filter on the deals list), by the
+# screen's name (the resource's plural). The app registers them from its ready(); the list page shows them after
+# the screen's own. Each param must be a filter of the resource's list spec, which the same app extends.
+_added_filters: dict[str, list[FilterChoice]] = {}
+
+
+def register_list_filter(plural: str, choice: FilterChoice) -> None:
+    """Show ``choice`` above the ``plural`` list, once however often the app is made ready."""
+    added = _added_filters.setdefault(plural, [])
+    if all(f.param != choice.param for f in added):
+        added.append(choice)
+
+
 @dataclass(frozen=True)
 class Screen:
     resource: Resource
@@ -55,6 +68,11 @@ class Screen:
     @property
     def name(self) -> str:
         return self.resource.name
+
+    @property
+    def list_filters(self) -> tuple[FilterChoice, ...]:
+        """The filters above the list: the screen's own, then those other apps registered for it."""
+        return (*self.filters, *_added_filters.get(self.name, ()))
 
     @property
     def model(self):

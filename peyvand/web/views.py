@@ -63,7 +63,7 @@ def list_view(request, screen: Screen):
     columns, columns_chosen = chosen_columns(screen, request.GET.getlist("columns"))
     filters = [
         (f, f.options(request.user))
-        for f in (*screen.filters, *custom_field_filters(screen.resource.list_spec.entity))
+        for f in (*screen.list_filters, *custom_field_filters(screen.resource.list_spec.entity))
     ]
     context = {
         "screen": screen,

@@ -256,6 +256,28 @@ def test_the_product_segment_narrows_reports_and_the_deals_list(world, api_for):
     assert [r["name"] for r in rows] == ["Router"]
 
 
+def test_the_deals_list_page_offers_the_product_and_category_filters_and_filters_by_them(world):
+    Product.objects.create(
+        code="X1", name="Retired modem", price=Decimal(1), active=False, owner=world.manager
+    )
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.manager)
+    body = client.get(reverse("deals:list")).content.decode()
+    assert '<select name="product" aria-label="کالا">' in body  # the manager's pages are in Persian
+    assert f'<option value="{world.router.pk}" >Router</option>' in body
+    assert f'<option value="{world.cable.pk}" >Cable</option>' in body
+    assert "Retired modem" not in body  # only active products are offered
+    assert '<select name="category" aria-label="گروه کالا">' in body
+    assert f'<option value="{world.category.pk}" >Routers</option>' in body
+    # choosing one keeps it selected, and the list holds only the deals with it on their lines
+    for param, value in (("product", world.router.pk), ("category", world.category.pk)):
+        body = client.get(reverse("deals:list"), {param: value}).content.decode()
+        assert f'<option value="{value}" selected>' in body
+        assert "Network" in body and "Consulting" not in body
+    body = client.get(reverse("deals:list"), {"product": world.cable.pk}).content.decode()
+    assert "Network" not in body and "Consulting" not in body
+
+
 @pytest.mark.parametrize("metric", BILLING_REPORTS)
 @pytest.mark.parametrize("language", ["fa", "en"])
 def test_each_billing_report_has_its_page_and_exports(world, metric, language):
