@@ -657,6 +657,8 @@ PAGES: dict[str, Page] = {
         lambda world, who: reverse("report-export", args=["outcomes"]) + "?format=csv", get=everyone(200)
     ),
     "stuck-deals": Page(_url("stuck-deals"), get=everyone(200)),
+    # --- billing: its hub, every signed-in member of staff (figures and cards: tests/billing/test_views_home.py) ---
+    "billing:home": Page(_url("billing:home"), get=everyone(200)),
     # --- billing: a document's PDF for whoever sees it; the tax system's export for those who issue invoices ---
     "billing:document-pdf": Page(_invoice_pdf_url, get=everyone(200), post=everyone(405), foreign=404),
     "billing:tax-export": Page(

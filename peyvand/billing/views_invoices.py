@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from peyvand.billing import permissions, selectors_invoices, services_invoices
 from peyvand.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from peyvand.billing.resources_invoices import INVOICES
+from peyvand.core import jalali
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.listing import paginate
 from peyvand.web.filters import choices_filter, owner_filter
@@ -50,7 +51,9 @@ class InvoiceForm(RecordForm):
         currency = str(self.data.get("currency") or getattr(self.instance, "currency", "") or "IRR")
         for i in range(max(LINE_ROWS, len(existing))):
             line = existing[i] if i < len(existing) else None
-            n = i + 1
+            n = (
+                jalali.persian_digits(str(i + 1)) if jalali.uses_jalali() else str(i + 1)
+            )  # the reader's digits
             self.fields[f"line_{i}_description"] = forms.CharField(
                 label=gettext_lazy("Line %(n)s: description") % {"n": n}, required=False, max_length=300
             )

@@ -13,7 +13,7 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from peyvand.core.links import ref_of
 from peyvand.core.models import AuditAction, AuditEntry, Tag
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.records import _refresh_search_text
+from peyvand.demo.billing import load as load_billing
 from peyvand.demo.reminders import load as load_reminders
 from peyvand.demo.rules import load as load_rules
 from peyvand.demo.sales_process import load as load_stage_rules
@@ -68,6 +69,7 @@ class DemoResult:
     rep: str = ""
     password: str = DEMO_PASSWORD
     web_form_key: str = ""
+    billing: dict[str, int] = field(default_factory=dict)
 
 
 # fmt: off
@@ -1026,12 +1028,19 @@ def build_demo(
 ) -> DemoResult:
     """Create the demo business in one transaction and say what was made and who can sign in."""
     demo = _Demo(seed=seed, sizes=sizes or DemoSizes(), now=now or timezone.now())
-    with transaction.atomic(), explicit_timestamps(Company, Contact, Lead, Deal, Activity, AuditEntry):
-        result = demo.run()
-        # Rows were written in bulk, past the services: give them their duplicate lookup keys.
-        for entity in mergeable_types():
-            index_all(entity)
-        result.web_form_key = _lead_intake_setup(demo)
-        _sales_process_setup(demo)
+    with transaction.atomic():
+        with explicit_timestamps(Company, Contact, Lead, Deal, Activity, AuditEntry):
+            result = demo.run()
+            # Rows were written in bulk, past the services: give them their duplicate lookup keys.
+            for entity in mergeable_types():
+                index_all(entity)
+            result.web_form_key = _lead_intake_setup(demo)
+            _sales_process_setup(demo)
+        # Billing goes through its services, which stamp their own times (and audit rows) as they write.
+        result.billing = asdict(
+            load_billing(
+                deals=demo.deals, admin=demo.admin, managers=demo.manager_of, now=demo.now, seed=seed + 3
+            )
+        )
     result.counts["stage_moves"] = demo.history_count
     return result

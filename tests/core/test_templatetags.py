@@ -45,3 +45,16 @@ def test_an_audit_value_reads_yes_or_no_and_numbers_in_the_page_language(languag
         assert audit_value(Lead(), "qualified", True) == yes
         assert audit_value(Lead(), "qualified", False) == no
         assert audit_value(Lead(), "score", 40) == number
+
+
+@pytest.mark.parametrize("language,zero,half", [("fa", "۰", "۹.۵"), ("en", "0", "9.5")])
+def test_a_decimal_reads_without_trailing_zeros_in_the_page_language(language, zero, half):
+    from decimal import Decimal
+
+    from peyvand.billing.models import Invoice
+    from peyvand.core.templatetags.peyvand import field_value
+
+    with translation.override(language):
+        assert field_value(Invoice(discount_percent=Decimal("9.500")), "discount_percent") == half
+        assert audit_value(Invoice(), "discount_percent", "0.000") == zero
+        assert audit_value(Invoice(), "discount_percent", "9.500") == half

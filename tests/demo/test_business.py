@@ -89,8 +89,11 @@ def test_every_deal_is_consistent_with_its_stage_owner_and_contact(demo):
         assert deal.owner.role == Role.SALES_REP and deal.team_id == deal.owner.team_id
         assert deal.company_id is not None and deal.company_id == deal.contact.company_id
         assert deal.contact.owner_id == deal.company.owner_id == deal.owner_id  # the rep can open all three
-        assert Decimal(50_000_000) <= deal.amount <= Decimal(20_000_000_000)
-        assert deal.amount % 1_000_000 == 0
+        if (
+            not deal.lines.exists()
+        ):  # a deal with product lines has their net total (tests/demo/test_billing.py)
+            assert Decimal(50_000_000) <= deal.amount <= Decimal(20_000_000_000)
+            assert deal.amount % 1_000_000 == 0
         assert now - timezone.timedelta(days=366) < deal.created_at < now
 
 

@@ -89,6 +89,14 @@ class Command(BaseCommand):
                 % {**counts, "seconds": time.monotonic() - started}
             )
         )
+        if result.billing:
+            self.stdout.write(
+                _(
+                    "Billing: %(products)d products, %(lined_deals)d deals with product lines, %(quotes)d quotes, "
+                    "%(invoices)d invoices, %(payments)d payments."
+                )
+                % result.billing
+            )
         self.stdout.write(
             _("Open %(url)s and sign in with one of these (all share the password %(password)s):")
             % {"url": serve_url(), "password": result.password}
