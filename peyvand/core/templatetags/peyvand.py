@@ -149,8 +149,6 @@ def field_value(obj, name):
         return digits(_plain(value))
     if isinstance(value, int | float):
         return digits(value)
-    if isinstance(value, Decimal):  # a percent or quantity: 0.000 reads 0, 9.500 reads 9.5
-        return digits(f"{value.normalize():f}")
     return value
 
 
@@ -278,11 +276,6 @@ def audit_value(record, name, value):
             return value
     if isinstance(value, int | float):
         return digits(value)
-    if isinstance(field, models.DecimalField):  # stored as text ("0.000"); read as the record's page shows it
-        try:
-            return digits(f"{Decimal(str(value)).normalize():f}")
-        except ArithmeticError:
-            return value
     return value
 
 
