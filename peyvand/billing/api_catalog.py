@@ -16,7 +16,7 @@ from peyvand.billing.schemas_catalog import (
     TaxClassOut,
     TaxRateOut,
 )
-from peyvand.core.listing import MAX_PAGE, apply_list_params, paginate
+from peyvand.core.listing import MAX_ID, MAX_PAGE, apply_list_params, paginate
 from peyvand.core.rest import responses
 
 price_lists_router = Router(tags=["price lists"])
@@ -45,7 +45,7 @@ def list_price_lists(
     page_size: int = Query(settings.PEYVAND_PAGE_SIZE, ge=1, le=settings.PEYVAND_MAX_PAGE_SIZE),
     search: str | None = Query(None, max_length=200),
     active: bool | None = None,
-    tier: int | None = None,
+    tier: int | None = Query(None, ge=1, le=MAX_ID),
     currency: str | None = Query(None, max_length=3),
 ):
     """Every price list, best priority first; filters `active`, `tier`, `currency`, and `search` by name."""
@@ -112,7 +112,7 @@ def list_tax_classes(request):
 
 
 @tax_router.get("/rates", response=responses({200: list[TaxRateOut]}), operation_id="tax_rates_list")
-def list_tax_rates(request, tax_class: int | None = None):
+def list_tax_rates(request, tax_class: int | None = Query(None, ge=1, le=MAX_ID)):
     """Every levy of every tax class with the days it applies; `tax_class` keeps one class's."""
     rates = selectors_catalog.tax_rates()
     if tax_class is not None:

@@ -18,6 +18,7 @@ from peyvand.billing.schemas_invoices import (
 from peyvand.billing.selectors_invoices import OPEN, customer_invoices
 from peyvand.contacts.models import Company, Contact
 from peyvand.core.errors import ValidationFailed
+from peyvand.core.listing import MAX_ID
 from peyvand.core.records import find_visible
 from peyvand.core.rest import responses
 
@@ -123,7 +124,11 @@ def cheque_status(request, pk: int, payload: ChequeStatusIn):
 @payments_router.get(
     "/balance", response=responses({200: BalanceOut}, 404), tags=["payments"], operation_id="payments_balance"
 )
-def balance(request, company: int | None = Query(None, ge=1), contact: int | None = Query(None, ge=1)):
+def balance(
+    request,
+    company: int | None = Query(None, ge=1, le=MAX_ID),
+    contact: int | None = Query(None, ge=1, le=MAX_ID),
+):
     """What a company or a contact you may see owes: issued invoices − credit notes − payments."""
     if (company is None) == (contact is None):
         raise ValidationFailed([{"field": "company", "message": _("Give either a company or a contact.")}])

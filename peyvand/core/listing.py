@@ -24,6 +24,9 @@ from peyvand.core.phones import phone_fragment
 from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
 
 _MAX_ID = 2**63 - 1  # the largest key either database stores
+MAX_ID = (
+    _MAX_ID  # for the API's id parameters (`Query(None, ge=1, le=MAX_ID)`): a larger one is a 422, not a 500
+)
 
 
 def as_int(raw: str) -> int:
