@@ -28,7 +28,7 @@ from peyvand.billing.models import (
     TaxClass,
     TaxRate,
 )
-from peyvand.core.audit import plain_value, write_audit
+from peyvand.core.audit import diff, plain_value, save_audited, write_audit
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, update_record
@@ -80,18 +80,14 @@ def _row_values(instance: models.Model) -> dict[str, Any]:
 
 
 def _save(instance: M, *, actor, before: dict[str, Any]) -> M:
-    creating = instance.pk is None
-    instance.save()
-    after = _row_values(instance)
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    if changes:
-        write_audit(
-            instance=instance,
-            actor=actor,
-            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-            changes=changes,
-        )
-    return instance
+    # Settings rows' values do not change on save (no automatic fields), so what changed is known before it.
+    return save_audited(
+        instance,
+        actor=actor,
+        before=before,
+        creating=instance.pk is None,
+        changes=diff(before, _row_values(instance)),
+    )
 
 
 def _text(values: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str:
@@ -586,7 +582,7 @@ def save_billing_profile(*, actor, customer, values: dict[str, Any]) -> BillingP
                 setattr(profile, name, chosen)
     _save(profile, actor=actor, before=before)
     # The customer's own audit trail says its billing profile changed, so it shows on its timeline.
-    changes = {k: [before.get(k), v] for k, v in _row_values(profile).items() if before.get(k) != v}
+    changes = diff(before, _row_values(profile))
     if changes:
         write_audit(
             instance=customer,
