@@ -73,6 +73,35 @@ class World:
         record = self.fresh(kind)
         return f"/{kind}/{record['id']}", {"version": record["version"]}
 
+    def deal_with_lines(self) -> dict:
+        """A deal of a contact with an e-mail address (a quote of it can be sent), with one product line."""
+        contact = self._made(
+            "/contacts", {"last_name": _name(), "emails": [f"buyer{next(_unique)}@example.com"]}
+        )
+        deal = self._made("/deals", {"title": _name(), "contact": contact["id"]})
+        answer = self.client.client.put(
+            f"/api/v1/deals/{deal['id']}/lines",
+            BODIES["deals_lines_replace"](self)[1],
+            content_type="application/json",
+            headers=self.client.headers,
+        )
+        assert answer.status_code == 200, answer.content
+        return deal
+
+    def quote(self) -> dict:
+        return self._made(f"/deals/{self.deal_with_lines()['id']}/quote", {})
+
+    def sent_quote(self) -> dict:
+        answer = self.client.post(f"/quotes/{self.quote()['id']}/send", {})
+        assert answer.status_code == 200 and answer.json()["status"] == "sent", answer.content
+        return answer.json()
+
+    def issued_invoice(self) -> dict:
+        draft = self.fresh("invoices")
+        answer = self.client.post(f"/invoices/{draft['id']}/issue", {"version": draft["version"]})
+        assert answer.status_code == 200, answer.content
+        return answer.json()
+
 
 def _name() -> str:
     return f"Name {next(_unique)}"
@@ -170,6 +199,80 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
     "comments_update": lambda w: (
         f"/comments/{w._made(*BODIES['records_comments_create'](w))['id']}",
         {"body": "Call back on Monday"},
+    ),
+    # billing: the documented examples name records (product 1, company 1) this world does not have
+    "products_create": lambda w: (
+        "/products",
+        {"code": f"P-{next(_unique)}", "name": _name(), "price": "1250000"},
+    ),
+    "products_update": lambda w: w.patch("products"),
+    "price_lists_create": lambda w: ("/price-lists", {"name": _name()}),
+    "price_lists_update": lambda w: (
+        f"/price-lists/{w._made(*BODIES['price_lists_create'](w))['id']}",
+        {"name": _name(), "priority": 5},
+    ),
+    "price_lists_items_replace": lambda w: (
+        f"/price-lists/{w._made(*BODIES['price_lists_create'](w))['id']}/items",
+        {"items": [{"product": w.fresh("products")["id"], "min_quantity": "10", "price": "1100000"}]},
+    ),
+    "deals_lines_replace": lambda w: (
+        f"/deals/{w.fresh('deals')['id']}/lines",
+        {"lines": [{"product": w.fresh("products")["id"], "quantity": "2", "discount_percent": "5"}]},
+    ),
+    "quotes_create": lambda w: ("/quotes", {"deal": w.deal_with_lines()["id"]}),
+    "quotes_update": lambda w: w.patch("quotes"),
+    "quotes_lines": lambda w: (
+        lambda quote: (
+            f"/quotes/{quote['id']}/lines",
+            {"lines": [{"product": w.fresh("products")["id"], "quantity": "3"}], "version": quote["version"]},
+        )
+    )(w.quote()),
+    "quotes_accept": lambda w: (f"/quotes/{w.sent_quote()['id']}/accept", {"name": "Kian Shirazi"}),
+    "quotes_request_changes": lambda w: (
+        f"/quotes/{w.sent_quote()['id']}/request-changes",
+        {"text": "Please quote 12 printers.", "name": "Kian Shirazi"},
+    ),
+    "invoices_create": lambda w: (
+        "/invoices",
+        {
+            "company": w.fresh("companies")["id"],
+            "lines": [
+                {"description": "Consulting", "quantity": "2", "unit_price": "5000000", "tax_percent": "10"}
+            ],
+        },
+    ),
+    "invoices_update": lambda w: w.patch("invoices"),
+    "invoices_issue": lambda w: (
+        lambda draft: (
+            f"/invoices/{draft['id']}/issue",
+            {"version": draft["version"], "issue_date": "2026-04-10"},
+        )
+    )(w.fresh("invoices")),
+    "invoices_credit": lambda w: (
+        lambda invoice: (
+            f"/invoices/{invoice['id']}/credit",
+            {"lines": [{"line": invoice["lines"][0]["id"], "quantity": "1"}], "note": "One returned"},
+        )
+    )(w.issued_invoice()),
+    "payments_create": lambda w: (
+        "/payments",
+        {
+            "company": w.fresh("companies")["id"],
+            "amount": "1000000",
+            "method": "transfer",
+            "received_on": "2026-04-10",
+        },
+    ),
+    "payments_update": lambda w: w.patch("payments"),
+    "payments_allocate": lambda w: (
+        lambda invoice: (
+            f"/payments/{w._made('/payments', {**BODIES['payments_create'](w)[1], 'company': invoice['company_id']})['id']}/allocate",
+            {"allocations": [{"invoice": invoice["id"], "amount": "1000"}]},
+        )
+    )(w.issued_invoice()),
+    "payments_cheque_status": lambda w: (
+        f"/payments/{w._made('/payments', {**BODIES['payments_create'](w)[1], 'method': 'cheque', 'cheque_number': '123456', 'cheque_due_date': '2026-05-10', 'cheque_status': 'pending'})['id']}/cheque-status",
+        {"status": "cleared"},
     ),
 }
 
