@@ -11,7 +11,7 @@ from peyvand.core import registry
 
 # Record types a trigger names before any app registers them (tickets come with the service app): the trigger is
 # offered, and has no records until the type is registered.
-PLANNED_TYPES = {"ticket": _("ticket"), "quote": _("quote")}
+PLANNED_TYPES = {"ticket": _("ticket")}
 
 
 def record_types() -> list[str]:
