@@ -47,7 +47,8 @@ def document_pdf_view(request, kind: str, pk: int):
     """/billing/<quote|invoice>/<id>/pdf/[?language=en]: the document printed in the page's language, or the one
     asked for."""
     model = MODELS.get(kind)
-    document = visible(model, request.user).filter(pk=pk).first() if model else None
+    # an id larger than any key is not found (not a database overflow)
+    document = visible(model, request.user).filter(pk=pk).first() if model and 0 < pk < 2**63 else None
     if document is None:
         raise Http404
     offered = {code for code, _name in settings.LANGUAGES}

@@ -295,6 +295,7 @@ def test_another_teams_rep_and_an_unknown_kind_are_not_found(rep_a, rep_b):
         _signed_in(rep_a).get(reverse("billing:document-pdf", args=["payment", invoice.pk])).status_code
         == 404
     )
+    assert _signed_in(rep_a).get(f"/billing/invoice/{2**64}/pdf/").status_code == 404
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(rep_a):
