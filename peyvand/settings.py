@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "peyvand.sales",
     "peyvand.activities",
     "peyvand.billing",
+    "peyvand.service",
     "peyvand.imports",
     "peyvand.notifications",
     "peyvand.messaging",

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceConfig(AppConfig):
+    name = "peyvand.service"
+    label = "service"
+    verbose_name = _("Service desk")
+
+    def ready(self):
+        from peyvand.service import resources
+
+        resources.register()

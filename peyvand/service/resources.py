@@ -1,0 +1,5 @@
+"""The service desk's record types, registered in core's registry from ``ServiceConfig.ready()``."""
+
+
+def register() -> None:
+    """Tickets and knowledge-base articles register here once their resources and screens exist."""
