@@ -18,8 +18,8 @@ import pytest
 from bench.contacts_data import COLUMNS, generate
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = 12_000
-BATCH = 1_000
+ROWS = 4_000
+BATCH = 500
 
 
 class Site:
@@ -52,7 +52,9 @@ def new_site(tmp_path):
         url = None
         if base.startswith("postgres"):
             parts = urlsplit(base)
-            database = f"{parts.path.lstrip('/') or 'peyvand'}_resume_{name}"
+            # a worker of its own under pytest-xdist: both tests here make a site called "whole"
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            database = f"{parts.path.lstrip('/') or 'peyvand'}_resume_{worker}_{name}"
             with server(base) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
                 admin.execute(f'CREATE DATABASE "{database}"')
