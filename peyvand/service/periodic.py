@@ -4,27 +4,24 @@ Each ticket keeps the next moment the job has something to do for it (``sla_next
 ``sla.py`` whenever its timers change), so a run reads only the tickets whose moment has come, through the
 partial index ``ticket_sla_next_check``, however many tickets are open.
 
-Each warning and breach is marked by a conditional UPDATE (``… WHERE response_breached_at IS NULL``): of two
-workers, or a run repeated after a crash, only the one whose UPDATE changed the row notifies and sends the event;
-the notification's key names the ticket, the side, the kind and the due time, so a repeat is a no-op as well.
+Each warning and breach is marked by a conditional UPDATE (``… WHERE response_breached_at IS NULL RETURNING id``):
+of two workers, or a run repeated after a crash, only the one whose UPDATE changed the row notifies and sends the
+event; the notification's key names the ticket, the target, the kind and the due time, so a repeat is a no-op as
+well. A run handles its batch in bulk (a few statements for the whole batch, not some per ticket).
 """
 
 import datetime as dt
-import logging
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_noop
 
 from peyvand.accounts.models import User
 from peyvand.core import events
 from peyvand.core.periodic import periodic
-from peyvand.notifications.services import notify
+from peyvand.notifications.services import notify_many
 from peyvand.service import sla
 from peyvand.service.models import OPEN_STATUSES, SLAState, Ticket
-
-log = logging.getLogger(__name__)
 
 SLA_JOB = "ticket_sla"
 SLA_EVERY = dt.timedelta(minutes=1)
@@ -57,43 +54,51 @@ def due_tickets(now: dt.datetime):
     )
 
 
-def _still(target: sla.Target) -> Q:
-    """The row still has this target as it was read (not answered, resumed or changed since)."""
-    if target.name == sla.FIRST_RESPONSE:
-        return Q(first_responded_at__isnull=True, first_response_due=target.due)
-    if target.name == sla.NEXT_RESPONSE:
-        return Q(next_response_due=target.due)
-    return Q(resolution_due=target.due)
+FIELD = {
+    (sla.RESPONSE, sla.WARNING): "response_warned_at",
+    (sla.RESPONSE, sla.BREACH): "response_breached_at",
+    (sla.RESOLUTION, sla.WARNING): "resolution_warned_at",
+    (sla.RESOLUTION, sla.BREACH): "resolution_breached_at",
+}
 
 
-def _claim(ticket: Ticket, target: sla.Target, kind: str, now: dt.datetime) -> bool:
-    """Mark the warning or breach once; True for the one caller whose UPDATE changed the row."""
-    field = f"{target.side}_{'warned' if kind == sla.WARNING else 'breached'}_at"
-    changes: dict = {field: now}
-    if kind == sla.BREACH:
-        changes["sla_state"] = SLAState.BREACHED
-    claimed = (
-        Ticket.objects.filter(
-            _still(target),
-            pk=ticket.pk,
-            sla_paused_at__isnull=True,
-            status__in=OPEN_STATUSES,
-            **{field: None},
-        ).update(**changes)
-        == 1
+def claim(field: str, ids: list[int], now: dt.datetime) -> set[int]:
+    """Mark ``field`` on those of ``ids`` where it is still empty; returns the ids this UPDATE changed.
+
+    ``WHERE field IS NULL`` is what makes a mark once: of two workers, the second's UPDATE waits for the first's
+    row locks, then finds the field set and changes nothing, so only the first announces.
+    """
+    if not ids:
+        return set()
+    if field.endswith("_breached_at"):
+        state = ", sla_state = %s"
+        state_params = [SLAState.BREACHED]
+    else:
+        state = ", sla_state = CASE WHEN sla_state = %s THEN %s ELSE sla_state END"
+        state_params = [SLAState.OK, SLAState.WARNING]
+    table = Ticket._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    sql = (
+        f'UPDATE "{table}" SET "{field}" = %s{state}'
+        f' WHERE "{field}" IS NULL AND sla_paused_at IS NULL AND deleted_at IS NULL'
+        f" AND status IN ({statuses}) AND id IN ({marks}) RETURNING id"
     )
-    if claimed:
-        setattr(ticket, field, now)
-        if kind == sla.WARNING:
-            Ticket.objects.filter(pk=ticket.pk, sla_state=SLAState.OK).update(sla_state=SLAState.WARNING)
-    return claimed
+    params = [connection.ops.adapt_datetimefield_value(now), *state_params, *OPEN_STATUSES, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
-def recipients(ticket: Ticket) -> list:
-    people = [ticket.owner]
-    if ticket.team_id:
-        people += list(User.objects.filter(team_id=ticket.team_id, role__in=MANAGER_ROLES, is_active=True))
-    return people
+def recipients(ticket: Ticket, managers: dict[int | None, list]) -> list:
+    """The owner and the managers of the ticket's queue (read once per team and run)."""
+    if ticket.team_id not in managers:
+        managers[ticket.team_id] = (
+            list(User.objects.filter(team_id=ticket.team_id, role__in=MANAGER_ROLES, is_active=True))
+            if ticket.team_id
+            else []
+        )
+    return [ticket.owner, *managers[ticket.team_id]]
 
 
 def _ticket_url(ticket: Ticket) -> str:
@@ -103,66 +108,55 @@ def _ticket_url(ticket: Ticket) -> str:
         return ""
 
 
-def announce(ticket: Ticket, target: sla.Target, kind: str) -> None:
-    notify(
-        recipients=recipients(ticket),
-        kind=f"ticket_sla_{'warning' if kind == sla.WARNING else 'breached'}",
-        title=TITLES[target.side, kind],
-        body=BODY,
-        params={"reference": ticket.reference, "subject": ticket.subject},
-        url=_ticket_url(ticket),
-        key=f"ticket-sla:{ticket.pk}:{target.name}:{kind}:{target.due.isoformat()}",
-    )
-    signal = events.ticket_sla_warning if kind == sla.WARNING else events.ticket_sla_breached
-    events.emit(signal, sender=Ticket, ticket=ticket, target=target.name, actor=None)
+def notification(ticket: Ticket, target: sla.Target, kind: str, people: list) -> dict:
+    return {
+        "recipients": people,
+        "kind": f"ticket_sla_{'warning' if kind == sla.WARNING else 'breached'}",
+        "title": TITLES[target.side, kind],
+        "body": BODY,
+        "params": {"reference": ticket.reference, "subject": ticket.subject},
+        "url": _ticket_url(ticket),
+        # The due time is in the key: a new target of the same side (a next response) is a new notification.
+        "key": f"ticket-sla:{ticket.pk}:{target.name}:{kind}:{target.due.isoformat()}",
+    }
 
 
-def check_ticket(ticket: Ticket, *, now: dt.datetime, calendar: sla.BusinessCalendar) -> int:
-    """Mark and announce what has come for one ticket, then store its next moment; returns how many marked."""
-    marked = 0
-    come = [(t, k) for t, k, moment in sla.pending(ticket, now=now, calendar=calendar) if moment <= now]
-    breached_sides = {t.side for t, k in come if k == sla.BREACH}
-    for target, kind in sorted(come, key=lambda p: p[1] == sla.BREACH):
-        if kind == sla.WARNING and target.side in breached_sides:
-            continue  # both have come (the job was down, or the warning share is 100%): the breach says it all
-        with transaction.atomic():
-            if _claim(ticket, target, kind, now):
-                announce(ticket, target, kind)
-                marked += 1
-    ticket.refresh_from_db(
-        fields=[
-            "sla_state",
-            "response_warned_at",
-            "response_breached_at",
-            "resolution_warned_at",
-            "resolution_breached_at",
-            "sla_paused_at",
-            "status",
-            "first_responded_at",
-            "first_response_due",
-            "next_response_due",
-            "resolution_due",
-        ]
-    )
-    # Only if nothing changed the timers meanwhile (a reply, a pause): they then set their own next check.
-    Ticket.objects.filter(
-        pk=ticket.pk,
-        sla_paused_at__isnull=True,
-        first_response_due=ticket.first_response_due,
-        next_response_due=ticket.next_response_due,
-        resolution_due=ticket.resolution_due,
-    ).update(sla_next_check=sla.next_check(ticket, now=now, calendar=calendar))
-    return marked
+def come(ticket: Ticket, *, now: dt.datetime, calendar: sla.BusinessCalendar) -> list[tuple[sla.Target, str]]:
+    """The warnings and breaches of the ticket whose moment has come."""
+    moments = [(t, k) for t, k, moment in sla.pending(ticket, now=now, calendar=calendar) if moment <= now]
+    breached_sides = {t.side for t, k in moments if k == sla.BREACH}
+    # When both have come (the job was down, or the warning share is 100%) the breach says it all.
+    return [(t, k) for t, k in moments if not (k == sla.WARNING and t.side in breached_sides)]
 
 
 @periodic(SLA_JOB, every=SLA_EVERY)
 def check_sla(now: dt.datetime) -> int:
-    """Warn of tickets at risk and escalate breaches, each once; returns how many warnings and breaches."""
+    """Warn of tickets at risk and escalate breaches, each once; returns how many warnings and breaches.
+
+    One transaction over the batch: the due tickets are locked as they are read (another worker waits, then finds
+    their next check moved on), each kind of mark is one conditional UPDATE, the notifications one insert and
+    the next checks one update; the events go out after the commit.
+    """
     calendar = sla.BusinessCalendar()  # one calendar for the whole run: a few queries, not some per ticket
-    marked = 0
-    for ticket in due_tickets(now)[:BATCH]:
-        try:
-            marked += check_ticket(ticket, now=now, calendar=calendar)
-        except Exception:
-            log.exception("the SLA of ticket %s could not be checked", ticket.pk)
-    return marked
+    with transaction.atomic():
+        tickets = list(due_tickets(now).select_for_update(of=("self",))[:BATCH])
+        todo: dict[str, list[tuple[Ticket, sla.Target, str]]] = {}
+        for ticket in tickets:
+            for target, kind in come(ticket, now=now, calendar=calendar):
+                todo.setdefault(FIELD[target.side, kind], []).append((ticket, target, kind))
+        marked: list[tuple[Ticket, sla.Target, str]] = []
+        for field, items in todo.items():
+            changed = claim(field, [ticket.pk for ticket, _, _ in items], now)
+            for ticket, target, kind in items:
+                if ticket.pk in changed:
+                    setattr(ticket, field, now)
+                    marked.append((ticket, target, kind))
+        managers: dict[int | None, list] = {}
+        notify_many(notification(t, target, kind, recipients(t, managers)) for t, target, kind in marked)
+        for ticket, target, kind in marked:
+            signal = events.ticket_sla_warning if kind == sla.WARNING else events.ticket_sla_breached
+            events.emit(signal, sender=Ticket, ticket=ticket, target=target.name, actor=None)
+        for ticket in tickets:
+            ticket.sla_next_check = sla.next_check(ticket, now=now, calendar=calendar)
+        Ticket.objects.bulk_update(tickets, ["sla_next_check"], batch_size=500)
+    return len(marked)

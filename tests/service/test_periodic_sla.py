@@ -116,17 +116,26 @@ def test_the_worker_runs_the_job_and_a_paused_or_answered_ticket_is_left_alone(
 
 
 @pytest.mark.django_db
-def test_the_job_reads_only_the_due_tickets_through_a_fixed_number_of_queries(
-    calendar, rep_a, django_capture_on_commit_callbacks
+def test_the_job_reads_only_the_due_tickets_in_as_many_queries_for_one_as_for_many(
+    calendar, rep_a, rep_a2, manager_a, django_capture_on_commit_callbacks
 ):
     for _ in range(30):
-        opened(rep_a, at(9, 9))
-    due = opened(rep_a, at(9, 8))  # warned at 09:30
-    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        opened(rep_a, at(9, 9))  # warned at 10:30
+    one = opened(rep_a, at(9, 8))  # warned at 09:30
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as first:
         assert check_sla(at(9, 9, 35)) == 1
-    selects = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"service_ticket"' in q["sql"]]
-    assert len(selects) == 2  # the due tickets, then the one ticket's refresh
-    assert Ticket.objects.get(pk=due.pk).response_warned_at == at(9, 9, 35)
+    many = [opened(owner, at(9, 8, 10)) for owner in (rep_a, rep_a2) * 3]  # warned at 09:40
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as second:
+        assert check_sla(at(9, 9, 45)) == 6
+    reads = [q["sql"] for q in second if q["sql"].startswith("SELECT") and '"service_ticket"' in q["sql"]]
+    assert len(reads) == 1 and "sla_next_check" in reads[0]  # the due ones only, through the index's columns
+    assert len(second) == len(first)
+    assert Ticket.objects.get(pk=one.pk).response_warned_at == at(9, 9, 35)
+    assert all(
+        t.response_warned_at == at(9, 9, 45) for t in Ticket.objects.filter(pk__in=[t.pk for t in many])
+    )
+    # The owner and the team's manager, each once per ticket.
+    assert Notification.objects.filter(recipient=manager_a).count() == 7
 
 
 @pytest.mark.django_db(transaction=True)
