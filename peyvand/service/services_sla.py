@@ -109,17 +109,15 @@ def save_policy(*, actor, policy: SLAPolicy | None = None, values: dict[str, Any
     priority = str(values.get("priority") or "")
     if priority and priority not in TicketPriority.values:
         errors.append({"field": "priority", "message": _("Choose a priority from the list.")})
-    tier = values.get("customer_tier")
-    if isinstance(tier, CustomerTier):
-        tier = tier.pk
-    if tier not in (None, ""):
+    chosen = values.get("customer_tier")
+    tier: CustomerTier | None = None
+    if isinstance(chosen, CustomerTier):
+        tier = chosen
+    elif chosen not in (None, ""):
         try:
-            tier = CustomerTier.objects.get(pk=int(tier))
-        except (ValueError, TypeError, CustomerTier.DoesNotExist):
+            tier = CustomerTier.objects.get(pk=int(str(chosen)))
+        except (ValueError, CustomerTier.DoesNotExist):
             errors.append({"field": "customer_tier", "message": _("Choose a customer tier from the list.")})
-            tier = None
-    else:
-        tier = None
     first = _whole(values, "first_response_minutes", errors, low=1, high=MAX_MINUTES)
     following = _whole(values, "next_response_minutes", errors, low=1, high=MAX_MINUTES, required=False)
     resolution = _whole(values, "resolution_minutes", errors, low=1, high=MAX_MINUTES)
@@ -128,7 +126,7 @@ def save_policy(*, actor, policy: SLAPolicy | None = None, values: dict[str, Any
     day_end = _time(values, "day_end", errors)
     if day_start and day_end and day_end <= day_start:
         errors.append({"field": "day_end", "message": _("The working day must end after it starts.")})
-    if errors:
+    if errors or day_start is None or day_end is None:
         raise ValidationFailed(errors)
     policy.name = name
     policy.position = position or 0
