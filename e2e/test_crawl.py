@@ -53,7 +53,23 @@ NOT_PAGES = re.compile(
 # Words that stay in Latin letters in Persian text because that is how Persian speakers write them: names of
 # file formats, encodings, protocols and well-known measures, and keys as printed on the keyboard.
 LATIN_TERMS = frozenset(
-    {"CSV", "XLSX", "PDF", "API", "SMS", "SMTP", "IMAP", "TOTP", "URL", "HTML", "JSON", "UTF", "NPS", "Ctrl"}
+    {
+        "CSV",
+        "XLSX",
+        "PDF",
+        "API",
+        "SMS",
+        "SMTP",
+        "IMAP",
+        "TOTP",
+        "URL",
+        "HTML",
+        "JSON",
+        "UTF",
+        "NPS",
+        "Ctrl",
+        "SLA",
+    }
     | {"PNG", "JPEG", "GIF", "WebP"}  # image formats (the billing settings' logo)
 )
 # Names of products a page mentions (the calendar apps that read the feed, the authenticator apps, the browser

@@ -1271,6 +1271,56 @@ MAKERS["products"] = _product
 PAGES.update(PRODUCT_PAGES)
 
 
+# --- the service desk's SLA settings: administrators only (``service.permissions.can_manage_service``) ---------
+
+
+def _sla_row(name: str, kind: str):
+    def build(world, who):
+        from peyvand.service.models import SLAPolicy, TicketCategory
+
+        serial = next(SERIAL)
+        if kind == "policy":
+            row = SLAPolicy.objects.create(
+                name=f"Standard {serial}", first_response_minutes=60, resolution_minutes=480
+            )
+        else:
+            row = TicketCategory.objects.create(name=f"Printers {serial}")
+        return reverse(name, args=[row.pk])
+
+    return build
+
+
+ADMINS = roles(admin=200, manager=403, rep=403)
+ADMINS_BAD_INPUT = roles(admin=400, manager=403, rep=403)
+ADMINS_DONE = roles(admin=302, manager=403, rep=403)
+NOT_A_TEAMS = {MANAGER: 403, REP: 403}  # settings rows are no team's: another team's address answers alike
+PAGES.update(
+    {
+        "service-sla-settings": Page(_url("service-sla-settings"), get=ADMINS),
+        "service-sla-policy-add": Page(_url("service-sla-policy-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-sla-policy": Page(
+            _sla_row("service-sla-policy", "policy"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
+        ),
+        "service-sla-policy-delete": Page(
+            _sla_row("service-sla-policy-delete", "policy"),
+            get=POST_ONLY,
+            post=ADMINS_DONE,
+            foreign=NOT_A_TEAMS,
+        ),
+        "service-category-add": Page(_url("service-category-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-category": Page(
+            _sla_row("service-category", "category"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
+        ),
+        "service-category-delete": Page(
+            _sla_row("service-category-delete", "category"),
+            get=POST_ONLY,
+            post=ADMINS_DONE,
+            foreign=NOT_A_TEAMS,
+        ),
+    }
+)
+
+
 def _add_registered_types() -> None:
     """A record type added by registration (tests/registry_app) gets the generic screen's rows, its records made
     from its input schema's documented examples, as tests/test_permissions.py does for the API."""

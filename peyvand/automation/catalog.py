@@ -221,6 +221,8 @@ TRIGGERS = {
         TriggerSpec("activity_completed", _("an activity is completed"), ("activity",)),
         TriggerSpec("lead_assigned", _("a lead is assigned"), ("lead",)),
         TriggerSpec("ticket_created", _("a ticket is created"), ("ticket",)),
+        TriggerSpec("ticket_sla_warning", _("a ticket's SLA is at risk"), ("ticket",)),
+        TriggerSpec("ticket_sla_breached", _("a ticket's SLA is breached"), ("ticket",)),
         TriggerSpec("quote_accepted", _("a quote is accepted"), ("quote",)),
         TriggerSpec("invoice_issued", _("an invoice is issued"), ("invoice",)),
         TriggerSpec("invoice_paid", _("an invoice is paid"), ("invoice",)),

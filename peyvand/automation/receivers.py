@@ -58,6 +58,16 @@ def on_ticket_created(sender, ticket=None, **kwargs):
 
 
 @_safe
+def on_ticket_sla_warning(sender, ticket=None, **kwargs):
+    engine.fire("ticket_sla_warning", ticket)
+
+
+@_safe
+def on_ticket_sla_breached(sender, ticket=None, **kwargs):
+    engine.fire("ticket_sla_breached", ticket)
+
+
+@_safe
 def on_quote_accepted(sender, quote=None, **kwargs):
     engine.fire("quote_accepted", quote)
 
@@ -89,6 +99,8 @@ def connect() -> None:
     events.activity_completed.connect(on_activity_completed, dispatch_uid="automation.activity_completed")
     events.lead_assigned.connect(on_lead_assigned, dispatch_uid="automation.lead_assigned")
     events.ticket_created.connect(on_ticket_created, dispatch_uid="automation.ticket_created")
+    events.ticket_sla_warning.connect(on_ticket_sla_warning, dispatch_uid="automation.ticket_sla_warning")
+    events.ticket_sla_breached.connect(on_ticket_sla_breached, dispatch_uid="automation.ticket_sla_breached")
     events.quote_accepted.connect(on_quote_accepted, dispatch_uid="automation.quote_accepted")
     events.invoice_issued.connect(on_invoice_issued, dispatch_uid="automation.invoice_issued")
     events.invoice_paid.connect(on_invoice_paid, dispatch_uid="automation.invoice_paid")

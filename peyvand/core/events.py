@@ -13,6 +13,10 @@ lead_converted = Signal()  # sender=Lead, lead, deal, actor
 lead_assigned = Signal()  # sender=Lead, lead, owner, rule (or None), reason, actor
 activity_completed = Signal()  # sender=Activity, activity, actor
 ticket_created = Signal()  # sender=Ticket, ticket, actor
+ticket_sla_warning = (
+    Signal()
+)  # sender=Ticket, ticket, target ("first_response"...), actor (None: the SLA job)
+ticket_sla_breached = Signal()  # sender=Ticket, ticket, target, actor (None: the SLA job)
 quote_accepted = Signal()  # sender=Quote, quote, actor (None: the customer through the public link)
 quote_changes_requested = Signal()  # sender=Quote, quote, actor
 invoice_issued = Signal()  # sender=Invoice, invoice, actor

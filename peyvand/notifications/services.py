@@ -55,6 +55,62 @@ def notify(
     return created
 
 
+def notify_many(batch: Iterable[dict[str, Any]]) -> list[Notification]:
+    """``notify`` for a periodic job's whole batch at once: the same rules (active recipients, once per recipient
+    and key, e-mailed after commit), in three queries however many there are. Each item holds ``notify``'s
+    keyword arguments, ``key`` required."""
+    rows: dict[tuple[int, str], Notification] = {}
+    users = {}
+    emails: dict[tuple[int, str], bool] = {}
+    for item in batch:
+        key = str(item["key"])[:200]
+        for user in item["recipients"]:
+            if user is None or not user.is_active or (user.pk, key) in rows:
+                continue
+            users[user.pk] = user
+            emails[user.pk, key] = item.get("email", True)
+            rows[user.pk, key] = Notification(
+                recipient=user,
+                kind=item["kind"],
+                title=item["title"][:300],
+                body=item.get("body", ""),
+                params=item.get("params") or {},
+                url=item.get("url", "")[:500],
+                key=key,
+            )
+    if not rows:
+        return []
+    known = set(
+        Notification.objects.filter(key__in={key for _, key in rows}, recipient_id__in=users).values_list(
+            "recipient_id", "key"
+        )
+    )
+    fresh = [note for pair, note in rows.items() if pair not in known]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(fresh)
+    except IntegrityError:
+        # Another worker notified some of them at the same moment: one by one, each skipping what exists.
+        created = []
+        for note in fresh:
+            created += notify(
+                recipients=[note.recipient],
+                kind=note.kind,
+                title=note.title,
+                body=note.body,
+                params=note.params,
+                url=note.url,
+                key=note.key,
+                email=False,
+            )
+    from peyvand.notifications.tasks import email_notification
+
+    for note in created:
+        if emails[note.recipient_id, note.key] and users[note.recipient_id].email:
+            transaction.on_commit(partial(email_notification.enqueue, notification_id=note.pk))
+    return created
+
+
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark ``user``'s notifications read (all unread ones when ``ids`` is None); returns how many."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

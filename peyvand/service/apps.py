@@ -8,6 +8,7 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
-        from peyvand.service import resources
+        from peyvand.service import resources, resources_sla
 
         resources.register()
+        resources_sla.register_settings()

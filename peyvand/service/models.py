@@ -225,6 +225,8 @@ class Ticket(OwnedModel):
     sla_state = models.CharField(
         _("SLA"), max_length=10, choices=SLAState.choices, default=SLAState.NONE, db_index=True
     )
+    # The next moment the SLA job has something to do for it (a warning or a breach); none when paused or done.
+    sla_next_check = models.DateTimeField(_("SLA next check"), null=True, blank=True, editable=False)
     # Each warning and breach is acted on once: the time it was marked is its key.
     response_warned_at = models.DateTimeField(_("response warned at"), null=True, blank=True)
     response_breached_at = models.DateTimeField(_("response breached at"), null=True, blank=True)
@@ -291,6 +293,14 @@ class Ticket(OwnedModel):
                 fields=["sla_state", "resolution_due"],
                 name="ticket_sla_open",
                 condition=Q(deleted_at__isnull=True, sla_paused_at__isnull=True),
+            ),
+            # The SLA job's query: the tickets whose next warning or breach moment has come.
+            models.Index(
+                fields=["sla_next_check"],
+                name="ticket_sla_next_check",
+                condition=Q(
+                    deleted_at__isnull=True, sla_paused_at__isnull=True, sla_next_check__isnull=False
+                ),
             ),
         ]
 

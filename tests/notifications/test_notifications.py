@@ -86,3 +86,23 @@ def test_a_link_outside_peyvand_is_not_followed(client, rep_a):
     note = notify(recipients=[rep_a], kind="test", title="x", url="https://evil.example/")[0]
     client.force_login(rep_a)
     assert client.post(f"/notifications/{note.pk}/open/")["Location"] == "/notifications/"
+
+
+def test_notify_many_keeps_notifys_rules_for_a_whole_batch(rep_a, rep_a2, django_capture_on_commit_callbacks):
+    from peyvand.notifications.services import notify_many
+
+    rep_a.email = "rep@example.com"
+    rep_a.save()
+    rep_a2.is_active = False
+    rep_a2.save()
+    _notify([rep_a], key="batch:1")  # already told: not again
+
+    def item(users, key):
+        return {"recipients": users, "kind": "test", "title": gettext_noop("Hello"), "key": key}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify_many([item([rep_a, rep_a2], "batch:1"), item([rep_a, rep_a], "batch:2")])
+    assert [(n.recipient, n.key) for n in created] == [(rep_a, "batch:2")]
+    assert Notification.objects.filter(key="batch:2").count() == 1
+    assert [m.to for m in mail.outbox] == [["rep@example.com"]]  # the new one, e-mailed after commit
+    assert notify_many([item([rep_a], "batch:2")]) == []

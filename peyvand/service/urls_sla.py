@@ -1,0 +1,23 @@
+"""Pages of the service desk's settings: SLA policies and ticket categories."""
+
+from django.urls import path
+
+from peyvand.service import views_sla_settings as views
+
+urlpatterns = [
+    path("settings/service/sla/", views.sla_settings_view, name="service-sla-settings"),
+    path("settings/service/sla/policies/new/", views.policy_view, name="service-sla-policy-add"),
+    path("settings/service/sla/policies/<int:pk>/", views.policy_view, name="service-sla-policy"),
+    path(
+        "settings/service/sla/policies/<int:pk>/delete/",
+        views.policy_delete_view,
+        name="service-sla-policy-delete",
+    ),
+    path("settings/service/categories/new/", views.category_view, name="service-category-add"),
+    path("settings/service/categories/<int:pk>/", views.category_view, name="service-category"),
+    path(
+        "settings/service/categories/<int:pk>/delete/",
+        views.category_delete_view,
+        name="service-category-delete",
+    ),
+]
