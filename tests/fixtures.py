@@ -25,6 +25,15 @@ def english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Counters kept in Django's cache (the public quote page's answer limit) start from nothing in each test, as
+    ids are reused between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background jobs run inside the request in tests; tests of the worker itself choose the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -63,5 +63,6 @@ def product_screen():
             FilterChoice("tax_class", gettext_lazy("Tax class"), _tax_classes),
         ),
         can_create=lambda user: permissions.can_manage_catalog(user),  # looked up when asked: one rule
+        can_change=lambda user, product: permissions.can_manage_catalog(user),
         inline_fields=("price", "active"),
     )

@@ -5,9 +5,11 @@ and shows nothing of it. The page is in the visitor's language (Persian unless t
 quote and, while it may be answered, lets the customer accept it (typing their name) or ask for changes.
 """
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -16,6 +18,22 @@ from peyvand.billing import selectors_quotes, services_quotes
 from peyvand.billing.models import BillingSettings, QuoteStatus
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
+
+# Answers (accept, ask for changes) one address may post on one quote per window: a customer needs a few, and a
+# flood of change requests would flood the owner's notifications. Counted in Django's cache, which a deployment
+# with several web processes points at a shared store (docs/deployment.md).
+ANSWER_LIMIT = 5
+ANSWER_WINDOW = 60 * 60
+
+
+def _answer_allowed(quote, address: str) -> bool:
+    key = f"peyvand:quote-answers:{quote.pk}:{address}"
+    cache.add(key, 0, ANSWER_WINDOW)
+    try:
+        return cache.incr(key) <= ANSWER_LIMIT
+    except ValueError:  # expired between add and incr: this is the first answer of a new window
+        cache.add(key, 1, ANSWER_WINDOW)
+        return True
 
 
 def _quote(token: str):
@@ -43,7 +61,11 @@ def _page(request, token: str):
         return render(request, "billing/public/superseded.html", status=410)
     errors: dict[str, str] = {}
     done = ""
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and not _answer_allowed(quote, client_address(request) or "unknown"):
+        errors = {"form": _("Too many answers from your address; try again in an hour.")}
+        status = 429
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "accept":
@@ -67,7 +89,8 @@ def _page(request, token: str):
             errors = {str(e.get("field") or "form"): str(e["message"]) for e in exc.errors} or {
                 "form": str(exc.message)
             }
-    status = 422 if errors else 200
+    if errors and status == 200:
+        status = 422
     return render(
         request,
         "billing/public/quote.html",

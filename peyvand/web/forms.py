@@ -48,7 +48,10 @@ class LocalDateInput(forms.TextInput):
             if self.with_time
             else jalali.input_date(now.date())
         )
-        context["widget"]["attrs"].setdefault("placeholder", example)
+        # the example in the page's digits: a Persian page shows none of the other language's
+        context["widget"]["attrs"].setdefault(
+            "placeholder", jalali.persian_digits(example) if jalali.uses_jalali() else example
+        )
         context["widget"]["attrs"]["data-picker-label"] = _("Pick from a calendar")
         return context
 

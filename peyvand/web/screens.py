@@ -53,6 +53,10 @@ class Screen:
     prepare_rows: Callable[[Any, list], Any] | None = None
     # whether the user may create a record here (the app's permission function); None: anyone signed in
     can_create: Callable[[Any], bool] | None = None
+    # whether the user may edit and delete this record (given the user and the record), for types everyone sees
+    # but few change, such as products; None: whoever sees it. The services refuse all the same; this only keeps
+    # the page from offering what would be refused.
+    can_change: Callable[[Any, Any], bool] | None = None
     # a template of actions at the end of each row of the list (an activity's reschedule and "+1 day"), given
     # the row as ``row``
     row_actions: str = ""

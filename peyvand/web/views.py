@@ -112,14 +112,18 @@ def _transfers(screen: Screen) -> dict[str, bool]:
 @login_required
 def detail_view(request, screen: Screen, pk: int):
     record = _record(request, screen, pk, include_deleted=True)
+    can_change = screen.can_change is None or screen.can_change(request.user, record)
     context = {
         "screen": screen,
+        "can_change": can_change,
         "record": record,
         "record_type": registry.for_model(record),
         "timeline": timeline_for(request.user, record),
         "timeline_actions": registry.timeline_actions(),
         "record_sections": registry.record_sections(),
-        "inline_fields": () if record.deleted_at else _inline_fields(request.user, screen, record),
+        "inline_fields": ()
+        if record.deleted_at or not can_change
+        else _inline_fields(request.user, screen, record),
     }
     if screen.detail_extra:
         context.update(screen.detail_extra(request.user, record))
@@ -153,6 +157,8 @@ def inline_field_view(request, screen: Screen, pk: int, name: str):
     meanwhile to other fields does not stop this one, a change to this very field does.
     """
     record = _record(request, screen, pk)
+    if screen.can_change is not None and not screen.can_change(request.user, record):
+        raise Http404
     if name not in _inline_fields(request.user, screen, record):
         raise Http404
     if request.method == "GET":

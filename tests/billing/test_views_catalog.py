@@ -57,6 +57,17 @@ def test_a_rep_sees_products_but_no_catalogue_settings(rep_a, paper):
     assert PriceList.objects.get().name == "Retail"
 
 
+def test_a_rep_reads_a_product_page_without_being_offered_to_change_it(rep_a, manager_a, paper):
+    edit, delete = f"/products/{paper.pk}/edit/", f"/products/{paper.pk}/delete/"
+    page = signed_in(rep_a).get(f"/products/{paper.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "کاغذ" in html
+    assert edit not in html and delete not in html and f"/products/{paper.pk}/fields/" not in html
+    assert signed_in(rep_a).get(f"/products/{paper.pk}/fields/price/").status_code == 404
+    managed = signed_in(manager_a).get(f"/products/{paper.pk}/").content.decode()
+    assert edit in managed and delete in managed and f"/products/{paper.pk}/fields/price/" in managed
+
+
 def test_a_price_list_is_saved_with_a_quantity_break_typed_in_toman_and_persian_digits(manager_a, paper):
     client = signed_in(manager_a, "fa")
     answer = client.post(

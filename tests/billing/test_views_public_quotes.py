@@ -93,3 +93,23 @@ def test_asking_for_changes_through_the_link(rep_a, pipeline):
     assert answer.status_code == 200
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.CHANGES_REQUESTED and quote.change_request == "Cheaper toner?"
+
+
+def test_answers_past_the_limit_are_refused_and_change_nothing(rep_a, pipeline):
+    from peyvand.billing import views_public
+
+    quote = sent_quote(rep_a)
+    client = Client()
+    for n in range(views_public.ANSWER_LIMIT):
+        answer = client.post(_url(quote) + "?lang=en", {"action": "changes", "text": f"Change {n}"})
+        assert answer.status_code == 200, answer.content.decode()[:500]
+    refused = client.post(_url(quote) + "?lang=en", {"action": "changes", "text": "One more"})
+    assert refused.status_code == 429
+    assert "Too many answers from your address" in refused.content.decode()
+    quote.refresh_from_db()
+    assert quote.change_request == f"Change {views_public.ANSWER_LIMIT - 1}"
+    # Another address is not held back by this one's answers.
+    other = Client(REMOTE_ADDR="10.9.8.7").post(
+        _url(quote) + "?lang=en", {"action": "changes", "text": "Mine"}
+    )
+    assert other.status_code == 200
