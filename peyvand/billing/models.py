@@ -322,6 +322,8 @@ class BillingSettings(models.Model):
     revenue_source = models.CharField(_("revenue counted from"), max_length=10, default="deals")
     remind_days_before_due = models.PositiveIntegerField(_("remind days before the due date"), default=3)
     remind_days_after_due = models.PositiveIntegerField(_("remind days after the due date"), default=7)
+    # Off: the owner is still reminded, the customer is not e-mailed (a business that chases by phone).
+    remind_customers = models.BooleanField(_("e-mail payment reminders to customers"), default=True)
     brand_colour = models.CharField(_("colour"), max_length=7, default="#0f766e")
     logo = models.FileField(_("logo"), upload_to="billing/", blank=True)
     footer = models.TextField(_("footer"), blank=True)

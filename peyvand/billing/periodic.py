@@ -77,6 +77,7 @@ OWNER_TITLE = {
     AFTER: gettext_noop("Invoice %(number)s is overdue since %(due)s"),
 }
 OWNER_BODY = gettext_noop("%(customer)s still owes %(balance)s; a reminder was e-mailed to them.")
+OWNER_BODY_NOT_EMAILED = gettext_noop("%(customer)s still owes %(balance)s.")
 OWNER_BODY_NO_EMAIL = gettext_noop("%(customer)s still owes %(balance)s and has no e-mail address to remind.")
 
 
@@ -109,7 +110,8 @@ def _customer_message(invoice: Invoice, side: str) -> tuple[str, str]:
 def send_reminder(invoice: Invoice, side: str) -> bool:
     """Notify the invoice's owner and e-mail the customer, each once per key; True when anything was sent."""
     key = reminder_key(invoice, side)
-    address = customer_email(invoice)
+    remind_customer = BillingSettings.current().remind_customers
+    address = customer_email(invoice) if remind_customer else ""
     with transaction.atomic():
         # A failed e-mail is tried again on the next run; a sent or queued one never.
         emailed = (
@@ -140,7 +142,11 @@ def send_reminder(invoice: Invoice, side: str) -> bool:
             recipients=[invoice.owner],
             kind="billing_reminder",
             title=OWNER_TITLE[side],
-            body=OWNER_BODY if address else OWNER_BODY_NO_EMAIL,
+            body=OWNER_BODY
+            if address
+            else OWNER_BODY_NO_EMAIL
+            if remind_customer
+            else OWNER_BODY_NOT_EMAILED,
             params={
                 "number": invoice.number,
                 "due": due,

@@ -528,6 +528,8 @@ def save_billing_settings(
     for name in SETTINGS_DAYS:
         if name in values:
             setattr(current, name, _days(values[name], name))
+    if "remind_customers" in values:
+        current.remind_customers = values["remind_customers"] in (True, "true", "on", "1", 1)
     for name in ("rep_discount_ceiling", "manager_discount_ceiling"):
         if name in values:
             setattr(current, name, _percent(values[name], name))

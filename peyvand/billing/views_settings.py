@@ -463,6 +463,7 @@ SETTINGS_FIELDS = (
     "revenue_source",
     "remind_days_before_due",
     "remind_days_after_due",
+    "remind_customers",
     "brand_colour",
     "footer",
 )
@@ -497,6 +498,8 @@ class BillingSettingsForm(forms.Form):
                     label=field.verbose_name,
                     choices=[("deals", _("Won deals")), ("invoices", _("Issued invoices less credit notes"))],
                 )
+            elif name == "remind_customers":
+                form_field = forms.BooleanField(label=field.verbose_name, required=False)
             elif isinstance(field, forms.Field):
                 form_field = field
             else:

@@ -119,3 +119,18 @@ class BrokenMail:
 
     def send_messages(self, messages):
         raise ConnectionError("the mail server is down")
+
+
+def test_with_customer_reminders_off_only_the_owner_is_reminded(manager_a, admin):
+    from peyvand.billing.services_catalog import save_billing_settings
+
+    save_billing_settings(actor=admin, values={"remind_customers": False})
+    customer = company(manager_a)
+    customer.emails = ["billing@parsian.example"]
+    customer.save()
+    invoice = issued(manager_a, customer, issue_date=dt.date(2026, 1, 1))
+    assert send_payment_reminders(_at(dt.date(2026, 1, 30))) == 1
+    assert not Outbox.objects.exists()
+    note = Notification.objects.get(recipient=manager_a, kind="billing_reminder")
+    assert invoice.number in note.text_title()
+    assert "no e-mail" not in note.text_body() and "e-mailed" not in note.text_body()
