@@ -105,3 +105,16 @@ def test_without_a_token_every_article_route_is_401(client, team_a):
         ("get", "/api/v1/articles/1/revisions"),
     ):
         assert getattr(client, method)(path).status_code == 401
+
+
+def test_only_an_administrator_restores_an_article_and_everyone_reads_its_audit(
+    api_for, team_a, admin, manager_a, rep_b
+):
+    writer = api_for(agent(team_a))
+    pk = writer.post("/articles", BODY).json()["id"]
+    assert [e["action"] for e in api_for(rep_b).get(f"/articles/{pk}/audit").json()] == ["create"]
+    assert writer.delete(f"/articles/{pk}", version=1).status_code == 204
+    assert api_for(rep_b).get(f"/articles/{pk}").status_code == 404
+    assert api_for(manager_a).post(f"/articles/{pk}/restore").status_code == 403
+    assert api_for(admin).post(f"/articles/{pk}/restore").status_code == 200
+    assert api_for(rep_b).get(f"/articles/{pk}").status_code == 200
