@@ -1271,7 +1271,6 @@ MAKERS["products"] = _product
 PAGES.update(PRODUCT_PAGES)
 
 
-
 # --- the knowledge base: articles are the whole staff's (every role reads every article, of any team); support
 # staff, managers and administrators write them; a sales rep is refused by the services (403 on the form, a
 # message after a button); the categories are an administrator's; the help centre is public ---
@@ -1362,9 +1361,7 @@ ARTICLE_PAGES = {
         foreign=302,
         note="a rep is refused with a message: tests/service/test_api_kb.py (the same service)",
     ),
-    "kb:categories": Page(
-        _url("kb:categories"), get=KB_ADMIN, post=roles(admin=400, manager=403, rep=403)
-    ),
+    "kb:categories": Page(_url("kb:categories"), get=KB_ADMIN, post=roles(admin=400, manager=403, rep=403)),
     "kb:category": Page(
         _kb_category_url("kb:category"),
         get=KB_ADMIN,
@@ -1388,6 +1385,7 @@ ARTICLE_PAGES = {
 }
 MAKERS["articles"] = _article
 PAGES.update(ARTICLE_PAGES)
+
 
 def _add_registered_types() -> None:
     """A record type added by registration (tests/registry_app) gets the generic screen's rows, its records made

@@ -85,7 +85,9 @@ def help_articles(*, language: str, category: int | None = None, limit: int = 50
         queryset = queryset.filter(category_id=category)
     return list(
         queryset.annotate(
-            in_language=Case(When(language=language, then=Value(1)), default=Value(0), output_field=IntegerField())
+            in_language=Case(
+                When(language=language, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
         ).order_by("-in_language", "-helpful_yes", "title", "id")[:limit]
     )
 
@@ -126,7 +128,9 @@ def _searched(queryset: QuerySet[Article], terms: list[str]) -> QuerySet[Article
     # The title's part of the search text: it comes first and is (nearly always) as long as the title itself.
     title_hits = sum(
         (
-            Case(When(search_head__contains=term, then=Value(1)), default=Value(0), output_field=IntegerField())
+            Case(
+                When(search_head__contains=term, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
             for term in terms
         ),
         Value(0),
@@ -151,7 +155,9 @@ def search_articles(
     order = ["-title_hits"]
     if language:
         queryset = queryset.annotate(
-            in_language=Case(When(language=language, then=Value(1)), default=Value(0), output_field=IntegerField())
+            in_language=Case(
+                When(language=language, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
         )
         order.append("-in_language")
     return list(queryset.order_by(*order, "-helpful_yes", "title", "id")[: max(1, min(int(limit), 100))])

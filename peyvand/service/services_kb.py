@@ -176,7 +176,9 @@ def restore_revision(*, actor, article: Article, number: int, version: int | Non
     try:
         revision = article.revisions.get(number=number)
     except ArticleRevision.DoesNotExist:
-        raise PeyvandError("article.no_such_revision", _("This article has no such revision."), status=404)
+        raise PeyvandError(
+            "article.no_such_revision", _("This article has no such revision."), status=404
+        ) from None
     current = Article.objects.get(pk=article.pk)
     return update_article(
         actor=actor,
@@ -195,7 +197,9 @@ def record_feedback(*, article: Article, helpful: bool) -> None:
     database (``F()``), so answers at the same moment are all counted. Only public, published articles take
     answers. Once per visitor is ``feedback_once``'s, which the public page calls."""
     if article.audience != ArticleAudience.PUBLIC or article.status != ArticleStatus.PUBLISHED:
-        raise PeyvandError("article.not_public", _("This article is not published for customers."), status=404)
+        raise PeyvandError(
+            "article.not_public", _("This article is not published for customers."), status=404
+        )
     column = "helpful_yes" if helpful else "helpful_no"
     Article.objects.filter(pk=article.pk).update(**{column: F(column) + 1})
 

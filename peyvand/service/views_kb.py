@@ -78,7 +78,9 @@ def article_screen() -> Screen:
             choices_filter("status", gettext_lazy("Status"), ArticleStatus.choices),
             choices_filter("audience", gettext_lazy("Audience"), ArticleAudience.choices),
             choices_filter(
-                "language", gettext_lazy("Language"), [("fa", gettext_lazy("Persian")), ("en", gettext_lazy("English"))]
+                "language",
+                gettext_lazy("Language"),
+                [("fa", gettext_lazy("Persian")), ("en", gettext_lazy("English"))],
             ),
             FilterChoice("category", gettext_lazy("Category"), _categories),
         ),
@@ -201,6 +203,8 @@ def category_view(request, pk: int):
 @require_POST
 def category_delete_view(request, pk: int):
     _settings_only(request.user)
-    services_kb.delete_article_category(actor=request.user, category=get_object_or_404(ArticleCategory, pk=pk))
+    services_kb.delete_article_category(
+        actor=request.user, category=get_object_or_404(ArticleCategory, pk=pk)
+    )
     messages.success(request, _("Deleted."))
     return HttpResponseRedirect(reverse("kb:categories"))

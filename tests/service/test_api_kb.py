@@ -57,7 +57,9 @@ def test_search_finds_arabic_letters_ranks_titles_first_and_keeps_customers_to_p
     api = api_for(agent(team_a))
     in_title = api.post("/articles", {**BODY, "title": "کد تخفیف"}).json()["id"]
     in_body = api.post("/articles", {**BODY, "title": "راهنما", "body": "کد تخفیف را بنویسید"}).json()["id"]
-    internal = api.post("/articles", {**BODY, "title": "کد تخفیف همکاران", "audience": "internal"}).json()["id"]
+    internal = api.post("/articles", {**BODY, "title": "کد تخفیف همکاران", "audience": "internal"}).json()[
+        "id"
+    ]
     for pk in (in_title, in_body, internal):
         api.post(f"/articles/{pk}/publish")
     found = api_for(rep_b).get("/articles/search", q="كد تخفيف")  # Arabic ك and ي

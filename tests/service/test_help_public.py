@@ -20,8 +20,17 @@ def writer(team_a):
 def kb(writer, admin):
     category = services_kb.save_article_category(actor=admin, values={"name": "حساب کاربری"})
     return {
-        "public": article(writer, title="بازیابی رمز", body="خط یک\nخط دو", audience="public", publish=True, category=category.pk),
-        "english": article(writer, title="Password recovery", body="Open", language="en", audience="public", publish=True),
+        "public": article(
+            writer,
+            title="بازیابی رمز",
+            body="خط یک\nخط دو",
+            audience="public",
+            publish=True,
+            category=category.pk,
+        ),
+        "english": article(
+            writer, title="Password recovery", body="Open", language="en", audience="public", publish=True
+        ),
         "internal": article(writer, title="رمز سرور داخلی", audience="internal", publish=True),
         "draft": article(writer, title="رمز پیش‌نویس", audience="public"),
         "category": category,
@@ -59,7 +68,7 @@ def test_search_with_arabic_letters_finds_the_persian_article(kb):
 def test_categories_list_and_filter_the_articles(kb):
     client = Client()
     home = client.get("/help/").content.decode()
-    assert f'?category={kb["category"].pk}' in home
+    assert f"?category={kb['category'].pk}" in home
     listed = client.get("/help/", {"category": kb["category"].pk}).content.decode()
     assert "بازیابی رمز" in listed and "Password recovery" not in listed
     assert client.get("/help/", {"category": "bad"}).status_code == 200

@@ -76,7 +76,9 @@ def test_deleted_articles_are_found_by_no_one(writer):
 
 
 def test_matches_in_the_title_come_before_matches_in_the_text(writer):
-    in_body = article(writer, title="آ راهنمای کلی", body="برای فاکتور رسمی ...", audience="public", publish=True)
+    in_body = article(
+        writer, title="آ راهنمای کلی", body="برای فاکتور رسمی ...", audience="public", publish=True
+    )
     in_title = article(writer, title="ی فاکتور رسمی", body="متن", audience="public", publish=True)
     found = selectors_kb.search_articles("فاکتور", public_only=True)
     assert ids(found) == [in_title.pk, in_body.pk]
@@ -84,8 +86,12 @@ def test_matches_in_the_title_come_before_matches_in_the_text(writer):
 
 
 def test_every_word_must_be_found_and_the_visitors_language_comes_first(writer):
-    english = article(writer, title="Reset password", body="Open settings", language="en", audience="public", publish=True)
-    persian = article(writer, title="Reset password راهنما", body="...", language="fa", audience="public", publish=True)
+    english = article(
+        writer, title="Reset password", body="Open settings", language="en", audience="public", publish=True
+    )
+    persian = article(
+        writer, title="Reset password راهنما", body="...", language="fa", audience="public", publish=True
+    )
     article(writer, title="Password policy", body="...", language="en", audience="public", publish=True)
     assert ids(selectors_kb.search_articles("RESET password", public_only=True, language="en")) == [
         english.pk,

@@ -42,10 +42,16 @@ def test_sales_reps_read_but_do_not_write_articles(rep_a, manager_a, admin):
 def test_each_change_of_title_or_text_keeps_the_earlier_text_as_the_next_revision(team_a):
     writer = agent(team_a)
     made = article(writer, title="اول", body="متن اول")
-    made = services_kb.update_article(actor=writer, article=made, version=made.version, values={"body": "متن دوم"})
-    made = services_kb.update_article(actor=writer, article=made, version=made.version, values={"title": "دوم"})
+    made = services_kb.update_article(
+        actor=writer, article=made, version=made.version, values={"body": "متن دوم"}
+    )
+    made = services_kb.update_article(
+        actor=writer, article=made, version=made.version, values={"title": "دوم"}
+    )
     # a change of something else keeps no revision
-    made = services_kb.update_article(actor=writer, article=made, version=made.version, values={"kind": "how_to"})
+    made = services_kb.update_article(
+        actor=writer, article=made, version=made.version, values={"kind": "how_to"}
+    )
     revisions = list(ArticleRevision.objects.filter(article=made).order_by("number"))
     assert [(r.number, r.title, r.body) for r in revisions] == [(1, "اول", "متن اول"), (2, "اول", "متن دوم")]
     assert all(r.author == writer for r in revisions)
@@ -56,7 +62,9 @@ def test_a_stale_version_changes_nothing_and_keeps_no_revision(team_a):
     writer = agent(team_a)
     made = article(writer)
     with pytest.raises(PeyvandError):
-        services_kb.update_article(actor=writer, article=made, version=made.version + 5, values={"body": "نو"})
+        services_kb.update_article(
+            actor=writer, article=made, version=made.version + 5, values={"body": "نو"}
+        )
     assert not ArticleRevision.objects.exists()
     assert Article.objects.get(pk=made.pk).body == made.body
 
@@ -64,7 +72,9 @@ def test_a_stale_version_changes_nothing_and_keeps_no_revision(team_a):
 def test_restoring_a_revision_brings_its_text_back_and_keeps_the_replaced_one(team_a):
     writer = agent(team_a)
     made = article(writer, title="عنوان", body="نسخه یک")
-    made = services_kb.update_article(actor=writer, article=made, version=made.version, values={"body": "نسخه دو"})
+    made = services_kb.update_article(
+        actor=writer, article=made, version=made.version, values={"body": "نسخه دو"}
+    )
     restored = services_kb.restore_revision(actor=writer, article=made, number=1)
     assert restored.body == "نسخه یک"
     assert list(ArticleRevision.objects.filter(article=made).values_list("number", "body")) == [
@@ -160,7 +170,9 @@ def test_only_administrators_keep_the_categories_and_each_change_is_audited(admi
     made = services_kb.save_article_category(actor=admin, values={"name": "حساب", "position": "۲"})
     assert made.position == 2
     assert audit_for(made).first().action == "create"
-    services_kb.save_article_category(actor=admin, category=made, values={"name": "حساب کاربری", "position": 2})
+    services_kb.save_article_category(
+        actor=admin, category=made, values={"name": "حساب کاربری", "position": 2}
+    )
     assert audit_for(made).first().changes == {"name": ["حساب", "حساب کاربری"]}
     with pytest.raises(PeyvandError) as refused:
         services_kb.save_article_category(actor=admin, values={"name": "حساب کاربری"})

@@ -35,7 +35,10 @@ def test_the_record_page_shows_the_text_with_its_lines_and_direction(team_a):
     persian = article(writer, title="فارسی", body="خط یک\nخط دو <b>x</b>")
     english = article(writer, title="English", body="Line one\nLine two", language="en")
     html = signed_in(writer).get(f"/articles/{persian.pk}/").content.decode()
-    assert '<div class="article-text" id="article-text" dir="rtl" lang="fa">خط یک<br>خط دو &lt;b&gt;x&lt;/b&gt;</div>' in html
+    assert (
+        '<div class="article-text" id="article-text" dir="rtl" lang="fa">خط یک<br>خط دو &lt;b&gt;x&lt;/b&gt;</div>'
+        in html
+    )
     html = signed_in(writer, "fa").get(f"/articles/{english.pk}/").content.decode()
     assert 'id="article-text" dir="ltr" lang="en">Line one<br>Line two</div>' in html
 
@@ -45,7 +48,13 @@ def test_an_agent_writes_an_article_through_the_form_and_publishes_it(team_a):
     client = signed_in(writer)
     answer = client.post(
         "/articles/new/",
-        {"title": "Reset a password", "body": "One\r\nTwo", "kind": "how_to", "audience": "public", "language": "en"},
+        {
+            "title": "Reset a password",
+            "body": "One\r\nTwo",
+            "kind": "how_to",
+            "audience": "public",
+            "language": "en",
+        },
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     made = Article.objects.get(title="Reset a password")
@@ -87,12 +96,20 @@ def test_the_settings_page_of_categories_is_an_administrators(admin, manager_a):
     client = signed_in(admin)
     assert client.get("/settings/knowledge-base/categories/").status_code == 200
     assert "Knowledge base categories" in client.get("/settings/").content.decode()
-    assert client.post("/settings/knowledge-base/categories/", {"name": "حساب", "position": "1"}).status_code == 302
+    assert (
+        client.post("/settings/knowledge-base/categories/", {"name": "حساب", "position": "1"}).status_code
+        == 302
+    )
     category = ArticleCategory.objects.get(name="حساب")
     assert audit_for(category).first().action == "create"
     taken = client.post("/settings/knowledge-base/categories/", {"name": "حساب"})
     assert taken.status_code == 400 and "Another category already has this name." in taken.content.decode()
-    assert client.post(f"/settings/knowledge-base/categories/{category.pk}/", {"name": "پرداخت", "position": "2"}).status_code == 302
+    assert (
+        client.post(
+            f"/settings/knowledge-base/categories/{category.pk}/", {"name": "پرداخت", "position": "2"}
+        ).status_code
+        == 302
+    )
     assert ArticleCategory.objects.get(pk=category.pk).name == "پرداخت"
     assert client.post(f"/settings/knowledge-base/categories/{category.pk}/delete/").status_code == 302
     assert not ArticleCategory.objects.exists()
