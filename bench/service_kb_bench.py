@@ -138,13 +138,12 @@ def generate(articles: int, seed: int = 1) -> dict[str, int]:
         ]
         categories = [ArticleCategory.objects.create(name=f"دسته {i}", position=i) for i in range(12)]
         batch: list[Article] = []
-        for i in range(articles):
+        for _ in range(articles):
             persian = rnd.random() < 0.7
             words, glue = (PERSIAN_WORDS, PERSIAN_GLUE) if persian else (ENGLISH_WORDS, ENGLISH_GLUE)
             title = clean_display_text(" ".join(rnd.choice(words) for _ in range(rnd.randint(3, 7))))[:200]
             body = "\n".join(
-                _arabic(rnd, _sentence(rnd, words, glue)) + ("." if not persian else ".")
-                for _ in range(rnd.randint(6, 14))
+                _arabic(rnd, _sentence(rnd, words, glue)) + "." for _ in range(rnd.randint(6, 14))
             )
             roll = rnd.random()
             status = "published" if roll < 0.7 else "draft" if roll < 0.9 else "archived"
