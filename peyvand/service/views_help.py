@@ -2,6 +2,9 @@
 language first), browse them by category, read one and say whether it helped (a form POST with its CSRF token, no
 script needed; counted once per visitor by ``services_kb.feedback_once``)."""
 
+import functools
+
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +16,24 @@ from peyvand.core.text import to_ascii_digits
 from peyvand.service import selectors_kb, services_kb
 
 MAX_QUERY = 200
+
+
+def chosen_language(view):
+    """``?lang=en`` or ``?lang=fa`` shows the page in that language and keeps the choice in the language cookie
+    (a visitor has no header with a language switch); without it the page is in the cookie's or Persian."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        chosen = request.GET.get("lang")
+        if chosen not in ("fa", "en"):
+            return view(request, *args, **kwargs)
+        with translation.override(chosen):
+            request.LANGUAGE_CODE = chosen
+            response = view(request, *args, **kwargs)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax")
+        return response
+
+    return wrapper
 
 
 def _language() -> str:
@@ -28,6 +49,7 @@ def _category(raw: str | None) -> int | None:
 
 
 @require_GET
+@chosen_language
 def help_home_view(request):
     """Search (``?q=``) or browse (``?category=``) the public articles, in the visitor's language first."""
     language = _language()
@@ -53,6 +75,7 @@ def help_home_view(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@chosen_language
 def help_article_view(request, pk: int):
     """One public article; POST ``helpful=yes|no`` answers "Was this helpful?" (once per visitor)."""
     article = selectors_kb.public_article(pk)

@@ -110,3 +110,13 @@ def test_unknown_and_deleted_articles_are_404(kb, writer):
     assert client.get("/help/999999/").status_code == 404
     services_kb.delete_article(actor=writer, article=kb["public"])
     assert client.get(f"/help/{kb['public'].pk}/").status_code == 404
+
+
+def test_a_visitor_chooses_english_by_the_link_and_the_choice_is_kept(kb):
+    client = Client()
+    assert "مرکز راهنما" in client.get("/help/").content.decode()
+    chosen = client.get("/help/", {"lang": "en"})
+    html = chosen.content.decode()
+    assert "Help centre" in html and html.index("Password recovery") < html.index("بازیابی رمز")
+    assert chosen.cookies["django_language"].value == "en"
+    assert "Was this helpful?" in client.get(f"/help/{kb['public'].pk}/").content.decode()
