@@ -13,6 +13,7 @@ from typing import Literal
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peyvand.core.listing import Filter, ListSpec, as_int, search_terms
 from peyvand.core.text import normalize_text
@@ -33,7 +34,7 @@ ARTICLE_LIST = ListSpec(
         "audience": Filter("audience", label=_("Audience")),
         "kind": Filter("kind", label=_("Kind")),
         "language": Filter("language", label=_("Language")),
-        "category": Filter("category_id", as_int, _("Category")),
+        "category": Filter("category_id", as_int, pgettext_lazy("knowledge base", "Category")),
         "owner": Filter("owner_id", as_int, _("Owner")),
         "team": Filter("team_id", as_int, _("Team")),
     },

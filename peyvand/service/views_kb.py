@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from peyvand.core.errors import PeyvandError
@@ -38,6 +38,8 @@ class ArticleForm(RecordForm):
         self.fields["body"].help_text = gettext_lazy("Plain text; line breaks are kept.")
         self.fields["category"].queryset = ArticleCategory.objects.all()
         self.fields["category"].required = False
+        # the model's label is shared with the product catalogue's ("گروه کالا" in Persian)
+        self.fields["category"].label = pgettext_lazy("knowledge base", "Category")
 
 
 class ArticleScreen(Screen):
@@ -82,7 +84,7 @@ def article_screen() -> Screen:
                 gettext_lazy("Language"),
                 [("fa", gettext_lazy("Persian")), ("en", gettext_lazy("English"))],
             ),
-            FilterChoice("category", gettext_lazy("Category"), _categories),
+            FilterChoice("category", pgettext_lazy("knowledge base", "Category"), _categories),
         ),
         detail_extra=_detail,
         can_create=lambda user: permissions_kb.can_write_articles(user),
