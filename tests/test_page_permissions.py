@@ -1271,6 +1271,143 @@ MAKERS["products"] = _product
 PAGES.update(PRODUCT_PAGES)
 
 
+# --- the knowledge base: articles are the whole staff's (every role reads every article, of any team); support
+# staff, managers and administrators write them; a sales rep is refused by the services (403 on the form, a
+# message after a button); the categories are an administrator's; the help centre is public ---
+
+
+def _article(world, who, *, audience="internal", publish=False):
+    """An article written by the manager of ``who``'s team (a sales rep writes none), as ``who``'s record."""
+    from peyvand.service import services_kb
+
+    made = services_kb.create_article(
+        actor=world.manager_of(who),
+        values={"title": f"Article {next(SERIAL)}", "body": "Line one\nLine two", "audience": audience},
+    )
+    if publish:
+        made = services_kb.publish_article(actor=world.manager_of(who), article=made)
+    return made
+
+
+def _deleted_article_url(world, who):
+    from peyvand.service import services_kb
+
+    article = _article(world, who)
+    services_kb.delete_article(actor=world.manager_of(who), article=article)
+    return reverse("articles:restore", args=[article.pk])
+
+
+def _article_action_url(world, who):
+    return reverse("articles:action", args=[_article(world, who).pk, "publish"])
+
+
+def _article_revision_url(world, who):
+    from peyvand.service import services_kb
+
+    article = _article(world, who)
+    services_kb.update_article(
+        actor=world.manager_of(who), article=article, version=article.version, values={"body": "Changed"}
+    )
+    return reverse("articles:restore-revision", args=[article.pk, 1])
+
+
+def _help_article_url(world, who):
+    return reverse("help:article", args=[_article(world, who, audience="public", publish=True).pk])
+
+
+def _kb_category_url(name: str):
+    def build(world, who):
+        from peyvand.service.models import ArticleCategory
+
+        return reverse(name, args=[ArticleCategory.objects.create(name=f"Category {next(SERIAL)}").pk])
+
+    return build
+
+
+WRITERS_FORM = roles(admin=200, manager=200, rep=403)
+KB_ADMIN = roles(admin=200, manager=403, rep=403)
+ARTICLE_PAGES = {
+    **_screen_pages("articles"),
+    "articles:create": Page(_url("articles:create"), get=WRITERS_FORM, post=WRITERS_FORM),
+    "articles:detail": Page(_record_url("articles:detail", "articles"), get=everyone(200), foreign=200),
+    "articles:edit": Page(
+        _record_url("articles:edit", "articles"),
+        get=everyone(200),
+        post=everyone(200),
+        foreign=200,
+        note="a rep's save is refused by the service on the form: tests/service/test_services_kb.py",
+    ),
+    "articles:delete": Page(
+        _record_url("articles:delete", "articles"),
+        get=POST_ONLY,
+        post=everyone(302),
+        foreign=302,
+        note="a rep's delete is refused with a message (test_sales_reps_read_but_do_not_write_articles)",
+    ),
+    "articles:restore": Page(
+        _deleted_article_url, get=POST_ONLY, post=roles(admin=302, manager=404, rep=404), foreign=404
+    ),
+    "articles:action": Page(
+        _article_action_url,
+        get=POST_ONLY,
+        post=everyone(302),
+        foreign=302,
+        note="a rep is refused with a message: tests/service/test_views_kb.py",
+    ),
+    "articles:restore-revision": Page(
+        _article_revision_url,
+        get=POST_ONLY,
+        post=everyone(302),
+        foreign=302,
+        note="a rep is refused with a message: tests/service/test_api_kb.py (the same service)",
+    ),
+    "kb:categories": Page(_url("kb:categories"), get=KB_ADMIN, post=roles(admin=400, manager=403, rep=403)),
+    "kb:category": Page(
+        _kb_category_url("kb:category"),
+        get=KB_ADMIN,
+        post=roles(admin=400, manager=403, rep=403),
+        foreign={MANAGER: 403, REP: 403},
+    ),
+    "kb:category-delete": Page(
+        _kb_category_url("kb:category-delete"),
+        get=POST_ONLY,
+        post=roles(admin=302, manager=403, rep=403),
+        foreign={MANAGER: 403, REP: 403},
+    ),
+    "help:home": Page(_url("help:home"), get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)),
+    "help:article": Page(
+        _help_article_url,
+        get=everyone(200, anonymous=200),
+        foreign=200,
+        note="public: its POST (yes/no, once per visitor, CSRF, 404 for an internal or draft article) is "
+        "walked for anonymous visitors in tests/service/test_help_public.py",
+    ),
+}
+MAKERS["articles"] = _article
+PAGES.update(ARTICLE_PAGES)
+
+
+def _add_registered_types() -> None:
+    """A record type added by registration (tests/registry_app) gets the generic screen's rows, its records made
+    from its input schema's documented examples, as tests/test_permissions.py does for the API."""
+    for record_type in registry.record_types():
+        resource = record_type.resource
+        if record_type.screen is None or resource is None or record_type.plural in MAKERS:
+            continue
+        schema = resource.schema_in.model_json_schema()
+        properties = schema.get("properties", {})
+        example = {name: prop["examples"][0] for name, prop in properties.items() if prop.get("examples")}
+        if not set(schema.get("required", ())) <= set(example):
+            continue
+        MAKERS[record_type.plural] = lambda world, who, r=resource, e=example: r.create(
+            actor=who, values=dict(e)
+        )
+        PAGES.update(_screen_pages(record_type.plural))
+
+
+_add_registered_types()
+
+
 # --- the service desk's SLA settings: administrators only (``service.permissions.can_manage_service``) ---------
 
 

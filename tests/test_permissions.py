@@ -90,6 +90,7 @@ OTHER_PATH_PARAMS = {
     "record_type": "contact",
     "record_id": "1",
     "quote_id": "1",
+    "number": "1",
 }
 
 # Operations that do not fit the record matrix (public intake, file uploads, exports, cross-record merges):
@@ -304,9 +305,33 @@ TESTED_ELSEWHERE = {
         operation_id: ("tests.billing.test_api_catalog", "test_tax_rates_are_read_by_everyone")
         for operation_id in ("tax_classes_list", "tax_rates_list")
     },
+    # --- the knowledge base: articles are the whole staff's (no record of it is another team's), so outside the
+    # team matrix; everyone signed in reads them, support staff, managers and administrators write them ---
+    **{
+        f"articles_{action}": (
+            "tests.service.test_api_kb",
+            "test_support_staff_write_articles_everyone_reads_them_and_reps_cannot_change_them",
+        )
+        for action in ("list", "create", "read", "update", "delete", "search")
+    },
+    **{
+        f"articles_{action}": (
+            "tests.service.test_api_kb",
+            "test_publish_archive_revisions_and_restore_over_http",
+        )
+        for action in ("publish", "archive", "revisions", "restore_revision")
+    },
+    **{
+        f"articles_{action}": (
+            "tests.service.test_api_kb",
+            "test_only_an_administrator_restores_an_article_and_everyone_reads_its_audit",
+        )
+        for action in ("restore", "audit")
+    },
 }
-# Record types every team shares (the catalogue): their operations are tested above, not in the team matrix.
-SHARED_RESOURCES = {"products"}
+# Record types every team shares (the catalogue, the knowledge base): their operations are tested above, not in
+# the team matrix.
+SHARED_RESOURCES = {"products", "articles"}
 # Reachable without any credentials, on purpose.
 
 # --- billing: invoices and payments (issue 14) ----------------------------------------------------------------
@@ -463,8 +488,17 @@ def _product(owner, name):
     return Product.objects.create(code=f"P-{name}"[:50], name=name, owner=owner, team=owner.team)
 
 
+def _article(owner, name):
+    """An article of ``owner``; written directly, since only support staff, managers and administrators write
+    them."""
+    from peyvand.service.models import Article
+
+    return Article.objects.create(title=name, body=name, owner=owner, team=owner.team)
+
+
 MAKERS = {
     "products": _product,
+    "articles": _article,
     "quotes": _quote,
     "jobs": _job,
     "imports": _import_run,

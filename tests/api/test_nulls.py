@@ -206,6 +206,12 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
         {"code": f"P-{next(_unique)}", "name": _name(), "price": "1250000"},
     ),
     "products_update": lambda w: w.patch("products"),
+    # the knowledge base (an administrator writes articles)
+    "articles_create": lambda w: (
+        "/articles",
+        {"title": _name(), "body": "خط یک\nخط دو", "audience": "public"},
+    ),
+    "articles_update": lambda w: w.patch("articles"),
     "price_lists_create": lambda w: ("/price-lists", {"name": _name()}),
     "price_lists_update": lambda w: (
         f"/price-lists/{w._made(*BODIES['price_lists_create'](w))['id']}",
