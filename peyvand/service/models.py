@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peyvand.core.models import OwnedModel, OwnedQuerySet
 
@@ -189,7 +190,7 @@ class Ticket(OwnedModel):
     )
     category = models.ForeignKey(
         TicketCategory,
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("service desk", "category"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -380,7 +381,7 @@ class SupportAddress(models.Model):
     )
     category = models.ForeignKey(
         TicketCategory,
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("service desk", "category"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -464,7 +465,7 @@ class Article(OwnedModel):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fa")
     category = models.ForeignKey(
         ArticleCategory,
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("service desk", "category"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
