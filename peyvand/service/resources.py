@@ -2,4 +2,6 @@
 
 
 def register() -> None:
-    """Tickets and knowledge-base articles register here once their resources and screens exist."""
+    from peyvand.service import resources_tickets
+
+    resources_tickets.register()
