@@ -9,12 +9,12 @@ from peyvand.service import selectors_tickets, services_tickets
 from peyvand.service.models import TicketMessage
 from peyvand.service.resources_tickets import TICKETS
 from peyvand.service.schemas_tickets import (
-    BodyIn,
-    MergeIn,
-    MessageOut,
-    QueueOut,
-    SplitIn,
-    StatusIn,
+    TicketBodyIn,
+    TicketMergeIn,
+    TicketMessageOut,
+    TicketQueueOut,
+    TicketSplitIn,
+    TicketStatusIn,
     TicketOut,
 )
 
@@ -22,7 +22,7 @@ tickets_router = Router()
 
 
 @tickets_router.get(
-    "/queue", response=responses({200: list[QueueOut]}), tags=["tickets"], operation_id="tickets_queue"
+    "/queue", response=responses({200: list[TicketQueueOut]}), tags=["tickets"], operation_id="tickets_queue"
 )
 def queue(request, team: int | None = Query(None, ge=1, le=2**63 - 1)):
     """Per queue (team) you see tickets of: tickets by status, and open tickets by SLA state."""
@@ -41,7 +41,7 @@ def queue(request, team: int | None = Query(None, ge=1, le=2**63 - 1)):
 
 @tickets_router.get(
     "/{int:pk}/messages",
-    response=responses({200: list[MessageOut]}, 404),
+    response=responses({200: list[TicketMessageOut]}, 404),
     tags=["tickets"],
     operation_id="tickets_messages",
 )
@@ -52,11 +52,11 @@ def messages(request, pk: int):
 
 @tickets_router.post(
     "/{int:pk}/reply",
-    response=responses({201: MessageOut}, 403, 404, 409),
+    response=responses({201: TicketMessageOut}, 403, 404, 409),
     tags=["tickets"],
     operation_id="tickets_reply",
 )
-def reply(request, pk: int, payload: BodyIn):
+def reply(request, pk: int, payload: TicketBodyIn):
     """Reply to the customer: kept on the ticket and e-mailed with the reference in the subject."""
     message = services_tickets.reply(actor=request.user, ticket=TICKETS.get(request, pk), body=payload.body)
     return Status(201, message)
@@ -64,11 +64,11 @@ def reply(request, pk: int, payload: BodyIn):
 
 @tickets_router.post(
     "/{int:pk}/note",
-    response=responses({201: MessageOut}, 403, 404),
+    response=responses({201: TicketMessageOut}, 403, 404),
     tags=["tickets"],
     operation_id="tickets_note",
 )
-def note(request, pk: int, payload: BodyIn):
+def note(request, pk: int, payload: TicketBodyIn):
     """An internal note: for the team only, never e-mailed or shown to the customer."""
     message = services_tickets.add_note(actor=request.user, ticket=TICKETS.get(request, pk), body=payload.body)
     return Status(201, message)
@@ -80,7 +80,7 @@ def note(request, pk: int, payload: BodyIn):
     tags=["tickets"],
     operation_id="tickets_status",
 )
-def status(request, pk: int, payload: StatusIn):
+def status(request, pk: int, payload: TicketStatusIn):
     """Move the ticket along (new, open, waiting on customer or third party, resolved, closed); asking a resolved
     or closed ticket to open reopens it. A move not allowed from where it is: 409."""
     ticket = services_tickets.change_status(
@@ -95,7 +95,7 @@ def status(request, pk: int, payload: StatusIn):
     tags=["tickets"],
     operation_id="tickets_merge",
 )
-def merge(request, pk: int, payload: MergeIn):
+def merge(request, pk: int, payload: TicketMergeIn):
     """Merge this ticket into ``target`` (both yours to see): its messages move there and it is closed. Answers
     the target."""
     source = TICKETS.get(request, pk)
@@ -110,7 +110,7 @@ def merge(request, pk: int, payload: MergeIn):
     tags=["tickets"],
     operation_id="tickets_split",
 )
-def split(request, pk: int, payload: SplitIn):
+def split(request, pk: int, payload: TicketSplitIn):
     """A new ticket from one message of this one (the message moves to it)."""
     ticket = TICKETS.get(request, pk)
     message = find_visible(TicketMessage.objects.filter(ticket=ticket), payload.message)

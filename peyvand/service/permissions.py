@@ -2,9 +2,10 @@
 the queue); these say who may do what with the tickets they see.
 
 Working the queue (replying, internal notes, status changes, taking or handing over a ticket) is for support
-agents, support managers, sales managers and administrators. A sales rep may open a ticket for their customer
-(it lands in the queue chosen, or their team's, and they keep seeing it as its creator) and read its
-conversation, but does not answer the customer or move it along: that is the support team's work and its SLA.
+agents, support managers, sales managers and administrators. A sales rep (or a marketer) may open a ticket for
+their customer (it lands in the queue chosen, or their team's, and they keep seeing it as its creator) and read
+its conversation, but does not answer the customer or move it along: that is the support team's work and its
+SLA.
 """
 
 TICKET_FORBIDDEN = "ticket.forbidden"
@@ -27,10 +28,9 @@ def can_work_tickets(user) -> bool:
 
 
 def can_create_tickets(user) -> bool:
-    """Open a ticket for a customer: whoever works the queue, and sales reps for their customers; not marketers."""
-    from peyvand.accounts.models import Role
-
-    return can_work_tickets(user) or (_staff(user) and user.role == Role.SALES_REP)
+    """Open a ticket for a customer: anyone on the staff (a rep or a marketer who hears of a problem); the queue
+    works it from there."""
+    return _staff(user)
 
 
 def can_merge_tickets(user) -> bool:

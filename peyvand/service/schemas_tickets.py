@@ -29,7 +29,9 @@ class TicketIn(OwnedIn):
     category: Int | None = None
     channel: ChannelName | None = Field(None, description="Where it came from; empty: agent.")
     language: LanguageName = "fa"
-    customer_email: str = Field("", max_length=254, description="Where replies are e-mailed.")
+    customer_email: str = Field(
+        "", max_length=254, description="Where replies are e-mailed.", examples=["customer@example.com"]
+    )
     team: Int | None = Field(None, description="The queue (a team); empty: the owner's team.")
 
 
@@ -78,7 +80,7 @@ class TicketOut(OwnedOut):
     split_from_id: int | None
 
 
-class MessageOut(Schema):
+class TicketMessageOut(Schema):
     id: int
     kind: str = Field(description="customer, reply (public, e-mailed) or note (internal, never to the customer).")
     author_id: int | None
@@ -97,25 +99,25 @@ class MessageOut(Schema):
         return obj.author.username if obj.author_id else None
 
 
-class BodyIn(InputSchema):
+class TicketBodyIn(InputSchema):
     body: str = Field(min_length=1, max_length=50_000, examples=["Thank you, we are on it."])
 
 
-class StatusIn(InputSchema):
+class TicketStatusIn(InputSchema):
     status: StatusName = Field(examples=["resolved"])
     version: Int = Field(description="The ticket's version you read.", examples=[1])
 
 
-class MergeIn(InputSchema):
+class TicketMergeIn(InputSchema):
     target: Int = Field(description="The ticket this one is merged into.", examples=[1])
 
 
-class SplitIn(InputSchema):
+class TicketSplitIn(InputSchema):
     message: Int = Field(description="The message of this ticket that becomes a new ticket.", examples=[1])
     subject: str = Field(min_length=1, max_length=200, examples=["A second question"])
 
 
-class QueueOut(Schema):
+class TicketQueueOut(Schema):
     team_id: int | None
     team: str
     open: int
