@@ -6,6 +6,7 @@ is redirected to the ticket's page with the outcome as a message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -48,13 +49,21 @@ def _work(request, ticket, *, errors=(), form="", typed=""):
     return HttpResponseRedirect(reverse("tickets:detail", args=[ticket.pk]) + "#ticket-work")
 
 
-def _post_message(request, pk: int, write, form: str):
+def _workable(request, pk: int):
+    """The ticket, if the user sees it (else 404), and may work the queue (else 403)."""
     ticket = TICKETS.get(request, pk)
+    if not permissions.can_work_tickets(request.user):
+        raise PermissionDenied
+    return ticket
+
+
+def _post_message(request, pk: int, write, form: str):
+    ticket = _workable(request, pk)
     try:
         write(actor=request.user, ticket=ticket, body=request.POST.get("body", ""))
     except PeyvandError as exc:
         if exc.status == 403:
-            raise
+            raise PermissionDenied from exc
         return _work(request, ticket, errors=_errors(exc), form=form, typed=request.POST.get("body", ""))
     if not request.htmx:
         messages.success(request, _("Saved."))
@@ -78,7 +87,7 @@ def note_view(request, pk: int):
 @login_required
 @require_POST
 def status_view(request, pk: int):
-    ticket = TICKETS.get(request, pk)
+    ticket = _workable(request, pk)
     try:
         services_tickets.change_status(
             actor=request.user,
@@ -88,7 +97,7 @@ def status_view(request, pk: int):
         )
     except PeyvandError as exc:
         if exc.status == 403:
-            raise
+            raise PermissionDenied from exc
         return _work(request, ticket, errors=_errors(exc))
     return _work(request, ticket)
 
@@ -97,7 +106,9 @@ def status_view(request, pk: int):
 @require_POST
 def merge_view(request, pk: int):
     """Merge this ticket into the one chosen (by its number); the page of the ticket merged into follows."""
-    source = TICKETS.get(request, pk)
+    source = _workable(request, pk)
+    if not permissions.can_merge_tickets(request.user):
+        raise PermissionDenied
     try:
         target = find_visible(selectors_tickets.tickets_visible_to(request.user), _int(request.POST.get("target")))
         merged = services_tickets.merge_tickets(actor=request.user, source=source, target=target)
@@ -105,7 +116,7 @@ def merge_view(request, pk: int):
         return _work(request, source, errors=[_("No such ticket, or you may not see it.")], form="merge")
     except PeyvandError as exc:
         if exc.status == 403:
-            raise
+            raise PermissionDenied from exc
         return _work(request, source, errors=_errors(exc), form="merge")
     messages.success(request, _("Merged."))
     url = reverse("tickets:detail", args=[merged.pk])
@@ -120,7 +131,7 @@ def merge_view(request, pk: int):
 @require_POST
 def split_view(request, pk: int):
     """A new ticket from one message of this one; its page follows."""
-    ticket = TICKETS.get(request, pk)
+    ticket = _workable(request, pk)
     try:
         message = find_visible(TicketMessage.objects.filter(ticket=ticket), _int(request.POST.get("message")))
         new = services_tickets.split_ticket(
@@ -130,7 +141,7 @@ def split_view(request, pk: int):
         return _work(request, ticket, errors=[_("No such message on this ticket.")], form="split")
     except PeyvandError as exc:
         if exc.status == 403:
-            raise
+            raise PermissionDenied from exc
         return _work(request, ticket, errors=_errors(exc), form="split")
     messages.success(request, _("Split into a new ticket."))
     url = reverse("tickets:detail", args=[new.pk])
