@@ -54,6 +54,7 @@ NOT_PAGES = re.compile(
 # file formats, encodings, protocols and well-known measures, and keys as printed on the keyboard.
 LATIN_TERMS = frozenset(
     {"CSV", "XLSX", "PDF", "API", "SMS", "SMTP", "IMAP", "TOTP", "URL", "HTML", "JSON", "UTF", "NPS", "Ctrl"}
+    | {"SLA"}  # the service desk's short label (the glossary: «SLA» in short labels)
     | {"PNG", "JPEG", "GIF", "WebP"}  # image formats (the billing settings' logo)
 )
 # Names of products a page mentions (the calendar apps that read the feed, the authenticator apps, the browser

@@ -12,10 +12,10 @@ from peyvand.service.schemas_tickets import (
     TicketBodyIn,
     TicketMergeIn,
     TicketMessageOut,
+    TicketOut,
     TicketQueueOut,
     TicketSplitIn,
     TicketStatusIn,
-    TicketOut,
 )
 
 tickets_router = Router()
@@ -70,7 +70,9 @@ def reply(request, pk: int, payload: TicketBodyIn):
 )
 def note(request, pk: int, payload: TicketBodyIn):
     """An internal note: for the team only, never e-mailed or shown to the customer."""
-    message = services_tickets.add_note(actor=request.user, ticket=TICKETS.get(request, pk), body=payload.body)
+    message = services_tickets.add_note(
+        actor=request.user, ticket=TICKETS.get(request, pk), body=payload.body
+    )
     return Status(201, message)
 
 

@@ -77,13 +77,17 @@ def _detail(user, ticket):
     return {
         "conversation": conversation,
         "can_work": can_work and not ticket.deleted_at,
-        "can_merge": permissions.can_merge_tickets(user) and not ticket.deleted_at and not ticket.merged_into_id,
+        "can_merge": permissions.can_merge_tickets(user)
+        and not ticket.deleted_at
+        and not ticket.merged_into_id,
         "next_statuses": [(s, TicketStatus(s).label) for s in services_tickets.allowed_statuses(ticket)]
         if can_work
         else [],
         "recipient": services_tickets.recipient_of(ticket),
         "sla_now": sla.current_state(ticket, now=_now()),
-        "merge_candidates": list(selectors_tickets.other_tickets_to_merge(user, ticket).only("id", "subject")[:30])
+        "merge_candidates": list(
+            selectors_tickets.other_tickets_to_merge(user, ticket).only("id", "subject")[:30]
+        )
         if can_work
         else [],
     }
@@ -99,8 +103,8 @@ TICKET_SCREEN = Screen(
     resource=TICKETS,
     form_class=TicketForm,
     columns=("subject", "status", "priority", "sla_state", "contact", "company", "team", "owner"),
+    # the status is the badge in the page's head (kept current when the conversation changes it), not a field
     extra_fields=(
-        "status",
         "channel",
         "sla_state",
         "first_response_due",

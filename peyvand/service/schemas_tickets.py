@@ -82,7 +82,9 @@ class TicketOut(OwnedOut):
 
 class TicketMessageOut(Schema):
     id: int
-    kind: str = Field(description="customer, reply (public, e-mailed) or note (internal, never to the customer).")
+    kind: str = Field(
+        description="customer, reply (public, e-mailed) or note (internal, never to the customer)."
+    )
     author_id: int | None
     author: str | None
     from_address: str

@@ -369,7 +369,9 @@ def reply(*, actor, ticket: Ticket, body: Any) -> TicketMessage:
         )
     earlier = [
         m
-        for m in current.messages.exclude(kind=MessageKind.NOTE).exclude(message_id="").order_by("created_at", "id")
+        for m in current.messages.exclude(kind=MessageKind.NOTE)
+        .exclude(message_id="")
+        .order_by("created_at", "id")
     ]
     references = [current.message_id] if current.message_id else []
     references += [m.message_id for m in earlier if m.message_id not in references][-10:]

@@ -42,6 +42,7 @@ def _work(request, ticket, *, errors=(), form="", typed=""):
             "work_errors": list(errors),
             "error_form": form,
             "typed": typed,
+            "oob": True,  # the status badge in the page's head follows the change
         }
         return render(request, "service/tickets/_work.html", context)
     for error in errors:
@@ -110,7 +111,9 @@ def merge_view(request, pk: int):
     if not permissions.can_merge_tickets(request.user):
         raise PermissionDenied
     try:
-        target = find_visible(selectors_tickets.tickets_visible_to(request.user), _int(request.POST.get("target")))
+        target = find_visible(
+            selectors_tickets.tickets_visible_to(request.user), _int(request.POST.get("target"))
+        )
         merged = services_tickets.merge_tickets(actor=request.user, source=source, target=target)
     except NotFound:
         return _work(request, source, errors=[_("No such ticket, or you may not see it.")], form="merge")
@@ -186,7 +189,9 @@ def service_home_view(request):
     rows = selectors_tickets.queue_counts(request.user)
     mine = (
         selectors_tickets.tickets_visible_to(request.user)
-        .filter(owner=request.user, status__in=[s.value for s in TicketStatus if s not in ("resolved", "closed")])
+        .filter(
+            owner=request.user, status__in=[s.value for s in TicketStatus if s not in ("resolved", "closed")]
+        )
         .count()
     )
     return render(

@@ -36,6 +36,4 @@ def customer(admin):
 def ticket(agent_a, customer):
     from peyvand.service.services_tickets import create_ticket
 
-    return create_ticket(
-        actor=agent_a, values={"subject": "The printer does not print", "contact": customer}
-    )
+    return create_ticket(actor=agent_a, values={"subject": "The printer does not print", "contact": customer})

@@ -32,7 +32,9 @@ def test_an_agent_opens_replies_notes_and_resolves_a_ticket(api_for, agent_a):
 
     current = api.get(f"/tickets/{ticket['id']}").json()
     assert current["status"] == "open" and current["agent_replies"] == 1
-    resolved = api.post(f"/tickets/{ticket['id']}/status", {"status": "resolved", "version": current["version"]})
+    resolved = api.post(
+        f"/tickets/{ticket['id']}/status", {"status": "resolved", "version": current["version"]}
+    )
     assert resolved.status_code == 200 and resolved.json()["resolved_at"]
     kinds = [m["kind"] for m in api.get(f"/tickets/{ticket['id']}/messages").json()]
     assert kinds == ["reply", "note"]
@@ -41,8 +43,12 @@ def test_an_agent_opens_replies_notes_and_resolves_a_ticket(api_for, agent_a):
 def test_a_move_not_allowed_is_a_409_naming_the_status(api_for, agent_a):
     api = api_for(agent_a)
     ticket = _open(api)
-    closed = api.post(f"/tickets/{ticket['id']}/status", {"status": "closed", "version": ticket["version"]}).json()
-    refused = api.post(f"/tickets/{ticket['id']}/status", {"status": "resolved", "version": closed["version"]})
+    closed = api.post(
+        f"/tickets/{ticket['id']}/status", {"status": "closed", "version": ticket["version"]}
+    ).json()
+    refused = api.post(
+        f"/tickets/{ticket['id']}/status", {"status": "resolved", "version": closed["version"]}
+    )
     assert refused.status_code == 409 and refused.json()["code"] == "ticket.bad_transition"
     assert refused.json()["errors"][0]["field"] == "status"
 

@@ -31,7 +31,9 @@ def test_a_persian_subject_is_found_with_arabic_letters(agent_a):
     assert "كار" not in ticket.search_text  # the Arabic kaf was folded to the Persian one
 
 
-def test_ticket_created_is_sent_after_commit_with_the_ticket_and_actor(agent_a, django_capture_on_commit_callbacks):
+def test_ticket_created_is_sent_after_commit_with_the_ticket_and_actor(
+    agent_a, django_capture_on_commit_callbacks
+):
     heard = []
 
     def listener(sender, ticket=None, actor=None, **kwargs):
@@ -59,7 +61,9 @@ def test_an_inactive_user_may_not_open_tickets(team_a):
     assert refused.value.status == 403
 
 
-def test_the_queue_sees_the_team_and_nothing_of_another_team(ticket, agent_a2, agent_b, support_manager_a, rep_a2):
+def test_the_queue_sees_the_team_and_nothing_of_another_team(
+    ticket, agent_a2, agent_b, support_manager_a, rep_a2
+):
     assert ticket in tickets_visible_to(agent_a2)  # a colleague in the queue picks it up
     assert ticket in tickets_visible_to(support_manager_a)
     assert ticket not in tickets_visible_to(agent_b)
@@ -159,7 +163,9 @@ def test_a_stale_version_is_refused(ticket, agent_a):
 
 
 def test_the_customer_writing_back_reopens_or_resumes_and_is_recorded_once(ticket, agent_a):
-    ticket = svc.change_status(actor=agent_a, ticket=ticket, status="waiting_customer", version=ticket.version)
+    ticket = svc.change_status(
+        actor=agent_a, ticket=ticket, status="waiting_customer", version=ticket.version
+    )
     first = svc.add_customer_message(
         ticket=ticket, body="Here is the photo", from_address="Sara@Example.com", message_id="<m1@x>"
     )
@@ -202,7 +208,9 @@ def test_a_ticket_is_not_merged_into_itself(ticket, agent_a):
 
 def test_splitting_makes_a_new_ticket_from_one_message(ticket, agent_a, customer):
     svc.add_customer_message(ticket=ticket, body="First question", from_address="sara@example.com")
-    second = svc.add_customer_message(ticket=ticket, body="Also: my invoice?", from_address="sara@example.com")
+    second = svc.add_customer_message(
+        ticket=ticket, body="Also: my invoice?", from_address="sara@example.com"
+    )
     new = svc.split_ticket(actor=agent_a, ticket=ticket, message=second, subject="Invoice question")
     second.refresh_from_db()
     assert new.split_from == ticket and second.ticket == new and new.contact == customer

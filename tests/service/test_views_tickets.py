@@ -37,7 +37,9 @@ def test_the_page_shows_the_conversation_with_internal_notes_set_apart(ticket, a
 def test_a_reply_by_htmx_answers_the_work_section_and_emails_only_the_reply(ticket, agent_a):
     client = _client(agent_a)
     client.post(reverse("tickets:note", args=[ticket.pk]), {"body": "Secret: customer owes us"}, headers=HTMX)
-    answer = client.post(reverse("tickets:reply", args=[ticket.pk]), {"body": "Please try again"}, headers=HTMX)
+    answer = client.post(
+        reverse("tickets:reply", args=[ticket.pk]), {"body": "Please try again"}, headers=HTMX
+    )
     html = answer.content.decode()
     assert answer.status_code == 200 and html.startswith('<section class="ticket-work"')
     assert "Please try again" in html and "Secret: customer owes us" in html  # the team sees both
@@ -76,7 +78,9 @@ def test_another_teams_agent_gets_404_and_changes_nothing(ticket, agent_b):
 
 
 def test_a_rep_reads_the_ticket_without_the_queues_forms(rep_a):
-    ticket = svc.create_ticket(actor=rep_a, values={"subject": "Customer called", "customer_email": "c@x.com"})
+    ticket = svc.create_ticket(
+        actor=rep_a, values={"subject": "Customer called", "customer_email": "c@x.com"}
+    )
     client = _client(rep_a)
     page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
     assert "Customer called" in page and 'id="ticket-reply-form"' not in page
