@@ -237,3 +237,39 @@ def test_queue_counts_by_status_and_sla_in_a_fixed_number_of_queries(
     (row,) = rows
     assert row.team_id == agent_a.team_id and row.by_status == {"new": 2} and row.open == 2
     assert sum(row.by_sla.values()) == 2
+
+
+def test_a_support_manager_hands_the_queues_tickets_to_their_team_only(
+    ticket, support_manager_a, agent_a2, agent_b
+):
+    ticket = svc.update_ticket(
+        actor=support_manager_a, ticket=ticket, version=ticket.version, values={"owner": agent_a2.pk}
+    )
+    assert ticket.owner == agent_a2 and ticket.team_id == agent_a2.team_id
+    with pytest.raises(PeyvandError) as refused:
+        svc.update_ticket(
+            actor=support_manager_a, ticket=ticket, version=ticket.version, values={"owner": agent_b.pk}
+        )
+    assert refused.value.errors[0]["field"] == "owner"
+
+
+def test_an_agent_picks_up_a_colleagues_ticket_but_hands_nothing_to_others(ticket, agent_a, agent_a2):
+    ticket = svc.update_ticket(
+        actor=agent_a2, ticket=ticket, version=ticket.version, values={"owner": agent_a2.pk}
+    )
+    assert ticket.owner == agent_a2
+    with pytest.raises(PeyvandError):
+        svc.update_ticket(actor=agent_a2, ticket=ticket, version=ticket.version, values={"owner": agent_a.pk})
+
+
+def test_the_support_roles_are_not_sales_managers(support_manager_a, agent_a, manager_a):
+    from peyvand.core.permissions import can_choose_owner
+
+    assert (
+        support_manager_a.is_support_manager
+        and support_manager_a.is_support
+        and not support_manager_a.is_manager
+    )
+    assert agent_a.is_support and not agent_a.is_support_manager and not agent_a.is_manager
+    assert not manager_a.is_support
+    assert can_choose_owner(support_manager_a) and not can_choose_owner(agent_a)
