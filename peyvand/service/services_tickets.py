@@ -194,7 +194,8 @@ def _clean(actor, values: dict[str, Any], current: Ticket | None) -> dict[str, A
     if "team" in values:
         value = values.pop("team")
         if value not in (None, ""):
-            if current is not None and not permissions.can_work_tickets(actor):
+            moving = current is not None and getattr(value, "pk", value) != current.team_id
+            if moving and not permissions.can_work_tickets(actor):
                 raise field_error("team", _("Only the support team moves a ticket to another queue."))
             team = Team.objects.filter(pk=getattr(value, "pk", value)).first()
             if team is None:

@@ -273,3 +273,17 @@ def test_the_support_roles_are_not_sales_managers(support_manager_a, agent_a, ma
     assert agent_a.is_support and not agent_a.is_support_manager and not agent_a.is_manager
     assert not manager_a.is_support
     assert can_choose_owner(support_manager_a) and not can_choose_owner(agent_a)
+
+
+def test_a_rep_edits_their_ticket_but_does_not_move_it_to_another_queue(rep_a, team_a, team_b):
+    ticket = svc.create_ticket(actor=rep_a, values={"subject": "Call back"})
+    ticket = svc.update_ticket(
+        actor=rep_a,
+        ticket=ticket,
+        version=ticket.version,
+        values={"subject": "Call back today", "team": team_a.pk},
+    )
+    assert ticket.subject == "Call back today"
+    with pytest.raises(PeyvandError) as refused:
+        svc.update_ticket(actor=rep_a, ticket=ticket, version=ticket.version, values={"team": team_b.pk})
+    assert refused.value.errors[0]["field"] == "team"
