@@ -153,6 +153,7 @@ TICKET_FIELDS = (
     F("closed_at", editable=False, audited=False),
     F("agent_replies", editable=False, audited=False),
     F("reopen_count", editable=False, audited=False),
+    F("sla_policy", editable=False, exportable=False),
     F("merged_into", editable=False),
     F("owner"),
     F("team", editable=False, exportable=False),
