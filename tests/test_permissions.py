@@ -361,7 +361,7 @@ RESOURCE_NAMES = [
 # Types whose team is a support queue: a support agent sees their team's records (service/models.py).
 QUEUE_RESOURCES = {"tickets"}
 
-TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "marketer_a"]
+TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "support_manager_a", "marketer_a"]
 TEAM_A_NON_ADMINS = [role for role in TEAM_A_ROLES if role != "admin"]
 
 
@@ -789,6 +789,11 @@ def _ids(response) -> list[int]:
 @pytest.fixture
 def support_a(team_a):
     return UserFactory(username="support_a", role=Role.SUPPORT_AGENT, team=team_a)
+
+
+@pytest.fixture
+def support_manager_a(team_a):
+    return UserFactory(username="support_manager_a", role=Role.SUPPORT_MANAGER, team=team_a)
 
 
 @pytest.fixture
