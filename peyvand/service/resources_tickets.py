@@ -3,6 +3,7 @@ files and comments on it), and the customer's open tickets as a section of conta
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peyvand.core import registry
 from peyvand.core.registry import FieldSpec as F
@@ -21,6 +22,11 @@ from peyvand.service.schemas_tickets import TicketIn, TicketOut, TicketPatch
 from peyvand.web.filters import choices_filter, owner_filter
 from peyvand.web.forms import RecordForm
 from peyvand.web.screens import FilterChoice, Screen
+
+# The model's verbose names "category" and "channel" are msgids products and leads translate their own way (a
+# product group, a lead's acquisition channel); the ticket's labels carry a context of their own.
+CATEGORY = pgettext_lazy("ticket", "Category")
+CHANNEL = pgettext_lazy("ticket", "Channel")
 
 TICKETS = Resource(
     name="tickets",
@@ -61,6 +67,7 @@ class TicketForm(RecordForm):
             model = self.fields[name].queryset.model
             self.fields[name].queryset = services_tickets.customers_for(self.user, model)
         self.fields["team"].label = _("Queue")
+        self.fields["category"].label = CATEGORY
         if self.instance is not None and not permissions.can_work_tickets(self.user):
             del self.fields["team"]  # moving a ticket to another queue is the support team's
 
@@ -120,8 +127,8 @@ TICKET_SCREEN = Screen(
         choices_filter("priority", _("Priority"), TicketPriority.choices),
         choices_filter("sla_state", _("SLA"), SLAState.choices),
         choices_filter("type", _("Type"), TicketType.choices),
-        choices_filter("channel", _("Channel"), TicketChannel.choices),
-        FilterChoice("category", _("Category"), _categories),
+        choices_filter("channel", CHANNEL, TicketChannel.choices),
+        FilterChoice("category", CATEGORY, _categories),
         owner_filter(),
     ),
     detail_extra=_detail,
@@ -140,9 +147,9 @@ TICKET_FIELDS = (
     F("serial_number", automation=True),
     F("type", automation=True, settable=True),
     F("priority", automation=True, settable=True),
-    F("category", automation=True),
+    F("category", label=CATEGORY, automation=True),
     F("status", editable=False, automation=True),
-    F("channel", editable=False, automation=True),
+    F("channel", label=CHANNEL, editable=False, automation=True),
     F("language", automation=True),
     F("customer_email", searchable=True),
     F("sla_state", editable=False, automation=True, audited=False),

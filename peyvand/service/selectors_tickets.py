@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peyvand.core.listing import Filter, ListSpec, as_int
 from peyvand.service.models import OPEN_STATUSES, SLAState, Ticket, TicketMessage, TicketStatus
@@ -18,8 +19,8 @@ TICKET_LIST = ListSpec(
         "status": Filter("status", label=_("Status")),
         "priority": Filter("priority", label=_("Priority")),
         "type": Filter("type", label=_("Type")),
-        "category": Filter("category_id", as_int, _("Category")),
-        "channel": Filter("channel", label=_("Channel")),
+        "category": Filter("category_id", as_int, pgettext_lazy("ticket", "Category")),
+        "channel": Filter("channel", label=pgettext_lazy("ticket", "Channel")),
         "owner": Filter("owner_id", as_int, _("Owner")),
         "team": Filter("team_id", as_int, _("Team")),
         "sla_state": Filter("sla_state", label=_("SLA")),
