@@ -173,7 +173,19 @@ def _public_quote_url(world, who):
     return reverse("quote-public", args=[services_quotes.public_token(_quote(world, who))])
 
 
+def _ticket(world, who):
+    from peyvand.service.services_tickets import create_ticket
+
+    return create_ticket(actor=who, values={"subject": "No sound", "customer_email": "c@example.com"})
+
+
+def _other_ticket(world, who) -> dict[str, Any]:
+    """A ticket of the role's own to merge into."""
+    return {"target": _ticket(world, who).pk}
+
+
 MAKERS: dict[str, Callable[[World, User], Any]] = {
+    "tickets": _ticket,
     "invoices": _invoice,
     "payments": _payment,
     "quotes": _quote,
@@ -1074,6 +1086,55 @@ PAGES: dict[str, Page] = {
             post=roles(admin=200, manager=200, rep=403),
         ),
     },
+    # --- service: the hub and the queue for every member of staff (each counts only the tickets they see);
+    # a ticket's conversation, status, merge and split for those who work the queue (a sales rep reads it:
+    # 403); the rules: tests/service/test_views_tickets.py ---
+    "service:home": Page(_url("service:home"), get=everyone(200)),
+    **_screen_pages(
+        "tickets",
+        extra={
+            "tickets:queue": Page(_url("tickets:queue"), get=everyone(200)),
+            "tickets:reply": Page(
+                _record_url("tickets:reply", "tickets"),
+                get=POST_ONLY,
+                post=roles(admin=302, manager=302, rep=403),
+                data=lambda world, who: {"body": "We are on it."},
+                htmx_post=roles(admin=200, manager=200, rep=403),
+                foreign=404,
+            ),
+            "tickets:note": Page(
+                _record_url("tickets:note", "tickets"),
+                get=POST_ONLY,
+                post=roles(admin=302, manager=302, rep=403),
+                data=lambda world, who: {"body": "Internal only."},
+                htmx_post=roles(admin=200, manager=200, rep=403),
+                foreign=404,
+            ),
+            "tickets:status": Page(
+                _record_url("tickets:status", "tickets"),
+                get=POST_ONLY,
+                post=roles(admin=302, manager=302, rep=403),
+                data=lambda world, who: {"status": "open", "version": "1"},
+                htmx_post=roles(admin=200, manager=200, rep=403),
+                foreign=404,
+            ),
+            "tickets:merge": Page(
+                _record_url("tickets:merge", "tickets"),
+                get=POST_ONLY,
+                post=roles(admin=302, manager=302, rep=403),
+                data=_other_ticket,
+                foreign=404,
+            ),
+            "tickets:split": Page(
+                _record_url("tickets:split", "tickets"),
+                get=POST_ONLY,
+                post=roles(admin=302, manager=302, rep=403),
+                data=lambda world, who: {"message": "0", "subject": "Split off"},
+                foreign=404,
+                note="no such message: back to the ticket with the error",
+            ),
+        },
+    ),
     # --- billing: a deal's product lines, "make a quote", a quote's lines and buttons, the customer's link ---
     "deal-lines": Page(
         _record_url("deal-lines", "deals"),

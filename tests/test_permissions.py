@@ -128,6 +128,10 @@ TESTED_ELSEWHERE = {
         "tests.imports.test_export",
         "test_a_reps_export_holds_their_own_records_and_never_another_teams",
     ),
+    "tickets_queue": (
+        "tests.service.test_api_tickets",
+        "test_the_queue_counts_only_the_tickets_the_caller_sees",
+    ),
     "duplicates_list": (
         "tests.contacts.test_dedupe_scan",
         "test_groups_with_a_record_the_user_cannot_see_are_not_listed",
@@ -379,7 +383,10 @@ RESOURCE_NAMES = [
     if res.name not in SHARED_RESOURCES and res.name not in ("invoices", "payments")
 ]
 
-TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "marketer_a"]
+# Types whose team is a support queue: a support agent sees their team's records (service/models.py).
+QUEUE_RESOURCES = {"tickets"}
+
+TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "support_manager_a", "marketer_a"]
 TEAM_A_NON_ADMINS = [role for role in TEAM_A_ROLES if role != "admin"]
 
 
@@ -479,6 +486,49 @@ def _lines_body(op, record):
     from tests.billing.quote_factories import make_product
 
     return {"lines": [{"product": make_product(record.owner).pk, "quantity": "2"}]}
+
+
+# --- service: tickets (made from their schema's example by the registry; their actions here) -----------------
+
+
+def _ticket(owner, name):
+    """A ticket with an address to reply to (the customer's), so the reply route has someone to e-mail."""
+    from peyvand.service.services_tickets import create_ticket
+
+    return create_ticket(actor=owner, values={"subject": name, "customer_email": "customer@example.com"})
+
+
+def _ticket_status_body(op, ticket):
+    return {"status": "open", "version": ticket.version}
+
+
+def _ticket_merge_body(op, ticket):
+    """Another ticket of the same owner to merge into (the admin sees both; a team A user sees neither)."""
+    from peyvand.service.services_tickets import create_ticket
+
+    other = create_ticket(actor=ticket.owner, values={"subject": "Merge target"})
+    return {"target": other.pk}
+
+
+def _ticket_split_body(op, ticket):
+    from peyvand.service.services_tickets import add_customer_message
+
+    message = add_customer_message(ticket=ticket, body="A second question", from_address="c@example.com")
+    return {"message": message.pk, "subject": "Split off"}
+
+
+def _check_ticket_status(op, record, response):
+    assert response.json()["status"] == "open"
+
+
+def _check_split(op, record, response):
+    assert response.json()["split_from_id"] == record.pk
+
+
+def _check_merge(op, record, response):
+    from peyvand.service.models import Ticket
+
+    assert Ticket.objects.get(pk=record.pk).merged_into_id == response.json()["id"]
 
 
 def _product(owner, name):
@@ -581,7 +631,9 @@ def _payment(owner, name):
     )
 
 
-MAKERS.update({"invoices": _invoice, "payments": _payment})
+MAKERS.update({"invoices": _invoice, "payments": _payment, "tickets": _ticket})
+CREATE_BODY["tickets"] = lambda name: {"subject": name, "customer_email": "customer@example.com"}
+NAME_FIELD["tickets"] = "subject"
 
 _add_registered_types()
 
@@ -727,6 +779,13 @@ ACTIONS = {
     "request_changes": Action(200, body=lambda op, q: {"text": "Cheaper"}, prepare=_quote_status("sent")),
     "link": Action(200),
     "versions": Action(200),
+    # service: a ticket's conversation and moves (who of team A may write is in tests/service)
+    "messages": Action(200),
+    "reply": Action(201, body=lambda op, t: {"body": "We are on it."}),
+    "note": Action(201, body=lambda op, t: {"body": "Internal only."}),
+    "status": Action(200, body=_ticket_status_body, admin_check=_check_ticket_status),
+    "merge": Action(200, body=_ticket_merge_body, admin_check=_check_merge),
+    "split": Action(201, body=_ticket_split_body, admin_check=_check_split),
 }
 COLLECTION_ACTIONS = {"list", "create"}
 
@@ -764,6 +823,11 @@ def _ids(response) -> list[int]:
 @pytest.fixture
 def support_a(team_a):
     return UserFactory(username="support_a", role=Role.SUPPORT_AGENT, team=team_a)
+
+
+@pytest.fixture
+def support_manager_a(team_a):
+    return UserFactory(username="support_manager_a", role=Role.SUPPORT_MANAGER, team=team_a)
 
 
 @pytest.fixture
@@ -1080,6 +1144,11 @@ def test_with_rep_sees_team_off_a_team_member_sees_only_their_own_records(
     own = MAKERS[resource](user, "Own record")
     client = api_for(user)
 
+    if resource in QUEUE_RESOURCES and viewer == "support_a":
+        # the team is the support agent's queue: they see a teammate's ticket whatever the setting
+        assert client.get(f"/{resource}/{teammates.pk}").status_code == 200
+        assert sorted(_ids(client.get(f"/{resource}", page_size=200))) == sorted([own.pk, teammates.pk])
+        return
     assert client.get(f"/{resource}/{teammates.pk}").status_code == 404
     assert client.get(f"/{resource}/{own.pk}").status_code == 200
     assert _ids(client.get(f"/{resource}", page_size=200)) == [own.pk]

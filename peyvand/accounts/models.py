@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     SALES_MANAGER = "sales_manager", _("Sales manager")
     SALES_REP = "sales_rep", _("Sales rep")
     SUPPORT_AGENT = "support_agent", _("Support agent")
+    SUPPORT_MANAGER = "support_manager", _("Support manager")
     MARKETER = "marketer", _("Marketer")
 
 
@@ -80,6 +81,16 @@ class User(AbstractUser):
     @property
     def is_manager(self) -> bool:
         return self.role == Role.SALES_MANAGER
+
+    # A support manager leads a service queue; they are not a sales manager (no discount approvals, no
+    # overrides of a deal's exit criteria), so is_manager stays False for them.
+    @property
+    def is_support_manager(self) -> bool:
+        return self.role == Role.SUPPORT_MANAGER
+
+    @property
+    def is_support(self) -> bool:
+        return self.role in (Role.SUPPORT_AGENT, Role.SUPPORT_MANAGER)
 
 
 class ApiToken(models.Model):

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peyvand.core import registry
 
-# Record types a trigger names before any app registers them (tickets come with the service app): the trigger is
-# offered, and has no records until the type is registered.
-PLANNED_TYPES = {"ticket": _("ticket")}
+# Record types a trigger names before any app registers them: the trigger is offered, and has no records until the
+# type is registered. None now (tickets are the service app's record type).
+PLANNED_TYPES: dict[str, object] = {}
 
 
 def record_types() -> list[str]:

@@ -18,11 +18,16 @@ def can_see_deleted(user) -> bool:
 
 
 def can_choose_owner(user) -> bool:
-    """Whether a form offers an owner field at all: an administrator or a manager hands records to others.
+    """Whether a form offers an owner field at all: an administrator or a manager (of sales or of a support
+    queue) hands records to others.
 
     Whom they may pick is ``core.records.assignable_users`` (anyone, or their own team).
     """
-    return bool(user and user.is_authenticated and (user.is_admin or user.is_manager))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_admin or user.is_manager or getattr(user, "is_support_manager", False))
+    )
 
 
 def can_see_worker_status(user) -> bool:

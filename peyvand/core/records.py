@@ -80,7 +80,9 @@ def assignable_users(actor):
     users = get_user_model().objects.filter(is_active=True)
     if actor.is_admin:
         return users
-    if actor.is_manager and actor.team_id:
+    # A support manager hands their queue's work to their own team, as a sales manager does (without the sales
+    # manager's other rights).
+    if (actor.is_manager or getattr(actor, "is_support_manager", False)) and actor.team_id:
         return users.filter(team_id=actor.team_id)
     return users.filter(pk=actor.pk)
 

@@ -20,7 +20,9 @@ class EmailBackend(BaseBackend):
     """Hands the message to Django's mail backend (SMTP, or files for the embedded trial)."""
 
     def deliver(self, message: Outbox) -> None:
-        mail = EmailMultiAlternatives(subject=message.subject, body=message.body, to=[message.to])
+        mail = EmailMultiAlternatives(
+            subject=message.subject, body=message.body, to=[message.to], headers=dict(message.headers or {})
+        )
         if message.html_body:
             mail.attach_alternative(message.html_body, "text/html")
         for item in message.attachments or []:

@@ -34,6 +34,9 @@ class Outbox(models.Model):
     # {"name", "content_type", "path"}. The row refers to them rather than holding their bytes, so a message can be
     # delivered again (a queued SMS gateway, a retried e-mail) with exactly what was meant to go.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Extra e-mail headers (Message-ID, In-Reply-To, References): a ticket's reply carries the Message-ID it is
+    # known by, so the customer's answer threads back onto the ticket; kept on the row so a retry sends the same.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

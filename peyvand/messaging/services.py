@@ -1,6 +1,6 @@
 """Sending a message on a channel: ``send(channel="email"|"sms", to=..., subject=, body=, ...)``."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypedDict
 
 from django.conf import settings
@@ -44,12 +44,15 @@ def send(
     record_id: int | None = None,
     source: str = "",
     attachments: Sequence[MessageFile] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> Outbox:
     """Write the message to the outbox and hand it to the channel's backend; a backend error marks the row
     failed and is raised again, so the caller (an automation rule) can retry or report it.
 
     ``attachments`` are files already in the default storage (e.g. a record's files), named by their storage
-    path; the outbox row keeps the references and the e-mail backend attaches their bytes."""
+    path; the outbox row keeps the references and the e-mail backend attaches their bytes. ``headers`` are extra
+    e-mail headers (a ticket reply's Message-ID, In-Reply-To, References); line breaks in them are dropped so a
+    value cannot add a header of its own."""
     if channel not in Channel.values:
         raise PeyvandError("messaging.channel", _("There is no such channel."), field="channel")
     to = (to or "").strip()
@@ -66,6 +69,11 @@ def send(
         record_type=record_type,
         record_id=record_id,
         source=source[:100],
+        headers={
+            str(name): " ".join(str(value).split())[:998]
+            for name, value in (headers or {}).items()
+            if str(name).replace("-", "").isalnum()
+        },
         attachments=[
             {"name": item["name"], "content_type": item["content_type"], "path": item["path"]}
             for item in attachments

@@ -146,6 +146,26 @@ class SLAPolicy(models.Model):
         return self.name
 
 
+class TicketQuerySet(OwnedQuerySet):
+    def visible_to(self, user):
+        """The tickets ``user`` may see. The team is the queue: a support agent or support manager sees their own
+        tickets and every ticket of their team's queue (so an agent picks up an unassigned one); a sales manager
+        their team's; an administrator all; anyone else their own (``OwnedQuerySet``'s rule)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.is_admin and getattr(user, "is_support", False):
+            mine = Q(owner=user)
+            if user.team_id:
+                mine |= Q(team_id=user.team_id)
+            return self.filter(mine)
+        return super().visible_to(user)
+
+
+class TicketManager(models.Manager.from_queryset(TicketQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Ticket(OwnedModel):
     """A customer's question, problem, complaint or service order. Its reference (``#1042``) is its id."""
 
@@ -259,6 +279,9 @@ class Ticket(OwnedModel):
         related_name="split_tickets",
     )
     search_text = models.TextField(editable=False, default="")
+
+    objects = TicketManager()
+    all_objects = models.Manager.from_queryset(TicketQuerySet)()
 
     audited_fields = (
         "owner",

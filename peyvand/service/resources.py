@@ -2,5 +2,7 @@
 
 
 def register() -> None:
-    """Tickets and knowledge-base articles register here once their resources and screens exist."""
-    __import__("peyvand.service.resources_kb", fromlist=["register"]).register()
+    from peyvand.service import resources_kb, resources_tickets
+
+    resources_tickets.register()
+    resources_kb.register()

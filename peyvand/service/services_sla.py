@@ -41,7 +41,7 @@ def _save(instance, *, actor, before: dict[str, Any], creating: bool):
 def require_service_admin(actor) -> None:
     if not permissions.can_manage_service(actor):
         raise PeyvandError(
-            permissions.SETTINGS_FORBIDDEN,
+            permissions.SERVICE_SETTINGS_FORBIDDEN,
             _("Only an administrator can change the service desk's settings."),
             status=403,
         )

@@ -96,6 +96,17 @@ class World:
         assert answer.status_code == 200 and answer.json()["status"] == "sent", answer.content
         return answer.json()
 
+    def split_body(self) -> tuple[str, dict]:
+        """A ticket with a customer's message to split off."""
+        from peyvand.service.models import Ticket
+        from peyvand.service.services_tickets import add_customer_message
+
+        ticket = self.fresh("tickets")
+        message = add_customer_message(
+            ticket=Ticket.objects.get(pk=ticket["id"]), body="A second question", from_address="c@example.com"
+        )
+        return f"/tickets/{ticket['id']}/split", {"message": message.pk, "subject": "Split off"}
+
     def issued_invoice(self) -> dict:
         draft = self.fresh("invoices")
         answer = self.client.post(f"/invoices/{draft['id']}/issue", {"version": draft["version"]})
@@ -280,6 +291,19 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
         f"/payments/{w._made('/payments', {**BODIES['payments_create'](w)[1], 'method': 'cheque', 'cheque_number': '123456', 'cheque_due_date': '2026-05-10', 'cheque_status': 'pending'})['id']}/cheque-status",
         {"status": "cleared"},
     ),
+    # service: tickets with an address to reply to, and their conversation, moves, merge and split
+    "tickets_create": lambda w: ("/tickets", {"subject": _name(), "customer_email": "c@example.com"}),
+    "tickets_update": lambda w: w.patch("tickets"),
+    "tickets_reply": lambda w: (f"/tickets/{w.fresh('tickets')['id']}/reply", {"body": "We are on it."}),
+    "tickets_note": lambda w: (f"/tickets/{w.fresh('tickets')['id']}/note", {"body": "Internal only."}),
+    "tickets_status": lambda w: (
+        lambda ticket: (f"/tickets/{ticket['id']}/status", {"status": "open", "version": ticket["version"]})
+    )(w.fresh("tickets")),
+    "tickets_merge": lambda w: (
+        f"/tickets/{w.fresh('tickets')['id']}/merge",
+        {"target": w.fresh("tickets")["id"]},
+    ),
+    "tickets_split": lambda w: w.split_body(),
 }
 
 

@@ -106,7 +106,7 @@ def test_a_managers_rule_does_not_act_on_another_teams_records(api_for, manager_
     ("change", "field"),
     [
         ({"trigger": "no_such"}, "trigger"),
-        ({"trigger": "created", "record_type": "ticket"}, "record_type"),
+        ({"trigger": "created", "record_type": "spaceship"}, "record_type"),
         ({"conditions": [{"field": "password", "op": "equals", "value": "x"}]}, "conditions.0.field"),
         ({"conditions": [{"field": "subject", "op": "greater_than", "value": "x"}]}, "conditions.0.op"),
         (

@@ -95,13 +95,17 @@ def test_assigning_a_lead_fires_lead_assigned_rules(admin, rep_a, run_events):
     assert note.text_title() == "New lead for you: Rahimi"
 
 
-def test_the_ticket_trigger_is_declared_and_its_signal_has_a_receiver(admin):
-    rule = make_rule(admin, "ticket_created", [{"type": "webhook", "url": "https://example.com/hook"}])
+def test_creating_a_ticket_fires_ticket_created_rules(admin, rep_a, run_events):
+    from peyvand.service.services_tickets import create_ticket
+
+    rule = make_rule(admin, "ticket_created", [notify_owner("New ticket: {{ record.subject }}")])
     assert rule.record_type == "ticket"
-    assert events.ticket_created.has_listeners()
-    # Until tickets exist, a ticket event of an unknown model fires nothing and breaks nothing.
-    events.ticket_created.send(sender=object, ticket=rule, actor=admin)
-    assert not RuleRun.objects.exists()
+    with run_events():
+        create_ticket(actor=rep_a, values={"subject": "Printer jams"})
+    (note,) = Notification.objects.all()
+    assert note.recipient == rep_a
+    assert note.text_title() == "New ticket: Printer jams"
+    assert RuleRun.objects.get().status == "ok"
 
 
 def test_a_switched_off_rule_does_not_fire(admin, rep_a, run_events):
