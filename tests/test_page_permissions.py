@@ -560,7 +560,7 @@ class Page:
     foreign: Expected | dict[str, Expected] | None = None
     htmx_get: tuple[dict[str, str], ...] = ()
     htmx_post: dict[str, Expected] | None = None
-    foreign_htmx_post: Expected = 404
+    foreign_htmx_post: Expected | dict[str, Expected] = 404
     personal: bool = False
     note: str = ""
 
@@ -1327,7 +1327,17 @@ PRODUCT_PAGES = {
         foreign=404,
     ),
 }
-PRODUCT_PAGES["products:field"] = replace(PRODUCT_PAGES["products:field"], foreign=200, foreign_htmx_post=200)
+# a product's fields are changed in place by those who keep the catalogue (``Screen.can_change``); a rep, who
+# reads every product, is not offered the field (404)
+KEEPERS_IN_PLACE = roles(admin=200, manager=200, rep=404)
+PRODUCT_PAGES["products:field"] = replace(
+    PRODUCT_PAGES["products:field"],
+    get=KEEPERS_IN_PLACE,
+    post=KEEPERS_IN_PLACE,
+    htmx_post=KEEPERS_IN_PLACE,
+    foreign={MANAGER: 200, REP: 404},
+    foreign_htmx_post={MANAGER: 200, REP: 404},
+)
 MAKERS["products"] = _product
 PAGES.update(PRODUCT_PAGES)
 
@@ -1704,7 +1714,9 @@ def test_each_role_gets_what_the_page_declares(name, method, world):
             continue
         problems.append(_check(world, page, method, role, world.rep_b, foreign))
         if method == "POST" and page.htmx_post is not None:
-            problems.append(_check(world, page, method, role, world.rep_b, page.foreign_htmx_post, HTMX))
+            foreign_htmx = page.foreign_htmx_post
+            foreign_htmx = foreign_htmx[role] if isinstance(foreign_htmx, dict) else foreign_htmx
+            problems.append(_check(world, page, method, role, world.rep_b, foreign_htmx, HTMX))
     if page.foreign is not None and expected[ADMIN] != 405:
         # an administrator sees every team's records, so another team's record is like their own (unless the
         # row says otherwise: another person's session or notification is theirs alone)
