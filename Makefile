@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist), a test file to a worker so that a module's shared fixture (a seeded
+# history, a backup) is built once; TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 # What mypy checks: every app's services, selectors and permissions, and the record registry.
 TYPED = $(wildcard peyvand/*/services.py peyvand/*/services_*.py peyvand/*/selectors.py peyvand/*/selectors_*.py \
@@ -60,7 +61,7 @@ test: install browser
 	$(BIN)/ruff check peyvand tests e2e
 	$(BIN)/mypy $(TYPED)
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check peyvand tests e2e
