@@ -5,11 +5,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Body, Path, Query, Router, Status
 
+from peyvand.core import registry
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 from peyvand.core.rest import responses
 from peyvand.leads import intake, scoring, selectors, services
-from peyvand.leads.models import ScoringModel
+from peyvand.leads.models import Lead, ScoringModel
 from peyvand.leads.resources import LEADS
 from peyvand.leads.schemas import (
     AcceptedOut,
@@ -19,6 +20,7 @@ from peyvand.leads.schemas import (
     LeadConvertIn,
     LeadConvertOut,
     LeadScoreOut,
+    MailIntakeOut,
 )
 
 # The generic routes come from the registry (leads/resources.py); these are the lead's own, mounted beside them.
@@ -91,7 +93,7 @@ def submit_form(request, payload: Body[dict[str, Any]], key: str = Path(..., max
 
 @intake_router.post(
     "/email",
-    response=responses({200: IntakeOut, 201: IntakeOut}, 413),
+    response=responses({200: MailIntakeOut, 201: MailIntakeOut}, 413),
     operation_id="intake_email",
     openapi_extra={
         "requestBody": {
@@ -103,19 +105,26 @@ def submit_form(request, payload: Body[dict[str, Any]], key: str = Path(..., max
     },
 )
 def submit_email(request, pipeline: int | None = Query(None, ge=1, le=2**31 - 1)):
-    """One inbound e-mail becomes a lead (source e-mail); the same Message-ID again returns the first lead
-    (200). An administrator's or integration's token is required."""
+    """One inbound e-mail becomes a lead (source e-mail), or — sent to a support address or answering a
+    ticket — a ticket or a message on it; the same Message-ID again returns the first record (200). An
+    administrator's or integration's token is required."""
     try:
         raw = request.body
     except RequestDataTooBig:
         raise PeyvandError("intake.too_large", _("The message is too large."), status=413) from None
-    lead, created = intake.intake_email(actor=request.user, raw=raw, pipeline=pipeline)
+    record, created = intake.intake_email(actor=request.user, raw=raw, pipeline=pipeline)
+    record_type = registry.for_model(record)
+    is_lead = isinstance(record, Lead)
     return Status(
         201 if created else 200,
         {
-            "lead_id": lead.pk,
+            "record_type": record_type.name if record_type else record._meta.model_name,
+            "record_id": record.pk,
+            "lead_id": record.pk if is_lead else None,
             "created": created,
-            "message": _("Lead created.") if created else _("This message was already received."),
+            "message": (_("Lead created.") if is_lead else _("Received."))
+            if created
+            else _("This message was already received."),
         },
     )
 

@@ -6,12 +6,6 @@ field people never see, and a per-address rate limit.
 """
 
 import datetime as dt
-import email
-import email.errors
-import email.policy
-import hashlib
-import html
-import re
 from typing import Any
 
 from django import forms
@@ -19,14 +13,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from peyvand.accounts.models import Role, User
 from peyvand.contacts.models import Contact
+from peyvand.core import inbound_mail
 from peyvand.core.choices import Channel
 from peyvand.core.errors import NotFound, PeyvandError, ValidationFailed
-from peyvand.core.text import normalize_email, strip_control
+from peyvand.core.inbound_mail import parse_email
+from peyvand.core.text import normalize_email
 from peyvand.leads import permissions
 from peyvand.leads.models import IntakeAttempt, Lead, WebForm
 from peyvand.leads.services import create_lead
@@ -180,75 +175,6 @@ def web_form_data(form: WebForm, payload: dict[str, Any]) -> dict[str, Any]:
 
 # --- e-mail ------------------------------------------------------------------------------------------------
 
-_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
-
-
-def html_to_text(markup: str) -> str:
-    text = _BREAKS.sub("\n", _INVISIBLE.sub("", markup))
-    text = html.unescape(strip_tags(text))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _readable(text: Any) -> str:
-    """Text as it can be stored: bytes that no charset explained (kept by the parser as lone surrogates) become
-    U+FFFD, and control characters other than line breaks and tabs go (PostgreSQL refuses NUL)."""
-    text = str(text or "")
-    try:
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a surrogate the parser did not make: no byte behind it to recover
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    return strip_control(text)
-
-
-def _body(message) -> str:
-    if message is None:
-        return ""
-    try:
-        part = message.get_body(preferencelist=("plain", "html"))
-    except (LookupError, ValueError, TypeError, AttributeError, IndexError):
-        return ""
-    if part is None:
-        return ""
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, AttributeError, ValueError, TypeError):
-        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-    if not isinstance(content, str):
-        content = content.decode("utf-8", "replace") if isinstance(content, bytes) else ""
-    content = _readable(content)
-    return html_to_text(content) if part.get_content_type() == "text/html" else content.strip()
-
-
-def parse_email(raw: bytes) -> dict[str, Any]:
-    """Sender, display name (RFC 2047 decoded), subject, text body and Message-ID of a raw RFC 822 message.
-
-    Any bytes are read: a header in an unnamed 8-bit charset or a broken encoded word is decoded with
-    replacement characters, so the message still becomes a lead; only a message without a sender is refused.
-    """
-    try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        addresses = message["From"].addresses if message["From"] is not None else ()
-        subject = _readable(message["Subject"])
-        message_id = _readable(message["Message-ID"]).strip()
-    except (TypeError, ValueError, IndexError, AttributeError, LookupError, email.errors.MessageError):
-        addresses, subject, message_id, message = (), "", "", None
-    sender = next((a for a in addresses if a.addr_spec and "@" in _readable(a.addr_spec)), None)
-    if sender is None:
-        raise PeyvandError(
-            "intake.no_sender", _("The message has no sender address (From)."), field="from", status=422
-        )
-    if not message_id:  # no Message-ID: the content itself identifies a second delivery
-        message_id = "sha256:" + hashlib.sha256(raw).hexdigest()
-    return {
-        "email": normalize_email(_readable(sender.addr_spec)),
-        "name": " ".join(_readable(sender.display_name).split()),
-        "subject": " ".join(subject.split()),
-        "body": _body(message),
-        "message_id": message_id[:255],
-    }
-
 
 def known_contact(address: str) -> Contact | None:
     for contact in Contact.objects.filter(search_text__contains=address).select_related("company", "owner"):
@@ -257,11 +183,12 @@ def known_contact(address: str) -> Contact | None:
     return None
 
 
-def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Lead, bool]:
-    """A lead from one e-mail, or the lead the same message already made: (lead, created).
+def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Any, bool]:
+    """The record one e-mail becomes, or the one the same message already made: (record, created).
 
-    A sender who is a known contact is linked to that contact (and given to its owner) instead of becoming an
-    anonymous new person.
+    A route an app registered (``core.inbound_mail``) takes the message it claims — mail to a support address
+    opens a ticket; anything else becomes a lead. A sender who is a known contact is linked to that contact (and
+    given to its owner) instead of becoming an anonymous new person.
     """
     if not permissions.can_post_email(actor):
         raise PeyvandError(
@@ -270,24 +197,27 @@ def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Lead, bool]:
             status=403,
         )
     mail = parse_email(raw)
-    existing = Lead.all_objects.filter(message_id=mail["message_id"]).first()
+    route = inbound_mail.claimant(mail)
+    if route is not None:
+        return route.receive(actor=actor, mail=mail)
+    existing = Lead.all_objects.filter(message_id=mail.message_id).first()
     if existing is not None:
         return existing, False
-    contact = known_contact(mail["email"])
+    contact = known_contact(mail.email)
     if contact is not None:
         first, last = contact.first_name, contact.last_name
     else:
-        first, _sep, last = mail["name"].rpartition(" ")
-        last = last or mail["email"].split("@")[0]
-    description = "\n\n".join(p for p in (mail["subject"], mail["body"]) if p)[:10000]
+        first, _sep, last = mail.name.rpartition(" ")
+        last = last or mail.email.split("@")[0]
+    description = "\n\n".join(p for p in (mail.subject, mail.body) if p)[:10000]
     values = {
         "first_name": first[:100],
         "last_name": last[:100],
-        "email": mail["email"],
+        "email": mail.email,
         "description": description,
         "source": Channel.EMAIL,
-        "source_detail": mail["subject"][:200],
-        "message_id": mail["message_id"],
+        "source_detail": mail.subject[:200],
+        "message_id": mail.message_id,
         "contact": contact,
         "pipeline": pipeline,
     }
@@ -306,7 +236,7 @@ def intake_email(*, actor, raw: bytes, pipeline=None) -> tuple[Lead, bool]:
                 actor=actor, values=values, allow_duplicate=True, default_owner=fallback_owner()
             )
     except IntegrityError:  # the same message delivered twice at once: the other delivery made the lead
-        existing = Lead.all_objects.filter(message_id=mail["message_id"]).first()
+        existing = Lead.all_objects.filter(message_id=mail.message_id).first()
         if existing is None:
             raise
         return existing, False

@@ -165,3 +165,13 @@ class IntakeOut(Schema):
     lead_id: int
     created: bool
     message: str
+
+
+class MailIntakeOut(Schema):
+    """What an inbound e-mail became: a lead, or the record of the app whose route claimed it (a ticket)."""
+
+    record_type: str
+    record_id: int
+    lead_id: int | None = None
+    created: bool
+    message: str

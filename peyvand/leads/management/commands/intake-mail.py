@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
 from peyvand.leads.intake import intake_actor, intake_email
+from peyvand.leads.models import Lead
 
 FAILED_FOLDER = "failed"
 
@@ -32,12 +33,13 @@ class Command(BaseCommand):
         box = mailbox.Maildir(maildir, factory=None, create=False)
         actor = intake_actor()
         created = known = failed = 0
+        others: dict[str, int] = {}  # what routes other than leads made (tickets), by their plural name
         for key in sorted(box.iterkeys()):
             message = box.get_message(key)
             if message.get_subdir() != "new":
                 continue  # already processed on an earlier run
             try:
-                lead, is_new = intake_email(actor=actor, raw=box.get_bytes(key), pipeline=pipeline)
+                record, is_new = intake_email(actor=actor, raw=box.get_bytes(key), pipeline=pipeline)
             except PeyvandError as exc:
                 failed += 1
                 self._move_aside(box, maildir, key, str(exc.message))
@@ -46,11 +48,17 @@ class Command(BaseCommand):
                 failed += 1
                 self._move_aside(box, maildir, key, f"{type(exc).__name__}: {exc}")
                 continue
-            created, known = created + is_new, known + (not is_new)
+            known += not is_new
+            if is_new and isinstance(record, Lead):
+                created += 1
+            elif is_new:
+                plural = str(record._meta.verbose_name_plural)
+                others[plural] = others.get(plural, 0) + 1
             message.set_subdir("cur")
             message.add_flag("S")
             box[key] = message
-        self.stdout.write(f"{created} leads created, {known} already received, {failed} failed.")
+        made = "".join(f", {count} {plural}" for plural, count in sorted(others.items()))
+        self.stdout.write(f"{created} leads created{made}, {known} already received, {failed} failed.")
         if failed:
             folder = Path(maildir) / f".{FAILED_FOLDER}"
             raise CommandError(f"{failed} messages could not be read; they were moved to {folder}.")
