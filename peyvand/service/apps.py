@@ -8,7 +8,10 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
-        from peyvand.service import resources, resources_sla
+        from peyvand.core import inbound_mail
+        from peyvand.service import mail, resources, resources_sla
 
         resources.register()
         resources_sla.register_settings()
+        # customers' mail to a support address, and their answers to tickets, open and thread tickets
+        inbound_mail.register_route(mail.ROUTE)

@@ -228,7 +228,7 @@ def customers_for(actor, model):
     return manager.all() if getattr(actor, "is_support", False) else manager.visible_to(actor)
 
 
-def _create(*, actor, values: dict[str, Any], channel: str) -> Ticket:
+def _create(*, actor, values: dict[str, Any], channel: str, message_id: str = "") -> Ticket:
     now = timezone.now()
     values = {"channel": channel, **values}
     team = values.pop("team", None)
@@ -238,20 +238,24 @@ def _create(*, actor, values: dict[str, Any], channel: str) -> Ticket:
         ticket.team = team
     sla.start(ticket, now=now)
     ticket.search_text = search_text_of(ticket)
+    ticket.message_id = (message_id or "").strip()[:255]
     ticket.save()
     events.emit(events.ticket_created, Ticket, ticket=ticket, actor=actor)
     return ticket
 
 
 @transaction.atomic
-def create_ticket(*, actor, values: dict[str, Any], channel: str = TicketChannel.AGENT) -> Ticket:
+def create_ticket(
+    *, actor, values: dict[str, Any], channel: str = TicketChannel.AGENT, message_id: str = ""
+) -> Ticket:
     """Open a ticket. ``team`` is its queue (the owner's team when absent); the SLA starts; automation hears
-    ``ticket_created`` once the ticket is committed."""
+    ``ticket_created`` once the ticket is committed. ``message_id`` is the Message-ID of the e-mail that opened
+    it (the e-mail intake's, never a caller's field), so a second delivery and the customer's answers find it."""
     _require(permissions.can_create_tickets(actor), permissions.TICKET_CREATE_FORBIDDEN)
     values = _clean(actor, values, None)
     if values.get("channel") not in (None, *TicketChannel.values):
         raise field_error("channel", _("Choose one of the channels."))
-    return _create(actor=actor, values=values, channel=values.pop("channel", channel))
+    return _create(actor=actor, values=values, channel=values.pop("channel", channel), message_id=message_id)
 
 
 @transaction.atomic

@@ -1,0 +1,152 @@
+"""Customers' e-mail to the service desk (service/mail.py through POST /api/v1/intake/email): mail to a support
+address opens a ticket for the queue's least busy agent, the agent's reply goes out over SMTP (a real aiosmtpd
+server) and the customer's answer to it threads back onto the ticket; mail to anyone else still becomes a lead."""
+
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+
+from peyvand.accounts.services import issue_token
+from peyvand.leads.models import Lead
+from peyvand.service import services_tickets
+from peyvand.service.models import MessageKind, SupportAddress, Ticket, TicketStatus
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    """An SMTP server's received messages, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()
+
+
+def mail(
+    *, subject="Printer is broken", body="It prints blank pages.", to="support@peyvand.example", **headers
+):
+    lines = [
+        "From: Sara Karimi <sara@example.com>",
+        f"To: {to}",
+        f"Subject: {subject}",
+        f"Message-ID: {headers.pop('message_id', '<first@example.com>')}",
+        *(f"{name.replace('_', '-').title()}: {value}" for name, value in headers.items()),
+        "Content-Type: text/plain; charset=utf-8",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
+
+
+def post(admin, raw: bytes):
+    return Client().post(
+        "/api/v1/intake/email",
+        raw,
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {issue_token(user=admin)}", "Accept-Language": "en"},
+    )
+
+
+@pytest.fixture
+def desk(team_a, agent_a, agent_a2, customer):
+    SupportAddress.objects.create(address="support@peyvand.example", team=team_a, priority="high")
+    # agent_a already works one open ticket: new mail goes to agent_a2
+    services_tickets.create_ticket(actor=agent_a, values={"subject": "Older", "contact": customer})
+
+
+def test_a_customer_writes_support_the_agent_answers_and_the_customers_reply_threads_back(
+    admin, desk, agent_a2, customer, smtp
+):
+    opened = post(admin, mail())
+    assert opened.status_code == 201, opened.content
+    body = opened.json()
+    assert body["record_type"] == "ticket" and body["lead_id"] is None
+    ticket = Ticket.objects.get(pk=body["record_id"])
+    assert (ticket.owner, ticket.team, ticket.channel, ticket.priority) == (
+        agent_a2,
+        agent_a2.team,
+        "email",
+        "high",
+    )
+    assert ticket.contact == customer and ticket.customer_email == "sara@example.com"
+    assert "blank pages" in ticket.description and not Lead.objects.exists()
+    assert post(admin, mail()).json() == {
+        **body,
+        "created": False,
+        "message": "This message was already received.",
+    }
+
+    services_tickets.reply(actor=agent_a2, ticket=ticket, body="Please restart it and tell us.")
+    (sent,) = [m for m in smtp.messages if m["To"] == "sara@example.com"]
+    assert f"[#{ticket.pk}]" in sent["Subject"] and sent["Message-ID"]
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at is not None and ticket.status == TicketStatus.OPEN
+
+    answer = post(
+        admin,
+        mail(
+            subject=f"Re: {sent['Subject']}",
+            body="Restarted, still blank.",
+            to="Peyvand <replies@peyvand.example>",  # not the support address: the thread is what counts
+            message_id="<second@example.com>",
+            in_reply_to=sent["Message-ID"],
+            references=f"<first@example.com> {sent['Message-ID']}",
+        ),
+    )
+    assert answer.status_code == 201 and answer.json()["record_id"] == ticket.pk
+    kinds = list(ticket.messages.values_list("kind", "body"))
+    assert kinds == [
+        (MessageKind.REPLY, "Please restart it and tell us."),
+        (MessageKind.CUSTOMER, "Restarted, still blank."),
+    ]
+    assert Ticket.objects.count() == 2 and not Lead.objects.exists()
+
+
+def test_the_reference_in_the_subject_threads_only_the_tickets_own_customer(admin, desk, agent_a2):
+    ticket = Ticket.objects.get(pk=post(admin, mail()).json()["record_id"])
+    same = mail(subject=f"Re: [#{ticket.pk}] Printer", body="Any news?", message_id="<third@example.com>")
+    assert post(admin, same).json()["record_id"] == ticket.pk
+    stranger = same.replace(b"sara@example.com", b"eve@example.org").replace(b"<third@", b"<fourth@")
+    other = post(admin, stranger).json()
+    assert other["record_type"] == "ticket" and other["record_id"] != ticket.pk
+    assert Ticket.objects.get(pk=other["record_id"]).subject == "Re: Printer"  # no other ticket's reference
+
+
+def test_an_answer_to_a_closed_ticket_opens_a_new_one_that_names_it(admin, desk, agent_a2):
+    ticket = Ticket.objects.get(pk=post(admin, mail()).json()["record_id"])
+    for status in ("resolved", "closed"):
+        ticket = services_tickets.change_status(
+            actor=agent_a2, ticket=ticket, status=status, version=ticket.version
+        )
+    later = post(admin, mail(subject=f"Re: [#{ticket.pk}] Printer", message_id="<later@example.com>"))
+    new = Ticket.objects.get(pk=later.json()["record_id"])
+    assert new.pk != ticket.pk and f"#{ticket.pk}" in new.description
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CLOSED and ticket.messages.count() == 0
+
+
+def test_mail_to_another_address_still_becomes_a_lead(admin, desk):
+    answer = post(admin, mail(to="sales@peyvand.example", message_id="<sales@example.com>"))
+    assert answer.status_code == 201
+    assert answer.json()["record_type"] == "lead" and answer.json()["lead_id"] == answer.json()["record_id"]
+    assert Lead.objects.count() == 1 and Ticket.objects.count() == 1
