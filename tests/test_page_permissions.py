@@ -1484,10 +1484,14 @@ _add_registered_types()
 
 def _sla_row(name: str, kind: str):
     def build(world, who):
-        from peyvand.service.models import SLAPolicy, TicketCategory
+        from peyvand.service.models import SLAPolicy, SupportAddress, TicketCategory
 
         serial = next(SERIAL)
-        if kind == "policy":
+        if kind == "address":
+            row = SupportAddress.objects.create(
+                address=f"support{serial}@peyvand.example", team=world.users[ADMIN].team
+            )
+        elif kind == "policy":
             row = SLAPolicy.objects.create(
                 name=f"Standard {serial}", first_response_minutes=60, resolution_minutes=480
             )
@@ -1516,6 +1520,16 @@ PAGES.update(
             foreign=NOT_A_TEAMS,
         ),
         "service-category-add": Page(_url("service-category-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-address-add": Page(_url("service-address-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-address": Page(
+            _sla_row("service-address", "address"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
+        ),
+        "service-address-delete": Page(
+            _sla_row("service-address-delete", "address"),
+            get=POST_ONLY,
+            post=ADMINS_DONE,
+            foreign=NOT_A_TEAMS,
+        ),
         "service-category": Page(
             _sla_row("service-category", "category"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
         ),

@@ -14,9 +14,9 @@ from peyvand.billing.models import CustomerTier
 from peyvand.core.audit import diff, plain_value, save_audited, write_audit
 from peyvand.core.errors import PeyvandError, ValidationFailed
 from peyvand.core.models import AuditAction
-from peyvand.core.text import clean_display_text, to_ascii_digits
+from peyvand.core.text import clean_display_text, normalize_email, to_ascii_digits
 from peyvand.service import permissions
-from peyvand.service.models import SLAPolicy, Ticket, TicketCategory, TicketPriority
+from peyvand.service.models import SLAPolicy, SupportAddress, Ticket, TicketCategory, TicketPriority
 
 MAX_MINUTES = 525_600  # a year of minutes: anything longer is a typing slip
 
@@ -177,3 +177,56 @@ def delete_category(*, actor, category: TicketCategory) -> None:
         )
     write_audit(instance=category, actor=actor, action=AuditAction.DELETE, changes=_row_values(category))
     category.delete()
+
+
+@transaction.atomic
+def save_support_address(
+    *, actor, address: SupportAddress | None = None, values: dict[str, Any]
+) -> SupportAddress:
+    """An address customers write to and the queue, category and priority its mail opens tickets with."""
+    from django.core.validators import validate_email
+
+    from peyvand.accounts.models import Team
+
+    require_service_admin(actor)
+    creating = address is None
+    address = address or SupportAddress()
+    before = {} if creating else _row_values(address)
+    errors: list[dict] = []
+    email = normalize_email(to_ascii_digits(str(values.get("address") or "")))
+    try:
+        validate_email(email)
+    except Exception:  # noqa: BLE001 - Django's ValidationError: said below in the field's words
+        errors.append(
+            {"field": "address", "message": _("Enter an e-mail address such as support@example.com.")}
+        )
+    else:
+        if SupportAddress.objects.exclude(pk=address.pk).filter(address=email).exists():
+            errors.append({"field": "address", "message": _("This address is already a support address.")})
+    team = values.get("team")
+    team_id = getattr(team, "pk", team)
+    if team_id in (None, ""):
+        errors.append({"field": "team", "message": _("Choose the queue its mail goes to.")})
+    elif not Team.objects.filter(pk=team_id).exists():
+        errors.append({"field": "team", "message": _("No such team.")})
+    category = values.get("category")
+    category_id = getattr(category, "pk", category) or None
+    if category_id and not TicketCategory.objects.filter(pk=category_id, active=True).exists():
+        errors.append({"field": "category", "message": _("No such category.")})
+    priority = values.get("priority") or TicketPriority.NORMAL
+    if priority not in TicketPriority.values:
+        errors.append({"field": "priority", "message": _("Choose one of the priorities.")})
+    if errors:
+        raise ValidationFailed(errors)
+    address.address, address.team_id, address.category_id = email, team_id, category_id
+    address.priority = priority
+    address.active = bool(values.get("active", True))
+    return _save(address, actor=actor, before=before, creating=creating)
+
+
+@transaction.atomic
+def delete_support_address(*, actor, address: SupportAddress) -> None:
+    """Mail to it becomes a lead again; the tickets it opened stay."""
+    require_service_admin(actor)
+    write_audit(instance=address, actor=actor, action=AuditAction.DELETE, changes=_row_values(address))
+    address.delete()

@@ -13,6 +13,13 @@ urlpatterns = [
         views.policy_delete_view,
         name="service-sla-policy-delete",
     ),
+    path("settings/service/addresses/new/", views.support_address_view, name="service-address-add"),
+    path("settings/service/addresses/<int:pk>/", views.support_address_view, name="service-address"),
+    path(
+        "settings/service/addresses/<int:pk>/delete/",
+        views.support_address_delete_view,
+        name="service-address-delete",
+    ),
     path("settings/service/categories/new/", views.category_view, name="service-category-add"),
     path("settings/service/categories/<int:pk>/", views.category_view, name="service-category"),
     path(

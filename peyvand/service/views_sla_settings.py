@@ -1,4 +1,4 @@
-"""Settings pages of the service desk: SLA policies and ticket categories. Thin: parse, call ``services_sla``,
+"""Settings pages of the service desk: SLA policies, ticket categories and support addresses. Thin: parse, call ``services_sla``,
 render; each page checks the section's right again (``permissions.can_manage_service``)."""
 
 import datetime as dt
@@ -12,13 +12,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from peyvand.accounts.models import Team
 from peyvand.billing.models import CustomerTier
 from peyvand.core.errors import PeyvandError
 from peyvand.service import permissions, services_sla
-from peyvand.service.models import SLAPolicy, TicketCategory, TicketPriority
+from peyvand.service.models import SLAPolicy, SupportAddress, TicketCategory, TicketPriority
 from peyvand.web.forms import add_service_errors
 
 NUMBER = {"dir": "ltr", "inputmode": "numeric"}
@@ -85,6 +86,22 @@ class CategoryForm(forms.Form):
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
 
 
+class SupportAddressForm(forms.Form):
+    address = forms.CharField(
+        label=gettext_lazy("Address"), max_length=254, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    team = forms.ModelChoiceField(label=gettext_lazy("Queue"), queryset=Team.objects.order_by("name"))
+    category = forms.ModelChoiceField(
+        label=pgettext_lazy("service desk", "category"),
+        queryset=TicketCategory.objects.filter(active=True),
+        required=False,
+    )
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"), choices=TicketPriority.choices, initial=TicketPriority.NORMAL
+    )
+    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+
 def _policy_initial(policy: SLAPolicy) -> dict:
     initial = {name: getattr(policy, name) for name in PolicyForm.base_fields if name != "customer_tier"}
     initial["customer_tier"] = policy.customer_tier_id
@@ -105,6 +122,7 @@ def sla_settings_view(request):
             "policies": SLAPolicy.objects.select_related("customer_tier"),
             "categories": TicketCategory.objects.annotate(ticket_count=Count("tickets")),
             "category_form": CategoryForm(auto_id="id_category_%s"),
+            "addresses": SupportAddress.objects.select_related("team", "category"),
         },
     )
 
@@ -179,3 +197,45 @@ def category_delete_view(request, pk: int):
     else:
         messages.success(request, _("Deleted."))
     return HttpResponseRedirect(reverse("service-sla-settings") + "#categories")
+
+
+@login_required
+def support_address_view(request, pk: int | None = None):
+    """Add (no pk) or change a support address: mail to it opens tickets in its queue."""
+    _admins_only(request.user)
+    address = get_object_or_404(SupportAddress, pk=pk) if pk else None
+    initial = (
+        {
+            "address": address.address,
+            "team": address.team_id,
+            "category": address.category_id,
+            "priority": address.priority,
+            "active": address.active,
+        }
+        if address
+        else None
+    )
+    form = SupportAddressForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_sla.save_support_address(actor=request.user, address=address, values=form.cleaned_data)
+        except PeyvandError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(reverse("service-sla-settings") + "#addresses")
+    return render(
+        request,
+        "service/settings/address_form.html",
+        {"form": form, "address": address},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def support_address_delete_view(request, pk: int):
+    _admins_only(request.user)
+    services_sla.delete_support_address(actor=request.user, address=get_object_or_404(SupportAddress, pk=pk))
+    messages.success(request, _("Deleted."))
+    return HttpResponseRedirect(reverse("service-sla-settings") + "#addresses")

@@ -7,7 +7,7 @@ from peyvand.billing.models import CustomerTier
 from peyvand.core.models import AuditEntry
 from peyvand.core.settings_sections import sections_for
 from peyvand.service import services_sla
-from peyvand.service.models import SLAPolicy, Ticket, TicketCategory
+from peyvand.service.models import SLAPolicy, SupportAddress, Ticket, TicketCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,44 @@ def test_categories_are_added_renamed_and_deleted_only_while_unused(client, admi
     Ticket.all_objects.all().delete()
     client.post(reverse("service-category-delete", args=[category.pk]))
     assert not TicketCategory.objects.exists()
+
+
+def test_a_support_address_is_added_with_its_queue_named_in_errors_changed_and_deleted(client, admin, team_a):
+    client.force_login(admin)
+    client.cookies["django_language"] = "en"
+    page = client.post(
+        reverse("service-address-add"), {"address": "not an address", "team": team_a.pk, "priority": "high"}
+    )
+    assert page.status_code == 400 and 'id="id_address_error"' in page.content.decode()
+    no_queue = client.post(
+        reverse("service-address-add"), {"address": "a@peyvand.example", "priority": "high"}
+    )
+    assert no_queue.status_code == 400 and 'id="id_team_error"' in no_queue.content.decode()
+    assert not SupportAddress.objects.exists()
+    saved = client.post(
+        reverse("service-address-add"),
+        {"address": " Support@Peyvand.Example ", "team": team_a.pk, "priority": "high", "active": "on"},
+    )
+    assert saved.status_code == 302
+    address = SupportAddress.objects.get()
+    assert (address.address, address.team, address.priority, address.active) == (
+        "support@peyvand.example",
+        team_a,
+        "high",
+        True,
+    )
+    assert "support@peyvand.example" in client.get(reverse("service-sla-settings")).content.decode()
+    again = client.post(
+        reverse("service-address-add"),
+        {"address": "support@peyvand.example", "team": team_a.pk, "priority": "normal"},
+    )
+    assert again.status_code == 400 and 'id="id_address_error"' in again.content.decode()
+    client.post(
+        reverse("service-address", args=[address.pk]),
+        {"address": "help@peyvand.example", "team": team_a.pk, "priority": "normal"},
+    )
+    address.refresh_from_db()
+    assert address.address == "help@peyvand.example" and not address.active
+    assert AuditEntry.objects.filter(object_id=address.pk, content_type__model="supportaddress").count() == 2
+    client.post(reverse("service-address-delete", args=[address.pk]))
+    assert not SupportAddress.objects.exists()
