@@ -179,6 +179,16 @@ def delete_category(*, actor, category: TicketCategory) -> None:
     category.delete()
 
 
+def _key(value: Any) -> int | None:
+    """A row's id from the row itself or its id typed in any digits; None when it is none."""
+    value = getattr(value, "pk", value)
+    try:
+        key = int(to_ascii_digits(str(value)))
+    except (TypeError, ValueError):
+        return None
+    return key if 0 < key < 2**63 else None
+
+
 @transaction.atomic
 def save_support_address(
     *, actor, address: SupportAddress | None = None, values: dict[str, Any]
@@ -203,15 +213,15 @@ def save_support_address(
     else:
         if SupportAddress.objects.exclude(pk=address.pk).filter(address=email).exists():
             errors.append({"field": "address", "message": _("This address is already a support address.")})
-    team = values.get("team")
-    team_id = getattr(team, "pk", team)
-    if team_id in (None, ""):
+    team_id = _key(values.get("team"))
+    if values.get("team") in (None, ""):
         errors.append({"field": "team", "message": _("Choose the queue its mail goes to.")})
-    elif not Team.objects.filter(pk=team_id).exists():
+    elif team_id is None or not Team.objects.filter(pk=team_id).exists():
         errors.append({"field": "team", "message": _("No such team.")})
-    category = values.get("category")
-    category_id = getattr(category, "pk", category) or None
-    if category_id and not TicketCategory.objects.filter(pk=category_id, active=True).exists():
+    category_id = _key(values.get("category"))
+    if values.get("category") not in (None, "") and (
+        category_id is None or not TicketCategory.objects.filter(pk=category_id, active=True).exists()
+    ):
         errors.append({"field": "category", "message": _("No such category.")})
     priority = values.get("priority") or TicketPriority.NORMAL
     if priority not in TicketPriority.values:

@@ -131,3 +131,17 @@ def test_a_support_address_is_added_with_its_queue_named_in_errors_changed_and_d
     assert AuditEntry.objects.filter(object_id=address.pk, content_type__model="supportaddress").count() == 2
     client.post(reverse("service-address-delete", args=[address.pk]))
     assert not SupportAddress.objects.exists()
+
+
+def test_a_support_address_with_an_unknown_queue_or_category_names_the_field(admin):
+    from peyvand.core.errors import ValidationFailed
+
+    for values, field in (
+        ({"address": "x@peyvand.example", "team": "abc"}, "team"),
+        ({"address": "x@peyvand.example", "team": 2**70}, "team"),
+        ({"address": "x@peyvand.example", "team": admin.team_id, "category": "۹۹۹"}, "category"),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            services_sla.save_support_address(actor=admin, values=values)
+        assert [e["field"] for e in refused.value.errors] == [field]
+    assert not SupportAddress.objects.exists()
