@@ -1543,27 +1543,6 @@ PAGES.update(
 )
 
 
-def _add_registered_types() -> None:
-    """A record type added by registration (tests/registry_app) gets the generic screen's rows, its records made
-    from its input schema's documented examples, as tests/test_permissions.py does for the API."""
-    for record_type in registry.record_types():
-        resource = record_type.resource
-        if record_type.screen is None or resource is None or record_type.plural in MAKERS:
-            continue
-        schema = resource.schema_in.model_json_schema()
-        properties = schema.get("properties", {})
-        example = {name: prop["examples"][0] for name, prop in properties.items() if prop.get("examples")}
-        if not set(schema.get("required", ())) <= set(example):
-            continue
-        MAKERS[record_type.plural] = lambda world, who, r=resource, e=example: r.create(
-            actor=who, values=dict(e)
-        )
-        PAGES.update(_screen_pages(record_type.plural))
-
-
-_add_registered_types()
-
-
 # --- running a request ---------------------------------------------------------------------------------------
 
 
