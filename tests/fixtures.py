@@ -24,6 +24,31 @@ def english_outside_requests():
         yield
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def migrated_rows(request):
+    """Every test with a database starts from a migrated one, with the rows the migrations seed (the default lost
+    reasons). A transactional test (the browser tests' live server) empties every table when it ends; under
+    pytest-xdist a test file that follows it on the same worker would otherwise start without them. Written
+    outside the test's transaction, as the migration wrote them."""
+    if not (DATABASE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("django_db_setup")
+    import importlib
+
+    from django.apps import apps
+
+    from peyvand.sales.models import LostReason
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not LostReason.objects.exists():
+            importlib.import_module("peyvand.sales.migrations.0006_lost_reasons").add_default_reasons(
+                apps, None
+            )
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Counters kept in Django's cache (the public quote page's answer limit) start from nothing in each test, as
