@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from peyvand.core import registry
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
-from peyvand.service import permissions, selectors_tickets, services_tickets
+from peyvand.service import permissions, selectors_kb, selectors_tickets, services_tickets
 from peyvand.service.models import (
     SLAState,
     Ticket,
@@ -92,6 +92,10 @@ def _detail(user, ticket):
         else [],
         "recipient": services_tickets.recipient_of(ticket),
         "sla_now": sla.current_state(ticket, now=_now()),
+        # Articles that may answer the ticket, for whoever answers it (one query; none for read-only viewers).
+        "suggested_articles": selectors_kb.suggest_articles(f"{ticket.subject}\n{ticket.description}", limit=5)
+        if can_work and not ticket.deleted_at
+        else [],
         "merge_candidates": list(
             selectors_tickets.other_tickets_to_merge(user, ticket).only("id", "subject")[:30]
         )

@@ -294,8 +294,11 @@ def update_ticket(*, actor, ticket: Ticket, version: int | None, values: dict[st
         raise ValidationFailed(
             [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
         ) from None
-    if not diff(before, snapshot(current)):
+    changes = diff(before, snapshot(current))
+    if not changes:
         return current
+    if {"priority", "contact", "company"} & set(changes):
+        sla.on_terms_change(current, now=timezone.now())  # another SLA policy may apply now
     return _save(current, actor=actor, before=before)
 
 

@@ -142,6 +142,31 @@ def add_working_minutes(
     return None
 
 
+def subtract_working_minutes(
+    end: dt.datetime, minutes: float, policy, *, calendar: BusinessCalendar | None = None
+) -> dt.datetime | None:
+    """The moment ``minutes`` working minutes before ``end`` (UTC): when a target that is now overdue by that much
+    fell due. None when the calendar holds no such time."""
+    if minutes <= 0:
+        return end.astimezone(UTC)
+    hours = _hours(policy)
+    calendar = calendar or BusinessCalendar()
+    left = dt.timedelta(minutes=minutes)
+    day = timezone.localtime(end).date()
+    for _ in range(HORIZON_DAYS):
+        span = _periods(day, hours, calendar)
+        day -= ONE_DAY
+        if span is None:
+            continue
+        begin, stop = span[0], min(span[1], end)
+        if stop <= begin:
+            continue
+        if left <= stop - begin:
+            return (stop - left).astimezone(UTC)
+        left -= stop - begin
+    return None
+
+
 def working_minutes_between(
     a: dt.datetime, b: dt.datetime, policy, *, calendar: BusinessCalendar | None = None
 ) -> float:
@@ -310,6 +335,93 @@ def start(ticket: Ticket, *, now: dt.datetime) -> None:
     )
     ticket.resolution_due = add_working_minutes(now, policy.resolution_minutes, policy, calendar=calendar)
     ticket.sla_state = SLAState.OK
+    _refresh(ticket, now, calendar)
+
+
+_DUE_FIELDS = {
+    FIRST_RESPONSE: "first_response_due",
+    NEXT_RESPONSE: "next_response_due",
+    RESOLUTION: "resolution_due",
+}
+
+
+def _spans(policy: SLAPolicy | None) -> dict[str, int | None]:
+    if policy is None:
+        return dict.fromkeys(_DUE_FIELDS)
+    return {
+        FIRST_RESPONSE: policy.first_response_minutes,
+        NEXT_RESPONSE: policy.next_response_minutes,
+        RESOLUTION: policy.resolution_minutes,
+    }
+
+
+def _left(ticket: Ticket, name: str, now: dt.datetime, calendar: BusinessCalendar) -> float | None:
+    """Working minutes left of the target ``name`` (negative once past due); None when it does not run."""
+    if ticket.sla_paused_at is not None:
+        kept = (ticket.sla_remaining or {}).get(name)
+        return float(kept) if kept is not None else None
+    due = getattr(ticket, _DUE_FIELDS[name])
+    if due is None:
+        return None
+    hours = _policy_hours(ticket)
+    if due >= now:
+        return working_minutes_between(now, due, hours, calendar=calendar)
+    return -working_minutes_between(due, now, hours, calendar=calendar)
+
+
+def on_terms_change(ticket: Ticket, *, now: dt.datetime) -> None:
+    """The priority or the customer changed, so another policy may apply: it takes over as if it had applied
+    from the start. The working minutes already used of each running target stay used (a target the new, shorter
+    span has already passed is overdue by what was used beyond it); a breach already marked stays marked. A ticket that had no policy
+    counts its targets from its creation. Resolved and closed tickets keep the verdict they were given."""
+    if ticket.status in DONE_STATUSES:
+        return
+    policy = choose_policy(ticket)
+    if (policy.pk if policy else None) == ticket.sla_policy_id:
+        return
+    if policy is None:
+        ticket.sla_policy = None
+        ticket.sla_started_at = ticket.first_response_due = ticket.next_response_due = None
+        ticket.resolution_due = ticket.sla_paused_at = ticket.sla_next_check = None
+        ticket.sla_remaining = {}
+        ticket.sla_state = SLAState.NONE
+        return
+    calendar = BusinessCalendar()
+    old = ticket.sla_policy if ticket.sla_policy_id else None
+    names = [RESOLUTION, FIRST_RESPONSE if ticket.first_responded_at is None else NEXT_RESPONSE]
+    if old is None:
+        began = ticket.created_at or now
+        used = working_minutes_between(began, now, Hours.of(policy), calendar=calendar)
+        left = {name: None if name == NEXT_RESPONSE else -used for name in names}
+        ticket.sla_started_at = began
+    else:
+        left = {name: _left(ticket, name, now, calendar) for name in names}
+    old_spans, new_spans = _spans(old), _spans(policy)
+    ticket.sla_policy = policy
+    remaining = {}
+    for name in names:
+        span, was = new_spans[name], left[name]
+        if span is None or was is None:  # not running, or the new policy has no such target
+            if span is None and ticket.sla_paused_at is None:
+                setattr(ticket, _DUE_FIELDS[name], None)
+            continue
+        minutes = was + span - (old_spans[name] or 0)
+        if ticket.sla_paused_at is not None:
+            remaining[name] = max(minutes, 0)
+        else:
+            # Overdue under the new span: it fell due that many working minutes ago, so a later change of
+            # priority still knows how much of the target was used.
+            if minutes > 0:
+                due = add_working_minutes(now, minutes, policy, calendar=calendar)
+            else:
+                due = subtract_working_minutes(now, -minutes, policy, calendar=calendar)
+            setattr(ticket, _DUE_FIELDS[name], due or now)
+    if ticket.sla_paused_at is not None:
+        ticket.sla_remaining = remaining
+        return
+    if ticket.status == TicketStatus.WAITING_CUSTOMER:
+        _pause(ticket, now)
+        return
     _refresh(ticket, now, calendar)
 
 

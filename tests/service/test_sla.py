@@ -175,3 +175,80 @@ def test_the_policy_is_the_first_active_match_by_priority_and_the_customers_tier
     sla.start(ticket, now=at(9, 9))
     assert ticket.sla_policy is None and ticket.sla_state == SLAState.NONE and ticket.resolution_due is None
     assert sla.current_state(ticket, now=at(9, 9)) == SLAState.NONE
+
+
+def test_raising_the_priority_moves_to_the_urgent_policy_keeping_the_minutes_already_used(rep_a, policy):
+    SLAPolicy.objects.filter(pk=policy.pk).update(position=10)
+    policy.refresh_from_db()
+    urgent = SLAPolicy.objects.create(
+        name="Urgent",
+        position=1,
+        priority=TicketPriority.URGENT,
+        first_response_minutes=30,
+        resolution_minutes=240,
+        next_response_minutes=60,
+    )
+    ticket = ticket_for(rep_a)
+    sla.start(ticket, now=at(9, 9))  # Wednesday 09:00, the standard policy
+    assert ticket.sla_policy == policy and ticket.first_response_due == at(9, 11)
+    # An hour later it is raised to urgent: 60 of its minutes are used, so the 30-minute response fell due at
+    # 09:30; the resolution is due 240 - 60 = 180 minutes on: 13:00.
+    ticket.priority = TicketPriority.URGENT
+    sla.on_terms_change(ticket, now=at(9, 10))
+    assert ticket.sla_policy == urgent
+    assert ticket.first_response_due == at(9, 9, 30) and ticket.resolution_due == at(9, 13)
+    assert sla.current_state(ticket, now=at(9, 10, 1)) == SLAState.BREACHED
+    # Lowered back, the standard spans return with the hour and a minute used: 120 - 61 and 960 - 61 minutes.
+    ticket.priority = TicketPriority.NORMAL
+    sla.on_terms_change(ticket, now=at(9, 10, 1))
+    assert ticket.sla_policy == policy
+    assert ticket.first_response_due == at(9, 11)
+    # Back over a day off: 40 working minutes before Saturday 08:10 is Thursday (a half day) 11:30.
+    assert sla.subtract_working_minutes(at(12, 8, 10), 40, policy) == at(10, 11, 30)
+    # 899 minutes from Wednesday 10:01: Wednesday to 16:00 359, Thursday 240, Saturday 300 → Saturday 13:00.
+    assert ticket.resolution_due == at(12, 13)
+
+
+def test_a_priority_change_while_waiting_on_the_customer_resizes_what_is_kept(rep_a, policy):
+    SLAPolicy.objects.filter(pk=policy.pk).update(position=10)
+    SLAPolicy.objects.create(
+        name="Low",
+        position=1,
+        priority=TicketPriority.LOW,
+        first_response_minutes=240,
+        resolution_minutes=1440,
+    )
+    ticket = ticket_for(rep_a)
+    sla.start(ticket, now=at(9, 9))
+    ticket.status = TicketStatus.WAITING_CUSTOMER
+    sla.on_status_change(ticket, old_status=TicketStatus.NEW, now=at(9, 10))
+    assert ticket.sla_remaining == {"first_response": 60, "resolution": 900}
+    ticket.priority = TicketPriority.LOW
+    sla.on_terms_change(ticket, now=at(12, 9))
+    assert ticket.sla_paused_at == at(9, 10) and ticket.sla_state == SLAState.PAUSED
+    assert ticket.sla_remaining == {"first_response": 180, "resolution": 1380}
+
+
+def test_the_services_rerun_the_sla_when_the_priority_changes_and_not_otherwise(agent_a, policy):
+    from peyvand.service import services_tickets
+
+    SLAPolicy.objects.filter(pk=policy.pk).update(position=10)
+
+    SLAPolicy.objects.create(
+        name="Urgent",
+        position=1,
+        priority=TicketPriority.URGENT,
+        first_response_minutes=30,
+        resolution_minutes=240,
+    )
+    ticket = services_tickets.create_ticket(actor=agent_a, values={"subject": "Server down"})
+    assert ticket.sla_policy == policy
+    ticket = services_tickets.update_ticket(
+        actor=agent_a, ticket=ticket, version=ticket.version, values={"subject": "Down!"}
+    )
+    assert ticket.sla_policy == policy
+    ticket = services_tickets.update_ticket(
+        actor=agent_a, ticket=ticket, version=ticket.version, values={"priority": TicketPriority.URGENT}
+    )
+    ticket.refresh_from_db()
+    assert ticket.sla_policy.name == "Urgent" and ticket.first_response_due < ticket.resolution_due

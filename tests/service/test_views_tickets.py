@@ -136,3 +136,31 @@ def test_the_customers_open_tickets_show_on_their_page_for_whoever_sees_the_cust
     svc.change_status(actor=agent_a, ticket=ticket, status="resolved", version=ticket.version)
     page = _client(rep_a).get(reverse("contacts:detail", args=[customer.pk])).content.decode()
     assert 'id="customer-tickets"' not in page
+
+
+def test_the_page_suggests_published_articles_from_the_tickets_words_to_those_who_answer(
+    ticket, agent_a, rep_a
+):
+    from peyvand.service.models import ArticleAudience
+    from tests.service.kb_factories import article
+
+    public = article(
+        agent_a,
+        title="Printer prints blank pages",
+        body="Shake the toner.",
+        publish=True,
+        audience=ArticleAudience.PUBLIC,
+    )
+    internal = article(agent_a, title="Printer recall list", body="Batch 7.", publish=True)
+    article(agent_a, title="Printer draft", body="Not yet.", publish=False)
+    page = _client(agent_a).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    aside = page[page.index('id="ticket-articles"') :]
+    assert f'data-article="{public.pk}"' in aside and f'data-article="{internal.pk}"' in aside
+    assert "Printer draft" not in aside
+    assert reverse("help:article", args=[public.pk]) in aside  # a link the customer can open
+    assert reverse("help:article", args=[internal.pk]) not in aside  # never a public link to an internal one
+    own = svc.create_ticket(actor=rep_a, values={"subject": "Printer broken", "customer_email": "c@x.com"})
+    rep_page = _client(rep_a).get(reverse("tickets:detail", args=[own.pk])).content.decode()
+    assert (
+        "Printer broken" in rep_page and 'id="ticket-articles"' not in rep_page
+    )  # a rep reads, does not answer
