@@ -1491,6 +1491,10 @@ def _sla_row(name: str, kind: str):
             row = SupportAddress.objects.create(
                 address=f"support{serial}@peyvand.example", team=world.users[ADMIN].team
             )
+        elif kind == "routing":
+            from peyvand.service.models_routing import TicketRoutingRule
+
+            row = TicketRoutingRule.objects.create(name=f"Rule {serial}", team=world.users[ADMIN].team)
         elif kind == "policy":
             row = SLAPolicy.objects.create(
                 name=f"Standard {serial}", first_response_minutes=60, resolution_minutes=480
@@ -1520,6 +1524,16 @@ PAGES.update(
             foreign=NOT_A_TEAMS,
         ),
         "service-category-add": Page(_url("service-category-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-routing-add": Page(_url("service-routing-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-routing-rule": Page(
+            _sla_row("service-routing-rule", "routing"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
+        ),
+        "service-routing-delete": Page(
+            _sla_row("service-routing-delete", "routing"),
+            get=POST_ONLY,
+            post=ADMINS_DONE,
+            foreign=NOT_A_TEAMS,
+        ),
         "service-address-add": Page(_url("service-address-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
         "service-address": Page(
             _sla_row("service-address", "address"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS

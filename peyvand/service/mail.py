@@ -4,19 +4,17 @@ The desk claims a message that answers one of its tickets — its In-Reply-To or
 ticket (an agent's reply carries its own Message-ID), or its subject carries a ticket's reference (``[#1042]``)
 and it comes from that ticket's customer — and a message sent to an active support address. An answer is added
 to its ticket (a closed ticket is not reopened by mail: the message opens a new ticket that names it); anything
-else to a support address opens a ticket in that address's queue, for the queue's least busy agent.
+else to a support address opens a ticket where the routing rules send it (``routing.py``), else in that address's
+queue for its least busy agent.
 """
 
 import re
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from peyvand.accounts.models import Role, User
 from peyvand.core.inbound_mail import InboundMail, MailRoute
 from peyvand.service import services_tickets
 from peyvand.service.models import (
-    OPEN_STATUSES,
     SupportAddress,
     Ticket,
     TicketChannel,
@@ -26,7 +24,6 @@ from peyvand.service.models import (
 
 # "[#1042]" as replies' subjects carry it; people keep it when they answer ("Re: [#1042] Printer").
 REFERENCE = re.compile(r"\[#(\d{1,12})\]")
-SUPPORT_ROLES = (Role.SUPPORT_AGENT, Role.SUPPORT_MANAGER)
 
 
 def support_address(mail: InboundMail) -> SupportAddress | None:
@@ -69,23 +66,6 @@ def claims(mail: InboundMail) -> bool:
     return answered_ticket(mail) is not None or support_address(mail) is not None
 
 
-def least_busy_agent(team) -> User | None:
-    """The active support agent (or support manager) of the queue with the fewest open tickets, the longest
-    serving first among equals."""
-    if team is None:
-        return None
-    agents = list(User.objects.filter(is_active=True, team=team, role__in=SUPPORT_ROLES).order_by("id"))
-    if not agents:
-        return None
-    counts = dict(
-        Ticket.objects.filter(owner__in=agents, status__in=OPEN_STATUSES)
-        .values_list("owner")
-        .annotate(n=Count("id"))
-        .values_list("owner", "n")
-    )
-    return min(agents, key=lambda agent: (counts.get(agent.pk, 0), agent.pk))
-
-
 def receive(*, actor, mail: InboundMail) -> tuple[object, bool]:
     """The ticket message or the new ticket this e-mail becomes: (record, created)."""
     from peyvand.leads.intake import fallback_owner, known_contact
@@ -121,9 +101,6 @@ def receive(*, actor, mail: InboundMail) -> tuple[object, bool]:
         "customer_email": mail.email,
         "contact": contact,
         "company": contact.company if contact is not None else None,
-        "owner": least_busy_agent(team)
-        or (contact.owner if contact is not None else None)
-        or fallback_owner(),
         "team": team,
     }
     if address is not None:
@@ -131,7 +108,12 @@ def receive(*, actor, mail: InboundMail) -> tuple[object, bool]:
         if address.category_id:
             values["category"] = address.category_id
     made = services_tickets.create_ticket(
-        actor=actor, values=values, channel=TicketChannel.EMAIL, message_id=mail.message_id
+        actor=actor,
+        values=values,
+        channel=TicketChannel.EMAIL,
+        message_id=mail.message_id,
+        route=True,
+        fallback_owner=(contact.owner if contact is not None else None) or fallback_owner(),
     )
     return made, True
 

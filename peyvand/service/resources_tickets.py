@@ -93,7 +93,9 @@ def _detail(user, ticket):
         "recipient": services_tickets.recipient_of(ticket),
         "sla_now": sla.current_state(ticket, now=_now()),
         # Articles that may answer the ticket, for whoever answers it (one query; none for read-only viewers).
-        "suggested_articles": selectors_kb.suggest_articles(f"{ticket.subject}\n{ticket.description}", limit=5)
+        "suggested_articles": selectors_kb.suggest_articles(
+            f"{ticket.subject}\n{ticket.description}", limit=5
+        )
         if can_work and not ticket.deleted_at
         else [],
         "merge_candidates": list(

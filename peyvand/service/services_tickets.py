@@ -24,7 +24,7 @@ from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text, strip_control
 from peyvand.messaging import services as messaging
-from peyvand.service import permissions, sla
+from peyvand.service import permissions, routing, sla
 from peyvand.service.models import (
     DONE_STATUSES,
     MessageKind,
@@ -246,16 +246,39 @@ def _create(*, actor, values: dict[str, Any], channel: str, message_id: str = ""
 
 @transaction.atomic
 def create_ticket(
-    *, actor, values: dict[str, Any], channel: str = TicketChannel.AGENT, message_id: str = ""
+    *,
+    actor,
+    values: dict[str, Any],
+    channel: str = TicketChannel.AGENT,
+    message_id: str = "",
+    route: bool = False,
+    fallback_owner=None,
 ) -> Ticket:
     """Open a ticket. ``team`` is its queue (the owner's team when absent); the SLA starts; automation hears
     ``ticket_created`` once the ticket is committed. ``message_id`` is the Message-ID of the e-mail that opened
-    it (the e-mail intake's, never a caller's field), so a second delivery and the customer's answers find it."""
+    it (the e-mail intake's, never a caller's field), so a second delivery and the customer's answers find it.
+
+    ``route``: a ticket that arrived by itself (e-mail, web form, portal) and names no owner goes where the
+    routing rules say (``routing.py``), else to the least busy agent of its queue, else to ``fallback_owner``;
+    why is written to its history."""
     _require(permissions.can_create_tickets(actor), permissions.TICKET_CREATE_FORBIDDEN)
     values = _clean(actor, values, None)
     if values.get("channel") not in (None, *TicketChannel.values):
         raise field_error("channel", _("Choose one of the channels."))
-    return _create(actor=actor, values=values, channel=values.pop("channel", channel), message_id=message_id)
+    channel = values.pop("channel", channel)
+    reason = ""
+    if route and not values.get("owner"):
+        fields = {f.name for f in Ticket._meta.concrete_fields}
+        draft = Ticket(**{k: v for k, v in values.items() if k in fields and k != "owner"}, channel=channel)
+        chosen = routing.route(draft, queue=values.get("team"))
+        if chosen is not None:
+            values["owner"], values["team"], reason = chosen.owner, chosen.team, chosen.reason
+        elif fallback_owner is not None:
+            values["owner"] = fallback_owner
+    ticket = _create(actor=actor, values=values, channel=channel, message_id=message_id)
+    if reason:
+        write_audit(instance=ticket, actor=actor, action=AuditAction.UPDATE, changes={}, note=reason)
+    return ticket
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from peyvand.service import views_routing
 from peyvand.service import views_sla_settings as views
 
 urlpatterns = [
@@ -19,6 +20,13 @@ urlpatterns = [
         "settings/service/addresses/<int:pk>/delete/",
         views.support_address_delete_view,
         name="service-address-delete",
+    ),
+    path("settings/service/routing/new/", views_routing.rule_view, name="service-routing-add"),
+    path("settings/service/routing/<int:pk>/", views_routing.rule_view, name="service-routing-rule"),
+    path(
+        "settings/service/routing/<int:pk>/delete/",
+        views_routing.rule_delete_view,
+        name="service-routing-delete",
     ),
     path("settings/service/categories/new/", views.category_view, name="service-category-add"),
     path("settings/service/categories/<int:pk>/", views.category_view, name="service-category"),

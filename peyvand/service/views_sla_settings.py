@@ -20,6 +20,7 @@ from peyvand.billing.models import CustomerTier
 from peyvand.core.errors import PeyvandError
 from peyvand.service import permissions, services_sla
 from peyvand.service.models import SLAPolicy, SupportAddress, TicketCategory, TicketPriority
+from peyvand.service.models_routing import TicketRoutingRule
 from peyvand.web.forms import add_service_errors
 
 NUMBER = {"dir": "ltr", "inputmode": "numeric"}
@@ -123,6 +124,7 @@ def sla_settings_view(request):
             "categories": TicketCategory.objects.annotate(ticket_count=Count("tickets")),
             "category_form": CategoryForm(auto_id="id_category_%s"),
             "addresses": SupportAddress.objects.select_related("team", "category"),
+            "routing_rules": TicketRoutingRule.objects.select_related("team", "agent"),
         },
     )
 
