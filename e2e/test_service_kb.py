@@ -58,3 +58,40 @@ def test_an_agent_publishes_an_article_and_a_visitor_finds_it_and_says_it_helped
     assert (article.helpful_yes, article.helpful_no) == (1, 0)
     visitor.context.close()
     page.context.close()
+
+
+SENT = {"en": "Thank you: we have your message", "fa": "سپاس: پیام شما به دست ما رسید"}
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_a_visitor_writes_to_support_from_the_help_centre_and_an_agent_finds_the_ticket(
+    browser, live_server, team_a, language
+):
+    from peyvand.service.models import SupportAddress, Ticket
+
+    desk_agent = agent(team_a, username=f"desk_{language}")
+    SupportAddress.objects.create(address="support@peyvand.example", team=team_a)
+    visitor = new_page(browser, live_server)
+    visitor.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    visitor.goto("/help/")
+    visitor.locator("#help-contact-link a").click()
+    visitor.fill("#contact-name", "Sara Karimi")
+    visitor.fill("#contact-email", "not an address")
+    visitor.fill("#contact-subject", "چاپگر صفحه سفید می‌دهد")
+    visitor.fill("#contact-description", "از دیروز همه برگه‌ها سفید است.")
+    visitor.click("#contact-send")
+    expect(visitor.locator("#contact-email-error")).to_be_visible()
+    assert visitor.input_value("#contact-description") == "از دیروز همه برگه‌ها سفید است."
+    fits(visitor, f"help-contact-error-{language}")
+    visitor.fill("#contact-email", "sara@example.com")
+    visitor.click("#contact-send")
+    expect(visitor.locator("h1")).to_have_text(SENT[language])
+    ticket = Ticket.objects.get()
+    expect(visitor.locator("#contact-reference")).to_be_visible()
+    fits(visitor, f"help-contact-sent-{language}")
+    visitor.context.close()
+    assert ticket.owner == desk_agent and ticket.channel == "web_form"
+    page = signed_in(browser, live_server, desk_agent, language)
+    page.goto(f"/tickets/{ticket.pk}/")
+    expect(page.locator("#ticket-work")).to_contain_text("از دیروز همه برگه‌ها سفید است.")
+    page.context.close()

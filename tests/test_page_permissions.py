@@ -1446,6 +1446,13 @@ ARTICLE_PAGES = {
         foreign={MANAGER: 403, REP: 403},
     ),
     "help:home": Page(_url("help:home"), get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)),
+    "help:contact": Page(
+        _url("help:contact"),
+        get=everyone(200, anonymous=200),
+        post=everyone(422, anonymous=422),
+        note="public: an empty message is refused naming its fields; the ticket it opens, the robot trap and the "
+        "hourly limit are walked in tests/service/test_help_contact.py",
+    ),
     "help:article": Page(
         _help_article_url,
         get=everyone(200, anonymous=200),
@@ -1526,7 +1533,10 @@ PAGES.update(
         "service-category-add": Page(_url("service-category-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
         "service-routing-add": Page(_url("service-routing-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
         "service-routing-rule": Page(
-            _sla_row("service-routing-rule", "routing"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
+            _sla_row("service-routing-rule", "routing"),
+            get=ADMINS,
+            post=ADMINS_BAD_INPUT,
+            foreign=NOT_A_TEAMS,
         ),
         "service-routing-delete": Page(
             _sla_row("service-routing-delete", "routing"),

@@ -8,6 +8,7 @@ from peyvand.service import views_help, views_kb
 help_patterns = [
     path("", views_help.help_home_view, name="home"),
     path("<int:pk>/", views_help.help_article_view, name="article"),
+    path("contact/", views_help.help_contact_view, name="contact"),
 ]
 
 settings_patterns = [

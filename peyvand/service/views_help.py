@@ -5,6 +5,7 @@ script needed; counted once per visitor by ``services_kb.feedback_once``)."""
 import functools
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,10 +13,16 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peyvand.core.clientip import client_address
+from peyvand.core.errors import ValidationFailed
 from peyvand.core.text import to_ascii_digits
-from peyvand.service import selectors_kb, services_kb
+from peyvand.service import selectors_kb, services_kb, services_webform
 
 MAX_QUERY = 200
+# Messages one address may send through the contact form per window: a customer needs one or two; a script
+# filling the queue is stopped. Counted in Django's cache (shared between processes: docs/deployment.md).
+CONTACT_LIMIT = 5
+CONTACT_WINDOW = 60 * 60
 
 
 def chosen_language(view):
@@ -101,4 +108,46 @@ def _page(request, article, *, error: bool = False, status: int = 200):
             "text_dir": "rtl" if article.language == "fa" else "ltr",
         },
         status=status,
+    )
+
+
+def _contact_allowed(address: str) -> bool:
+    key = f"peyvand:help-contact:{address}"
+    cache.add(key, 0, CONTACT_WINDOW)
+    try:
+        return cache.incr(key) <= CONTACT_LIMIT
+    except ValueError:  # expired between add and incr: the first of a new window
+        cache.add(key, 1, CONTACT_WINDOW)
+        return True
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@chosen_language
+def help_contact_view(request):
+    """ "Contact support": a visitor's question becomes a ticket, routed like mail, answered by e-mail. A hidden
+    field people never fill (``website``) turns robots away quietly; too many messages from one address get 429."""
+    typed = (
+        {name: request.POST.get(name, "") for name in services_webform.LIMITS}
+        if request.method == "POST"
+        else {}
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if request.POST.get("website"):
+            return render(request, "service/help/contact_sent.html", {"reference": None})
+        if not _contact_allowed(client_address(request)):
+            return render(request, "service/help/contact.html", {"typed": typed, "limited": True}, status=429)
+        try:
+            ticket = services_webform.open_from_web_form(values=typed, language=_language())
+        except ValidationFailed as exc:
+            for item in exc.errors:
+                errors.setdefault(str(item["field"]), str(item["message"]))
+        else:
+            return render(request, "service/help/contact_sent.html", {"reference": ticket.reference})
+    return render(
+        request,
+        "service/help/contact.html",
+        {"typed": typed, "errors": errors, "language": _language()},
+        status=422 if errors else 200,
     )
