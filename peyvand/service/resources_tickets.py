@@ -1,6 +1,7 @@
 """Tickets as the rest of Peyvand sees them: the "ticket" record type (API, pages, export, automation, search,
 files and comments on it), and the customer's open tickets as a section of contact and company pages."""
 
+from django import forms
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -41,6 +42,10 @@ TICKETS = Resource(
 )
 
 
+# The channels a member of staff opens a ticket for: in person (by hand), a phone call, an e-mail to them.
+STAFF_CHANNELS = (TicketChannel.AGENT, TicketChannel.PHONE, TicketChannel.EMAIL)
+
+
 class TicketForm(RecordForm):
     model = Ticket
     field_names = (
@@ -66,6 +71,14 @@ class TicketForm(RecordForm):
         for name in ("contact", "company"):
             model = self.fields[name].queryset.model
             self.fields[name].queryset = services_tickets.customers_for(self.user, model)
+        if self.instance is None:
+            # How the customer reached us, for tickets opened by hand: the desk counts phone tickets apart.
+            self.fields["channel"] = forms.ChoiceField(
+                label=CHANNEL,
+                choices=[(c, TicketChannel(c).label) for c in STAFF_CHANNELS],
+                initial=TicketChannel.AGENT,
+                required=False,
+            )
         self.fields["team"].label = _("Queue")
         self.fields["category"].label = CATEGORY
         if self.instance is not None and not permissions.can_work_tickets(self.user):
@@ -138,7 +151,8 @@ TICKET_SCREEN = Screen(
         owner_filter(),
     ),
     detail_extra=_detail,
-    initial_from_request=("contact", "company", "deal"),
+    # A record's "+ Ticket" and a call's "Open a ticket" fill the form with whom and what it is about.
+    initial_from_request=("contact", "company", "deal", "channel", "subject", "description"),
     can_create=permissions.can_create_tickets,
     inline_fields=("priority", "category"),
 )
@@ -204,3 +218,5 @@ def register() -> None:
         )
     )
     registry.register_record_section("service/tickets/_customer_section.html")
+    registry.register_record_section("service/tickets/_from_call.html")
+    registry.register_timeline_actions("service/tickets/_timeline_actions.html")

@@ -144,6 +144,7 @@ def test_round_robin_under_simultaneous_arrivals_gives_each_agent_one(admin, tea
 def test_the_settings_pages_add_a_rule_and_name_what_is_wrong(admin, team_a, team_b, agent_b, rep_a):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(admin)
+    client.cookies["django_language"] = "en"
     bad = client.post(
         reverse("service-routing-add"),
         {"name": "Named", "strategy": "user", "team": team_a.pk, "agent": agent_b.pk, "position": "۱"},

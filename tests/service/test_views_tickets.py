@@ -164,3 +164,45 @@ def test_the_page_suggests_published_articles_from_the_tickets_words_to_those_wh
     assert (
         "Printer broken" in rep_page and 'id="ticket-articles"' not in rep_page
     )  # a rep reads, does not answer
+
+
+def test_a_customers_page_opens_a_phone_ticket_in_one_click_and_a_call_offers_its_ticket(
+    admin, agent_a, customer
+):
+    from peyvand.activities.services import create_activity
+
+    client = _client(admin)
+    page = client.get(reverse("contacts:detail", args=[customer.pk])).content.decode()
+    link = reverse("tickets:create") + f"?contact={customer.pk}&amp;channel=phone"
+    assert 'id="new-phone-ticket"' in page and link in page
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="phone" selected' in form and f'value="{customer.pk}" selected' in form
+    answer = client.post(
+        reverse("tickets:create"),
+        {
+            "subject": "Called: invoice is wrong",
+            "contact": customer.pk,
+            "channel": "phone",
+            "priority": "normal",
+            "type": "question",
+            "language": "fa",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    ticket = Ticket.objects.get(subject="Called: invoice is wrong")
+    assert (ticket.channel, ticket.contact, ticket.owner) == ("phone", customer, admin)
+
+    call = create_activity(
+        actor=admin,
+        values={
+            "kind": "call",
+            "subject": "Printer noise",
+            "notes": "Loud since Monday",
+            "record_type": "contact",
+            "record_id": customer.pk,
+        },
+    )
+    call_page = _client(admin).get(reverse("activities:detail", args=[call.pk])).content.decode()
+    offer = call_page[call_page.index('id="ticket-from-call"') :]
+    assert "channel=phone&amp;contact=" in offer and "subject=Printer%20noise" in offer
+    assert "description=Loud%20since%20Monday" in offer

@@ -27,3 +27,11 @@ def customer_open_tickets(user, record):
         for ticket in tickets:
             ticket.visible = ticket.pk in visible
     return tickets
+
+
+@register.simple_tag
+def may_open_tickets(user) -> bool:
+    """Whether the page offers "+ Ticket" (the services refuse anyone else)."""
+    from peyvand.service.permissions import can_create_tickets
+
+    return can_create_tickets(user)
