@@ -10,6 +10,7 @@ queue for its least busy agent.
 
 import re
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from peyvand.core.inbound_mail import InboundMail, MailRoute
@@ -107,14 +108,22 @@ def receive(*, actor, mail: InboundMail) -> tuple[object, bool]:
         values["priority"] = address.priority
         if address.category_id:
             values["category"] = address.category_id
-    made = services_tickets.create_ticket(
-        actor=actor,
-        values=values,
-        channel=TicketChannel.EMAIL,
-        message_id=mail.message_id,
-        route=True,
-        fallback_owner=(contact.owner if contact is not None else None) or fallback_owner(),
-    )
+    try:
+        with (
+            transaction.atomic()
+        ):  # a savepoint: a second delivery of this mail at this very moment made it first
+            made = services_tickets.create_ticket(
+                actor=actor,
+                values=values,
+                channel=TicketChannel.EMAIL,
+                message_id=mail.message_id,
+                route=True,
+                fallback_owner=(contact.owner if contact is not None else None) or fallback_owner(),
+            )
+    except IntegrityError:
+        if not mail.message_id:
+            raise
+        return Ticket.all_objects.get(message_id=mail.message_id), False
     return made, True
 
 

@@ -327,6 +327,12 @@ class Ticket(OwnedModel):
                 ),
             ),
         ]
+        constraints = [
+            # One e-mail opens one ticket, even when the mail server delivers it twice at the same moment.
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="ticket_unique_message_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
@@ -381,6 +387,12 @@ class TicketMessage(models.Model):
         verbose_name_plural = _("ticket messages")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_message_order")]
+        constraints = [
+            # A message delivered twice at once is kept once (``add_customer_message`` answers the first).
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="ticket_message_unique_message_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} · {self.get_kind_display()}"

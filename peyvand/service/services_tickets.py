@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -484,15 +484,19 @@ def add_customer_message(
             break
         current = Ticket.all_objects.select_for_update().get(pk=current.merged_into_id)
     now = timezone.now()
-    message = TicketMessage.objects.create(
-        ticket=current,
-        kind=MessageKind.CUSTOMER,
-        from_address=normalize_email(from_address)[:254],
-        body=text,
-        channel=channel if channel in TicketChannel.values else TicketChannel.EMAIL,
-        message_id=message_id,
-        in_reply_to=(in_reply_to or "").strip()[:255],
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the same message delivered at this very moment wins
+            message = TicketMessage.objects.create(
+                ticket=current,
+                kind=MessageKind.CUSTOMER,
+                from_address=normalize_email(from_address)[:254],
+                body=text,
+                channel=channel if channel in TicketChannel.values else TicketChannel.EMAIL,
+                message_id=message_id,
+                in_reply_to=(in_reply_to or "").strip()[:255],
+            )
+    except IntegrityError:
+        return TicketMessage.objects.get(message_id=message_id)
     before = snapshot(current)
     current.last_customer_message_at = now
     if current.status == S.WAITING_CUSTOMER:

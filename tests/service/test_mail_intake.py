@@ -8,6 +8,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connection
 from django.test import Client
 
 from peyvand.accounts.services import issue_token
@@ -150,3 +151,41 @@ def test_mail_to_another_address_still_becomes_a_lead(admin, desk):
     assert answer.status_code == 201
     assert answer.json()["record_type"] == "lead" and answer.json()["lead_id"] == answer.json()["record_id"]
     assert Lead.objects.count() == 1 and Ticket.objects.count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_the_same_mail_delivered_twice_at_once_opens_one_ticket_and_threads_one_message(
+    admin, desk, agent_a2
+):
+    import threading
+
+    from peyvand.leads.intake import intake_email
+
+    def together(raw: bytes) -> list:
+        barrier, results = threading.Barrier(2), []
+
+        def one():
+            try:
+                barrier.wait()
+                results.append(intake_email(actor=admin, raw=raw))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                results.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=one) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+    results = together(mail(message_id="<twice@example.com>"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    tickets = Ticket.objects.filter(message_id="<twice@example.com>")
+    assert tickets.count() == 1 and sorted(created for _, created in results) == [False, True]
+    ticket = tickets.get()
+    answers = together(mail(subject=f"Re: [#{ticket.pk}] x", message_id="<again@example.com>"))
+    assert not [r for r in answers if isinstance(r, Exception)], answers
+    assert ticket.messages.filter(message_id="<again@example.com>").count() == 1
