@@ -32,8 +32,10 @@ TICKET_LIST = ListSpec(
 
 
 def tickets_visible_to(user) -> QuerySet[Ticket]:
+    # Not ``merged_into`` / ``split_from``: joining the ticket table to itself twice widens every list row for two
+    # links the ticket page alone shows (and reads by key when set).
     return Ticket.objects.visible_to(user).select_related(
-        "owner", "team", "contact", "company", "deal", "category", "product", "merged_into", "split_from"
+        "owner", "team", "contact", "company", "deal", "category", "product"
     )
 
 
