@@ -133,6 +133,8 @@ def test_a_colleague_answers_the_companys_ticket(customers):
     ticket = customers["ali"].ticket
     assert client.post(reverse("portal:ticket", args=[ticket.pk]), {"body": "Sima here"}).status_code == 302
     assert ticket.messages.filter(body="Sima here", from_address="sima@parsian.example").exists()
+    html = client.get(reverse("portal:ticket", args=[ticket.pk])).content.decode()
+    assert "ali@parsian.example" in html  # Ali's own message is named by his address for his colleague
 
 
 def test_a_closed_ticket_takes_no_answer(customers, agent):
