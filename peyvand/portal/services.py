@@ -20,13 +20,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peyvand.contacts.models import Contact
+from peyvand.core import ratelimit
 from peyvand.core.errors import PeyvandError
 from peyvand.core.records import field_error
 from peyvand.core.text import clean_display_text, normalize_email, strip_control
@@ -50,17 +50,6 @@ logger = logging.getLogger(__name__)
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _allowed(key: str, limit: int, window: int) -> bool:
-    """One more request counted under ``key``; False once the window's limit is passed (as billing's public quote
-    page counts answers)."""
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr: the first request of a new window
-        cache.add(key, 1, window)
-        return True
 
 
 def clean_address(raw: Any) -> str:
@@ -90,8 +79,8 @@ def request_link(*, email: Any, client: str) -> PortalLink | None:
     address = clean_address(email)
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     if not (
-        _allowed(f"peyvand:portal-link:address:{digest}", ADDRESS_LIMIT, ADDRESS_WINDOW)
-        and _allowed(f"peyvand:portal-link:client:{client}", CLIENT_LIMIT, CLIENT_WINDOW)
+        ratelimit.allowed(f"peyvand:portal-link:address:{digest}", ADDRESS_LIMIT, ADDRESS_WINDOW)
+        and ratelimit.allowed(f"peyvand:portal-link:client:{client}", CLIENT_LIMIT, CLIENT_WINDOW)
     ):
         raise PeyvandError(
             RATE_LIMITED, _("Too many sign-in links were asked for; try again later."), status=429
