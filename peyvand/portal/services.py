@@ -1,9 +1,9 @@
 """The customer portal's rules: sign-in links, the portal session, and what a signed-in customer may write.
 
-Sign-in: ``request_link`` e-mails a one-time link to an address that is one of a contact's (normalised); the
-caller answers the same whether or not it was, so the form tells no one who is a customer. The token is random
-(256 bits), kept only hashed, valid for ``LINK_MINUTES`` and used once (``use_link`` marks it in one UPDATE, so
-two clicks cannot both sign in). Requests are limited per address and per client address in Django's cache.
+Sign-in: ``request_link`` has a job (``send_link``) e-mail a one-time link to an address that is one of a
+contact's (normalised); the form answers the same, as fast, whether or not it was, so it tells no one who is a
+customer. The token is random (256 bits), kept only hashed, valid for ``LINK_MINUTES`` and used once
+(``use_link`` marks it in one UPDATE, so two clicks cannot both sign in). Requests are limited per address and per client address in Django's cache.
 
 The portal session is a signed cookie of its own (``COOKIE``) naming the link that opened it and its contact;
 it never touches Django's authentication, so a customer is never a staff user and a staff session opens no
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peyvand.contacts.models import Contact
@@ -73,9 +73,12 @@ def contact_for_address(address: str) -> Contact | None:
     return next((c for c in candidates if address in {normalize_email(e) for e in c.emails}), None)
 
 
-def request_link(*, email: Any, client: str) -> PortalLink | None:
-    """E-mail a sign-in link if ``email`` is a contact's address; the link, or None when it is not one. Raises a
-    field error for an address that is not one and a 429 once the address or the client asked too often."""
+def request_link(*, email: Any, client: str) -> None:
+    """Ask for a sign-in link for ``email``: a field error for what is not an address, a 429 once the address or
+    the client asked too often. Whether the address is a contact's is found out by a background job
+    (``send_link``), so the answer takes as long for a customer's address as for any other."""
+    from peyvand.portal import tasks
+
     address = clean_address(email)
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     if not (
@@ -85,6 +88,14 @@ def request_link(*, email: Any, client: str) -> PortalLink | None:
         raise PeyvandError(
             RATE_LIMITED, _("Too many sign-in links were asked for; try again later."), status=429
         )
+    tasks.send_sign_in_link.enqueue(
+        address=address, client=client, language=translation.get_language() or "fa"
+    )
+
+
+def send_link(*, address: str, client: str) -> PortalLink | None:
+    """E-mail a sign-in link (in the active language) if ``address`` (normalised) is a contact's; the link, or
+    None when it is no one's."""
     contact = contact_for_address(address)
     if contact is None:
         return None
@@ -113,8 +124,7 @@ def request_link(*, email: Any, client: str) -> PortalLink | None:
             source="portal_link",
         )
     except Exception:
-        # The page answers as for any address (a failure would tell that this one is a customer's); the outbox
-        # row is marked failed for the administrator.
+        # The outbox row is marked failed for the administrator; the customer asks again.
         logger.exception("The portal sign-in link to contact %s could not be sent", contact.pk)
     finally:
         # The outbox keeps what was sent, but the token is kept nowhere in clear.

@@ -159,3 +159,14 @@ def test_the_pages_are_in_persian_by_default_and_english_on_request(customers):
     assert 'dir="rtl"' in html and 'lang="fa"' in html
     english = Client().get(reverse("portal:sign-in") + "?lang=en").content.decode()
     assert "Sign in to the customer portal" in english
+
+
+def test_a_mail_server_that_fails_changes_nothing_on_the_page_and_keeps_no_token(customers, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
+    known = ask_for_link(Client(), "ali@parsian.example")
+    unknown = ask_for_link(Client(), "nobody@example.com")
+    assert known.status_code == unknown.status_code == 200
+    assert _without_csrf(known) == _without_csrf(unknown)
+    (row,) = Outbox.objects.filter(source="portal_link")
+    assert row.status == "failed" and "/portal/link/…" in row.body
