@@ -19,6 +19,7 @@ from peyvand.service.models import Ticket
 from peyvand.service.services_tickets import add_customer_message, add_note, create_ticket, reply
 from tests.billing.quote_factories import make_quote
 from tests.factories import UserFactory
+from tests.service.test_mail_intake import smtp  # noqa: F401 (a real SMTP server, aiosmtpd)
 
 LINK = re.compile(r"https?://[^\s]+(/portal/link/[^\s/]+/)")
 

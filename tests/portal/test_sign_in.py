@@ -170,3 +170,16 @@ def test_a_mail_server_that_fails_changes_nothing_on_the_page_and_keeps_no_token
     assert _without_csrf(known) == _without_csrf(unknown)
     (row,) = Outbox.objects.filter(source="portal_link")
     assert row.status == "failed" and "/portal/link/…" in row.body
+
+
+def test_the_link_arrives_over_smtp_and_signs_in(customers, smtp):
+    """A real SMTP server (aiosmtpd) receives the e-mail; its link signs the customer in, in Persian."""
+    client = Client()
+    assert client.post(reverse("portal:sign-in"), {"email": "bita@kish.example"}).status_code == 200
+    (received,) = smtp.messages
+    assert received["To"] == "bita@kish.example" and received["Subject"] == "پیوند ورود شما"
+    body = received.get_content()
+    path = re.search(r"(/portal/link/[^\s/]+/)", body).group(1)
+    assert client.post(path).status_code == 302
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "Bita&#x27;s printer" in html and "Ali" not in html
