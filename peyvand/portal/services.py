@@ -245,7 +245,17 @@ def reply(*, link: PortalLink, ticket, body: Any):
     from peyvand.service import services_tickets
     from peyvand.service.models import TicketChannel, TicketStatus
 
-    if ticket.status == TicketStatus.CLOSED and not ticket.merged_into_id:
+    if ticket.merged_into_id:
+        # answered on the ticket it was merged into, which the customer opens themselves (it could, by an agent's
+        # mistake, be another customer's: the portal never writes to a ticket it did not find for them)
+        raise PeyvandError(
+            TICKET_CLOSED,
+            _("This ticket was joined to ticket #%(reference)s; answers go there.")
+            % {"reference": ticket.merged_into_id},
+            field="body",
+            status=409,
+        )
+    if ticket.status == TicketStatus.CLOSED:
         raise PeyvandError(
             TICKET_CLOSED, _("This ticket is closed; open a new ticket instead."), field="body", status=409
         )

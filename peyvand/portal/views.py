@@ -193,6 +193,7 @@ def ticket_view(request, pk: int):
             "ticket": ticket,
             "conversation": selectors.conversation(ticket),
             "closed": ticket.status == TicketStatus.CLOSED,
+            "merged_into": selectors.ticket(request.portal_link.contact, ticket.merged_into_id or 0),
             "errors": errors,
             "typed": request.POST.get("body", "") if errors else "",
         },

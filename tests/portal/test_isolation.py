@@ -15,7 +15,7 @@ from peyvand.billing.models import Invoice
 from peyvand.contacts.services import create_contact
 from peyvand.portal import services
 from peyvand.service.models import MessageKind, Ticket, TicketChannel, TicketMessage, TicketStatus
-from peyvand.service.services_tickets import change_status
+from peyvand.service.services_tickets import change_status, create_ticket
 from tests.portal.conftest import portal_client
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +200,20 @@ def test_staff_and_portal_sessions_live_side_by_side_without_mixing(customers, a
     assert client.get("/").status_code == 200  # the staff session is untouched
     assert client.get(reverse("portal:home")).status_code == 302
     assert services.COOKIE not in client.cookies or not client.cookies[services.COOKIE].value
+
+
+def test_a_merged_ticket_points_to_the_one_it_joined_and_takes_no_answer_itself(customers, agent):
+    from peyvand.service.services_tickets import merge_tickets
+
+    ali = customers["ali"]
+    duplicate = create_ticket(actor=agent, values={"subject": "Printer again", "contact": ali.contact.pk})
+    merge_tickets(actor=agent, source=duplicate, target=Ticket.objects.get(pk=ali.ticket.pk))
+    client = portal_client(ali.email)
+    url = reverse("portal:ticket", args=[duplicate.pk])
+    html = client.get(url + "?lang=en").content.decode()
+    assert (
+        f'href="{reverse("portal:ticket", args=[ali.ticket.pk])}"' in html and 'id="portal-reply"' not in html
+    )
+    refused = client.post(url + "?lang=en", {"body": "Any news?"})
+    assert refused.status_code == 409 and "answers go there" in refused.content.decode()
+    assert not TicketMessage.objects.filter(body="Any news?").exists()
