@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "peyvand.billing",
     "peyvand.service",
     "peyvand.imports",
+    "peyvand.portal",
     "peyvand.notifications",
     "peyvand.messaging",
     "peyvand.automation",

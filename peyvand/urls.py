@@ -60,6 +60,7 @@ urlpatterns = [
     path("imports/", include("peyvand.imports.urls")),
     path("billing/", include("peyvand.billing.urls")),
     path("service/", include("peyvand.service.urls")),
+    path("portal/", include("peyvand.portal.urls")),
     path("exports/<str:kind>/", export_view, name="export"),
     # Every registered record type with a screen; the registry is whole once the apps are ready.
     *(path(f"{t.plural}/", screen_urls(t)) for t in registry.record_types() if t.screen is not None),

@@ -1567,6 +1567,69 @@ PAGES.update(
 )
 
 
+# --- the customer portal (/portal/): public pages whose credential is the e-mailed link and the portal cookie,
+# never a staff session — every role, signed in or not, is a visitor without a portal session here: the sign-in
+# form, a link (whoever holds it signs in), and otherwise back to the form. What a signed-in customer gets, and
+# that it is only theirs, is walked in tests/portal/test_isolation.py ---
+
+
+def _portal_link_url(world, who):
+    import hashlib
+    import secrets
+
+    from django.utils import timezone
+
+    from peyvand.portal.models import PortalLink
+
+    token = secrets.token_urlsafe(32)
+    PortalLink.objects.create(
+        contact=_contact(world, who),
+        email="kian@example.com",
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at=timezone.now() + dt.timedelta(minutes=15),
+    )
+    return reverse("portal:link", args=[token])
+
+
+TO_PORTAL_FORM = everyone(302, anonymous=302)  # 302 to /portal/: no portal session
+PAGES.update(
+    {
+        "portal:sign-in": Page(
+            _url("portal:sign-in"),
+            get=everyone(200, anonymous=200),
+            post=everyone(422, anonymous=422),
+            note="an empty address is named; the answer for known and unknown addresses, the limits: "
+            "tests/portal/test_sign_in.py",
+        ),
+        "portal:link": Page(
+            _portal_link_url,
+            get=everyone(200, anonymous=200),
+            post=everyone(302, anonymous=302),
+            note="a used, expired or made-up link answers 410: tests/portal/test_sign_in.py",
+        ),
+        "portal:sign-out": Page(
+            _url("portal:sign-out"), get=everyone(405, anonymous=405), post=TO_PORTAL_FORM
+        ),
+        "portal:home": Page(_url("portal:home"), get=TO_PORTAL_FORM, post=everyone(405, anonymous=405)),
+        "portal:new-ticket": Page(_url("portal:new-ticket"), get=TO_PORTAL_FORM, post=TO_PORTAL_FORM),
+        "portal:ticket": Page(
+            _record_url("portal:ticket", "tickets"), get=TO_PORTAL_FORM, post=TO_PORTAL_FORM, foreign=302
+        ),
+        "portal:quote-pdf": Page(
+            _record_url("portal:quote-pdf", "quotes"),
+            get=TO_PORTAL_FORM,
+            post=everyone(405, anonymous=405),
+            foreign=302,
+        ),
+        "portal:invoice-pdf": Page(
+            _record_url("portal:invoice-pdf", "invoices"),
+            get=TO_PORTAL_FORM,
+            post=everyone(405, anonymous=405),
+            foreign=302,
+        ),
+    }
+)
+
 # --- running a request ---------------------------------------------------------------------------------------
 
 

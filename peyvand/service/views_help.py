@@ -5,7 +5,6 @@ script needed; counted once per visitor by ``services_kb.feedback_once``)."""
 import functools
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peyvand.core import ratelimit
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import ValidationFailed
 from peyvand.core.text import to_ascii_digits
@@ -111,16 +111,6 @@ def _page(request, article, *, error: bool = False, status: int = 200):
     )
 
 
-def _contact_allowed(address: str) -> bool:
-    key = f"peyvand:help-contact:{address}"
-    cache.add(key, 0, CONTACT_WINDOW)
-    try:
-        return cache.incr(key) <= CONTACT_LIMIT
-    except ValueError:  # expired between add and incr: the first of a new window
-        cache.add(key, 1, CONTACT_WINDOW)
-        return True
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @chosen_language
@@ -136,7 +126,9 @@ def help_contact_view(request):
     if request.method == "POST":
         if request.POST.get("website"):
             return render(request, "service/help/contact_sent.html", {"reference": None})
-        if not _contact_allowed(client_address(request)):
+        if not ratelimit.allowed(
+            f"peyvand:help-contact:{client_address(request)}", CONTACT_LIMIT, CONTACT_WINDOW
+        ):
             return render(request, "service/help/contact.html", {"typed": typed, "limited": True}, status=429)
         try:
             ticket = services_webform.open_from_web_form(values=typed, language=_language())
