@@ -42,6 +42,7 @@ from peyvand.demo.billing import load as load_billing
 from peyvand.demo.reminders import load as load_reminders
 from peyvand.demo.rules import load as load_rules
 from peyvand.demo.sales_process import load as load_stage_rules
+from peyvand.demo.service import load as load_service
 from peyvand.demo.targets import load as load_targets
 from peyvand.leads.models import Lead, LeadStatus
 from peyvand.sales.models import Deal, DealStatus, LostReason, Pipeline, Stage, StageHistory, StageKind
@@ -70,6 +71,8 @@ class DemoResult:
     password: str = DEMO_PASSWORD
     web_form_key: str = ""
     billing: dict[str, int] = field(default_factory=dict)
+    service: dict[str, int] = field(default_factory=dict)
+    support: str = ""
 
 
 # fmt: off
@@ -1042,5 +1045,14 @@ def build_demo(
                 deals=demo.deals, admin=demo.admin, managers=demo.manager_of, now=demo.now, seed=seed + 3
             )
         )
+        # The service desk through its services too: SLA timers, routing and audit as a real desk's.
+        service, support_manager = load_service(
+            admin=demo.admin,
+            contacts=demo.contacts,
+            hashed_password=make_password(DEMO_PASSWORD),
+            seed=seed + 4,
+        )
+        result.service = asdict(service)
+        result.support = support_manager.username
     result.counts["stage_moves"] = demo.history_count
     return result

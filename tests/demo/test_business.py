@@ -239,3 +239,26 @@ def test_demo_leads_are_scored_and_a_web_form_takes_submissions(db):
     response = Client().post(f"/f/{form.key}/", {"last_name": "Tehrani", "phone": "09121112233"})
     assert response.status_code in (200, 302)
     assert Lead.objects.filter(last_name="Tehrani", web_form=form).exists()
+
+
+def test_the_demo_has_a_working_service_desk(demo):
+    from peyvand.service.models import Article, SupportAddress, Ticket, TicketMessage
+    from peyvand.service.models_routing import TicketRoutingRule
+
+    _started, output = demo
+    manager = User.objects.get(username="n.karimi")
+    assert manager.role == Role.SUPPORT_MANAGER and "support manager: username n.karimi" in output
+    tickets = Ticket.objects.filter(team=manager.team)
+    assert tickets.count() == 10 and "Service desk: 10 tickets" in output
+    assert set(tickets.values_list("status", flat=True)) >= {"new", "open", "resolved", "closed", "reopened"}
+    no_policy = [(t.subject, t.status, t.priority) for t in tickets if not t.sla_policy_id]
+    assert not no_policy, no_policy
+    assert tickets.filter(priority="urgent", sla_policy__name="فوری").exists()
+    replies = TicketMessage.objects.filter(kind="reply")
+    assert replies.exists() and all(m.message_id for m in replies)
+    assert (
+        tickets.filter(first_responded_at__isnull=False).count()
+        == replies.values("ticket").distinct().count()
+    )
+    assert Article.objects.filter(status="published", audience="public").count() == 4
+    assert SupportAddress.objects.filter(active=True).exists() and TicketRoutingRule.objects.exists()

@@ -97,6 +97,11 @@ class Command(BaseCommand):
                 )
                 % result.billing
             )
+        if result.service:
+            self.stdout.write(
+                _("Service desk: %(tickets)d tickets with %(messages)d messages, %(articles)d help articles.")
+                % result.service
+            )
         self.stdout.write(
             _("Open %(url)s and sign in with one of these (all share the password %(password)s):")
             % {"url": serve_url(), "password": result.password}
@@ -105,6 +110,7 @@ class Command(BaseCommand):
             (_("administrator"), result.admin),
             (_("sales manager"), result.manager),
             (_("sales rep"), result.rep),
+            (_("support manager"), result.support),
         ):
             self.stdout.write(
                 _("  %(role)s: username %(username)s, password %(password)s")
