@@ -534,3 +534,6 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} r{self.number}"
+
+
+from peyvand.service.models_surveys import TicketSurvey  # noqa: E402, F401  (its own module; a model of this app)

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from peyvand.core import registry
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
-from peyvand.service import permissions, selectors_tickets, services_tickets
+from peyvand.service import permissions, selectors_tickets, services_surveys, services_tickets
 from peyvand.service.models import (
     SLAState,
     Ticket,
@@ -92,6 +92,7 @@ def _detail(user, ticket):
         else [],
         "recipient": services_tickets.recipient_of(ticket),
         "sla_now": sla.current_state(ticket, now=_now()),
+        "surveys": services_surveys.surveys_of(ticket),
         "merge_candidates": list(
             selectors_tickets.other_tickets_to_merge(user, ticket).only("id", "subject")[:30]
         )
