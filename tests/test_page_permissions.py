@@ -1566,6 +1566,12 @@ PAGES["survey-public"] = Page(
     note="an empty answer names its field; answers, a second answer, expiry and the rate limit: "
     "tests/service/test_surveys.py",
 )
+# the service dashboard: those who work the queue (a sales manager too); a sales rep is refused
+PAGES["service-dashboard"] = Page(
+    _url("service-dashboard"),
+    get=roles(admin=200, manager=200, rep=403),
+    note="figures and who sees which queue: tests/analytics/test_service_metrics.py",
+)
 
 
 # --- running a request ---------------------------------------------------------------------------------------
