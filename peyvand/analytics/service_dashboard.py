@@ -44,12 +44,13 @@ def service_filter_choices(user) -> ServiceChoices:
 
 
 def _table(data: dict[str, Any]) -> dict[str, Any]:
-    """A report's rows as the page shows them: each cell formatted by its column's kind."""
+    """A report's rows as the page shows them: each cell formatted by its column's kind, with the column's name
+    (a phone shows each row as a card of named figures)."""
     columns = data["columns"]
     return {
         "columns": columns,
         "rows": [
-            [(c["kind"], charts.format_value(c["kind"], row.get(c["key"]))) for c in columns]
+            [(c["kind"], charts.format_value(c["kind"], row.get(c["key"])), c["label"]) for c in columns]
             for row in data["rows"]
         ],
     }
