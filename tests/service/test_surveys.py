@@ -170,3 +170,17 @@ def test_the_ticket_page_shows_the_survey_and_its_answer(agent_a, ticket, client
     page = client.get(f"/tickets/{ticket.pk}/")
     html = page.content.decode()
     assert 'data-survey="answered"' in html and "Slow" in html
+
+
+def test_the_queues_people_see_its_answers_in_the_nps_and_another_queue_does_not(
+    agent_a, agent_b, support_manager_a, ticket
+):
+    from peyvand.analytics.selectors import run_report
+
+    resolve(agent_a, ticket)
+    services_surveys.answer_survey(survey=TicketSurvey.objects.get(), values={"csat": 4, "nps": 3})
+    seen = {
+        who.username: run_report(who, "nps", {})["data"]["total"]["answers"]
+        for who in (agent_a, support_manager_a, agent_b)
+    }
+    assert seen == {"agent_a": 1, "support_manager_a": 1, "agent_b": 0}
