@@ -5,7 +5,6 @@ and shows nothing of it. The page is in the visitor's language (Persian unless t
 quote and, while it may be answered, lets the customer accept it (typing their name) or ask for changes.
 """
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from peyvand.billing import selectors_quotes, services_quotes
 from peyvand.billing.models import BillingSettings, QuoteStatus
+from peyvand.core import ratelimit
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 
@@ -27,13 +27,7 @@ ANSWER_WINDOW = 60 * 60
 
 
 def _answer_allowed(quote, address: str) -> bool:
-    key = f"peyvand:quote-answers:{quote.pk}:{address}"
-    cache.add(key, 0, ANSWER_WINDOW)
-    try:
-        return cache.incr(key) <= ANSWER_LIMIT
-    except ValueError:  # expired between add and incr: this is the first answer of a new window
-        cache.add(key, 1, ANSWER_WINDOW)
-        return True
+    return ratelimit.allowed(f"peyvand:quote-answers:{quote.pk}:{address}", ANSWER_LIMIT, ANSWER_WINDOW)
 
 
 def _quote(token: str):

@@ -6,7 +6,6 @@ without script (a plain form with its CSRF token). Answers are counted per surve
 page's, so a flood cannot fill the analytics.
 """
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from peyvand.core import ratelimit
 from peyvand.core.clientip import client_address
 from peyvand.core.errors import PeyvandError
 from peyvand.service import services_surveys
@@ -33,13 +33,7 @@ CSAT_LABELS = {
 
 
 def _answer_allowed(survey, address: str) -> bool:
-    key = f"peyvand:survey-answers:{survey.pk}:{address}"
-    cache.add(key, 0, ANSWER_WINDOW)
-    try:
-        return cache.incr(key) <= ANSWER_LIMIT
-    except ValueError:  # expired between add and incr: the first answer of a new window
-        cache.add(key, 1, ANSWER_WINDOW)
-        return True
+    return ratelimit.allowed(f"peyvand:survey-answers:{survey.pk}:{address}", ANSWER_LIMIT, ANSWER_WINDOW)
 
 
 @never_cache
