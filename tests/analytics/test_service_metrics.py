@@ -242,3 +242,16 @@ def test_a_bad_filter_is_named_and_the_page_still_answers(client, admin, desk):
         and b'role="alert"' in page.content
         and b"<strong>start</strong>" in page.content
     )
+
+
+def test_the_report_pages_and_exports_show_the_service_figures(client, admin, desk):
+    client.force_login(admin)
+    query = {**NOVEMBER, "team": desk["team_a"].pk, "by": "priority"}
+    page = client.get("/reports/service-performance/", query)
+    assert page.status_code == 200 and "۷٫۵ ساعت".encode() in page.content  # normal: (660 + 240) ÷ 2 min
+    exported = client.get("/reports/service-performance/export/", {**query, "format": "csv"})
+    lines = b"".join(exported.streaming_content).decode().splitlines()
+    assert exported.status_code == 200 and len(lines) == 4  # the header and urgent, high, normal
+    for metric in ("service-backlog", "service-complaints"):
+        assert client.get(f"/reports/{metric}/", NOVEMBER).status_code == 200
+        assert client.get(f"/reports/{metric}/export/", {**NOVEMBER, "format": "xlsx"}).status_code == 200
