@@ -60,6 +60,7 @@ def test_an_agent_works_a_ticket_from_the_queue_to_resolved(browser, live_server
         MessageKind.REPLY,
         MessageKind.NOTE,
     ]
-    (sent,) = mail.outbox
+    sent, survey = mail.outbox  # the reply, then the survey the resolution sends
     assert sent.subject == f"[#{ticket.pk}] چاپگر چاپ نمی‌کند" and "Toner" not in sent.body
+    assert "/survey/" in survey.body and "Toner" not in survey.body
     assert Ticket.objects.count() == 1

@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("peyvand.billing.urls_quotes")),
     path("", include("peyvand.service.urls_sla")),
     path("", include("peyvand.service.urls_kb")),
+    path("", include("peyvand.service.urls_surveys")),
     path("", include("peyvand.files.urls")),
     path("", include("peyvand.comments.urls")),
     path("", include("peyvand.contacts.urls")),

@@ -1630,6 +1630,38 @@ PAGES.update(
     }
 )
 
+
+# --- the customer's survey after a resolution: public, the token from the e-mail is the credential -------------
+
+
+def _survey_url(world, who):
+    from peyvand.messaging.models import Outbox
+    from peyvand.service import services_tickets
+
+    admin = world.users[ADMIN]
+    ticket = services_tickets.create_ticket(
+        actor=admin, values={"subject": f"Survey {next(SERIAL)}", "customer_email": "sara@example.com"}
+    )
+    services_tickets.change_status(actor=admin, ticket=ticket, status="resolved", version=ticket.version)
+    body = Outbox.objects.filter(source="ticket_survey", record_id=ticket.pk).get().body
+    return "/survey/" + body.split("/survey/", 1)[1].split("/", 1)[0] + "/"
+
+
+PAGES["survey-public"] = Page(
+    _survey_url,
+    get=everyone(200, anonymous=200),
+    post=everyone(422, anonymous=422),
+    note="an empty answer names its field; answers, a second answer, expiry and the rate limit: "
+    "tests/service/test_surveys.py",
+)
+# the service dashboard: those who work the queue (a sales manager too); a sales rep is refused
+PAGES["service-dashboard"] = Page(
+    _url("service-dashboard"),
+    get=roles(admin=200, manager=200, rep=403),
+    note="figures and who sees which queue: tests/analytics/test_service_metrics.py",
+)
+
+
 # --- running a request ---------------------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ class ReportQuery(Schema):
             "rep-day",
             "product",
             "category",
+            "priority",
         ]
         | None
     ) = Field(None, description="Break the figures down by this segment (reports that allow it).")

@@ -13,3 +13,9 @@ class AnalyticsConfig(AppConfig):
         from peyvand.analytics.billing_segments import register_deal_filters
 
         register_deal_filters()
+
+        # A customer's survey answer on a resolved ticket becomes an answer the net promoter score counts.
+        from peyvand.analytics.service import record_survey_answer
+        from peyvand.core import events
+
+        events.survey_answered.connect(record_survey_answer, dispatch_uid="analytics.survey_answer")

@@ -28,6 +28,8 @@ def format_value(kind: str, value: Any) -> str:
         return _digits(f"{Decimal(value):,.1f}") + "٪" if uses_jalali() else f"{Decimal(value):,.1f}%"
     if kind == "days":
         return _("%(days)s days") % {"days": _digits(f"{Decimal(value):,.1f}")}
+    if kind == "hours":  # working hours (the service desk's times)
+        return _("%(hours)s h") % {"hours": _digits(f"{Decimal(value):,.1f}")}
     if kind in ("number", "count"):
         number = Decimal(value)
         text = f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"

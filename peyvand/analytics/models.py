@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peyvand.core.choices import Channel
-from peyvand.core.models import OwnedModel
+from peyvand.core.models import OwnedModel, OwnedQuerySet
 
 
 class SpendQuerySet(models.QuerySet):
@@ -58,8 +58,27 @@ class Spend(models.Model):
         return f"{self.month:%Y-%m-%d} · {self.get_channel_display()}"
 
 
+class SurveyResponseQuerySet(OwnedQuerySet):
+    def visible_to(self, user):
+        """As every owned record; the support team also sees its queue's answers. A resolved ticket's survey
+        answer is owned by the ticket's agent and queue (``analytics.service``), and whoever works the queue sees
+        its tickets, so a support manager's net promoter score is their queue's."""
+        if user is not None and user.is_authenticated and user.is_active and not user.is_admin:
+            if getattr(user, "is_support", False) and user.team_id:
+                return self.filter(Q(owner=user) | Q(team_id=user.team_id))
+        return super().visible_to(user)
+
+
+class SurveyResponseManager(models.Manager.from_queryset(SurveyResponseQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class SurveyResponse(OwnedModel):
     """One answer to "how likely are you to recommend us?" (0–10), with its comment."""
+
+    objects = SurveyResponseManager()
+    all_objects = models.Manager.from_queryset(SurveyResponseQuerySet)()
 
     contact = models.ForeignKey(
         "contacts.Contact",

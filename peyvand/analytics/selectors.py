@@ -29,6 +29,7 @@ from peyvand.analytics import (  # noqa: F401  (they register their reports)
     outcomes,
     pacing,
     pipeline,
+    service,
 )
 from peyvand.analytics.models import KeyAccount, Spend, SurveyResponse
 from peyvand.analytics.registry import REPORTS, Report

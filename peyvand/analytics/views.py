@@ -33,6 +33,7 @@ SEGMENT_LABELS = {
     "rep-day": gettext_lazy("Rep and day"),
     "product": gettext_lazy("Product"),
     "category": gettext_lazy("Product category"),
+    "priority": gettext_lazy("Priority"),
 }
 RECENT_MONTHS = 12
 RECENT_QUARTERS = 4

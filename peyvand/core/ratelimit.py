@@ -1,4 +1,4 @@
-"""Counting requests in a window, for the public pages' limits (a quote's answers, portal sign-in links).
+"""Counting requests in a window, for the public pages' limits (a quote's answers, a survey's, portal sign-in links, the help centre's contact form).
 
 Counted in Django's cache, which a deployment with several web processes points at a shared store
 (docs/deployment.md); a limit is a brake on floods, not an exact quota.

@@ -549,3 +549,4 @@ class ArticleRevision(models.Model):
 
 
 from peyvand.service.models_routing import RoutingStrategy, TicketRoutingRule  # noqa: E402, F401
+from peyvand.service.models_surveys import TicketSurvey  # noqa: E402, F401  (its own module; a model of this app)

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from peyvand.core import registry
 from peyvand.core.registry import FieldSpec as F
 from peyvand.core.rest import Resource
-from peyvand.service import permissions, selectors_kb, selectors_tickets, services_tickets
+from peyvand.service import permissions, selectors_kb, selectors_tickets, services_surveys, services_tickets
 from peyvand.service.models import (
     SLAState,
     Ticket,
@@ -111,6 +111,7 @@ def _detail(user, ticket):
         )
         if can_work and not ticket.deleted_at
         else [],
+        "surveys": services_surveys.surveys_of(ticket),
         "merge_candidates": list(
             selectors_tickets.other_tickets_to_merge(user, ticket).only("id", "subject")[:30]
         )

@@ -24,7 +24,7 @@ from peyvand.core.models import AuditAction
 from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference
 from peyvand.core.text import clean_display_text, normalize_email, normalize_text, strip_control
 from peyvand.messaging import services as messaging
-from peyvand.service import permissions, routing, sla
+from peyvand.service import permissions, routing, services_surveys, sla
 from peyvand.service.models import (
     DONE_STATUSES,
     MessageKind,
@@ -348,7 +348,10 @@ def change_status(*, actor, ticket: Ticket, status: str, version: int | None) ->
         )
     before = snapshot(current)
     _set_status(current, status, now=timezone.now())
-    return _save(current, actor=actor, before=before)
+    saved = _save(current, actor=actor, before=before)
+    if status == S.RESOLVED:  # the customer is asked how it went, once per resolution
+        services_surveys.send_survey(saved)
+    return saved
 
 
 # ── the conversation ────────────────────────────────────────────────────────────────────────────────────────────

@@ -178,6 +178,7 @@ def queue_view(request):
                 for row in rows
             ],
             "can_create": permissions.can_create_tickets(request.user),
+            "can_work": permissions.can_work_tickets(request.user),  # the service dashboard's card
         },
     )
 
@@ -202,5 +203,6 @@ def service_home_view(request):
             "breached_count": sum(r.by_sla.get(SLAState.BREACHED, 0) for r in rows),
             "mine_count": mine,
             "can_create": permissions.can_create_tickets(request.user),
+            "can_work": permissions.can_work_tickets(request.user),  # the service dashboard's card
         },
     )

@@ -189,3 +189,50 @@ def test_the_same_mail_delivered_twice_at_once_opens_one_ticket_and_threads_one_
     answers = together(mail(subject=f"Re: [#{ticket.pk}] x", message_id="<again@example.com>"))
     assert not [r for r in answers if isinstance(r, Exception)], answers
     assert ticket.messages.filter(message_id="<again@example.com>").count() == 1
+
+
+def report(admin, metric):
+    answer = Client().get(
+        f"/api/v1/reports/{metric}",
+        headers={"Authorization": f"Bearer {issue_token(user=admin)}", "Accept-Language": "en"},
+    )
+    assert answer.status_code == 200, answer.content
+    return answer.json()["data"]["total"]
+
+
+def test_after_the_thread_comes_back_the_agent_resolves_and_the_customers_survey_answer_moves_the_figures(
+    admin, desk, agent_a2, smtp
+):
+    ticket = Ticket.objects.get(pk=post(admin, mail()).json()["record_id"])
+    services_tickets.reply(actor=agent_a2, ticket=ticket, body="Please restart it and tell us.")
+    (sent,) = [m for m in smtp.messages if m["To"] == "sara@example.com"]
+    post(
+        admin,
+        mail(
+            subject=f"Re: {sent['Subject']}",
+            body="Restarted, it works now. Thanks!",
+            message_id="<second@example.com>",
+            in_reply_to=sent["Message-ID"],
+        ),
+    )
+    assert ticket.messages.filter(kind=MessageKind.CUSTOMER).count() == 1
+    nps_before, service_before = report(admin, "nps"), report(admin, "service-performance")
+    assert (nps_before["answers"], service_before["resolved"], service_before["fcr"]) == (0, 0, 0)
+
+    ticket.refresh_from_db()
+    services_tickets.change_status(actor=agent_a2, ticket=ticket, status="resolved", version=ticket.version)
+    (survey_mail,) = [m for m in smtp.messages if "/survey/" in m.get_content()]
+    assert survey_mail["To"] == "sara@example.com" and f"[#{ticket.pk}]" in survey_mail["Subject"]
+    link = next(word for word in survey_mail.get_content().split() if "/survey/" in word)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    browser = Client()
+    page = browser.get(f"/{path}")
+    assert page.status_code == 200 and b'name="nps"' in page.content
+    answered = browser.post(f"/{path}", {"csat": "5", "nps": "10", "comment": "Fast, thank you."})
+    assert answered.status_code == 200 and b'id="survey-thanks"' in answered.content
+
+    nps_after, service_after = report(admin, "nps"), report(admin, "service-performance")
+    assert (nps_after["answers"], nps_after["promoters"], nps_after["nps"]) == (1, 1, 100)
+    assert (service_after["resolved"], service_after["fcr"], service_after["fcr_rate"]) == (1, 1, 100)
+    assert (service_after["csat_answers"], service_after["csat_average"]) == (1, 5)
