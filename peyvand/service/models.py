@@ -534,3 +534,6 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} r{self.number}"
+
+
+from peyvand.service.models_calendar import CalendarSettings, FieldJob, ServiceResource  # noqa: E402, F401
