@@ -203,6 +203,16 @@ def _span_text(job_or_start, end=None) -> str:
     return f"{date_label(local_start.date(), jalali=persian)} {text}"
 
 
+def _isolated(text) -> str:
+    """A name or title kept whole in the sentence around it, whatever its script (Unicode's first strong
+    isolate): a Persian title in an English message, or the reverse, does not pull the date next to it along."""
+    return f"\u2068{text}\u2069"
+
+
+def _number(pk: int) -> str:
+    return jalali.persian_digits(str(pk)) if jalali.uses_jalali() else str(pk)
+
+
 def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -225,9 +235,9 @@ def _conflicts(job: FieldJob, users: list, resources: list[ServiceResource]) -> 
                     "field": "technicians",
                     "message": _("%(who)s is already on job #%(number)s «%(title)s» %(when)s.")
                     % {
-                        "who": _person(user),
-                        "number": other.pk,
-                        "title": other.title,
+                        "who": _isolated(_person(user)),
+                        "number": _number(other.pk),
+                        "title": _isolated(other.title),
                         "when": _span_text(other),
                     },
                 }
@@ -245,7 +255,12 @@ def _conflicts(job: FieldJob, users: list, resources: list[ServiceResource]) -> 
                 {
                     "field": "resources",
                     "message": _("%(what)s is already booked for job #%(number)s «%(title)s» %(when)s.")
-                    % {"what": resource, "number": other.pk, "title": other.title, "when": _span_text(other)},
+                    % {
+                        "what": _isolated(resource),
+                        "number": _number(other.pk),
+                        "title": _isolated(other.title),
+                        "when": _span_text(other),
+                    },
                 }
             )
     # A technician's meetings (activities.Activity of kind meeting, not done): a day's worth read, length in Python.
@@ -265,8 +280,8 @@ def _conflicts(job: FieldJob, users: list, resources: list[ServiceResource]) -> 
                     "field": "technicians",
                     "message": _("%(who)s has the meeting «%(title)s» %(when)s.")
                     % {
-                        "who": _person(named[meeting.owner_id]),
-                        "title": meeting.subject,
+                        "who": _isolated(_person(named[meeting.owner_id])),
+                        "title": _isolated(meeting.subject),
                         "when": _span_text(meeting.due_at, meeting.ends_at),
                     },
                 }

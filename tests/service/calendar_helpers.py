@@ -43,3 +43,8 @@ def job(actor, *, title: str, start, end, technicians, resources=(), **values):
             **values,
         },
     )
+
+
+def plain(text: str) -> str:
+    """A message without the Unicode isolates that keep its names and titles whole."""
+    return text.replace("\u2068", "").replace("\u2069", "")

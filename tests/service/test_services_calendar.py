@@ -10,10 +10,11 @@ from django.utils import translation
 from peyvand.activities.models import ActivityKind
 from peyvand.activities.services import create_activity
 from peyvand.core.errors import PeyvandError, ValidationFailed
+from peyvand.core.jalali import persian_digits
 from peyvand.core.models import AuditEntry
 from peyvand.service import services_calendar
 from peyvand.service.models_calendar import CalendarSettings, FieldJob
-from tests.service.calendar_helpers import FRIDAY, at, instrument, job, technician
+from tests.service.calendar_helpers import FRIDAY, at, instrument, job, plain, technician
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_a_technician_in_two_overlapping_jobs_is_refused_naming_the_job(agent_a,
         job(agent_a, title="Fix modem", start=at(11), end=at(13), technicians=[ali])
     error = refused.value
     assert error.status == 409 and error.code == "field_job.conflict"
-    assert error.errors == [
+    assert [{**e, "message": plain(e["message"])} for e in error.errors] == [
         {
             "field": "technicians",
             "message": f"Ali Rezaei is already on job #{first.pk} «Install router» 12 December 10:00–12:00.",
@@ -62,7 +63,7 @@ def test_an_instrument_in_two_overlapping_jobs_is_refused_naming_it(agent_a, ali
             resources=[analyser],
         )
     assert [e["field"] for e in refused.value.errors] == ["resources"]
-    assert refused.value.errors[0]["message"] == (
+    assert plain(refused.value.errors[0]["message"]) == (
         f"Spectrum analyser (SA-1) is already booked for job #{first.pk} «Measure the line» 12 December 09:00–11:00."
     )
 
@@ -71,9 +72,13 @@ def test_the_refusal_names_every_conflict_in_persian_too(agent_a, ali, analyser)
     first = job(agent_a, title="نصب روتر", start=at(10), end=at(12), technicians=[ali], resources=[analyser])
     with translation.override("fa"), pytest.raises(PeyvandError) as refused:
         job(agent_a, title="x", start=at(11), end=at(12), technicians=[ali], resources=[analyser])
-    messages = [e["message"] for e in refused.value.errors]
+    messages = [plain(e["message"]) for e in refused.value.errors]
     assert len(messages) == 2
-    assert f"#{first.pk}" in messages[0] and "«نصب روتر»" in messages[0] and "۱۰:۰۰–۱۲:۰۰" in messages[0]
+    assert (
+        f"#{persian_digits(str(first.pk))}" in messages[0]
+        and "«نصب روتر»" in messages[0]
+        and "۱۰:۰۰–۱۲:۰۰" in messages[0]
+    )
 
 
 def test_back_to_back_jobs_are_not_a_conflict(agent_a, ali, analyser):
@@ -117,7 +122,7 @@ def test_a_technicians_meeting_counts_as_busy(agent_a, ali):
     with translation.override("en"), pytest.raises(PeyvandError) as refused:
         job(agent_a, title="Install router", start=at(10), end=at(12), technicians=[ali])
     assert (
-        refused.value.errors[0]["message"]
+        plain(refused.value.errors[0]["message"])
         == "Ali Rezaei has the meeting «Budget review» 12 December 09:30–10:30."
     )
     assert job(agent_a, title="After it", start=at(10, 30), end=at(12), technicians=[ali]).pk
