@@ -123,3 +123,14 @@ def feed_calendar(user, *, now: dt.datetime, todo: bool = False) -> bytes:
         for entry in source.feed(user, now=now) if source.feed else ():
             calendar.add_component(_entry_component(entry, base=base, host=host, now=now))
     return calendar.to_ical()
+
+
+def feed_response(body: bytes, *, filename: str):
+    """A feed as calendar apps read it: private to whoever has the address, not for search engines."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response

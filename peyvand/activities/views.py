@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from peyvand.activities import calendar_grid, permissions, selectors
-from peyvand.activities.ical import feed_calendar
+from peyvand.activities.ical import feed_calendar, feed_response
 from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
 from peyvand.activities.resources import ACTIVITIES
 from peyvand.activities.services import (
@@ -477,11 +477,7 @@ def calendar_feed_view(request, token: str):
     now = timezone.now()
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
     body = feed_calendar(feed.user, now=now, todo=request.GET.get("todo") in ("1", "true"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="peyvand.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return feed_response(body, filename="peyvand.ics")
 
 
 @login_required

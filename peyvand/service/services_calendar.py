@@ -319,33 +319,16 @@ def _apply(actor, job: FieldJob, values: dict[str, Any], *, partial: bool) -> tu
 
     if given("title"):
         job.title = _text(values, "title", 200, errors)
-    if given("ticket"):
-        raw = values.get("ticket")
-        job.ticket = (
-            None
-            if raw in (None, "")
-            else _visible_one(
-                Ticket.objects.visible_to(actor), _key(raw), "ticket", errors, _("No such ticket.")
-            )
-        )
-    if given("contact"):
-        raw = values.get("contact")
-        job.contact = (
-            None
-            if raw in (None, "")
-            else _visible_one(
-                Contact.objects.visible_to(actor), _key(raw), "contact", errors, _("No such contact.")
-            )
-        )
-    if given("company"):
-        raw = values.get("company")
-        job.company = (
-            None
-            if raw in (None, "")
-            else _visible_one(
-                Company.objects.visible_to(actor), _key(raw), "company", errors, _("No such company.")
-            )
-        )
+    linked = (
+        ("ticket", Ticket.objects.visible_to(actor), _("No such ticket.")),
+        ("contact", Contact.objects.visible_to(actor), _("No such contact.")),
+        ("company", Company.objects.visible_to(actor), _("No such company.")),
+    )
+    for name, visible, missing in linked:  # each through the actor's visibility: another's is "no such"
+        if given(name):
+            raw = values.get(name)
+            found = None if raw in (None, "") else _visible_one(visible, _key(raw), name, errors, missing)
+            setattr(job, name, found)
     if job.ticket is not None and given("ticket"):
         job.contact = job.contact or job.ticket.contact
         job.company = job.company or job.ticket.company

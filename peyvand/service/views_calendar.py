@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from peyvand.activities.ical import entries_calendar
+from peyvand.activities.ical import entries_calendar, feed_response
 from peyvand.core.errors import PeyvandError
 from peyvand.service import permissions_calendar as rights
 from peyvand.service import selectors_calendar, services_calendar
@@ -171,11 +171,7 @@ def resource_feed_view(request, token: str):
     body = entries_calendar(
         str(resource), selectors_calendar.resource_feed_entries(resource, now=now), now=now
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="peyvand-resource.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return feed_response(body, filename="peyvand-resource.ics")
 
 
 # --- settings: resources and the working day ------------------------------------------------------------------------
