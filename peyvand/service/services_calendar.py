@@ -325,10 +325,13 @@ def _apply(actor, job: FieldJob, values: dict[str, Any], *, partial: bool) -> tu
         ("company", Company.objects.visible_to(actor), _("No such company.")),
     )
     for name, visible, missing in linked:  # each through the actor's visibility: another's is "no such"
-        if given(name):
-            raw = values.get(name)
-            found = None if raw in (None, "") else _visible_one(visible, _key(raw), name, errors, missing)
-            setattr(job, name, found)
+        raw = values.get(name)
+        if not given(name):
+            continue
+        if job.pk and raw not in (None, "") and _key(raw) == getattr(job, f"{name}_id"):
+            continue  # kept as it was, though the one changing the job may not see it
+        found = None if raw in (None, "") else _visible_one(visible, _key(raw), name, errors, missing)
+        setattr(job, name, found)
     if job.ticket is not None and given("ticket"):
         job.contact = job.contact or job.ticket.contact
         job.company = job.company or job.ticket.company

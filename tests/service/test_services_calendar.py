@@ -221,3 +221,17 @@ def test_two_schedulers_racing_cannot_both_book_one_technician_and_instrument(te
         # the same technician (round 0) or only the same instrument (round 1): one books, the other is refused
         assert sorted(outcomes) == ["booked", "field_job.conflict"], round_
         assert FieldJob.objects.count() == 1
+
+
+def test_a_ticket_is_named_through_the_schedulers_sight_and_kept_when_unchanged(
+    agent_a, agent_b, ali, ticket
+):
+    made = job(agent_a, title="Visit", start=at(10), end=at(11), technicians=[ali], ticket=ticket.pk)
+    assert made.ticket == ticket and made.contact == ticket.contact
+    with pytest.raises(ValidationFailed) as refused:  # another queue's ticket: no such ticket for agent_b
+        job(agent_b, title="Other", start=at(12), end=at(13), technicians=[ali], ticket=ticket.pk)
+    assert refused.value.errors[0]["field"] == "ticket"
+    changed = services_calendar.update_job(
+        actor=agent_b, job=made, version=1, values={"ticket": ticket.pk, "notes": "Bring a ladder"}
+    )
+    assert changed.ticket == ticket and changed.notes == "Bring a ladder"
