@@ -3,6 +3,7 @@ technician and the instrument in the way named, picks a free time, then sees the
 the instrument and for the technician. In Persian and English, at 1440 px and 390 px."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -93,3 +94,28 @@ def test_a_visit_is_scheduled_past_a_conflict_and_shown_on_the_calendar_with_res
 
     page.goto(f"/tickets/{ticket.pk}/")
     expect(page.locator(f"#ticket-jobs [data-job='{visit.pk}']")).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_an_administrator_adds_a_resource_and_gets_its_calendar_address(
+    browser, live_server, admin, language
+):
+    page = signed_in(browser, live_server, admin, language)
+    page.goto("/settings/service/resources/")
+    page.click("a.button.primary")
+    page.wait_for_url("**/settings/service/resources/new/")
+    page.select_option("#id_kind", "vehicle")
+    page.fill("#id_name", "وانت سفید")
+    page.fill("#id_code", "۱۲ب۳۴۵")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/settings/service/resources/")
+    expect(page.locator(".resource-list")).to_contain_text("وانت سفید")
+    fits(page, f"service-resources-{language}")
+    van = ServiceResource.objects.get(name="وانت سفید")
+    assert van.code == "12ب345"
+    page.goto(f"/settings/service/resources/{van.pk}/")
+    page.click("#feed button[type=submit]")
+    expect(page.locator("#feed .feed-url")).to_have_value(
+        re.compile(r"/service/resources/feed/[0-9a-f]{64}\.ics$")
+    )
+    fits(page, f"service-resource-{language}")
