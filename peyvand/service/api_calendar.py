@@ -5,6 +5,7 @@ changing is for those who schedule (403 otherwise); a conflict answers 409 namin
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from peyvand.core.listing import paginate
@@ -28,6 +29,11 @@ FROM = Query(None, alias="from")
 TO = Query(None, alias="to")
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in the business's time zone (where its working days are)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _job(request, pk: int):
     return get_object_or_404(
         selectors_calendar.with_bookings(selectors_calendar.jobs_visible_to(request.user)), pk=pk
@@ -47,14 +53,13 @@ def list_jobs(
     page: int = Query(1, ge=1, le=10_000),
     page_size: int = Query(50, ge=1, le=200),
 ):
-    """Jobs you may see, in time order; ``from``/``to`` (days, to included) keep those overlapping the days."""
+    """Jobs you may see, in time order; ``from``/``to`` (days in the business's time zone, ``to`` included)
+    keep those overlapping the days."""
     jobs = selectors_calendar.with_bookings(selectors_calendar.jobs_visible_to(request.user))
     if start:
-        jobs = jobs.filter(ends_at__gt=dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC))
+        jobs = jobs.filter(ends_at__gt=_midnight(start))
     if end:
-        jobs = jobs.filter(
-            starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-        )
+        jobs = jobs.filter(starts_at__lt=_midnight(end + dt.timedelta(days=1)))
     if technician:
         jobs = jobs.filter(technicians=technician)
     if resource:
