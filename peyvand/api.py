@@ -24,6 +24,8 @@ from peyvand.imports.api import exports_router, imports_router
 from peyvand.leads.api import intake_router, scoring_router
 from peyvand.notifications.api import router as notifications_router
 from peyvand.sales.api import lost_reasons_router, pipelines_router
+from peyvand.service.api_calendar import jobs_router as field_jobs_router
+from peyvand.service.api_calendar import resources_router as service_resources_router
 from peyvand.targets.api import router as targets_router
 
 
@@ -71,6 +73,8 @@ for record_type in registry.record_types():
 # A deal's product lines and "make a quote" (billing, an app above sales, so not in sales' own deal router).
 api.add_router("/deals", deal_lines_router)
 api.add_router("/pipelines", pipelines_router)
+api.add_router("/field-jobs", field_jobs_router)
+api.add_router("/service-resources", service_resources_router)
 api.add_router("/lost-reasons", lost_reasons_router)
 api.add_router("/price-lists", price_lists_router)
 api.add_router("/tax", tax_router)

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("peyvand.billing.urls_catalog")),
     path("", include("peyvand.billing.urls_quotes")),
     path("", include("peyvand.service.urls_sla")),
+    path("", include("peyvand.service.urls_calendar")),
     path("", include("peyvand.service.urls_kb")),
     path("", include("peyvand.service.urls_surveys")),
     path("", include("peyvand.files.urls")),

@@ -1631,6 +1631,87 @@ PAGES.update(
 )
 
 
+# --- the service calendar: scheduling is for those who work the queue (a sales rep: 403), a job's page for them
+# and the job's technicians (another's job: 404 to a rep); resources are the desk's settings (administrators);
+# a resource's feed address is its own credential. The rules: tests/service/test_views_calendar.py ---
+
+
+def _field_job_url(name: str):
+    def build(world, who):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from peyvand.service import services_calendar
+
+        day = dt.date(2026, 1, 1) + dt.timedelta(
+            days=next(SERIAL)
+        )  # each job on a day of its own: no overlap
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+        made = services_calendar.schedule_job(
+            actor=world.users[ADMIN],
+            values={
+                "title": "Visit",
+                "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=1),
+                "technicians": [who.pk],
+            },
+        )
+        return reverse(name, args=[made.pk])
+
+    return build
+
+
+def _resource_row(name: str):
+    def build(world, who):
+        from peyvand.service.models_calendar import ServiceResource
+
+        return reverse(
+            name, args=[ServiceResource.objects.create(kind="tool", name=f"Ladder {next(SERIAL)}").pk]
+        )
+
+    return build
+
+
+def _resource_feed_url(world, who):
+    from peyvand.service import services_calendar
+    from peyvand.service.models_calendar import ServiceResource
+
+    resource = ServiceResource.objects.create(kind="room", name=f"Lab {next(SERIAL)}")
+    resource = services_calendar.rotate_resource_feed(actor=world.users[ADMIN], resource=resource)
+    return reverse("service:resource-feed", kwargs={"token": resource.feed_token})
+
+
+SCHEDULERS = roles(admin=200, manager=200, rep=403)
+SCHEDULERS_BAD_INPUT = roles(admin=400, manager=400, rep=403)
+PAGES.update(
+    {
+        "service:job-new": Page(_url("service:job-new"), get=SCHEDULERS, post=SCHEDULERS_BAD_INPUT),
+        "service:job": Page(
+            _field_job_url("service:job"), get=everyone(200), foreign={MANAGER: 200, REP: 404}
+        ),
+        "service:job-edit": Page(
+            _field_job_url("service:job-edit"),
+            get=POST_ONLY,
+            post=SCHEDULERS_BAD_INPUT,
+            foreign={MANAGER: 400, REP: 404},
+        ),
+        "service:resource-feed": Page(_resource_feed_url, get=everyone(200, anonymous=200)),
+        "service-resources": Page(_url("service-resources"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-resource-add": Page(_url("service-resource-add"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "service-resource": Page(
+            _resource_row("service-resource"), get=ADMINS, post=ADMINS_BAD_INPUT, foreign=NOT_A_TEAMS
+        ),
+        "service-resource-feed-rotate": Page(
+            _resource_row("service-resource-feed-rotate"),
+            get=POST_ONLY,
+            post=ADMINS_DONE,
+            foreign=NOT_A_TEAMS,
+        ),
+    }
+)
+
+
 # --- the customer's survey after a resolution: public, the token from the e-mail is the credential -------------
 
 

@@ -368,6 +368,27 @@ TESTED_ELSEWHERE.update(
     }
 )
 
+# --- the service calendar: jobs are no team's (schedulers see them all, anyone else the jobs they are on) and
+# resources are the desk's settings, so one test walks every operation for each role ---
+CALENDAR_MATRIX = (
+    "tests.service.test_api_calendar",
+    "test_each_role_gets_what_it_may_from_every_job_and_resource_operation",
+)
+TESTED_ELSEWHERE.update(
+    {
+        op_id: CALENDAR_MATRIX
+        for op_id in (
+            "field_jobs_list",
+            "field_jobs_create",
+            "field_jobs_read",
+            "field_jobs_update",
+            "service_resources_list",
+            "service_resources_create",
+            "service_resources_update",
+        )
+    }
+)
+
 PUBLIC_OPERATIONS = {"intake_web_form"}
 
 OPERATIONS = _operations()

@@ -6,6 +6,7 @@ for apps that show to-do lists. Times are written in UTC; each open activity's r
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from icalendar import Alarm, Calendar, Event, Todo
 
 from peyvand.activities.models import ActivityKind
 from peyvand.activities.selectors import FEED_LIMIT, feed_activities, linked_records
+from peyvand.core import registry
+from peyvand.core.registry import CalendarEntry
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -69,20 +72,65 @@ def _component(activity, records: list, *, todo: bool, base: str, host: str):
     return item
 
 
-def feed_calendar(user, *, now: dt.datetime, todo: bool = False) -> bytes:
-    """The user's feed as an iCalendar document."""
-    base, host = _site()
+def _entry_component(entry: CalendarEntry, *, base: str, host: str, now: dt.datetime) -> Event:
+    item = Event()
+    item.add("uid", f"{entry.key}@{host}")
+    item.add("dtstamp", _utc(entry.updated_at or now))
+    item.add("summary", f"{entry.label}: {entry.title}" if entry.label else entry.title)
+    description = "\n".join(str(line) for line in (entry.detail, entry.note) if line)
+    if description:
+        item.add("description", description)
+    if entry.url:
+        item.add("url", base + entry.url)
+    item.add("dtstart", _utc(entry.starts_at))
+    item.add("dtend", _utc(entry.ends_at))
+    item.add("transp", "OPAQUE")
+    return item
+
+
+def _calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Peyvand//Peyvand CRM//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("Peyvand: %(name)s") % {"name": user})
+    calendar.add("x-wr-calname", _("Peyvand: %(name)s") % {"name": name})
     # Subscribed calendars are re-read on the app's own schedule; these ask for every quarter-hour.
     calendar.add("refresh-interval", dt.timedelta(minutes=15), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT15M")
+    return calendar
+
+
+def entries_calendar(name: str, entries: Iterable[CalendarEntry], *, now: dt.datetime) -> bytes:
+    """A feed of calendar entries alone (a resource's bookings), for the apps that keep such feeds."""
+    base, host = _site()
+    calendar = _calendar(name)
+    for entry in entries:
+        calendar.add_component(_entry_component(entry, base=base, host=host, now=now))
+    return calendar.to_ical()
+
+
+def feed_calendar(user, *, now: dt.datetime, todo: bool = False) -> bytes:
+    """The user's feed as an iCalendar document: their activities and what the calendar sources add (their field
+    jobs)."""
+    base, host = _site()
+    calendar = _calendar(str(user))
     activities = list(feed_activities(user, now=now)[:FEED_LIMIT])
     linked = linked_records(user, activities)
     for activity in activities:
         calendar.add_component(_component(activity, linked[activity.pk], todo=todo, base=base, host=host))
+    for source in registry.calendar_sources():
+        for entry in source.feed(user, now=now) if source.feed else ():
+            calendar.add_component(_entry_component(entry, base=base, host=host, now=now))
     return calendar.to_ical()
+
+
+def feed_response(body: bytes, *, filename: str):
+    """A feed as calendar apps read it: private to whoever has the address, not for search engines."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response

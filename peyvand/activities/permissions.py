@@ -5,8 +5,13 @@ Which people exactly is ``selectors.calendar_owners`` (a manager's team, anyone 
 
 
 def can_open_others_calendars(user) -> bool:
-    """Administrators and managers pick a colleague's calendar; everyone else sees their own."""
-    return bool(user and user.is_authenticated and (user.is_admin or user.is_manager))
+    """Administrators and managers (a support manager too: they dispatch their team's technicians) pick a
+    colleague's calendar; everyone else sees their own."""
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_admin or user.is_manager or getattr(user, "is_support_manager", False))
+    )
 
 
 def can_create_activities(user) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from peyvand.activities import calendar_grid, permissions, selectors
-from peyvand.activities.ical import feed_calendar
+from peyvand.activities.ical import feed_calendar, feed_response
 from peyvand.activities.models import Activity, ActivityKind, CalendarFeed
 from peyvand.activities.resources import ACTIVITIES
 from peyvand.activities.services import (
@@ -304,6 +304,12 @@ def _event(activity: Activity, now: dt.datetime, *, jalali_page: bool) -> dict:
     }
 
 
+def _entry(entry: registry.CalendarEntry, *, jalali_page: bool) -> dict:
+    start, end = timezone.localtime(entry.starts_at), timezone.localtime(entry.ends_at)
+    time = f"{start:%H:%M}–{end:%H:%M}"
+    return {"entry": entry, "time": jalali.persian_digits(time) if jalali_page else time}
+
+
 @login_required
 @require_GET
 def calendar_view(request):
@@ -318,13 +324,27 @@ def calendar_view(request):
     span = calendar_grid.span(view, _anchor(request.GET.get("date")), jalali=jalali_page)
     now = timezone.now()
     start, end = _local_midnight(span.first), _local_midnight(span.last + dt.timedelta(days=1))
-    events = [
-        _event(a, now, jalali_page=jalali_page)
-        for a in selectors.calendar_events(user, start=start, end=end, owner=owner)
+    # Apps above activities add their entries (a technician's field jobs) and filters (a resource) through the
+    # registry; a filter chosen shows that source's entries alone, without the person's activities.
+    sources = registry.calendar_sources()
+    filters = [f for source in sources for f in (source.filters(user) if source.filters else [])]
+    chosen = [f for f in filters if request.GET.get(f.param)]
+    events = (
+        []
+        if chosen
+        else [
+            _event(a, now, jalali_page=jalali_page)
+            for a in selectors.calendar_events(user, start=start, end=end, owner=owner)
+        ]
+    )
+    entries = [
+        _entry(entry, jalali_page=jalali_page)
+        for source in sources
+        for entry in source.entries(user, owner=owner, start=start, end=end, params=request.GET)
     ]
     by_slot: dict[tuple[dt.date, int | None], list[dict]] = {}
-    for event in events:
-        local = timezone.localtime(event["activity"].due_at)
+    for event in [*events, *entries]:
+        local = timezone.localtime(event["entry"].starts_at if "entry" in event else event["activity"].due_at)
         slot = (local.date(), None if view == "month" else local.hour)
         by_slot.setdefault(slot, []).append(event)
     today = timezone.localdate()
@@ -356,6 +376,16 @@ def calendar_view(request):
         "next": span.next.isoformat(),
         "today": today.isoformat(),
         "events": events,
+        "entries": entries,
+        "calendar_filters": [
+            {
+                "filter": f,
+                "value": request.GET.get(f.param, ""),
+                "choice": dict(f.choices).get(request.GET.get(f.param, "")),
+            }
+            for f in filters
+        ],
+        "filtered": bool(chosen),
         "overdue_count": sum(1 for e in events if e["overdue"]),
         "move_hours": view != "month",
     }
@@ -372,7 +402,7 @@ def calendar_view(request):
             }
             for h in range(24)
         ]
-    if owner == user:
+    if owner == user and not chosen:
         feed = selectors.calendar_feed_of(user)
         context["feed_url"] = selectors.feed_url(feed) if feed else None
         # webcal:// opens the subscribe dialog of the calendar app the system has.
@@ -447,11 +477,7 @@ def calendar_feed_view(request, token: str):
     now = timezone.now()
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
     body = feed_calendar(feed.user, now=now, todo=request.GET.get("todo") in ("1", "true"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="peyvand.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return feed_response(body, filename="peyvand.ics")
 
 
 @login_required

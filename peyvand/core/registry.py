@@ -214,3 +214,56 @@ def register_field_note(note: Callable[[Any, Any, str], Any]) -> None:
 
 def field_notes(model, record, name: str) -> list[Any]:
     return [text for note in _FIELD_NOTES if (text := note(model, record, name))]
+
+
+# --- calendar sources: what apps above activities put on the calendar page and the personal iCal feed -----------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One thing at a time on the calendar that is not an activity (a field job). ``key`` is unique across sources
+    and stable (it is the iCal UID's head); ``url`` its page; ``note`` a warning shown with it."""
+
+    key: str
+    title: str
+    starts_at: Any
+    ends_at: Any
+    url: str = ""
+    label: Any = ""  # what it is ("Field job"), shown before the title
+    detail: str = ""  # who and what it books, one line
+    note: Any = ""
+    updated_at: Any = None
+
+
+@dataclass(frozen=True)
+class CalendarFilter:
+    """A choice the calendar page offers for a source (a resource): ``param`` in the page's query, ``choices`` as
+    (value, label). Chosen, the page shows that source's entries for it alone, without a person's activities."""
+
+    param: str
+    label: Any
+    choices: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """``entries(user, owner=, start=, end=, params=)`` yields the ``CalendarEntry``s in [start, end) the user may
+    see, for the calendar of ``owner`` (a person) or, when ``params`` holds one of its filters, for that filter's
+    choice; ``filters(user)`` the page's controls; ``feed(user, now=)`` what the user's personal iCal feed adds."""
+
+    key: str
+    entries: Callable[..., Iterable[CalendarEntry]]
+    filters: Callable[[Any], list[CalendarFilter]] | None = None
+    feed: Callable[..., Iterable[CalendarEntry]] | None = None
+
+
+_CALENDAR_SOURCES: dict[str, CalendarSource] = {}
+
+
+def register_calendar_source(source: CalendarSource) -> None:
+    """Registering the same key again replaces it (apps are re-readied in tests)."""
+    _CALENDAR_SOURCES[source.key] = source
+
+
+def calendar_sources() -> tuple[CalendarSource, ...]:
+    return tuple(_CALENDAR_SOURCES.values())

@@ -9,10 +9,11 @@ class ServiceConfig(AppConfig):
 
     def ready(self):
         from peyvand.core import inbound_mail
-        from peyvand.service import bulk, mail, resources, resources_sla
+        from peyvand.service import bulk, mail, resources, resources_calendar, resources_sla
 
         resources.register()
         bulk.register()
         resources_sla.register_settings()
+        resources_calendar.register()
         # customers' mail to a support address, and their answers to tickets, open and thread tickets
         inbound_mail.register_route(mail.ROUTE)

@@ -548,5 +548,6 @@ class ArticleRevision(models.Model):
         return f"{self.article_id} r{self.number}"
 
 
+from peyvand.service.models_calendar import CalendarSettings, FieldJob, ServiceResource  # noqa: E402, F401
 from peyvand.service.models_routing import RoutingStrategy, TicketRoutingRule  # noqa: E402, F401
 from peyvand.service.models_surveys import TicketSurvey  # noqa: E402, F401  (its own module; a model of this app)

@@ -3,9 +3,11 @@
 from django.urls import path
 
 from peyvand.service import views_tickets
+from peyvand.service.urls_calendar import job_patterns
 
 app_name = "service"
 
 urlpatterns = [
     path("", views_tickets.service_home_view, name="home"),
+    *job_patterns,
 ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0004_support_manager_role'),
         ('billing', '0003_remind_customers'),
-        ('service', '0003_surveys'),
+        ('service', '0005_calendar'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
