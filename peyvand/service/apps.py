@@ -8,10 +8,12 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
-        from peyvand.core import inbound_mail
-        from peyvand.service import mail, resources, resources_sla
+        from peyvand.core import events, inbound_mail
+        from peyvand.service import mail, resources, resources_sla, services_contracts
 
         resources.register()
         resources_sla.register_settings()
         # customers' mail to a support address, and their answers to tickets, open and thread tickets
         inbound_mail.register_route(mail.ROUTE)
+        # an issued invoice's serial-numbered lines get their warranties
+        events.invoice_issued.connect(services_contracts.on_invoice_issued, dispatch_uid="service.warranties")

@@ -534,3 +534,15 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} r{self.number}"
+
+
+from peyvand.service.models_contracts import (  # noqa: E402, F401  (contracts and warranties: their own module)
+    ContractItem,
+    ContractStatus,
+    ContractUsage,
+    EntitlementUnit,
+    PlanVisit,
+    ServiceContract,
+    ServicePlan,
+    Warranty,
+)
