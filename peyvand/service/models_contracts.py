@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peyvand.core.models import OwnedModel
 from peyvand.service.models import SLAPolicy, Ticket, TicketQuerySet
@@ -90,7 +91,7 @@ class ServiceContract(OwnedModel):
         related_name="+",
         help_text=_("The covered customer's tickets take this policy."),
     )
-    value = _amount(_("value"))
+    value = _amount(pgettext_lazy("service contract", "value"))
     currency = models.CharField(_("currency"), max_length=3, default=settings.PEYVAND_DEFAULT_CURRENCY)
     renewal_reminder_days = models.PositiveSmallIntegerField(
         _("remind of renewal (days before the end)"), default=30

@@ -55,6 +55,7 @@ WARRANTY_LIST = ListSpec(
     filters={
         "product": Filter("product_id", as_int, _("Product")),
         "owner": Filter("owner_id", as_int, _("Owner")),
+        "team": Filter("team_id", as_int, _("Team")),
         "contact": Filter("contact_id", as_int, _("Contact")),
         "company": Filter("company_id", as_int, _("Company")),
     },
@@ -88,7 +89,12 @@ def _customer_q(contact_id, company_id) -> Q | None:
 def entitlement_used(contract: ServiceContract) -> Decimal:
     """The hours or visits logged against the contract."""
     total = ContractUsage.objects.filter(contract=contract).aggregate(n=Sum("amount"))["n"]
-    return total or Decimal("0")
+    return _hundredths(total)
+
+
+def _hundredths(value) -> Decimal:
+    # SQLite sums decimals to whatever precision it likes; the stored fields keep two places, and so do sums.
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def entitlement_left(contract: ServiceContract, used: Decimal | None = None) -> Decimal | None:
@@ -223,7 +229,7 @@ def coverage_for(ticket: Ticket, *, day: dt.date | None = None) -> Coverage:
         .values_list("contract_id", "n")
     )
     for contract in contracts:
-        spent = used.get(contract.pk) or Decimal("0")
+        spent = _hundredths(used.get(contract.pk))
         coverage.contracts.append(ContractCover(contract, spent, entitlement_left(contract, spent)))
     warranty = warranty_of(ticket)
     if warranty is not None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import PeyvandError
 from peyvand.core.models import AuditAction
-from peyvand.core.records import create_record, field_error, lock_for_update, resolve_reference, update_record
+from peyvand.core.records import create_record, field_error, lock_for_update, update_record
 from peyvand.core.text import clean_display_text, normalize_text, to_ascii_digits
 from peyvand.service import permissions_contracts as permissions
 from peyvand.service.models import SLAPolicy, Ticket
@@ -54,10 +54,21 @@ def _require(allowed: bool, code: str = permissions.CONTRACT_FORBIDDEN) -> None:
 def _customer(actor, values: dict[str, Any], current=None) -> None:
     """Contact and company as records the actor may use; at least one of them named."""
     from peyvand.contacts.models import Company, Contact
+    from peyvand.service.services_tickets import customers_for
 
     for name, model in (("contact", Contact), ("company", Company)):
-        if name in values:
-            values[name] = resolve_reference(model, values[name], actor, name)
+        if name not in values:
+            continue
+        value = values[name]
+        if value in (None, ""):
+            values[name] = None
+            continue
+        pk = value.pk if isinstance(value, model) else value
+        try:
+            # the ticket's rule: the support team serves any customer, others those they see
+            values[name] = customers_for(actor, model).get(pk=int(to_ascii_digits(str(pk))))
+        except (ObjectDoesNotExist, ValueError, TypeError):
+            raise field_error(name, _("No such record, or you may not use it.")) from None
     contact = values.get("contact", getattr(current, "contact", None))
     company = values.get("company", getattr(current, "company", None))
     if contact is None and company is None:
@@ -184,7 +195,7 @@ def add_contract_item(
         instance=contract,
         actor=actor,
         action=AuditAction.UPDATE,
-        changes={"items": [None, str(item)]},
+        changes={"covered_items": [None, str(item)]},
     )
     return item
 
@@ -196,7 +207,10 @@ def remove_contract_item(*, actor, contract: ServiceContract, item_id: int) -> N
     if item is None:
         raise field_error("item", _("No such record, or you may not use it."))
     write_audit(
-        instance=contract, actor=actor, action=AuditAction.UPDATE, changes={"items": [str(item), None]}
+        instance=contract,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        changes={"covered_items": [str(item), None]},
     )
     item.delete()
 
@@ -364,7 +378,9 @@ def create_service_plan(
         remind_days_before=remind_before,
     )
     record: ServiceContract | Warranty = contract or warranty  # type: ignore[assignment]  # one of them, checked
-    write_audit(instance=record, actor=actor, action=AuditAction.UPDATE, changes={"plans": [None, str(plan)]})
+    write_audit(
+        instance=record, actor=actor, action=AuditAction.UPDATE, changes={"service_plans": [None, str(plan)]}
+    )
     return plan
 
 
@@ -380,6 +396,6 @@ def stop_service_plan(*, actor, plan: ServicePlan) -> ServicePlan:
             instance=record,
             actor=actor,
             action=AuditAction.UPDATE,
-            changes={"plans": [str(plan), None]},
+            changes={"service_plans": [str(plan), None]},
         )
     return plan
