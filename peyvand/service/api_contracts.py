@@ -92,19 +92,19 @@ def add_item(request, pk: int, payload: ContractItemIn):
 
 @contracts_router.post(
     "/{int:pk}/items/remove",
-    response=responses({204: None}, 403, 404),
+    response=responses({200: list[ContractItemOut]}, 403, 404),
     tags=["contracts"],
     operation_id="contracts_item_remove",
 )
 def remove_item(request, pk: int, payload: ContractItemRefIn):
-    """Stop covering one item."""
+    """Stop covering one item; answers the items left."""
     contract = _contracts().get(request, pk)
     if not ContractItem.objects.filter(contract=contract, pk=payload.item).exists():
         from django.http import Http404
 
         raise Http404
     services_contracts.remove_contract_item(actor=request.user, contract=contract, item_id=payload.item)
-    return Status(204, None)
+    return list(contract.items.all())
 
 
 @contracts_router.post(

@@ -163,7 +163,7 @@ WARRANTY_FIELDS = (
     F("company"),
     F("start_date", automation=True),
     F("end_date", automation=True),
-    F("invoice", editable=False),
+    F("invoice", editable=False, audited=False),
     F("owner"),
     F("team", editable=False, exportable=False),
 )

@@ -72,7 +72,9 @@ def _customer(actor, values: dict[str, Any], current=None) -> None:
     contact = values.get("contact", getattr(current, "contact", None))
     company = values.get("company", getattr(current, "company", None))
     if contact is None and company is None:
-        raise field_error("contact", _("Name the customer: a contact, a company or both."))
+        # the field emptied is named (a company sent empty), else the contact
+        named = "company" if "company" in values else "contact"
+        raise field_error(named, _("Name the customer: a contact, a company or both."))
 
 
 def _period(values: dict[str, Any], current=None) -> None:
