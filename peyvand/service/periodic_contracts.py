@@ -139,7 +139,7 @@ def open_due_orders(today: dt.date) -> int:
         for _step in range(CATCH_UP):
             with transaction.atomic():
                 plan = (
-                    ServicePlan.objects.select_for_update()
+                    ServicePlan.objects.select_for_update(of=("self",))
                     .select_related("contract__owner", "warranty__owner", "warranty__product")
                     .get(pk=candidate.pk)
                 )
