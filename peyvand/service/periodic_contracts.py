@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from peyvand.contacts.resources import first_contact_point
+from peyvand.billing.periodic import customer_email
 from peyvand.core import jalali
 from peyvand.core.audit import write_audit
 from peyvand.core.errors import PeyvandError
@@ -163,14 +163,6 @@ def open_due_orders(today: dt.date) -> int:
     return opened
 
 
-def _customer_email(plan: ServicePlan) -> str:
-    record = plan.subject_record
-    for customer in (record.contact, record.company):
-        if customer is not None and (address := first_contact_point(customer, email=True)):
-            return address
-    return ""
-
-
 def _customer_message(plan: ServicePlan, due: dt.date) -> tuple[str, str]:
     """Subject and text of the customer's reminder, in the site's language (customers have none of their own)."""
     from peyvand.billing.models import BillingSettings
@@ -209,7 +201,8 @@ def send_plan_reminders(today: dt.date, now: dt.datetime) -> int:
         if not PlanVisit.objects.filter(pk=visit.pk, reminded_at__isnull=True).update(reminded_at=now):
             continue
         key = f"service-plan:{plan.pk}:{visit.due_date.isoformat()}"
-        address = _customer_email(plan)
+        # billing's rule for whom a customer's reminder goes to: the contact's first e-mail, else the company's
+        address = customer_email(plan.subject_record)
         if address:
             subject, body = _customer_message(plan, visit.due_date)
             try:
