@@ -11,6 +11,7 @@ last day: 31 January + 1 month is 28 (or 29) February.
 
 import calendar
 import datetime as dt
+import logging
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,6 +38,7 @@ from peyvand.service.models_contracts import (
 from peyvand.service.selectors_contracts import covering_contracts, normalize_serial
 
 MAX_MONTHS = 600
+log = logging.getLogger(__name__)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -324,8 +326,14 @@ def warranties_for_invoice(invoice) -> list[Warranty]:
 
 
 def on_invoice_issued(sender, invoice=None, **kwargs) -> None:
-    if invoice is not None:
+    """After the issue's commit: a failure here is logged and leaves the invoice issued (a warranty can be
+    recorded by hand, and a repeated event makes the missing ones)."""
+    if invoice is None:
+        return
+    try:
         warranties_for_invoice(invoice)
+    except Exception:
+        log.exception("the warranties of invoice %s could not be made", invoice.pk)
 
 
 # ── service plans ───────────────────────────────────────────────────────────────────────────────────────────────
