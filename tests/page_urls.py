@@ -6,11 +6,11 @@ from django.urls import include, path
 from peyvand.urls import urlpatterns as peyvand_urlpatterns
 
 
-def warranty_view(request, pk):
+def loan_view(request, pk):
     return HttpResponse(str(pk))
 
 
 urlpatterns = [
     *peyvand_urlpatterns,
-    path("warranties/", include(([path("<int:pk>/", warranty_view, name="detail")], "warranties"))),
+    path("loans/", include(([path("<int:pk>/", loan_view, name="detail")], "loans"))),
 ]

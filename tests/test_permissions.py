@@ -389,6 +389,28 @@ TESTED_ELSEWHERE.update(
     }
 )
 
+# --- service: contracts' and warranties' own routes (items, work logged, plans, a ticket's coverage) ----------
+CONTRACTS_API = (
+    "tests.service.test_api_contracts",
+    "test_another_teams_contract_warranty_and_ticket_are_not_found",
+)
+TESTED_ELSEWHERE.update(
+    {
+        op_id: CONTRACTS_API
+        for op_id in (
+            "contracts_coverage",
+            "contracts_items",
+            "contracts_item_add",
+            "contracts_item_remove",
+            "contracts_usage",
+            "contracts_plans",
+            "contracts_plan_add",
+            "warranties_plans",
+            "warranties_plan_add",
+        )
+    }
+)
+
 PUBLIC_OPERATIONS = {"intake_web_form"}
 
 OPERATIONS = _operations()
@@ -405,7 +427,7 @@ RESOURCE_NAMES = [
 ]
 
 # Types whose team is a support queue: a support agent sees their team's records (service/models.py).
-QUEUE_RESOURCES = {"tickets"}
+QUEUE_RESOURCES = {"tickets", "contracts", "warranties"}
 
 TEAM_A_ROLES = ["admin", "manager_a", "rep_a", "support_a", "support_manager_a", "marketer_a"]
 TEAM_A_NON_ADMINS = [role for role in TEAM_A_ROLES if role != "admin"]
@@ -655,6 +677,45 @@ def _payment(owner, name):
 MAKERS.update({"invoices": _invoice, "payments": _payment, "tickets": _ticket})
 CREATE_BODY["tickets"] = lambda name: {"subject": name, "customer_email": "customer@example.com"}
 NAME_FIELD["tickets"] = "subject"
+
+
+def _contract_body(user, name):
+    """A contract for a customer of the caller's own."""
+    customer = create_company(actor=user, values={"name": f"{name} Co"}, allow_duplicate=True)
+    return {"title": name, "company": customer.pk, "start_date": "2026-01-01", "end_date": "2026-12-31"}
+
+
+def _contract(owner, name):
+    from peyvand.service.services_contracts import create_contract
+
+    return create_contract(actor=owner, values=_contract_body(owner, name))
+
+
+def _warranty_body(user, name):
+    from tests.billing.quote_factories import make_product
+
+    customer = create_company(actor=user, values={"name": f"{name} Co"}, allow_duplicate=True)
+    return {
+        "product": make_product(user).pk,
+        "serial_number": name,
+        "company": customer.pk,
+        "start_date": "2026-01-01",
+        "end_date": "2027-01-01",
+    }
+
+
+def _warranty(owner, name):
+    from peyvand.service.services_contracts import create_warranty
+
+    return create_warranty(actor=owner, values=_warranty_body(owner, name))
+
+
+MAKERS.update({"contracts": _contract, "warranties": _warranty})
+CREATE_BODY_FOR.update({"contracts": _contract_body, "warranties": _warranty_body})
+CREATE_BODY.update(
+    {"contracts": lambda name: {"title": name}, "warranties": lambda name: {"serial_number": name}}
+)
+NAME_FIELD.update({"contracts": "title", "warranties": "serial_number"})
 
 _add_registered_types()
 

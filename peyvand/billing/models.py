@@ -133,6 +133,8 @@ class Product(OwnedModel):
     active = models.BooleanField(_("active"), default=True)
     # Sold items carry a serial number (warranties hang off it).
     tracks_serials = models.BooleanField(_("tracks serial numbers"), default=False)
+    # A sold serial-numbered item's warranty, from the invoice's issue date (the service desk makes it); 0: none.
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=0)
     description = models.TextField(_("description"), blank=True)
     search_text = models.TextField(editable=False, default="")
 
@@ -151,6 +153,7 @@ class Product(OwnedModel):
         "tax_class",
         "active",
         "tracks_serials",
+        "warranty_months",
         "description",
         "owner",
         "team",

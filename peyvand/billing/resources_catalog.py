@@ -34,6 +34,7 @@ PRODUCT_FIELDS = (
     F("is_service", importable=True, automation=True),
     F("active", importable=True, automation=True, settable=True),
     F("tracks_serials", importable=True),
+    F("warranty_months"),
     F("description", importable=True),
     F("owner", editable=False, exportable=False),
     F("team", editable=False, exportable=False),

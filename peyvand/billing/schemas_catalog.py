@@ -26,6 +26,7 @@ class ProductIn(OwnedIn):
     tax_class: Int | None = None
     active: Bool = True
     tracks_serials: Bool = False
+    warranty_months: int = Field(0, ge=0, le=600)
     description: str = Field("", max_length=5000)
 
 
@@ -41,6 +42,7 @@ class ProductPatch(PatchBase):
     tax_class: Int | None = None
     active: Bool | None = None
     tracks_serials: Bool | None = None
+    warranty_months: int | None = Field(None, ge=0, le=600)
     description: str | None = Field(None, max_length=5000)
 
 
@@ -57,6 +59,7 @@ class ProductOut(OwnedOut):
     tax_class_id: int | None
     active: bool
     tracks_serials: bool
+    warranty_months: int
     description: str
 
     @staticmethod

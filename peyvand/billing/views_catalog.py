@@ -23,6 +23,7 @@ class ProductForm(RecordForm):
         "tax_class",
         "active",
         "tracks_serials",
+        "warranty_months",
         "description",
     )
 

@@ -8,8 +8,15 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
-        from peyvand.core import inbound_mail
-        from peyvand.service import bulk, mail, resources, resources_calendar, resources_sla
+        from peyvand.core import events, inbound_mail
+        from peyvand.service import (
+            bulk,
+            mail,
+            resources,
+            resources_calendar,
+            resources_sla,
+            services_contracts,
+        )
 
         resources.register()
         bulk.register()
@@ -17,3 +24,5 @@ class ServiceConfig(AppConfig):
         resources_calendar.register()
         # customers' mail to a support address, and their answers to tickets, open and thread tickets
         inbound_mail.register_route(mail.ROUTE)
+        # an issued invoice's serial-numbered lines get their warranties
+        events.invoice_issued.connect(services_contracts.on_invoice_issued, dispatch_uid="service.warranties")

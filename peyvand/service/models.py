@@ -549,5 +549,15 @@ class ArticleRevision(models.Model):
 
 
 from peyvand.service.models_calendar import CalendarSettings, FieldJob, ServiceResource  # noqa: E402, F401
+from peyvand.service.models_contracts import (  # noqa: E402, F401  (contracts and warranties: their own module)
+    ContractItem,
+    ContractStatus,
+    ContractUsage,
+    EntitlementUnit,
+    PlanVisit,
+    ServiceContract,
+    ServicePlan,
+    Warranty,
+)
 from peyvand.service.models_routing import RoutingStrategy, TicketRoutingRule  # noqa: E402, F401
 from peyvand.service.models_surveys import TicketSurvey  # noqa: E402, F401  (its own module; a model of this app)

@@ -160,3 +160,7 @@ def check_sla(now: dt.datetime) -> int:
             ticket.sla_next_check = sla.next_check(ticket, now=now, calendar=calendar)
         Ticket.objects.bulk_update(tickets, ["sla_next_check"], batch_size=500)
     return len(marked)
+
+
+# Contracts' renewal reminders and service plans: their own module, found through this one.
+from peyvand.service import periodic_contracts  # noqa: E402, F401

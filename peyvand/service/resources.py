@@ -2,7 +2,8 @@
 
 
 def register() -> None:
-    from peyvand.service import resources_kb, resources_tickets
+    from peyvand.service import resources_contracts, resources_kb, resources_tickets
 
     resources_tickets.register()
     resources_kb.register()
+    resources_contracts.register()

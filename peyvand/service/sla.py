@@ -206,7 +206,12 @@ def customer_tier_id(ticket: Ticket) -> int | None:
 
 
 def choose_policy(ticket: Ticket) -> SLAPolicy | None:
-    """The first active policy by position whose priority and customer tier match (empty matches any)."""
+    """The policy of a service contract covering the ticket (selectors_contracts), else the first active policy
+    by position whose priority and customer tier match (empty matches any)."""
+    from peyvand.service.selectors_contracts import contract_policy
+
+    if (policy := contract_policy(ticket)) is not None:
+        return policy
     tier = customer_tier_id(ticket)
     tier_matches = (
         Q(customer_tier__isnull=True) | Q(customer_tier_id=tier) if tier else Q(customer_tier__isnull=True)

@@ -307,6 +307,103 @@ BODIES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
 }
 
 
+def _active_contract(w) -> dict:
+    """A contract in force today for a new company, and a ticket of that company it covers."""
+    import datetime as dt
+
+    today = dt.date.today()
+    company = w.fresh("companies")["id"]
+    contract = w._made(
+        "/contracts",
+        {
+            "title": _name(),
+            "company": company,
+            "start_date": (today - dt.timedelta(days=1)).isoformat(),
+            "end_date": (today + dt.timedelta(days=30)).isoformat(),
+            "status": "active",
+        },
+    )
+    contract["ticket"] = w._made("/tickets", {"subject": _name(), "company": company})["id"]
+    return contract
+
+
+PLAN = {"subject": "Quarterly service", "every_months": 3, "next_due": "2027-01-01"}
+# service: contracts and warranties, their covered items, work logged and plans
+BODIES.update(
+    {
+        "contracts_create": lambda w: (
+            "/contracts",
+            {
+                "title": _name(),
+                "company": w.fresh("companies")["id"],
+                "start_date": "2026-01-01",
+                "end_date": "2026-12-31",
+            },
+        ),
+        "contracts_update": lambda w: w.patch("contracts"),
+        "contracts_item_add": lambda w: (
+            f"/contracts/{w.fresh('contracts')['id']}/items",
+            {"product": w.fresh("products")["id"], "serial_number": "SN-1"},
+        ),
+        "contracts_item_remove": lambda w: (
+            lambda contract: (
+                f"/contracts/{contract['id']}/items/remove",
+                {"item": w._made(f"/contracts/{contract['id']}/items", {"serial_number": "SN-1"})["id"]},
+            )
+        )(w.fresh("contracts")),
+        "contracts_usage": lambda w: (
+            lambda contract: (
+                f"/contracts/{contract['id']}/usage",
+                {"ticket": contract["ticket"], "amount": "1"},
+            )
+        )(_active_contract(w)),
+        "contracts_plan_add": lambda w: (f"/contracts/{w.fresh('contracts')['id']}/plans", dict(PLAN)),
+        "warranties_create": lambda w: (
+            "/warranties",
+            {
+                "product": w.fresh("products")["id"],
+                "serial_number": "SN-2",
+                "company": w.fresh("companies")["id"],
+                "start_date": "2026-01-01",
+                "end_date": "2027-01-01",
+            },
+        ),
+        "warranties_update": lambda w: w.patch("warranties"),
+        "warranties_plan_add": lambda w: (f"/warranties/{w.fresh('warranties')['id']}/plans", dict(PLAN)),
+    }
+)
+
+
+def _field_job_body(w) -> dict:
+    """A visit on a day of its own (no overlap with another body's), for the admin signed in."""
+    import datetime as dt
+
+    day = dt.date(2027, 1, 1) + dt.timedelta(days=next(_unique))
+    technician = w.client.user
+    return {
+        "title": _name(),
+        "starts_at": f"{day.isoformat()}T10:00:00+03:30",
+        "ends_at": f"{day.isoformat()}T11:00:00+03:30",
+        "technicians": [technician.pk],
+    }
+
+
+# service: field jobs and the resources they book
+BODIES.update(
+    {
+        "field_jobs_create": lambda w: ("/field-jobs", _field_job_body(w)),
+        "field_jobs_update": lambda w: (
+            lambda job: (f"/field-jobs/{job['id']}", {"version": job["version"]})
+        )(w._made("/field-jobs", _field_job_body(w))),
+        "service_resources_create": lambda w: ("/service-resources", {"kind": "tool", "name": _name()}),
+        "service_resources_update": lambda w: (
+            f"/service-resources/{w._made('/service-resources', {'kind': 'tool', 'name': _name()})['id']}",
+            {"kind": "vehicle", "name": _name()},
+        ),
+    }
+)
+
+
 def _documented_examples() -> dict[str, Callable[[World], tuple[str, dict[str, Any]]]]:
     """The generic create and change of each registered record type whose input schema documents an example of
     every required field (``Field(examples=...)``), so a record type added by registration brings its own body."""

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contacts", "0007_customer_lost_mark"),
-        ("service", "0003_surveys"),
+        ("service", "0004_contracts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
