@@ -337,6 +337,10 @@ class Ticket(OwnedModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
 
+    def heading_parts(self) -> tuple[str, str]:
+        """The reference and the subject apart, for a heading that isolates the subject (``heading`` filter)."""
+        return f"#{self.pk}", self.subject
+
     @property
     def reference(self) -> str:
         return f"#{self.pk}"

@@ -206,3 +206,12 @@ def test_a_customers_page_opens_a_phone_ticket_in_one_click_and_a_call_offers_it
     offer = call_page[call_page.index('id="ticket-from-call"') :]
     assert "channel=phone&amp;contact=" in offer and "subject=Printer%20noise" in offer
     assert "description=Loud%20since%20Monday" in offer
+
+
+def test_the_tickets_heading_keeps_its_reference_in_the_pages_digits_and_isolates_the_subject(agent_a):
+    persian = svc.create_ticket(actor=agent_a, values={"subject": "چاپگر خاموش است"})
+    page = _client(agent_a, "fa").get(reverse("tickets:detail", args=[persian.pk])).content.decode()
+    digits = str(persian.pk).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert f"<h1>#{digits} <bdi>چاپگر خاموش است</bdi></h1>" in page
+    edit = _client(agent_a, "en").get(reverse("tickets:edit", args=[persian.pk])).content.decode()
+    assert f"#{persian.pk} <bdi>چاپگر خاموش است</bdi>" in edit

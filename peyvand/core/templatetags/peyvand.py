@@ -66,6 +66,18 @@ def isolate(value):
 
 
 @register.filter
+def heading(record):
+    """A record's name for its page's heading. A record whose name is a reference before text people typed (a
+    ticket's "#1042 Printer jams") says so with ``heading_parts()``: the reference is shown in the page's digits
+    and the text in its own <bdi>, so neither pulls the other into its direction."""
+    parts = getattr(record, "heading_parts", None)
+    if parts is None:
+        return str(record)
+    reference, text = parts()
+    return format_html("{} <bdi>{}</bdi>", digits(reference), text)
+
+
+@register.filter
 def phone(value):
     return display_phone(value)
 
