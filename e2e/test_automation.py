@@ -22,8 +22,13 @@ def test_a_manager_builds_the_follow_up_rule_and_completing_the_task_adds_the_fo
     sign_in(manager_a)
     page.goto("/")
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     page.click("nav.mainnav a[href='/automation/']")
     page.click("a[href='/automation/new/']")
+    # The click only starts the navigation: the form must be the page's before anything is bound to its body.
+    expect(page).to_have_url(re.compile(r"/automation/new/$"))
+    page.wait_for_load_state("domcontentloaded")
+    expect(page.locator("#id_name")).to_be_visible()
 
     # Count the form's redraws, so each step waits until htmx has swapped in the new form and bound its fields.
     page.evaluate(
@@ -70,6 +75,7 @@ def test_a_manager_builds_the_follow_up_rule_and_completing_the_task_adds_the_fo
     sign_in(rep_a)
     page.goto("/")
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     row = page.locator("li.task", has_text="Send proposal")
     row.get_by_role("button", name="Done").click()
     expect(page.locator("li.task", has_text="Send proposal")).to_have_count(0)

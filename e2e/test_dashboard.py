@@ -56,6 +56,7 @@ def test_the_dashboard_in_english_is_left_to_right_with_the_same_figures(page, s
     page.goto(f"/dashboard/?{PERIOD}")
     persian_bars = page.locator(".pipeline-card .hbar").count()
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     page.goto(f"/dashboard/?{PERIOD}")
     expect(page.locator("h1")).to_have_text("Team dashboard")
@@ -73,6 +74,7 @@ def test_a_funnel_step_opens_the_deals_that_reached_it_and_its_filters_can_be_dr
     history = build(seed=3, deals=90)
     sign_in(history.users["manager_north"])
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     page.goto(f"/reports/funnel/?{PERIOD}")
     second_step = page.locator(".report-table tbody tr").nth(1)
     reached = second_step.locator("td").nth(1)

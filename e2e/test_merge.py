@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def test_manager_is_warned_of_a_duplicate_then_merges_the_two_and_undoes_the_merge(page, sign_in, manager_a):
     sign_in(manager_a)
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     page.goto("/contacts/new/")
     page.fill("#id_first_name", "علی")
     page.fill("#id_last_name", "کریمی")

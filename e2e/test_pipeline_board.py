@@ -95,6 +95,7 @@ def test_edit_form_shows_field_errors_and_what_changed_meanwhile(page, sign_in, 
     deal = create_deal(actor=rep_a, values={"title": "Router upgrade", "amount": 100})
     sign_in(rep_a)
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     page.goto(f"/deals/{deal.pk}/edit/")
     page.fill("#id_expected_close_date", "2026-13-45")
     page.click("form.form button[type=submit]")

@@ -21,6 +21,7 @@ def test_a_drag_without_the_required_checklist_item_is_refused_until_it_is_ticke
 
     sign_in(rep_a)
     page.click(".usermenu .lang-switch button")  # English
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the switch has reloaded the page
     page.goto(f"/board/?pipeline={pipeline.pk}")
     card = page.locator(f'.deal-card[data-deal="{deal.pk}"]')
     card.drag_to(page.locator(f'.column[data-stage="{second.pk}"] .cards'))
