@@ -15,16 +15,18 @@ final, never retried.
 
 import hashlib
 import hmac
-import http.client
-import ipaddress
 import socket
-import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from peyvand.core.outbound import PinnedHTTPConnection, PinnedHTTPSConnection
+from peyvand.core.outbound import allowed_hosts as _allowed_hosts
+from peyvand.core.outbound import forbidden_address as _forbidden
+from peyvand.core.outbound import literal_address as _literal_address
 
 SIGNATURE_HEADER = "X-Peyvand-Signature"
 TIMESTAMP_HEADER = "X-Peyvand-Timestamp"
@@ -53,40 +55,6 @@ class Delivery:
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
-
-
-def _allowed_hosts() -> set[str]:
-    return {h.lower() for h in getattr(settings, "PEYVAND_WEBHOOK_ALLOW_HOSTS", [])}
-
-
-def _forbidden(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        mapped = ip.ipv4_mapped or ip.sixtofour
-        if mapped is not None:
-            ip = mapped
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
-    )
-
-
-def _literal_address(host: str) -> str | None:
-    """The address a host written as a number stands for, read the way the C resolver reads it: besides the
-    usual forms, ``127.1``, ``0x7f000001``, ``2130706433`` and ``0177.0.0.1`` are all 127.0.0.1."""
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
-    try:
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except OSError:
-        return None
 
 
 def check_url_syntax(url: str) -> tuple[str, str, int]:
@@ -135,25 +103,6 @@ def check_destination(url: str) -> None:
         pass
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
 def _post_once(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str | None]:
     scheme, host, port = check_url_syntax(url)
     addresses = resolve_public(host, port)
@@ -161,7 +110,7 @@ def _post_once(url: str, body: bytes, headers: dict[str, str], timeout: float) -
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     last_error: OSError | None = None
     for address in addresses:
-        cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+        cls = PinnedHTTPSConnection if scheme == "https" else PinnedHTTPConnection
         connection = cls(host, port, address=address, timeout=timeout)
         try:
             connection.request("POST", path, body=body, headers=headers)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,39 @@ class Channel(models.TextChoices):
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    OPENED = "opened", _("Opened")
+    CLICKED = "clicked", _("Clicked")
+    BOUNCED = "bounced", _("Bounced")
     FAILED = "failed", _("Failed")
+    SUPPRESSED = "suppressed", _("Not sent (opted out)")
+
+
+# How far a message has gone: an event only moves the status forward (a late "delivered" report does not undo a
+# click); a bounce or a failure reported after "sent" wins over sent and delivered, never over a click.
+STATUS_RANK = {
+    OutboxStatus.QUEUED: 0,
+    OutboxStatus.FAILED: 1,
+    OutboxStatus.SUPPRESSED: 1,
+    OutboxStatus.SENT: 2,
+    OutboxStatus.DELIVERED: 3,
+    OutboxStatus.BOUNCED: 4,
+    OutboxStatus.OPENED: 5,
+    OutboxStatus.CLICKED: 6,
+}
+
+
+class EventKind(models.TextChoices):
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Not delivered")
+    OPENED = "opened", _("Opened")
+    CLICKED = "clicked", _("Clicked")
+    BOUNCED = "bounced", _("Bounced")
+    COMPLAINED = "complained", _("Marked as spam")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    FAILED = "failed", _("Failed")
+    RETRIED = "retried", _("Retried")
 
 
 class Outbox(models.Model):
@@ -40,12 +73,64 @@ class Outbox(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Who asked for it (a user composing; none for the system's own reminders and rules).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The consent topic it is sent under ("" for a transactional message a customer cannot opt out of).
+    topic = models.CharField(_("topic"), max_length=40, blank=True)
+    # The account it goes through: a mailbox or an SMS gateway's row, by the backend's own reading.
+    account_id = models.PositiveBigIntegerField(_("account"), null=True, blank=True)
+    # The gateway's own id for the message, which its delivery reports name.
+    provider_message_id = models.CharField(
+        _("provider's message id"), max_length=120, blank=True, db_index=True
+    )
+    # Not before: a send scheduled for later, or the next try after a failure (with ``attempts`` so far).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # SMS parts the text takes (70 characters a part in Persian, 160 in Latin; fewer when split).
+    segments = models.PositiveSmallIntegerField(_("parts"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["record_type", "record_id"])]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"]),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.to}: {self.subject or self.body[:40]}"
+
+
+class OutboxEvent(models.Model):
+    """What happened to a message after it left: a gateway's delivery report, an open, a click, a bounce. The
+    message's status is the furthest of its events (``STATUS_RANK``); the events keep each one with its time."""
+
+    message = models.ForeignKey(
+        Outbox, on_delete=models.CASCADE, related_name="events", verbose_name=_("message")
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(_("at"), db_index=True)
+    # The recipient's address for a message to several, the clicked link, the gateway's status code, a user agent.
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("message event")
+        verbose_name_plural = _("message events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["message", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"

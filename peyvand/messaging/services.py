@@ -1,14 +1,17 @@
 """Sending a message on a channel: ``send(channel="email"|"sms", to=..., subject=, body=, ...)``."""
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from peyvand.core.errors import PeyvandError
-from peyvand.messaging.models import Channel, Outbox, OutboxStatus
+from peyvand.messaging.models import STATUS_RANK, Channel, EventKind, Outbox, OutboxEvent, OutboxStatus
 
 
 class MessageFile(TypedDict):
@@ -87,3 +90,60 @@ def send(
         message.save(update_fields=["status", "error"])
         raise
     return message
+
+
+# The status an event brings a message to; a failure reported after the message left overrides "sent" and
+# "delivered" (the gateway's later word is the truth), never an open or a click the recipient really made.
+_EVENT_STATUS = {
+    EventKind.SENT: OutboxStatus.SENT,
+    EventKind.DELIVERED: OutboxStatus.DELIVERED,
+    EventKind.OPENED: OutboxStatus.OPENED,
+    EventKind.CLICKED: OutboxStatus.CLICKED,
+    EventKind.BOUNCED: OutboxStatus.BOUNCED,
+    EventKind.UNDELIVERED: OutboxStatus.FAILED,
+    EventKind.FAILED: OutboxStatus.FAILED,
+}
+_NEGATIVE = {OutboxStatus.BOUNCED, OutboxStatus.FAILED}
+
+
+def record_event(
+    *,
+    message: Outbox,
+    kind: str,
+    at: dt.datetime | None = None,
+    recipient: str = "",
+    url: str = "",
+    user_agent: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> OutboxEvent:
+    """Keep what happened to a sent message and move its status forward (see ``_EVENT_STATUS``)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Outbox.objects.select_for_update().get(pk=message.pk)
+        event = OutboxEvent.objects.create(
+            message=locked,
+            kind=kind,
+            at=at,
+            recipient=recipient[:254],
+            url=url[:2000],
+            user_agent=user_agent[:300],
+            detail=dict(detail or {}),
+        )
+        target = _EVENT_STATUS.get(EventKind(kind))
+        if target is not None:
+            current = OutboxStatus(locked.status)
+            if target in _NEGATIVE:
+                moves = current in (OutboxStatus.QUEUED, OutboxStatus.SENT, OutboxStatus.DELIVERED)
+            else:
+                moves = STATUS_RANK[target] > STATUS_RANK[current] and current not in _NEGATIVE
+            if moves:
+                locked.status = target
+                locked.status_changed_at = at
+                fields = ["status", "status_changed_at"]
+                if target == OutboxStatus.DELIVERED:
+                    locked.delivered_at = at
+                    fields.append("delivered_at")
+                locked.save(update_fields=fields)
+        message.status, message.status_changed_at = locked.status, locked.status_changed_at
+        message.delivered_at = locked.delivered_at
+    return event
