@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("peyvand.service.urls_calendar")),
     path("", include("peyvand.service.urls_kb")),
     path("", include("peyvand.service.urls_surveys")),
+    path("", include("peyvand.messaging.urls_compose")),
     path("", include("peyvand.files.urls")),
     path("", include("peyvand.comments.urls")),
     path("", include("peyvand.contacts.urls")),

@@ -1,46 +1,19 @@
-"""Message templates of rules (subjects, bodies, notifications): Django's template language in a sandboxed engine
-(no template loading, so no ``include`` or ``extends``), over the record's allow-listed fields only.
-
-Text (subjects, SMS, plain e-mail) is rendered without escaping; HTML e-mail with autoescape.
-"""
+"""Message templates of rules (subjects, bodies, notifications): the sandboxed engine of ``core.templating``
+over the record's allow-listed fields only."""
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
-from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.urls import NoReverseMatch, reverse
 
 from peyvand.automation import catalog
 from peyvand.automation.conditions import field_value
 from peyvand.core import registry
+from peyvand.core.templating import MAX_TEMPLATE, check_template, render
 
-_FILTERS = ["peyvand.core.templatetags.peyvand"]
-_TEXT_ENGINE = Engine(dirs=[], app_dirs=False, autoescape=False, builtins=_FILTERS, libraries={})
-_HTML_ENGINE = Engine(dirs=[], app_dirs=False, autoescape=True, builtins=_FILTERS, libraries={})
-MAX_TEMPLATE = 10_000
-
-
-def check_template(text: str) -> None:
-    """Raises ValueError when ``text`` is not a template that compiles."""
-    if len(text) > MAX_TEMPLATE:
-        raise ValueError("too long")
-    try:
-        template = _TEXT_ENGINE.from_string(text)
-    except TemplateSyntaxError as exc:
-        raise ValueError(str(exc)) from None
-    # Nothing to load: a rule's template stands alone (the engine has no loaders, this says so when saving).
-    for node_type in (IncludeNode, ExtendsNode):
-        if template.nodelist.get_nodes_by_type(node_type):
-            raise ValueError("include/extends")
-
-
-def render(text: str, context: dict[str, Any], *, html: bool = False) -> str:
-    engine = _HTML_ENGINE if html else _TEXT_ENGINE
-    return engine.from_string(text).render(Context(context, autoescape=html))
-
+__all__ = ["MAX_TEMPLATE", "check_template", "render", "context_for", "record_url", "safe_fields"]
 
 def _plain(value: Any) -> Any:
     # Only values without methods worth calling reach a template: text, numbers, dates, lists of text.

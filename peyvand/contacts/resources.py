@@ -135,15 +135,24 @@ def first_contact_point(record, *, email: bool) -> str:
     return ""
 
 
+def all_contact_points(record, *, email: bool) -> list[str]:
+    """Every e-mail or every phone of a contact or company, in their order (whom a message may go to)."""
+    values = record.emails if email else record.phones
+    found = [(v.get("value", "") if isinstance(v, dict) else str(v)) for v in values or []]
+    return [v for v in found if v]
+
+
 # What single consumers read (core/registry.py ``extra``): duplicates and merge, automation's messages, the import.
 CONTACT_EXTRA = {
     "duplicates": CONTACT_DUPLICATES,
     "contact_point": first_contact_point,
+    "contact_points": all_contact_points,
     "import": CONTACT_IMPORT,
 }
 COMPANY_EXTRA = {
     "duplicates": COMPANY_DUPLICATES,
     "contact_point": first_contact_point,
+    "contact_points": all_contact_points,
     "import": COMPANY_IMPORT,
 }
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # The groups the hub shows, in its order. Titles are translated where they are shown (web/settings.html).
-GROUPS = ("people", "sales", "leads", "service", "calendar", "data", "integrations")
+GROUPS = ("people", "sales", "leads", "service", "messages", "calendar", "data", "integrations")
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ def send(
     source: str = "",
     attachments: Sequence[MessageFile] = (),
     headers: Mapping[str, str] | None = None,
+    created_by=None,
+    send_at: dt.datetime | None = None,
 ) -> Outbox:
     """Write the message to the outbox and hand it to the channel's backend; a backend error marks the row
     failed and is raised again, so the caller (an automation rule) can retry or report it.
@@ -81,7 +83,11 @@ def send(
             {"name": item["name"], "content_type": item["content_type"], "path": item["path"]}
             for item in attachments
         ],
+        created_by=created_by,
+        next_attempt_at=send_at,
     )
+    if send_at is not None and send_at > timezone.now():
+        return message  # delivered by the outbox job when its time comes
     try:
         backend.deliver(message)
     except Exception as exc:
