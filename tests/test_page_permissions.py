@@ -1829,6 +1829,73 @@ PAGES["service-dashboard"] = Page(
 )
 
 
+# --- writing to a customer from a record, and the message templates people start from ------------------------
+
+
+def _compose_url(channel: str):
+    def build(world, who):
+        contact = create_contact(
+            actor=who,
+            values={
+                "first_name": "Kian",
+                "last_name": f"Shirazi {next(SERIAL)}",
+                "emails": ["kian@example.com"],
+                "phones": ["09121234567"],
+            },
+            allow_duplicate=True,
+        )
+        return reverse("messaging-compose", args=["contact", contact.pk, channel])
+
+    return build
+
+
+def _message_template_url(name: str):
+    def build(world, who):
+        from peyvand.messaging.models import MessageTemplate
+
+        template = MessageTemplate.objects.create(
+            name=f"Follow-up {next(SERIAL)}", body="Hello {{ record.name }}"
+        )
+        return reverse(name, args=[template.pk])
+
+    return build
+
+
+def _template_values(world, who):
+    return {"name": f"Welcome {next(SERIAL)}", "channel": "email", "body": "Hello", "active": "on"}
+
+
+PAGES["messaging-compose"] = Page(
+    _compose_url("email"),
+    get=everyone(200),
+    post=everyone(302),
+    data=lambda world, who: {"to": "kian@example.com", "subject": "Hello", "body": "Hi Kian"},
+    foreign=404,
+    htmx_get=(HTMX_DIALOG,),
+    note="whoever sees the record writes to its customer; recipients, files and scheduling: "
+    "tests/messaging/test_services_compose.py",
+)
+PAGES["messaging-templates"] = Page(_url("messaging-templates"), get=roles(admin=200, manager=200, rep=403))
+PAGES["messaging-template-new"] = Page(
+    _url("messaging-template-new"),
+    get=roles(admin=200, manager=200, rep=403),
+    post=roles(admin=302, manager=302, rep=403),
+    data=_template_values,
+)
+PAGES["messaging-template-edit"] = Page(
+    _message_template_url("messaging-template-edit"),
+    get=roles(admin=200, manager=200, rep=403),
+    post=roles(admin=302, manager=302, rep=403),
+    data=_template_values,
+    note="templates are shared by every team (no record of a team behind them)",
+)
+PAGES["messaging-template-delete"] = Page(
+    _message_template_url("messaging-template-delete"),
+    get=POST_ONLY,
+    post=roles(admin=302, manager=302, rep=403),
+)
+
+
 # --- running a request ---------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peyvand.core import registry
-from peyvand.core.errors import PeyvandError
+from peyvand.core.errors import NotFound, PeyvandError
 from peyvand.core.links import linked_record, record_url
 from peyvand.files.models import Attachment
 from peyvand.messaging.models import Channel, OutboxStatus
@@ -78,7 +78,10 @@ def _in_dialog(request) -> bool:
 @login_required
 def compose_view(request, record_type: str, record_id: int, channel: str):
     """Write an e-mail or an SMS to the customer of a record the user may see."""
-    record = linked_record(request.user, record_type, record_id)
+    try:
+        record = linked_record(request.user, record_type, record_id)
+    except NotFound:
+        raise Http404 from None
     if channel not in Channel.values or not can_write_to(request.user, record):
         raise PermissionDenied
     kind = registry.get(record_type)
@@ -157,8 +160,10 @@ def compose_view(request, record_type: str, record_id: int, channel: str):
         "action": request.path,
         "suggested": suggested_recipients(record, channel),
     }
-    template_name = "messaging/compose/_form.html" if _in_dialog(request) else "messaging/compose/page.html"
-    return render(request, template_name, context, status=400 if form.errors else 200)
+    if _in_dialog(request):
+        # htmx swaps only a 2xx answer into the dialog: the form with its errors comes back as 200 there
+        return render(request, "messaging/compose/_form.html", context)
+    return render(request, "messaging/compose/page.html", context, status=400 if form.errors else 200)
 
 
 def _done(request, record_type: str, record_id: int):

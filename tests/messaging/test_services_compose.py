@@ -43,8 +43,12 @@ def customer(rep_a):
     )
 
 
-def test_a_template_fills_in_the_records_fields_its_customer_and_the_sender(rep_a, manager_a, customer, pipeline):
-    deal = create_deal(actor=rep_a, values={"title": "قرارداد پشتیبانی", "amount": 100, "contact": customer.pk})
+def test_a_template_fills_in_the_records_fields_its_customer_and_the_sender(
+    rep_a, manager_a, customer, pipeline
+):
+    deal = create_deal(
+        actor=rep_a, values={"title": "قرارداد پشتیبانی", "amount": 100, "contact": customer.pk}
+    )
     template = save_template(
         actor=manager_a,
         values={
@@ -74,13 +78,19 @@ def test_only_managers_change_templates_and_every_change_is_audited(rep_a, manag
     template = save_template(actor=manager_a, values={"name": "x", "channel": "sms", "body": "hi"})
     save_template(actor=manager_a, template=template, values={"body": "hello"})
     delete_template(actor=manager_a, template=template)
-    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == ["create", "update", "delete"]
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+        "create",
+        "update",
+        "delete",
+    ]
 
 
 def test_templates_offered_are_those_of_the_channel_and_record_type_in_the_users_language_first(manager_a):
     save_template(actor=manager_a, values={"name": "b-en", "channel": "email", "language": "en", "body": "x"})
     save_template(actor=manager_a, values={"name": "a-fa", "channel": "email", "language": "fa", "body": "x"})
-    save_template(actor=manager_a, values={"name": "deal", "channel": "email", "record_type": "deal", "body": "x"})
+    save_template(
+        actor=manager_a, values={"name": "deal", "channel": "email", "record_type": "deal", "body": "x"}
+    )
     save_template(actor=manager_a, values={"name": "sms", "channel": "sms", "body": "x"})
     names = [t.name for t in templates_for(manager_a, record_type="contact", channel="email", language="en")]
     assert names == ["b-en", "a-fa"]
@@ -88,13 +98,20 @@ def test_templates_offered_are_those_of_the_channel_and_record_type_in_the_users
 
 def test_recipients_come_from_the_record_then_the_records_it_concerns(rep_a, customer, pipeline):
     deal = create_deal(
-        actor=rep_a, values={"title": "D", "amount": 1, "contact": customer.pk, "company": customer.company_id}
+        actor=rep_a,
+        values={"title": "D", "amount": 1, "contact": customer.pk, "company": customer.company_id},
     )
-    assert suggested_recipients(deal, "email") == ["sara@example.com", "sara.home@example.com", "info@pars.example"]
+    assert suggested_recipients(deal, "email") == [
+        "sara@example.com",
+        "sara.home@example.com",
+        "info@pars.example",
+    ]
     assert suggested_recipients(customer, "sms") == ["+989121234567"]
 
 
-def test_each_recipient_gets_a_copy_tied_to_the_record_with_the_records_file(rep_a, customer, settings, tmp_path):
+def test_each_recipient_gets_a_copy_tied_to_the_record_with_the_records_file(
+    rep_a, customer, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     file = attach_file(
         actor=rep_a,
@@ -113,7 +130,9 @@ def test_each_recipient_gets_a_copy_tied_to_the_record_with_the_records_file(rep
         attachment_ids=[file.pk],
     )
     assert [m.to for m in sent] == ["sara@example.com", "ali@example.com"]
-    assert {(m.record_type, m.record_id, m.created_by_id) for m in sent} == {("contact", customer.pk, rep_a.pk)}
+    assert {(m.record_type, m.record_id, m.created_by_id) for m in sent} == {
+        ("contact", customer.pk, rep_a.pk)
+    }
     assert [m.to for m in mail.outbox] == [["sara@example.com"], ["ali@example.com"]]
     first = mail.outbox[0]
     assert first.attachments[0][0] == "offer.pdf"
@@ -124,7 +143,12 @@ def test_each_recipient_gets_a_copy_tied_to_the_record_with_the_records_file(rep
 def test_a_record_the_sender_may_not_see_cannot_be_written_to(rep_b, customer):
     with pytest.raises(NotFound):
         send_from_record(
-            actor=rep_b, record_type="contact", record_id=customer.pk, channel="sms", to="09121234567", body="hi"
+            actor=rep_b,
+            record_type="contact",
+            record_id=customer.pk,
+            channel="sms",
+            to="09121234567",
+            body="hi",
         )
     assert not Outbox.objects.exists()
 
@@ -180,7 +204,11 @@ def test_a_message_scheduled_for_later_waits_in_the_outbox(rep_a, customer):
         body="یادآوری جلسه",
         send_at=later,
     )
-    assert (message.to, message.status, message.next_attempt_at) == ("+989121234567", OutboxStatus.QUEUED, later)
+    assert (message.to, message.status, message.next_attempt_at) == (
+        "+989121234567",
+        OutboxStatus.QUEUED,
+        later,
+    )
 
 
 def test_the_html_reads_in_the_texts_own_direction():
