@@ -15,6 +15,7 @@ from peyvand.core.templating import MAX_TEMPLATE, check_template, render
 
 __all__ = ["MAX_TEMPLATE", "check_template", "render", "context_for", "record_url", "safe_fields"]
 
+
 def _plain(value: Any) -> Any:
     # Only values without methods worth calling reach a template: text, numbers, dates, lists of text.
     if value is None or isinstance(value, str | int | float | bool | Decimal | dt.date | dt.datetime):

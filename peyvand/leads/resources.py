@@ -121,7 +121,9 @@ def register() -> None:
                 "duplicates": LEAD_DUPLICATES,
                 "import": LEAD_IMPORT,
                 "contact_point": lambda lead, *, email: lead.email if email else lead.phone,
-                "contact_points": lambda lead, *, email: [v for v in [lead.email if email else lead.phone] if v],
+                "contact_points": lambda lead, *, email: [
+                    v for v in [lead.email if email else lead.phone] if v
+                ],
             },
         )
     )
