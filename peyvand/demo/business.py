@@ -39,6 +39,7 @@ from peyvand.core.models import AuditAction, AuditEntry, Tag
 from peyvand.core.phones import InvalidPhone, to_e164
 from peyvand.core.records import _refresh_search_text
 from peyvand.demo.billing import load as load_billing
+from peyvand.demo.messages import load as load_message_templates
 from peyvand.demo.reminders import load as load_reminders
 from peyvand.demo.rules import load as load_rules
 from peyvand.demo.sales_process import load as load_stage_rules
@@ -1054,5 +1055,7 @@ def build_demo(
         )
         result.service = asdict(service)
         result.support = support_manager.username
+        # Message templates a rep starts from on a record (audited by their service).
+        load_message_templates(User.objects.filter(is_active=True))
     result.counts["stage_moves"] = demo.history_count
     return result

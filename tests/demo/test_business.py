@@ -262,3 +262,16 @@ def test_the_demo_has_a_working_service_desk(demo):
     )
     assert Article.objects.filter(status="published", audience="public").count() == 4
     assert SupportAddress.objects.filter(active=True).exists() and TicketRoutingRule.objects.exists()
+
+
+def test_the_demo_offers_message_templates_that_fill_in_for_its_deals(demo):
+    from peyvand.messaging.models import MessageTemplate
+    from peyvand.messaging.services_compose import render_template
+    from peyvand.sales.models import Deal
+
+    template = MessageTemplate.objects.get(name="پیگیری پیشنهاد")
+    deal = Deal.objects.filter(contact__isnull=False).select_related("contact", "owner").first()
+    subject, body = render_template(actor=deal.owner, template=template, record=deal)
+    assert subject == f"پیشنهاد {deal.title}"
+    assert body.startswith(f"{deal.contact.first_name} گرامی")
+    assert MessageTemplate.objects.filter(channel="sms").exists()
