@@ -267,3 +267,17 @@ def register_calendar_source(source: CalendarSource) -> None:
 
 def calendar_sources() -> tuple[CalendarSource, ...]:
     return tuple(_CALENDAR_SOURCES.values())
+
+
+# How a user's notification e-mail leaves: Django's ``send_mail`` until an app above (messaging) registers its
+# outbox, so a reminder is kept, retried and visible like every other message.
+_MAIL_TRANSPORT: list[Callable[..., Any]] = []
+
+
+def register_mail_transport(send: Callable[..., Any]) -> None:
+    """``send(to=, subject=, body=, source=)``; registering again replaces it."""
+    _MAIL_TRANSPORT[:] = [send]
+
+
+def mail_transport() -> Callable[..., Any] | None:
+    return _MAIL_TRANSPORT[0] if _MAIL_TRANSPORT else None

@@ -11,6 +11,8 @@ class MessagingConfig(AppConfig):
         from peyvand.core.settings_sections import SettingsSection, register_section
         from peyvand.messaging.services_compose import can_manage_templates
 
+        # users' notification e-mails (reminders, mentions) leave through the outbox too: kept, retried, visible
+        registry.register_mail_transport(_send_notification)
         # "+ E-mail" and "+ SMS" on the page of every record whose customer has an address
         registry.register_timeline_actions("messaging/compose/_timeline_actions.html")
         register_section(
@@ -24,3 +26,9 @@ class MessagingConfig(AppConfig):
                 order=10,
             )
         )
+
+
+def _send_notification(*, to: str, subject: str, body: str, source: str) -> None:
+    from peyvand.messaging.services import send
+
+    send(channel="email", to=to, subject=subject, body=body, source=source[:100])

@@ -3,6 +3,7 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django_tasks import task
 
+from peyvand.core import registry
 from peyvand.notifications.models import Notification
 
 
@@ -17,5 +18,14 @@ def email_notification(*, notification_id: int) -> None:
         body = note.text_body()
     if note.url:
         body = f"{body}\n\n{settings.PEYVAND_SITE_URL.rstrip('/')}{note.url}".strip()
-    send_mail(subject[:200], body or subject, None, [note.recipient.email])
+    transport = registry.mail_transport()
+    if transport is not None:
+        transport(
+            to=note.recipient.email,
+            subject=subject[:200],
+            body=body or subject,
+            source=f"notification:{note.kind}",
+        )
+    else:
+        send_mail(subject[:200], body or subject, None, [note.recipient.email])
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())

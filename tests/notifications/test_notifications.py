@@ -31,6 +31,11 @@ def test_a_key_notifies_each_recipient_once_however_often_it_is_sent(
         assert _notify([rep_a, rep_a2], key="stuck:1") == []
     assert Notification.objects.count() == 2
     assert [m.to for m in mail.outbox] == [["rep@example.com"]]  # rep_a2 has no address
+    # the e-mail left through the outbox, where it is kept with how it went (and retried if it fails)
+    from peyvand.messaging.models import Outbox
+
+    kept = Outbox.objects.get()
+    assert (kept.to, kept.source, kept.status) == ("rep@example.com", "notification:test", "sent")
 
 
 def test_the_text_is_shown_in_the_readers_language(rep_a):
