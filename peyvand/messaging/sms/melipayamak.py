@@ -7,7 +7,7 @@ tables of return values and delivery states).
   "StrRetStatus"}``; ``RetStatus`` 1 is success, others a refusal: 0 wrong user name or password, 2 not enough
   credit, 3 daily limit, 4 volume limit, 5 invalid sender line, 6 the system is being updated, 7 a filtered
   word, 9 a public line cannot send through the web service, 10 user inactive, 11 not sent, 12 documents
-  incomplete, 14 links not allowed, 35 the number is on the blacklist.
+  incomplete, 14 links not allowed, 16 no valid recipient, 35 the number is on the blacklist.
 - Send: ``SendSMS`` with ``to`` (09xxxxxxxxx), ``from``, ``text`` and ``isFlash=false``; ``Value`` is the
   message's ``recId``.
 - Delivery: ``GetDeliveries2`` with ``recId``; ``Value`` is the state: 1 delivered, 2 not delivered, 3 a
@@ -44,6 +44,7 @@ ERRORS = {
     11: (gettext_lazy("The gateway did not send the message."), True),
     12: (gettext_lazy("The gateway account's documents are incomplete."), False),
     14: (gettext_lazy("The gateway does not allow links in messages from this account."), False),
+    16: (gettext_lazy("The gateway found no valid recipient number."), False),
     35: (gettext_lazy("The recipient's number is on the operators' blacklist."), False),
 }
 STATES = {1: DELIVERED, 2: UNDELIVERED, 3: UNDELIVERED, 5: UNDELIVERED, 16: UNDELIVERED, 35: UNDELIVERED}
