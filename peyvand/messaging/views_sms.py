@@ -17,7 +17,7 @@ from peyvand.core.errors import PeyvandError
 from peyvand.messaging import services_sms
 from peyvand.messaging.models_sms import SmsGateway, SmsProvider
 from peyvand.messaging.permissions_sms import can_manage_sms
-from peyvand.messaging.sms.base import NotSupported, WebhookRequest, form_params
+from peyvand.messaging.sms.base import NotSupported, WebhookRequest
 from peyvand.web.forms import add_service_errors
 
 LTR = {"dir": "ltr"}
@@ -224,8 +224,10 @@ def test_view(request):
 
 
 def _webhook_request(request) -> WebhookRequest:
-    params = form_params(request.META.get("QUERY_STRING", ""), request.body, request.content_type or "")
-    webhook = WebhookRequest(method=request.method, params=params, body=request.body)
+    # Gateways post urlencoded or multipart forms, or call with a query string; Django reads all of them.
+    body = request.body  # read first: Django parses the form from it afterwards
+    params = {**request.GET.dict(), **(request.POST.dict() if request.method == "POST" else {})}
+    webhook = WebhookRequest(method=request.method, params=params, body=body)
     data = webhook.json() if "json" in (request.content_type or "") else None
     if isinstance(data, dict):
         params.update({str(k): str(v) for k, v in data.items() if isinstance(v, str | int | float)})
