@@ -48,7 +48,7 @@ class InboundSms(models.Model):
     to_line = models.CharField(_("to line"), max_length=40, blank=True)
     text = models.TextField(_("text"), blank=True)
     received_at = models.DateTimeField(_("received at"), db_index=True)
-    provider_message_id = models.CharField(_("provider's message id"), max_length=120, blank=True)
+    provider_message_id = models.CharField(_("gateway's message id"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("received SMS")

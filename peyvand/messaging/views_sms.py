@@ -167,7 +167,7 @@ def settings_view(request):
         else:
             messages.success(request, _("The SMS gateway is saved."))
             return redirect("sms-settings")
-    return _render(request, gateway, form)
+    return _render(request, gateway, form, status=400 if request.method == "POST" else 200)
 
 
 def _render(request, gateway: SmsGateway | None, form: GatewayForm, webhook: dict | None = None, status=200):

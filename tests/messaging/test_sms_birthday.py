@@ -83,6 +83,7 @@ def test_a_birthday_rules_sms_reaches_the_gateway_and_its_delivery_shows_on_the_
     assert message.status == "delivered"
 
     client.force_login(rep_a)
+    client.cookies["django_language"] = "en"
     page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
     assert "سارا جان، تولدت مبارک!" in page
     assert 'class="outbox-status status-delivered">Delivered<' in page

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def client(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
 def fake(settings):
     settings.PEYVAND_OUTBOUND_ALLOW_HOSTS = ["127.0.0.1"]
     yield from running(FakeKavenegar)
@@ -92,7 +98,7 @@ def test_a_private_address_for_a_generic_gateway_is_refused_on_the_form(client, 
             "method": "GET",
         },
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 400
     assert "Private or local network addresses may not be called." in answer.content.decode()
     assert not SmsGateway.objects.exists()
 
@@ -151,6 +157,13 @@ def test_an_inbound_sms_lands_once_on_the_senders_contact_page(client, admin, re
     client.force_login(rep_a)
     page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
     assert "لطفاً تماس بگیرید" in page
+
+
+def test_the_persian_page_is_translated(client, admin):
+    client.cookies["django_language"] = "fa"
+    client.force_login(admin)
+    page = client.get(reverse("sms-settings")).content.decode()
+    assert "درگاه پیامک" in page and "کاوه‌نگار" in page
 
 
 def test_the_page_says_when_the_environment_sets_the_gateway(client, admin, settings):

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('to_line', models.CharField(blank=True, max_length=40, verbose_name='to line')),
                 ('text', models.TextField(blank=True, verbose_name='text')),
                 ('received_at', models.DateTimeField(db_index=True, verbose_name='received at')),
-                ('provider_message_id', models.CharField(blank=True, max_length=120, verbose_name="provider's message id")),
+                ('provider_message_id', models.CharField(blank=True, max_length=120, verbose_name="gateway's message id")),
                 ('gateway', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inbound', to='messaging.smsgateway', verbose_name='gateway')),
             ],
             options={
