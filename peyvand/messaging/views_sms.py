@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -50,7 +51,7 @@ class GatewayForm(forms.Form):
         label=gettext_lazy("Messages per minute"),
         min_value=1,
         initial=60,
-        widget=forms.NumberInput(attrs=LTR),
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
     )
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
     username = forms.CharField(
@@ -60,10 +61,14 @@ class GatewayForm(forms.Form):
         label=gettext_lazy("Address template (other gateway)"),
         required=False,
         widget=forms.TextInput(attrs=LTR),
-        help_text=gettext_lazy("With {to}, {text}, {sender} and {key} where the values go."),
     )
     method = forms.ChoiceField(
-        label=gettext_lazy("Method"), choices=[("GET", "GET"), ("POST", "POST")], required=False
+        label=gettext_lazy("Method"),
+        choices=[
+            ("GET", gettext_lazy("Values in the address (GET)")),
+            ("POST", gettext_lazy("Values in the body (POST)")),
+        ],
+        required=False,
     )
     body = forms.CharField(
         label=gettext_lazy("Body template"),
@@ -77,7 +82,6 @@ class GatewayForm(forms.Form):
         label=gettext_lazy("Authentication header"),
         required=False,
         widget=forms.TextInput(attrs=LTR),
-        help_text=gettext_lazy("For example Authorization: Bearer {key}"),
     )
     number_format = forms.ChoiceField(
         label=gettext_lazy("Number format"),
@@ -101,6 +105,14 @@ class GatewayForm(forms.Form):
 
     def __init__(self, *args, key_set: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Placeholders and header names are code, the same in every language: isolated from the sentence.
+        self.fields["url"].help_text = format_html(
+            '{} <bdi dir="ltr"><code>{{to}} {{text}} {{sender}} {{key}}</code></bdi>',
+            _("Where the values go:"),
+        )
+        self.fields["auth_header"].help_text = format_html(
+            '{} <bdi dir="ltr"><code>Authorization: Bearer {{key}}</code></bdi>', _("For example")
+        )
         if key_set:
             # The key is never sent back to the browser: the field only says one is kept.
             self.fields["api_key"].widget.attrs["placeholder"] = _(
