@@ -83,6 +83,25 @@ def form_params(query: str, body: bytes, content_type: str) -> dict[str, str]:
     return params
 
 
+def as_int(value: Any, default: int = -1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def refusal(code: int, errors: dict[int, tuple[Any, bool]], *, retryable: bool = False) -> SmsError:
+    """The error a gateway's documented code stands for; an unknown code names itself."""
+    known = errors.get(code)
+    if known is None:
+        return SmsError(
+            _("The gateway refused the message (code %(code)s).") % {"code": code},
+            code=str(code),
+            retryable=retryable,
+        )
+    return SmsError(str(known[0]), code=str(code), retryable=known[1])
+
+
 def unreachable(exc: Exception) -> SmsError:
     if isinstance(exc, outbound.OutboundRefused):
         return SmsError(str(exc), code="refused", retryable=False)

@@ -13,7 +13,6 @@
 
 from urllib.parse import quote, urlencode
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peyvand.messaging.sms.base import (
@@ -24,10 +23,11 @@ from peyvand.messaging.sms.base import (
     InboundMessage,
     Provider,
     SendResult,
-    SmsError,
     WebhookRequest,
+    as_int,
     e164_or_raw,
     national_mobile,
+    refusal,
 )
 
 # The documented return codes, with whether the same request may succeed later.
@@ -74,14 +74,8 @@ class Kavenegar(Provider):
         status = (data.get("return") or {}).get("status") if isinstance(data, dict) else None
         if status == 200:
             return data
-        try:
-            code = int(status if status is not None else response.status)
-        except (TypeError, ValueError):
-            code = response.status
-        message, retryable = ERRORS.get(code, (None, code >= 500))
-        if message is None:
-            message = _("The gateway refused the message (code %(code)s).") % {"code": code}
-        raise SmsError(str(message), code=str(code), retryable=retryable)
+        code = as_int(status, response.status)
+        raise refusal(code, ERRORS, retryable=code >= 500)
 
     def send(self, to_e164: str, text: str, sender: str = "") -> SendResult:
         form = {"receptor": national_mobile(to_e164), "message": text}
@@ -118,10 +112,7 @@ class Kavenegar(Provider):
 
     @staticmethod
     def _report(messageid, status, statustext="") -> DeliveryReport:
-        try:
-            code = int(status)
-        except (TypeError, ValueError):
-            code = -1
+        code = as_int(status)
         detail = {"provider": "kavenegar", "status": code}
         if statustext:
             detail["text"] = str(statustext)[:200]

@@ -17,7 +17,6 @@ tables of return values and delivery states).
 
 from urllib.parse import urlencode
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peyvand.messaging.sms.base import (
@@ -27,8 +26,9 @@ from peyvand.messaging.sms.base import (
     DeliveryReport,
     Provider,
     SendResult,
-    SmsError,
+    as_int,
     national_mobile,
+    refusal,
 )
 
 ERRORS = {
@@ -69,14 +69,7 @@ class Melipayamak(Provider):
         status = data.get("RetStatus") if isinstance(data, dict) else None
         if status == 1:
             return str(data.get("Value", ""))
-        try:
-            code = int(status)
-        except (TypeError, ValueError):
-            code = response.status
-        message, retryable = ERRORS.get(code, (None, response.status >= 500))
-        if message is None:
-            message = _("The gateway refused the message (code %(code)s).") % {"code": code}
-        raise SmsError(str(message), code=str(code), retryable=retryable)
+        raise refusal(as_int(status, response.status), ERRORS, retryable=response.status >= 500)
 
     def send(self, to_e164: str, text: str, sender: str = "") -> SendResult:
         rec_id = self._post(
@@ -89,10 +82,7 @@ class Melipayamak(Provider):
         reports = []
         for rec_id in ids:
             value = self._post("GetDeliveries2", {"recId": rec_id})
-            try:
-                code = int(value)
-            except ValueError:
-                code = -1
+            code = as_int(value)
             reports.append(
                 DeliveryReport(rec_id, STATES.get(code, PENDING), {"provider": "melipayamak", "status": code})
             )

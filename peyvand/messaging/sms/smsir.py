@@ -15,7 +15,6 @@ sent message's report; and the table of status codes).
 
 import json
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peyvand.messaging.sms.base import (
@@ -25,8 +24,9 @@ from peyvand.messaging.sms.base import (
     DeliveryReport,
     Provider,
     SendResult,
-    SmsError,
+    as_int,
     national_mobile,
+    refusal,
 )
 
 ERRORS = {
@@ -62,14 +62,11 @@ class SmsIr(Provider):
         status = data.get("status") if isinstance(data, dict) else None
         if status == 1 and response.status == 200:
             return data.get("data")
-        try:
-            code = int(status)
-        except (TypeError, ValueError):
-            code = response.status
-        message, retryable = ERRORS.get(code, (None, response.status >= 500 or response.status == 429))
-        if message is None:
-            message = _("The gateway refused the message (code %(code)s).") % {"code": code}
-        raise SmsError(str(message), code=str(code), retryable=retryable)
+        raise refusal(
+            as_int(status, response.status),
+            ERRORS,
+            retryable=response.status >= 500 or response.status == 429,
+        )
 
     def send(self, to_e164: str, text: str, sender: str = "") -> SendResult:
         line = sender or self.sender
@@ -98,11 +95,7 @@ class SmsIr(Provider):
         for message_id in ids:
             response = self.call("GET", f"{self.base_url}/v1/send/{message_id}", headers=self._headers())
             data = self._answer(response) or {}
-            state = data.get("deliveryState")
-            try:
-                code = int(state)
-            except (TypeError, ValueError):
-                code = -1
+            code = as_int(data.get("deliveryState"))
             detail = {"provider": "smsir", "status": code}
             if data.get("deliveryDateTime"):
                 detail["at"] = data["deliveryDateTime"]
