@@ -10,9 +10,9 @@ class MessagingConfig(AppConfig):
         from peyvand.core import registry
         from peyvand.core.settings_sections import SettingsSection, register_section
         from peyvand.messaging.permissions_sms import can_manage_sms
-        from peyvand.messaging.timeline import inbound_sms_items, outbox_items
+        from peyvand.messaging.timeline import inbound_sms_items, sms_outbox_items
 
-        registry.register_timeline_source(outbox_items)
+        registry.register_timeline_source(sms_outbox_items)
         registry.register_timeline_source(inbound_sms_items)
         register_section(
             SettingsSection(

@@ -1,6 +1,6 @@
-"""What the messaging app puts on a record's timeline: the messages sent about the record (any channel, with
-their status as delivery reports move it) and the text messages its phone numbers sent to our lines. Only for
-a user who may see the record."""
+"""What the messaging app puts on a record's timeline: the SMS sent about the record (with their status as
+delivery reports move it) and the text messages its phone numbers sent to our lines. Only for a user who may
+see the record. E-mail has its own items (threads from the mailboxes), so it is not listed here twice."""
 
 from peyvand.core import registry
 from peyvand.core.timeline import TimelineItem
@@ -26,11 +26,13 @@ def record_phones(record) -> list[str]:
     return [p for p in phones if isinstance(p, str) and p.startswith("+")]
 
 
-def outbox_items(user, record, *, limit: int = 50):
+def sms_outbox_items(user, record, *, limit: int = 50):
     record_type = _visible_type(user, record)
     if record_type is None:
         return
-    for message in Outbox.objects.filter(record_type=record_type.name, record_id=record.pk)[:limit]:
+    for message in Outbox.objects.filter(channel="sms", record_type=record_type.name, record_id=record.pk)[
+        :limit
+    ]:
         yield TimelineItem(
             message.sent_at or message.created_at, "message", message, "messaging/sms/timeline_outbox.html"
         )

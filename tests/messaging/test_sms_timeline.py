@@ -8,7 +8,7 @@ from peyvand.contacts.services import create_company, create_contact
 from peyvand.messaging import services_sms
 from peyvand.messaging.models import Outbox
 from peyvand.messaging.models_sms import InboundSms
-from peyvand.messaging.timeline import inbound_sms_items, outbox_items
+from peyvand.messaging.timeline import inbound_sms_items, sms_outbox_items
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_messages_sent_about_a_contact_are_on_its_timeline_with_their_status
     Outbox.objects.create(
         channel="sms", to="+989121234567", body="other", record_type="contact", record_id=contact.pk + 1000
     )
-    (item,) = outbox_items(rep_a, contact)
+    (item,) = sms_outbox_items(rep_a, contact)
     assert (item.kind, item.obj.body, item.obj.get_status_display()) == (
         "message",
         "تولدت مبارک",
@@ -59,5 +59,7 @@ def test_someone_who_may_not_see_the_record_sees_none_of_its_messages(rep_a, rep
     InboundSms.objects.create(
         gateway=gateway, from_number="+989121234567", text="y", received_at=timezone.now()
     )
-    assert len(list(outbox_items(rep_a, contact))) == 1 and len(list(inbound_sms_items(rep_a, contact))) == 1
-    assert list(outbox_items(rep_b, contact)) == [] and list(inbound_sms_items(rep_b, contact)) == []
+    assert (
+        len(list(sms_outbox_items(rep_a, contact))) == 1 and len(list(inbound_sms_items(rep_a, contact))) == 1
+    )
+    assert list(sms_outbox_items(rep_b, contact)) == [] and list(inbound_sms_items(rep_b, contact)) == []
