@@ -63,3 +63,13 @@ def test_someone_who_may_not_see_the_record_sees_none_of_its_messages(rep_a, rep
         len(list(sms_outbox_items(rep_a, contact))) == 1 and len(list(inbound_sms_items(rep_a, contact))) == 1
     )
     assert list(sms_outbox_items(rep_b, contact)) == [] and list(inbound_sms_items(rep_b, contact)) == []
+
+
+def test_sms_from_a_leads_phone_are_on_the_leads_timeline(rep_a, gateway):
+    from peyvand.leads.services import create_lead
+
+    lead = create_lead(actor=rep_a, values={"last_name": "Rahimi", "phone": "09351234567"})
+    InboundSms.objects.create(
+        gateway=gateway, from_number="+989351234567", text="قیمت؟", received_at=timezone.now()
+    )
+    assert [i.obj.text for i in inbound_sms_items(rep_a, lead)] == ["قیمت؟"]
