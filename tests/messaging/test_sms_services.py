@@ -54,10 +54,15 @@ def test_an_sms_goes_through_the_saved_gateway_and_the_outbox_keeps_its_id_accou
     assert list(message.events.values_list("kind", flat=True)) == ["sent"]
 
 
-def test_without_a_gateway_an_sms_stays_queued(db):
-    message = send(channel="sms", to="+989121234567", body="سلام")
+def test_without_a_gateway_an_sms_stays_queued_with_its_parts_counted(db):
+    message = send(channel="sms", to="+989121234567", body=PERSIAN_71)
     message.refresh_from_db()
-    assert (message.status, message.provider_message_id, message.sent_at) == ("queued", "", None)
+    assert (message.status, message.provider_message_id, message.sent_at, message.segments) == (
+        "queued",
+        "",
+        None,
+        2,
+    )
 
 
 def test_the_environment_names_a_gateway_until_one_is_saved_on_the_page(fake, admin, settings):
@@ -197,6 +202,32 @@ def test_a_received_message_is_kept_once_and_announced_with_the_senders_records(
         events.sms_received.disconnect(receiver)
     assert InboundSms.objects.count() == 1
     assert heard == [("قیمت؟", [("contact", contact.pk)])]
+
+
+def test_a_generic_gateways_webhook_reads_a_json_delivery_report(client, admin, settings):
+    from peyvand.messaging.sms.generic import GenericHttp
+    from tests.messaging.fake_gateways import FakeHttpGateway
+
+    settings.PEYVAND_OUTBOUND_ALLOW_HOSTS = ["127.0.0.1"]
+    for fake in running(FakeHttpGateway):
+        gateway = services_sms.save_gateway(
+            actor=admin,
+            provider="generic",
+            api_key=fake.api_key,
+            options={"url": fake.url + "/send?to={to}&text={text}&key={key}", "id_path": "result.id"},
+        )
+        assert isinstance(services_sms.client_for(gateway), GenericHttp)
+        message = send(channel="sms", to="+989121234567", body="سلام")
+        message.refresh_from_db()
+        token = services_sms.new_webhook_token(actor=admin, gateway=gateway)
+        answer = client.post(
+            f"/sms/webhook/{gateway.pk}/{token}/delivery/",
+            {"id": message.provider_message_id, "status": "DELIVRD"},
+            content_type="application/json",
+        )
+        assert answer.json() == {"ok": True, "applied": 1}
+        message.refresh_from_db()
+        assert message.status == "delivered"
 
 
 def test_a_sms_ir_gateway_reports_are_fetched_one_message_at_a_time(admin, settings):
