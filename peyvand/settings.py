@@ -198,6 +198,10 @@ PEYVAND_REP_SEES_TEAM = _env_bool("PEYVAND_REP_SEES_TEAM", False)
 PEYVAND_DEFAULT_CURRENCY = "IRR"
 PEYVAND_CALENDAR = os.environ.get("PEYVAND_CALENDAR", "jalali")  # business periods: "jalali" or "gregorian"
 PEYVAND_PHONE_REGION = os.environ.get("PEYVAND_PHONE_REGION", "IR")
+# An SMS gateway from the environment (kavenegar, smsir, melipayamak); a gateway saved on the settings page wins.
+PEYVAND_SMS_PROVIDER = os.environ.get("PEYVAND_SMS_PROVIDER", "")
+PEYVAND_SMS_API_KEY = os.environ.get("PEYVAND_SMS_API_KEY", "")
+PEYVAND_SMS_SENDER = os.environ.get("PEYVAND_SMS_SENDER", "")
 # "rial" or "toman": how IRR amounts are shown; stored values are always Rial.
 PEYVAND_MONEY_DISPLAY = os.environ.get("PEYVAND_MONEY_DISPLAY", "toman")
 PEYVAND_PAGE_SIZE = 25

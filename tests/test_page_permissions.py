@@ -1882,17 +1882,70 @@ PAGES["messaging-template-new"] = Page(
     post=roles(admin=302, manager=302, rep=403),
     data=_template_values,
 )
+# templates are every team's: none of them is another team's record
 PAGES["messaging-template-edit"] = Page(
     _message_template_url("messaging-template-edit"),
     get=roles(admin=200, manager=200, rep=403),
-    post=roles(admin=302, manager=302, rep=403),
-    data=_template_values,
-    note="templates are shared by every team (no record of a team behind them)",
+    foreign={MANAGER: 200, REP: 403},
+    note="its POST (saved 302, bad input 400, a rep 403): tests/messaging/test_views_compose.py",
 )
 PAGES["messaging-template-delete"] = Page(
     _message_template_url("messaging-template-delete"),
     get=POST_ONLY,
     post=roles(admin=302, manager=302, rep=403),
+    foreign={MANAGER: 302, REP: 403},
+)
+
+
+# --- the SMS gateway's settings (an administrator's) and its webhooks: public, the secret in the address is the
+# credential (a call without a report changes nothing) ---
+
+
+def _sms_gateway(world):
+    from peyvand.messaging.models_sms import SmsGateway
+
+    return SmsGateway.objects.first() or SmsGateway.objects.create(provider="kavenegar", api_key="k")
+
+
+def _sms_token_url(world, who):
+    _sms_gateway(world)
+    return reverse("sms-token")
+
+
+def _sms_webhook(kind):
+    def build(world, who):
+        from peyvand.messaging import services_sms
+
+        gateway = _sms_gateway(world)
+        token = services_sms.new_webhook_token(actor=world.users[ADMIN], gateway=gateway)
+        return reverse(f"sms-webhook-{kind}", args=[gateway.pk, token])
+
+    return build
+
+
+PAGES.update(
+    {
+        "sms-settings": Page(_url("sms-settings"), get=ADMINS, post=ADMINS_BAD_INPUT),
+        "sms-token": Page(_sms_token_url, get=POST_ONLY, post=ADMINS),
+        "sms-test": Page(
+            _url("sms-test"),
+            get=POST_ONLY,
+            post=ADMINS_DONE,
+            note="sending through a gateway and its refusals: tests/messaging/test_sms_views.py",
+        ),
+        "sms-webhook-delivery": Page(
+            _sms_webhook("delivery"),
+            get=everyone(200, anonymous=200),
+            post=everyone(200, anonymous=200),
+            note="public: reports, a wrong secret (404) and repeats: tests/messaging/test_sms_views.py",
+        ),
+        "sms-webhook-inbound": Page(
+            _sms_webhook("inbound"),
+            get=everyone(200, anonymous=200),
+            post=everyone(200, anonymous=200),
+            note="public: received messages kept once, a wrong secret (404): tests/messaging/test_sms_views.py",
+        ),
+    }
 )
 
 

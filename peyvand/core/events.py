@@ -27,6 +27,9 @@ payment_recorded = Signal()  # sender=Payment, payment, actor
 # is written with the answer or neither is. sender=TicketSurvey, survey, ticket, contact, owner, team, csat,
 # score (0–10 or None), comment, answered_at, channel
 survey_answered = Signal()
+# A customer's text message reached one of our SMS lines. sender=InboundSms, message (the InboundSms row),
+# records (a list of ("contact"|"company"|"lead", id) whose phone is the sender's number), actor (None)
+sms_received = Signal()
 
 
 def emit(signal: Signal, sender, **kwargs) -> None:

@@ -9,12 +9,16 @@ class MessagingConfig(AppConfig):
     def ready(self):
         from peyvand.core import registry
         from peyvand.core.settings_sections import SettingsSection, register_section
+        from peyvand.messaging.permissions_sms import can_manage_sms
         from peyvand.messaging.services_compose import can_manage_templates
+        from peyvand.messaging.timeline import inbound_sms_items, sms_outbox_items
 
         # users' notification e-mails (reminders, mentions) leave through the outbox too: kept, retried, visible
         registry.register_mail_transport(_send_notification)
         # "+ E-mail" and "+ SMS" on the page of every record whose customer has an address
         registry.register_timeline_actions("messaging/compose/_timeline_actions.html")
+        registry.register_timeline_source(sms_outbox_items)
+        registry.register_timeline_source(inbound_sms_items)
         register_section(
             SettingsSection(
                 key="message-templates",
@@ -24,6 +28,17 @@ class MessagingConfig(AppConfig):
                 allowed=can_manage_templates,
                 group="messages",
                 order=10,
+            )
+        )
+        register_section(
+            SettingsSection(
+                key="sms",
+                title=_("SMS gateway"),
+                description=_("The gateway text messages are sent through, its sender line and its key."),
+                url_name="sms-settings",
+                allowed=can_manage_sms,
+                group="messages",
+                order=30,
             )
         )
 

@@ -136,4 +136,5 @@ class OutboxEvent(models.Model):
         return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
 
 
+from peyvand.messaging.models_sms import InboundSms, SmsGateway, SmsProvider  # noqa: E402, F401
 from peyvand.messaging.models_templates import MessageTemplate, TemplateLanguage  # noqa: E402, F401

@@ -24,7 +24,7 @@ class MessageFile(TypedDict):
 
 DEFAULT_BACKENDS = {
     "email": "peyvand.messaging.backends.EmailBackend",
-    "sms": "peyvand.messaging.backends.OutboxOnlyBackend",
+    "sms": "peyvand.messaging.sms.backend.GatewayBackend",  # queued while no gateway is configured
 }
 
 

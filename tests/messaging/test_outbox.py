@@ -35,7 +35,7 @@ def test_an_email_is_kept_in_the_outbox_and_handed_to_djangos_mail_backend(db):
 def test_an_sms_waits_in_the_outbox_until_a_gateway_is_configured(db):
     message = send(channel="sms", to="+989123456789", body="سلام")
     assert Outbox.objects.get().status == "queued"
-    assert message.backend == "peyvand.messaging.backends.OutboxOnlyBackend"
+    assert message.backend == "peyvand.messaging.sms.backend.GatewayBackend"
     assert mail.outbox == []
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0004_outbox_delivery'),
+        ('messaging', '0005_sms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,3 @@
+"""The messaging app's scheduled jobs, found by the worker's autodiscovery of ``periodic`` modules."""
+
+from peyvand.messaging import periodic_sms  # noqa: F401
