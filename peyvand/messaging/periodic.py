@@ -1,0 +1,1 @@
+from peyvand.messaging import periodic_outbox  # noqa: F401
