@@ -76,6 +76,17 @@ def ensure_message_id(message: Outbox) -> str:
     return headers["Message-ID"]
 
 
+class _Email(EmailMultiAlternatives):
+    """An e-mail whose long headers are not folded into encoded words: a List-Unsubscribe address longer than a
+    line would otherwise come out as ``=?utf-8?q?...?=``, which mail programs do not read as a link. A header line
+    may be 998 characters long (RFC 5322)."""
+
+    def message(self):
+        msg = super().message()
+        msg.policy = msg.policy.clone(max_line_length=998)
+        return msg
+
+
 class EmailBackend(BaseBackend):
     """Hands the message to Django's mail backend (SMTP, or files for the embedded trial)."""
 
@@ -86,9 +97,7 @@ class EmailBackend(BaseBackend):
         headers = dict(message.headers or {})
         headers[OUTBOX_HEADER] = str(message.pk)
         headers.update(consent.unsubscribe_headers(message))
-        mail = EmailMultiAlternatives(
-            subject=message.subject, body=message.body, to=[message.to], headers=headers
-        )
+        mail = _Email(subject=message.subject, body=message.body, to=[message.to], headers=headers)
         if message.html_body:
             mail.attach_alternative(tracking.tracked_html(message), "text/html")
         for item in message.attachments or []:
