@@ -130,7 +130,8 @@ def unsubscribe(token: str) -> Suppression:
     from peyvand.messaging.services import record_event
 
     value = read_unsubscribe_token(token)
-    message = Outbox.objects.filter(pk=value.get("m")).first()
+    pk = value.get("m")
+    message = Outbox.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     row = suppress(
         channel=value["c"],
         address=value["a"],

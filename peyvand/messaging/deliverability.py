@@ -56,7 +56,8 @@ def _fields(part: Message) -> list[Message]:
         return [p for p in payload if isinstance(p, Message)]
     text = payload if isinstance(payload, str) else ""
     if part.get("Content-Transfer-Encoding", "").lower() in ("base64", "quoted-printable"):
-        text = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+        decoded = part.get_payload(decode=True)
+        text = decoded.decode("utf-8", "replace") if isinstance(decoded, bytes) else ""
     blocks = re.split(r"\r?\n\s*\r?\n", text.strip())
     return [email.parser.HeaderParser().parsestr(block) for block in blocks if block.strip()]
 
@@ -66,11 +67,11 @@ def _original_headers(report: Message) -> Message | None:
         kind = part.get_content_type()
         if kind == "message/rfc822":
             payload = part.get_payload()
-            if isinstance(payload, list) and payload:
+            if isinstance(payload, list) and payload and isinstance(payload[0], Message):
                 return payload[0]
         if kind == "text/rfc822-headers":
-            text = part.get_payload(decode=True) or b""
-            return email.parser.BytesHeaderParser().parsebytes(text)
+            text = part.get_payload(decode=True)
+            return email.parser.BytesHeaderParser().parsebytes(text if isinstance(text, bytes) else b"")
     return None
 
 
@@ -87,7 +88,8 @@ def parse_report(raw: bytes) -> Report | None:
     message = _parse(raw)
     if message is None or message.get_content_type() != "multipart/report":
         return None
-    report_type = (message.get_param("report-type") or "").lower()
+    param = message.get_param("report-type")
+    report_type = param.lower() if isinstance(param, str) else ""
     original = _original_headers(message)
     original_id = (original.get("Message-ID", "") if original is not None else "").strip()
     outbox_raw = (original.get(OUTBOX_HEADER, "") if original is not None else "").strip()

@@ -254,7 +254,8 @@ def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
             budgets[key] = (
                 None if limit is None else max(0, limit - _sent_in_last_minute(path, message.account_id, now))
             )
-        if budgets[key] is not None and budgets[key] <= 0:
+        budget = budgets[key]
+        if budget is not None and budget <= 0:
             # Over the pace: back in line for the next run, without spending a try.
             Outbox.objects.filter(pk=message.pk).update(next_attempt_at=now + dt.timedelta(minutes=1))
             outcome["deferred"] += 1
@@ -263,8 +264,8 @@ def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
             _attempt(message, backend)
         except Exception:  # a backend failing in a way _attempt did not expect must not stop the others
             log.exception("outbox message %s could not be tried", message.pk)
-        if budgets[key] is not None:
-            budgets[key] -= 1
+        if budget is not None:
+            budgets[key] = budget - 1
         if (
             message.status == OutboxStatus.QUEUED
             and message.next_attempt_at
