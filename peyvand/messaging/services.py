@@ -167,12 +167,7 @@ def send(
         ),
         status=OutboxStatus.SUPPRESSED if suppressed else OutboxStatus.QUEUED,
         status_changed_at=now if suppressed else None,
-        error=(
-            _("Not sent: %(reason)s (%(since)s).")
-            % {"reason": suppressed.get_reason_display(), "since": suppressed.created_at.date()}
-        )
-        if suppressed
-        else "",
+        error=_("Not sent: %(reason)s.") % {"reason": suppressed.get_reason_display()} if suppressed else "",
         next_attempt_at=send_at if later else None,
         headers={
             str(name): " ".join(str(value).split())[:998]

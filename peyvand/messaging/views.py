@@ -144,6 +144,7 @@ def message_view(request, pk: int):
             "first_open": opens[0] if opens else None,
             "proxy_opens": sum(1 for e in opens if e.detail.get("proxy")),
             "can_retry": permissions.can_retry(request.user, message),
+            "topic_label": consent.topic_label(message.topic) if message.topic else "",
             "record_url": record_url(message.record_type, message.record_id) if message.record_id else "",
         },
     )

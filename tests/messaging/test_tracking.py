@@ -97,6 +97,7 @@ def test_an_open_that_looks_like_a_privacy_proxy_is_flagged_and_the_page_says_op
     event = message.events.get()
     assert event.detail.get("proxy", "") == proxy
     browser = Client()
+    browser.cookies["django_language"] = "en"
     browser.force_login(admin)
     page = browser.get(f"/outbox/{message.pk}/").content.decode()
     assert "Opens are approximate" in page
