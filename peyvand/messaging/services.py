@@ -68,10 +68,10 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
 
 
-def _attempt(message: Outbox, backend) -> BaseException | None:
+def _attempt(message: Outbox, backend, *, may_retry: bool = True) -> BaseException | None:
     """One try: hand the row to its backend and keep what came of it. A failure that may pass leaves the row
-    queued for a later try (until the tries run out); any other fails it at once. Answers the error of a failure
-    that ended the message (for ``send`` to raise), None otherwise."""
+    queued for a later try (until the tries run out, or at once when ``may_retry`` is False); any other fails it
+    at once. Answers the error of a failure that ended the message (for ``send`` to raise), None otherwise."""
     now = timezone.now()
     message.attempts += 1
     try:
@@ -79,7 +79,7 @@ def _attempt(message: Outbox, backend) -> BaseException | None:
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         _base, _cap, tries = _retry_policy()
-        retry = is_retryable(exc) and message.attempts < tries
+        retry = may_retry and is_retryable(exc) and message.attempts < tries
         message.error = error
         message.status = OutboxStatus.QUEUED if retry else OutboxStatus.FAILED
         message.next_attempt_at = now + retry_delay(message.attempts) if retry else None
@@ -118,13 +118,16 @@ def send(
     topic: str = "",
     send_at: dt.datetime | None = None,
     track: bool = True,
+    retry: bool = False,
     created_by=None,
     account_id: int | None = None,
 ) -> Outbox:
     """Write the message to the outbox and hand it to the channel's backend at once (or keep it queued until
-    ``send_at``). A failure that may pass (a connection refused, an SMTP 4xx) leaves it queued for the outbox
-    job's next try; any other failure marks the row failed and is raised again, so the caller (an automation
-    rule) can report it.
+    ``send_at``, for the outbox job). A failure marks the row failed and is raised again, so the caller (an
+    automation rule, which retries on its own) can report it — unless ``retry`` is True: then a failure that may
+    pass (a connection refused, a timeout, an SMTP 4xx, a gateway's "try later") leaves the row queued and the
+    outbox job tries again with a growing wait, and only a failure another try would repeat is raised. A
+    scheduled message is always retried so, since nobody waits on it.
 
     ``topic`` is the consent topic (``models_consent.Topic``): a message under a topic is not sent to an address
     that opted out of it, and carries an unsubscribe link in its headers; no message goes to an address that
@@ -181,7 +184,7 @@ def send(
     )
     if suppressed or later:
         return message
-    failure = _attempt(message, backend)
+    failure = _attempt(message, backend, may_retry=retry)
     if failure is not None:
         raise failure
     return message
@@ -261,16 +264,13 @@ def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
             log.exception("outbox message %s could not be tried", message.pk)
         if budget is not None:
             budgets[key] = budget - 1
-        if (
-            message.status == OutboxStatus.QUEUED
-            and message.next_attempt_at
-            and message.next_attempt_at > now
-        ):
-            outcome["retrying"] += 1
-        elif message.status == OutboxStatus.FAILED:
+        if message.status == OutboxStatus.FAILED:
             outcome["failed"] += 1
-        else:
+        elif message.status != OutboxStatus.QUEUED:
             outcome["sent"] += 1
+        elif message.next_attempt_at:
+            outcome["retrying"] += 1
+        # else: a backend that keeps it queued without a time (an SMS before a gateway is set) holds it
     return outcome
 
 

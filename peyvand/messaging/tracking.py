@@ -32,6 +32,8 @@ _PROXIES = (
     ("ggpht.com", "gmail"),
     ("YahooMailProxy", "yahoo"),
 )
+# Opens kept per message; more are answered but not written, so a pixel fetched in a loop cannot fill the table.
+MAX_OPENS = 100
 # An open this soon after sending was most likely a proxy or a scanner fetching the pixel on delivery.
 _TOO_SOON = dt.timedelta(seconds=10)
 
@@ -104,7 +106,11 @@ def record_open(token: str, *, user_agent: str, at: dt.datetime) -> OutboxEvent 
     if message is None:
         return None
     proxy = proxy_of(user_agent, message=message, at=at)
-    first = not message.events.filter(kind=EventKind.OPENED).exists()
+    opens = message.events.filter(kind=EventKind.OPENED)
+    seen = opens.count()
+    if seen >= MAX_OPENS:
+        return opens.first()  # a proxy or a scanner fetching it over and over: enough is kept
+    first = seen == 0
     event = record_event(
         message=message,
         kind=EventKind.OPENED,

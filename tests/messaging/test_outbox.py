@@ -18,9 +18,9 @@ class GatewayBackend(BaseBackend):
 
     def deliver(self, message):
         if message.to.endswith("0000"):
-            raise PermanentError("number refused")
-        if message.to.endswith("1111"):
             raise ConnectionError("gateway down")
+        if message.to.endswith("1111"):
+            raise PermanentError("number refused")
         DELIVERED.append((message.to, message.body))
         message.status = "sent"
         message.save(update_fields=["status"])
@@ -47,17 +47,22 @@ def test_a_configured_backend_carries_the_channel_and_its_failures_are_recorded(
     settings.PEYVAND_MESSAGING_BACKENDS = {"sms": "tests.messaging.test_outbox.GatewayBackend"}
     DELIVERED.clear()
     send(channel="sms", to="+989123456789", body="one")
-    with pytest.raises(PermanentError):
+    with pytest.raises(ConnectionError):
         send(channel="sms", to="+989120000000", body="two")
     assert DELIVERED == [("+989123456789", "one")]
     assert dict(Outbox.objects.values_list("body", "status")) == {"one": "sent", "two": "failed"}
-    assert Outbox.objects.get(body="two").error == "PermanentError: number refused"
+    assert Outbox.objects.get(body="two").error == "ConnectionError: gateway down"
 
 
-def test_a_failure_that_may_pass_leaves_the_message_queued_for_a_later_try_instead_of_raising(settings):
+def test_asked_to_retry_a_failure_that_may_pass_is_queued_for_later_and_one_that_would_repeat_is_raised(
+    settings,
+):
     settings.PEYVAND_MESSAGING_BACKENDS = {"sms": "tests.messaging.test_outbox.GatewayBackend"}
     settings.PEYVAND_OUTBOX_RETRY_BASE_SECONDS = 60
-    message = send(channel="sms", to="+989121111111", body="three")
+    with pytest.raises(PermanentError):
+        send(channel="sms", to="+989121111111", body="refused", retry=True)
+    assert Outbox.objects.get(body="refused").status == "failed"
+    message = send(channel="sms", to="+989120000000", body="three", retry=True)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.error) == ("queued", 1, "ConnectionError: gateway down")
     assert 59 <= (message.next_attempt_at - message.status_changed_at).total_seconds() <= 61

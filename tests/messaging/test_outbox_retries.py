@@ -60,7 +60,7 @@ def smtp(settings):
 def test_an_smtp_server_saying_try_later_gets_the_message_on_the_jobs_next_run_after_the_backoff(smtp):
     smtp.refuse = 2
     with time_machine.travel(START, tick=False):
-        message = send(channel="email", to="sara@example.com", subject="Hello", body="Hi")
+        message = send(channel="email", to="sara@example.com", subject="Hello", body="Hi", retry=True)
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("queued", 1)
     assert "451" in message.error
@@ -93,13 +93,23 @@ def test_after_the_last_allowed_try_the_message_fails_for_good_and_keeps_the_err
     settings.PEYVAND_OUTBOX_MAX_ATTEMPTS = 2
     smtp.refuse = 5
     with time_machine.travel(START, tick=False):
-        message = send(channel="email", to="sara@example.com", subject="Hello", body="Hi")
+        message = send(channel="email", to="sara@example.com", subject="Hello", body="Hi", retry=True)
     later = START + dt.timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
         assert deliver_due(later)["failed"] == 1
     message.refresh_from_db()
     assert (message.status, message.attempts, message.next_attempt_at) == ("failed", 2, None)
     assert "451" in message.error
+
+
+def test_without_retry_a_try_later_answer_fails_the_message_and_is_raised_to_the_caller(smtp):
+    import smtplib
+
+    smtp.refuse = 1
+    with pytest.raises(smtplib.SMTPDataError):
+        send(channel="email", to="sara@example.com", subject="Hello", body="Hi")
+    message = Outbox.objects.get()
+    assert (message.status, message.next_attempt_at) == ("failed", None)
 
 
 def test_a_refused_recipient_fails_at_once_and_the_error_is_raised_to_the_caller(smtp, settings):
@@ -114,7 +124,7 @@ def test_a_refused_recipient_fails_at_once_and_the_error_is_raised_to_the_caller
     controller.start()
     try:
         with pytest.raises(smtplib.SMTPRecipientsRefused):
-            send(channel="email", to="nobody@example.com", subject="Hello", body="Hi")
+            send(channel="email", to="nobody@example.com", subject="Hello", body="Hi", retry=True)
     finally:
         controller.stop()
     message = Outbox.objects.get()

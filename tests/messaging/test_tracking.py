@@ -169,3 +169,12 @@ def test_the_records_timeline_lists_its_messages_with_opens_and_clicks_to_who_ma
     page = browser.get(f"/contacts/{contact.pk}/").content.decode()
     assert f'href="/outbox/{message.pk}/"' in page
     assert Outbox.objects.count() == 1
+
+
+def test_a_pixel_fetched_over_and_over_keeps_a_bounded_number_of_opens(mailoutbox):
+    message = send(channel="email", to="sara@example.com", subject="Offer", body="x", html_body=HTML)
+    path = _path(tracking.pixel_url(message))
+    browser = Client(HTTP_USER_AGENT="Scanner/1.0")
+    for _n in range(tracking.MAX_OPENS + 5):
+        assert browser.get(path).status_code == 200
+    assert message.events.filter(kind="opened").count() == tracking.MAX_OPENS
