@@ -229,11 +229,7 @@ TRIGGERS = {
         TriggerSpec("invoice_overdue", _("an invoice becomes overdue"), ("invoice",)),
         TriggerSpec("payment_recorded", _("a payment is recorded"), ("payment",)),
         TriggerSpec("no_activity", _("a deal has had no activity for some days"), ("deal",)),
-        TriggerSpec(
-            "email_not_opened",
-            _("an e-mail about it was not opened for some days"),
-            ("contact", "deal", "lead"),
-        ),
+        TriggerSpec("email_not_opened", _("an e-mail was not opened"), ("contact", "deal", "lead")),
         TriggerSpec("date_reached", _("a date is reached"), _types_with_dates),
     )
 }
