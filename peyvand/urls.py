@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("peyvand.comments.urls")),
     path("", include("peyvand.messaging.urls_sms")),
     path("", include("peyvand.contacts.urls")),
+    path("", include("peyvand.messaging.urls")),
     path("", include("peyvand.web.urls")),
     path("imports/", include("peyvand.imports.urls")),
     path("billing/", include("peyvand.billing.urls")),

@@ -1949,6 +1949,113 @@ PAGES.update(
 )
 
 
+# --- the outbox (issue 16): a message about a record is seen by whoever may see the record; tracking and
+# unsubscribe links are public by design (the signed token is the credential, the recipient is not a user) ---
+
+
+def _outbox_message(world, who):
+    from peyvand.messaging.models import Outbox
+
+    contact = _contact(world, who)
+    return Outbox.objects.create(
+        channel="email",
+        to="kian@example.com",
+        subject="Offer",
+        status="failed",
+        record_type="contact",
+        record_id=contact.pk,
+    )
+
+
+def _sent_message(world, who):
+    from peyvand.messaging.services import send
+
+    return send(
+        channel="email",
+        to="kian@example.com",
+        subject="Offer",
+        body="x",
+        html_body="<p>x</p>",
+        topic="marketing",
+    )
+
+
+def _public_path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def _track_open_url(world, who):
+    from peyvand.messaging import tracking
+
+    return _public_path(tracking.pixel_url(_sent_message(world, who)))
+
+
+def _track_click_url(world, who):
+    from peyvand.messaging import tracking
+
+    return _public_path(tracking.click_url(_sent_message(world, who), "https://example.com/offer"))
+
+
+def _unsubscribe_url(world, who):
+    from peyvand.messaging import consent
+
+    return _public_path(consent.unsubscribe_url(_sent_message(world, who)))
+
+
+def _consent_url(world, who):
+    contact = create_contact(
+        actor=who,
+        values={"last_name": f"Consent {next(SERIAL)}", "emails": ["kian@example.com"]},
+        allow_duplicate=True,
+    )
+    return reverse("contact-consent", args=[contact.pk])
+
+
+PAGES.update(
+    {
+        "outbox": Page(
+            _url("outbox"),
+            get=everyone(200),
+            note="who sees which message: tests/messaging/test_outbox_page.py",
+        ),
+        "outbox-message": Page(_of("outbox-message", _outbox_message), get=everyone(200), foreign=404),
+        "outbox-retry": Page(
+            _of("outbox-retry", _outbox_message), get=POST_ONLY, post=everyone(302), foreign=404
+        ),
+        "outbox-retry-many": Page(_url("outbox-retry-many"), get=POST_ONLY, post=everyone(302)),
+        "messaging-settings": Page(
+            _url("messaging-settings"),
+            get=roles(admin=200, manager=403, rep=403),
+            post=roles(admin=200, manager=403, rep=403),
+        ),
+        "contact-consent": Page(
+            _consent_url,
+            get=POST_ONLY,
+            post=everyone(302),
+            data=lambda world, who: {"channel": "email", "address": "kian@example.com", "topic": "marketing"},
+            foreign=404,
+            note="opting out and back in: tests/messaging/test_consent.py",
+        ),
+        "track-open": Page(
+            _track_open_url,
+            get=everyone(200, anonymous=200),
+            note="public by design; proxies and bad tokens: tests/messaging/test_tracking.py",
+        ),
+        "track-click": Page(
+            _track_click_url,
+            get=everyone(302, anonymous=302),
+            note="public by design; forged targets are 404: tests/messaging/test_tracking.py",
+        ),
+        "unsubscribe": Page(
+            _unsubscribe_url,
+            get=everyone(200, anonymous=200),
+            post=everyone(200, anonymous=200),
+            note="public by design (RFC 8058 one-click): tests/messaging/test_consent.py",
+        ),
+    }
+)
+
+
 # --- running a request ---------------------------------------------------------------------------------------
 
 

@@ -47,7 +47,8 @@ def list_rules(request, page: int = PAGE, page_size: int = PAGE_SIZE, enabled: b
 )
 def create_rule(request, payload: RuleIn):
     """``trigger``: created, updated, stage_changed, deal_won, deal_lost, activity_completed, lead_assigned,
-    ticket_created, ticket_sla_warning, ticket_sla_breached, no_activity (``params.days``), date_reached
+    ticket_created, ticket_sla_warning, ticket_sla_breached, no_activity (``params.days``), email_not_opened
+    (``params.days``: a tracked e-mail about a contact, deal or lead not opened that long), date_reached
     (``params.field``, ``params.offset_days``).
     ``conditions``: ``[{"field", "op", "value"}]``; ``actions``: ``[{"type", ...}]``; what each may hold is listed
     by ``GET /automation/catalog``."""

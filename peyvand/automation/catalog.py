@@ -229,10 +229,11 @@ TRIGGERS = {
         TriggerSpec("invoice_overdue", _("an invoice becomes overdue"), ("invoice",)),
         TriggerSpec("payment_recorded", _("a payment is recorded"), ("payment",)),
         TriggerSpec("no_activity", _("a deal has had no activity for some days"), ("deal",)),
+        TriggerSpec("email_not_opened", _("an e-mail was not opened"), ("contact", "deal", "lead")),
         TriggerSpec("date_reached", _("a date is reached"), _types_with_dates),
     )
 }
-PERIODIC_TRIGGERS = {"no_activity", "date_reached"}
+PERIODIC_TRIGGERS = {"no_activity", "email_not_opened", "date_reached"}
 
 
 def trigger_choices() -> list[tuple[str, str]]:

@@ -81,6 +81,37 @@ def fire_quiet_deals(now: dt.datetime) -> int:
     return fired
 
 
+def fire_unopened_emails(now: dt.datetime) -> int:
+    """Rules on "an e-mail about it was not opened for N days": once per tracked e-mail sent since the rule was
+    made, N days after it left unopened (opens are approximate; a click counts as an open)."""
+    from peyvand.core import registry
+    from peyvand.messaging.models import Outbox
+
+    fired = 0
+    for rule in Rule.objects.filter(enabled=True, trigger="email_not_opened").select_related("created_by"):
+        kind = registry.find(rule.record_type)
+        if kind is None:
+            continue
+        days = int(rule.params.get("days", 3))
+        messages = Outbox.objects.filter(
+            channel="email",
+            tracked=True,
+            record_type=rule.record_type,
+            status__in=("sent", "delivered"),
+            sent_at__gte=rule.created_at,
+            sent_at__lte=now - dt.timedelta(days=days),
+        ).order_by("sent_at", "id")
+        records = {r.pk: r for r in kind.visible(rule.created_by).filter(pk__in=messages.values("record_id"))}
+        for message in messages:
+            record = records.get(message.record_id)
+            if (
+                record is not None
+                and engine.fire_rule(rule, record, key=f"unopened:{message.pk}") is not None
+            ):
+                fired += 1
+    return fired
+
+
 @periodic("automation-dates", every=dt.timedelta(minutes=30))
 def date_job(now):
     return fire_date_rules(now)
@@ -89,6 +120,11 @@ def date_job(now):
 @periodic("automation-quiet-deals", every=dt.timedelta(hours=1))
 def quiet_job(now):
     return fire_quiet_deals(now)
+
+
+@periodic("automation-unopened-emails", every=dt.timedelta(hours=1))
+def unopened_job(now):
+    return fire_unopened_emails(now)
 
 
 @periodic("automation-retries", every=dt.timedelta(minutes=1))

@@ -60,7 +60,7 @@ def clean_trigger(trigger: Any, record_type: Any, params: Any) -> tuple[str, str
         )
     params = params if isinstance(params, dict) else {}
     cleaned: dict[str, Any] = {}
-    if spec.name == "no_activity":
+    if spec.name in ("no_activity", "email_not_opened"):
         cleaned["days"] = _int(params.get("days", 7), "params.days", 1, 365)
     elif spec.name == "date_reached":
         field = params.get("field")

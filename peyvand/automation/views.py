@@ -195,7 +195,7 @@ def values_from_state(state: dict[str, Any]) -> dict[str, Any]:
             "automation.amount", _("The rule was not saved; correct the marked fields."), errors=errors
         )
     params: dict[str, Any] = {}
-    if trigger == "no_activity":
+    if trigger in ("no_activity", "email_not_opened"):
         params["days"] = state["days"]
     if trigger == "date_reached":
         params = {"field": state["date_field"], "offset_days": state["offset_days"]}

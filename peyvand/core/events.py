@@ -23,6 +23,9 @@ invoice_issued = Signal()  # sender=Invoice, invoice, actor
 invoice_paid = Signal()  # sender=Invoice, invoice, actor
 invoice_overdue = Signal()  # sender=Invoice, invoice, actor (None: the periodic job)
 payment_recorded = Signal()  # sender=Payment, payment, actor
+# sender=Outbox, message, proxy ("" or which privacy proxy it looks like), actor=None
+message_opened = Signal()
+message_clicked = Signal()  # sender=Outbox, message, url, actor=None
 # Sent with ``send`` (not ``emit``), inside the answer's transaction: a receiver's row (analytics' survey answer)
 # is written with the answer or neither is. sender=TicketSurvey, survey, ticket, contact, owner, team, csat,
 # score (0–10 or None), comment, answered_at, channel

@@ -163,9 +163,15 @@ class MailRoute:
 _routes: dict[str, MailRoute] = {}
 
 
-def register_route(route: MailRoute) -> None:
-    """Add (or, made ready again, replace) a route; routes are asked in the order they were first registered."""
+def register_route(route: MailRoute, *, first: bool = False) -> None:
+    """Add (or, made ready again, replace) a route; routes are asked in the order they were first registered,
+    except one registered ``first``, asked before all: a mail server's bounce report sent to a support address
+    is about a message we sent, not a customer's request."""
     _routes[route.name] = route
+    if first:
+        others = {name: r for name, r in _routes.items() if name != route.name}
+        _routes.clear()
+        _routes.update({route.name: route, **others})
 
 
 def claimant(mail: InboundMail) -> MailRoute | None:

@@ -7,8 +7,9 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messaging")
 
     def ready(self):
-        from peyvand.core import registry
+        from peyvand.core import inbound_mail, registry
         from peyvand.core.settings_sections import SettingsSection, register_section
+        from peyvand.messaging import deliverability, permissions, timeline_outbox
         from peyvand.messaging.permissions_sms import can_manage_sms
         from peyvand.messaging.services_compose import can_manage_templates
         from peyvand.messaging.timeline import inbound_sms_items, sms_outbox_items
@@ -17,8 +18,14 @@ class MessagingConfig(AppConfig):
         registry.register_mail_transport(_send_notification)
         # "+ E-mail" and "+ SMS" on the page of every record whose customer has an address
         registry.register_timeline_actions("messaging/compose/_timeline_actions.html")
+        # the messages sent about a record, with their opens and clicks, on the record's timeline
+        registry.register_timeline_source(timeline_outbox.outbox_items)
         registry.register_timeline_source(sms_outbox_items)
         registry.register_timeline_source(inbound_sms_items)
+        # a contact's consent per address, channel and topic, on its page
+        registry.register_record_section("messaging/consent_section.html")
+        # mail servers' bounce and complaint reports arriving by the inbound endpoints mark the address
+        inbound_mail.register_route(deliverability.ROUTE, first=True)
         register_section(
             SettingsSection(
                 key="message-templates",
@@ -28,6 +35,17 @@ class MessagingConfig(AppConfig):
                 allowed=can_manage_templates,
                 group="messages",
                 order=10,
+            )
+        )
+        register_section(
+            SettingsSection(
+                key="messaging",
+                title=_("Outgoing messages"),
+                description=_("Open and click tracking of e-mail."),
+                url_name="messaging-settings",
+                allowed=permissions.can_change_tracking,
+                group="messages",
+                order=20,
             )
         )
         register_section(

@@ -97,6 +97,8 @@ class Outbox(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # SMS parts the text takes (70 characters a part in Persian, 160 in Latin; fewer when split).
     segments = models.PositiveSmallIntegerField(_("parts"), null=True, blank=True)
+    # Whether its HTML went out with tracked links and an open pixel (the site's setting and the sender's wish).
+    tracked = models.BooleanField(_("tracked"), default=False)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -136,5 +138,6 @@ class OutboxEvent(models.Model):
         return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
 
 
+from peyvand.messaging.models_consent import MessagingSettings, Suppression  # noqa: E402, F401
 from peyvand.messaging.models_sms import InboundSms, SmsGateway, SmsProvider  # noqa: E402, F401
 from peyvand.messaging.models_templates import MessageTemplate, TemplateLanguage  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""The SMS jobs: fetch delivery reports of recent messages, and try again those a busy gateway deferred."""
+"""The SMS job: fetch delivery reports of recent messages (the outbox job tries again those a busy gateway
+deferred)."""
 
 import datetime as dt
 
@@ -9,8 +10,3 @@ from peyvand.messaging import services_sms
 @periodic("sms-delivery-reports", every=dt.timedelta(minutes=10))
 def delivery_reports_job(now):
     return services_sms.fetch_reports(now)
-
-
-@periodic("sms-retries", every=dt.timedelta(minutes=1))
-def retries_job(now):
-    return services_sms.send_due(now)

@@ -209,8 +209,8 @@ def send_test(*, actor, to: str) -> Outbox:
 
 # --- sending --------------------------------------------------------------------------------------------------
 def _retry_later(message: Outbox, error: str, now: dt.datetime) -> None:
-    attempts = message.attempts + 1
-    message.attempts = attempts
+    # the try was counted by the outbox (``services._attempt``), which calls every backend
+    attempts = max(1, message.attempts)
     message.error = error[:2000]
     if attempts >= MAX_ATTEMPTS:
         message.status = OutboxStatus.FAILED
@@ -287,24 +287,6 @@ def deliver(message: Outbox) -> None:
             "parts": message.segments,
         },
     )
-
-
-def send_due(now: dt.datetime) -> int:
-    """Try again the SMS that wait for a later try (a busy gateway, the rate limit)."""
-    count = 0
-    due = Outbox.objects.filter(
-        channel="sms", status=OutboxStatus.QUEUED, backend=BACKEND_PATH, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "pk")[:500]
-    for message in due:
-        try:
-            deliver(message)
-        except SmsError as exc:
-            message.status = OutboxStatus.FAILED
-            message.error = f"SmsError: {exc.message}"[:2000]
-            message.next_attempt_at = None
-            message.save(update_fields=["status", "error", "next_attempt_at"])
-        count += 1
-    return count
 
 
 # --- delivery reports -----------------------------------------------------------------------------------------

@@ -100,3 +100,42 @@ def test_a_deal_without_activity_for_n_days_fires_once_per_quiet_spell(admin, re
     _run(START + dt.timedelta(days=18), "automation-quiet-deals", run_events)
     assert RuleRun.objects.count() == 2
     assert Notification.objects.filter(recipient=rep_a).count() == 2
+
+
+def test_an_email_not_opened_for_n_days_fires_once_and_an_opened_one_never(
+    admin, rep_a, run_events, mailoutbox
+):
+    from peyvand.messaging import tracking
+    from peyvand.messaging.models import Outbox
+    from peyvand.messaging.services import send
+
+    with time_machine.travel(START, tick=False):
+        make_rule(
+            admin,
+            "email_not_opened",
+            [notify_owner("{{ record.last_name }} did not open")],
+            record_type="contact",
+            params={"days": 3},
+        )
+        quiet = create_contact(actor=rep_a, values={"last_name": "Quiet", "emails": ["q@example.com"]})
+        keen = create_contact(actor=rep_a, values={"last_name": "Keen", "emails": ["k@example.com"]})
+        for contact in (quiet, keen):
+            send(
+                channel="email",
+                to=contact.emails[0],
+                subject="Offer",
+                body="x",
+                html_body="<p>x</p>",
+                record_type="contact",
+                record_id=contact.pk,
+            )
+    pixel = tracking.pixel_url(Outbox.objects.get(to="k@example.com"))
+    token = pixel.rsplit("/", 1)[1].removesuffix(".gif")
+    tracking.record_open(token, user_agent="Thunderbird", at=START + dt.timedelta(hours=5))
+    _run(START + dt.timedelta(days=2), "automation-unopened-emails", run_events)
+    assert not RuleRun.objects.exists()
+    _run(START + dt.timedelta(days=3, hours=1), "automation-unopened-emails", run_events)
+    _run(START + dt.timedelta(days=4, hours=2), "automation-unopened-emails", run_events)
+    (run,) = RuleRun.objects.all()
+    assert run.record_id == quiet.pk
+    assert Notification.objects.get().title == "Quiet did not open"

@@ -93,7 +93,7 @@ def test_a_busy_gateway_leaves_the_message_queued_and_the_retry_job_sends_it(fak
     assert (message.status, message.attempts) == ("queued", 1)
     assert message.next_attempt_at is not None and "busy" in message.error
     fake.busy = False
-    periodic.run_due(message.next_attempt_at + dt.timedelta(seconds=1), only="sms-retries")
+    periodic.run_due(message.next_attempt_at + dt.timedelta(seconds=1), only="outbox-deliver")
     message.refresh_from_db()
     assert (message.status, message.provider_message_id) == ("sent", fake.sent[0]["id"])
 

@@ -1,0 +1,16 @@
+"""The messages sent about a record on its timeline: each with its status, opens and clicks, shown only to users
+who may see the record."""
+
+from peyvand.core import registry
+from peyvand.core.timeline import TimelineItem
+from peyvand.messaging.selectors import record_messages
+
+
+def outbox_items(user, record, *, limit: int = 100):
+    record_type = registry.find(registry.type_name_of(record) or "")
+    if record_type is None or not record_type.visible(user).filter(pk=record.pk).exists():
+        return
+    for message in record_messages(user, record_type.name, record.pk)[:limit]:
+        yield TimelineItem(
+            message.sent_at or message.created_at, "message", message, "messaging/timeline_message.html"
+        )
