@@ -10,7 +10,8 @@ def outbox_items(user, record, *, limit: int = 100):
     record_type = registry.find(registry.type_name_of(record) or "")
     if record_type is None or not record_type.visible(user).filter(pk=record.pk).exists():
         return
-    for message in record_messages(user, record_type.name, record.pk)[:limit]:
+    # SMS have their own items (timeline.sms_outbox_items: parts and the gateway's delivery report)
+    for message in record_messages(user, record_type.name, record.pk).exclude(channel="sms")[:limit]:
         yield TimelineItem(
             message.sent_at or message.created_at, "message", message, "messaging/timeline_message.html"
         )
