@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -180,6 +181,9 @@ def _managers_only(user) -> None:
         raise PermissionDenied
 
 
+MERGE_EXAMPLES = ("record.name", "contact.first_name", "company.name", "me.name")
+
+
 class TemplateForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
@@ -194,17 +198,24 @@ class TemplateForm(forms.Form):
         widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     body = forms.CharField(
-        label=gettext_lazy("Text"),
-        widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
-        help_text=gettext_lazy(
-            "Merge fields: {{ record.name }}, {{ contact.first_name }}, {{ company.name }}, {{ me.name }} — any "
-            "field of the record by its name."
-        ),
+        label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"})
     )
     active = forms.BooleanField(label=gettext_lazy("Offered"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # the merge fields are code, each in its own left-to-right isolate inside the sentence
+        fields = format_html_join(
+            "، " if (get_language() or "").startswith("fa") else ", ",
+            '<bdi dir="ltr"><code>{}</code></bdi>',
+            ((f"{{{{ {name} }}}}",) for name in MERGE_EXAMPLES),
+        )
+        self.fields["body"].help_text = format_html(
+            escape(_("Merge fields: %(fields)s — any field of the record by its name.")).replace(
+                "%(fields)s", "{}"
+            ),
+            fields,
+        )
         kinds = [k for k in registry.record_types() if k.attachable and k.screen is not None]
         self.fields["record_type"].choices = [("", _("Any record")), *((k.name, k.label) for k in kinds)]
 
