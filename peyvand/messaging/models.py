@@ -134,3 +134,6 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+from peyvand.messaging.models_mailboxes import *  # noqa: E402, F403

@@ -1,0 +1,1 @@
+from peyvand.messaging import periodic_mailboxes  # noqa: F401
