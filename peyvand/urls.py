@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("peyvand.service.urls_kb")),
     path("", include("peyvand.service.urls_surveys")),
     path("", include("peyvand.files.urls")),
+    path("", include("peyvand.messaging.urls_mailboxes")),
     path("", include("peyvand.comments.urls")),
     path("", include("peyvand.contacts.urls")),
     path("", include("peyvand.web.urls")),

@@ -31,6 +31,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from peyvand.contacts.models import Company, Contact, DuplicateKey
 from peyvand.core import inbound_mail
@@ -72,13 +73,32 @@ def _safe(text: str, mailbox) -> str:
     return text[:2000]
 
 
+def describe(exc: Exception, mailbox) -> str:
+    """A failure in words for the mailbox's page and the log: the server's answer, never the password."""
+    from imap_tools.errors import MailboxLoginError
+
+    from peyvand.core.outbound import OutboundRefused, OutboundUnreachable
+
+    if isinstance(exc, MailboxLoginError):
+        return gettext_noop("The server refused the user name or password.")
+    if isinstance(exc, OutboundRefused | OutboundUnreachable | MailboxError):
+        return _safe(str(exc), mailbox)
+    if isinstance(exc, TimeoutError):
+        return gettext_noop("The server did not answer in time.")
+    if isinstance(exc, ConnectionRefusedError):
+        return gettext_noop("The server refused the connection.")
+    return _safe(f"{type(exc).__name__}: {exc}", mailbox)
+
+
 def connect(mailbox):
     """An imap-tools connection, logged in; the host is checked against the private-address guard first."""
     from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 
     public_addresses(mailbox.imap_host, mailbox.imap_port)
     if mailbox.imap_password is None:
-        raise MailboxError("The stored password cannot be read with the configured key; enter it again.")
+        raise MailboxError(
+            gettext_noop("The stored password cannot be read with the configured key; enter it again.")
+        )
     if mailbox.imap_security == Security.SSL:
         client = MailBox(
             mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT, ssl_context=ssl.create_default_context()
@@ -426,7 +446,7 @@ def sync_mailbox(mailbox, *, batch_size: int = BATCH) -> SyncResult:
     except MailboxError:
         raise
     except Exception as exc:
-        raise MailboxError(_safe(f"{type(exc).__name__}: {exc}", mailbox)) from None
+        raise MailboxError(describe(exc, mailbox)) from None
     return result
 
 

@@ -169,6 +169,9 @@ class MailMessage(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Set by the selectors for the reader at hand: whether they may read the text (not a column).
+    body_visible: bool = True
+
     class Meta:
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
