@@ -22,6 +22,7 @@ import email.policy
 import email.utils
 import hashlib
 import logging
+import smtplib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ def describe(exc: Exception, mailbox) -> str:
 
     from peyvand.core.outbound import OutboundRefused, OutboundUnreachable
 
-    if isinstance(exc, MailboxLoginError):
+    if isinstance(exc, MailboxLoginError | smtplib.SMTPAuthenticationError):
         return gettext_noop("The server refused the user name or password.")
     if isinstance(exc, OutboundRefused | OutboundUnreachable | MailboxError):
         return _safe(str(exc), mailbox)

@@ -5,6 +5,7 @@ Every change is audited without its passwords: the trail says that a password wa
 (``core.outbound.check_host``) and again by every connection.
 """
 
+from email.utils import make_msgid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,9 @@ from peyvand.core.secrets import SECRET_MASK
 from peyvand.core.text import clean_display_text, normalize_email, to_ascii_digits
 from peyvand.messaging import mailboxes
 from peyvand.messaging import permissions_mailboxes as permissions
-from peyvand.messaging.models_mailboxes import Mailbox, Privacy, Security
+from peyvand.messaging.backends_mailbox import MailboxBackend
+from peyvand.messaging.models import Channel, Outbox, OutboxStatus
+from peyvand.messaging.models_mailboxes import Mailbox, MailMessage, Privacy, Security
 
 MAX_FOLDERS = 20
 
@@ -207,3 +210,110 @@ def sync_now(*, actor, mailbox: Mailbox) -> mailboxes.SyncResult | None:
     if not permissions.can_manage_mailbox(actor, mailbox):
         raise _refuse()
     return mailboxes.sync_and_record(mailbox)
+
+
+# --- sending through a mailbox ------------------------------------------------------------------------------------
+
+
+def sendable_mailboxes(user):
+    """The mailboxes the user may send through: the ones whose mail they read in full."""
+    from peyvand.messaging.selectors_mailboxes import readable_mailboxes
+
+    return readable_mailboxes(user).filter(active=True)
+
+
+def send_through_mailbox(
+    *,
+    actor,
+    mailbox: Mailbox,
+    to: str | list[str],
+    subject: str,
+    body: str,
+    html_body: str = "",
+    cc: list[str] | None = None,
+    reply_to: MailMessage | None = None,
+    record=None,
+    attachments: list[dict[str, str]] | None = None,
+) -> Outbox:
+    """Send an e-mail from the mailbox's address over its SMTP server, put the copy in its Sent folder and keep
+    it as an outgoing message linked to its records; ``reply_to`` (a kept message) threads it there. Answers the
+    outbox row; a refused recipient or server raises PeyvandError and leaves the row failed."""
+    if not permissions.is_mailbox_person(actor, mailbox):
+        raise PeyvandError(
+            permissions.MAILBOX_FORBIDDEN, _("You may not send through this mailbox."), status=403
+        )
+    if not mailbox.active:
+        raise PeyvandError("mailbox.inactive", _("This mailbox is paused."), field="mailbox")
+    recipients = [normalize_email(a) for a in ([to] if isinstance(to, str) else to) for a in a.split(",")]
+    recipients = [a for a in dict.fromkeys(recipients) if a]
+    copies = [a for a in dict.fromkeys(normalize_email(a) for a in (cc or [])) if a]
+    errors = []
+    for name, addresses in (("to", recipients), ("cc", copies)):
+        for address in addresses:
+            try:
+                validate_email(address)
+            except ValidationError:
+                errors.append(
+                    {
+                        "field": name,
+                        "message": _("“%(value)s” is not a valid e-mail address.") % {"value": address},
+                    }
+                )
+    if not recipients:
+        errors.append({"field": "to", "message": _("The message has no recipient.")})
+    if errors:
+        raise ValidationFailed(errors)
+    domain = mailbox.email_address.rpartition("@")[2] or "peyvand.local"
+    headers = {"Message-ID": make_msgid(domain=domain)}
+    subject = " ".join((subject or "").split())[:255]
+    if reply_to is not None:
+        if reply_to.mailbox_id != mailbox.pk:
+            raise PeyvandError(
+                "mailbox.other_thread", _("Reply from the mailbox the message came to."), field="mailbox"
+            )
+        references = [*reply_to.references.split(), reply_to.message_id]
+        headers["In-Reply-To"] = reply_to.message_id
+        headers["References"] = " ".join(references[-20:])
+    if copies:
+        headers["Cc"] = ",".join(copies)
+    record_type, record_id = ("", None)
+    if record is not None:
+        from peyvand.core.links import ref_of
+
+        record_type, record_id = ref_of(record)
+    message = Outbox.objects.create(
+        channel=Channel.EMAIL,
+        to=",".join(recipients)[:254],
+        subject=subject,
+        body=body or "",
+        html_body=html_body or "",
+        backend=f"{MailboxBackend.__module__}.{MailboxBackend.__name__}",
+        record_type=record_type,
+        record_id=record_id,
+        source="mailbox",
+        headers=headers,
+        attachments=list(attachments or []),
+        created_by=actor,
+        account_id=mailbox.pk,
+    )
+    try:
+        with transaction.atomic():
+            MailboxBackend().deliver(message)
+    except mailboxes.MailboxError as exc:
+        message.status = OutboxStatus.FAILED
+        message.error = str(exc)[:2000]
+        message.save(update_fields=["status", "error"])
+        raise PeyvandError(
+            "mailbox.send_failed",
+            _("The message could not be sent: %(reason)s") % {"reason": _(str(exc))},
+            status=502,
+            extra={"outbox": message.pk},
+        ) from None
+    write_audit(
+        instance=mailbox,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        changes={},
+        note=f"sent {headers['Message-ID']}",
+    )
+    return message

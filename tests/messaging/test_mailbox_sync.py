@@ -256,3 +256,47 @@ def test_the_password_is_stored_encrypted(dovecot, imap_account, rep_a):
         (stored,) = cursor.fetchone()
     assert stored.startswith("fernet:") and imap_account[1] not in stored
     assert Mailbox.objects.get(pk=mailbox.pk).imap_password == imap_account[1]
+
+
+def test_mail_to_a_support_address_read_from_a_shared_mailbox_opens_a_ticket(
+    dovecot, imap_account, admin, team_a, django_capture_on_commit_callbacks
+):
+    from peyvand.service.models import SupportAddress, Ticket
+
+    SupportAddress.objects.create(address="support@example.com", team=team_a)
+    mailbox = make_mailbox(imap_account, owner=None, port=dovecot.port, shared=True)
+    append(
+        dovecot, imap_account, raw(to="support@example.com", subject="Printer is broken", message_id="<t1@x>")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        mailboxes.sync_mailbox(mailbox)
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Printer is broken"
+    assert MailMessage.objects.get().subject == "Printer is broken"
+    # Read again after a lost place: still one ticket.
+    MailboxFolder.objects.filter(mailbox=mailbox).update(last_uid=0, uidvalidity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        mailboxes.sync_mailbox(mailbox)
+    assert Ticket.objects.count() == 1
+
+
+def test_every_new_message_is_announced_once_after_its_batch_commits(
+    dovecot, imap_account, rep_a, django_capture_on_commit_callbacks
+):
+    from peyvand.core.events import mail_synced
+
+    heard = []
+
+    def receiver(sender, message, mailbox, links, **kwargs):
+        heard.append(message.message_id)
+
+    mail_synced.connect(receiver)
+    try:
+        append(dovecot, imap_account, raw(message_id="<e1@x>"), raw(message_id="<e2@x>"))
+        mailbox = make_mailbox(imap_account, owner=rep_a, port=dovecot.port)
+        with django_capture_on_commit_callbacks(execute=True):
+            mailboxes.sync_mailbox(mailbox)
+            mailboxes.sync_mailbox(mailbox)
+    finally:
+        mail_synced.disconnect(receiver)
+    assert heard == ["<e1@x>", "<e2@x>"]
