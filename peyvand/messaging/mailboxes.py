@@ -299,22 +299,23 @@ def store(mailbox, folder: str, batch: list[Parsed]) -> list[MailMessage]:
     )
     addresses = {a for p in fresh for a in (p.mail.email, *p.to, *p.cc) if a != own}
     found = records_for(addresses)
+    # New threads are made in one insert: a message answering another of the same batch shares its (unsaved)
+    # thread, so the ids are given to the rows once the threads exist.
+    thread_of: dict[str, int | MailThread] = dict(threads)
+    new_threads: list[MailThread] = []
     rows: list[MailMessage] = []
-    thread_rows: dict[int, MailThread] = {}
+    row_threads: list[int | MailThread] = []
     for parsed in fresh:
         mail = parsed.mail
-        thread_id = next((threads[i] for i in mail.thread_ids if i in threads), None)
-        if thread_id is None:
-            thread = MailThread.objects.create(
-                mailbox=mailbox, subject=mail.subject[:255], last_at=parsed.date
-            )
-            thread_id = thread.pk
-            thread_rows[thread_id] = thread
-        threads[mail.message_id] = thread_id
+        thread = next((thread_of[i] for i in mail.thread_ids if i in thread_of), None)
+        if thread is None:
+            thread = MailThread(mailbox=mailbox, subject=mail.subject[:255], last_at=parsed.date)
+            new_threads.append(thread)
+        thread_of[mail.message_id] = thread
+        row_threads.append(thread)
         rows.append(
             MailMessage(
                 mailbox=mailbox,
-                thread_id=thread_id,
                 folder=folder[:255],
                 uid=parsed.uid,
                 message_id=mail.message_id,
@@ -332,6 +333,15 @@ def store(mailbox, folder: str, batch: list[Parsed]) -> list[MailMessage]:
                 size=parsed.size,
             )
         )
+    existing_latest: dict[int, dt.datetime] = {}
+    for row, thread in zip(rows, row_threads, strict=True):
+        if isinstance(thread, MailThread):
+            thread.last_at = max(thread.last_at, row.date) if thread.last_at else row.date
+        elif thread not in existing_latest or row.date > existing_latest[thread]:
+            existing_latest[thread] = row.date
+    MailThread.objects.bulk_create(new_threads)
+    for row, thread in zip(rows, row_threads, strict=True):
+        row.thread_id = thread if isinstance(thread, int) else thread.pk
     MailMessage.objects.bulk_create(rows)
     links: list[MailLink] = []
     for parsed, row in zip(fresh, rows, strict=True):
@@ -345,11 +355,7 @@ def store(mailbox, folder: str, batch: list[Parsed]) -> list[MailMessage]:
         row.linked = sorted(records)
         links += [MailLink(message=row, record_type=t, record_id=pk) for t, pk in records]
     MailLink.objects.bulk_create(links, ignore_conflicts=True)
-    latest: dict[int, dt.datetime] = {}
-    for row in rows:
-        if row.thread_id not in latest or row.date > latest[row.thread_id]:
-            latest[row.thread_id] = row.date
-    for thread_id, at in latest.items():
+    for thread_id, at in existing_latest.items():
         MailThread.objects.filter(pk=thread_id).filter(Q(last_at__lt=at) | Q(last_at__isnull=True)).update(
             last_at=at
         )
@@ -363,7 +369,8 @@ def _after_commit(mailbox, parsed: Parsed, row: MailMessage) -> None:
         mail_synced.send(sender=MailMessage, message=row, mailbox=mailbox, links=row.linked)
     except Exception:
         log.exception("a mail_synced receiver failed for message %s", row.pk)
-    if row.direction != Direction.IN:
+    # Only a shared mailbox (support@) feeds the apps' routes: a person's private mail is not the desk's.
+    if row.direction != Direction.IN or not mailbox.shared:
         return
     route = inbound_mail.claimant(parsed.mail)
     if route is None:
