@@ -486,3 +486,51 @@ def sync_due(now: dt.datetime | None = None) -> dict[int, SyncResult | None]:
     now = now or timezone.now()
     due = Mailbox.objects.filter(active=True).filter(Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now))
     return {mailbox.pk: sync_and_record(mailbox, now) for mailbox in due.select_related("owner")}
+
+
+# --- IDLE -------------------------------------------------------------------------------------------------------
+# The periodic job reads every mailbox each minute; where the server offers IDLE (RFC 2177), ``peyvand mailboxes
+# --idle`` keeps a connection per mailbox waiting on its inbox and reads new mail the moment it arrives.
+IDLE_TIMEOUT = 25 * 60  # under the 29 minutes after which servers may drop an idle client
+
+
+def supports_idle(client) -> bool:
+    return "IDLE" in {str(c).upper() for c in client.client.capabilities}
+
+
+def wait_for_new_mail(mailbox, *, timeout: float = IDLE_TIMEOUT, folder: str = "INBOX") -> bool:
+    """Wait in IDLE on the mailbox's folder until the server announces a new message (True) or ``timeout``
+    passes (False); MailboxError when it cannot (no IDLE on the server, a refused login)."""
+    try:
+        with connect(mailbox) as client:
+            if not supports_idle(client):
+                raise MailboxError(gettext_noop("The server does not offer IDLE."))
+            client.folder.set(folder)
+            responses = client.idle.wait(timeout=timeout)
+    except MailboxError:
+        raise
+    except Exception as exc:
+        raise MailboxError(describe(exc, mailbox)) from None
+    return any(b"EXISTS" in line for line in responses)
+
+
+def idle_loop(mailbox_id: int, *, stop, timeout: float = IDLE_TIMEOUT) -> None:
+    """One mailbox's loop for ``peyvand mailboxes --idle``: read, wait in IDLE, read again; after a failure
+    wait out the mailbox's back-off (``stop`` is a threading.Event that ends the loop)."""
+    from django.db import close_old_connections
+
+    from peyvand.messaging.models_mailboxes import Mailbox
+
+    while not stop.is_set():
+        close_old_connections()
+        mailbox = Mailbox.objects.filter(pk=mailbox_id, active=True).first()
+        if mailbox is None:
+            return
+        if sync_and_record(mailbox) is None:
+            stop.wait(backoff(mailbox.failures).total_seconds())
+            continue
+        try:
+            wait_for_new_mail(mailbox, timeout=timeout)
+        except MailboxError as exc:
+            log.info("mailbox %s: no IDLE wait (%s); the periodic job reads it", mailbox_id, exc)
+            return

@@ -82,8 +82,12 @@ class MailboxForm(forms.Form):
         help_text=gettext_lazy("Separated by commas, as the server names them."),
         widget=forms.TextInput(attrs=LTR),
     )
+    # Radio buttons: the choices are sentences, which a select would not wrap on a phone.
     privacy = forms.ChoiceField(
-        label=gettext_lazy("Who sees this mailbox's mail on records"), choices=Privacy.choices
+        label=gettext_lazy("Who sees this mailbox's mail on records"),
+        choices=Privacy.choices,
+        initial=Privacy.METADATA,
+        widget=forms.RadioSelect,
     )
     leads_from_unknown = forms.BooleanField(
         label=gettext_lazy("Create a lead from unknown senders"), required=False

@@ -300,3 +300,36 @@ def test_every_new_message_is_announced_once_after_its_batch_commits(
     finally:
         mail_synced.disconnect(receiver)
     assert heard == ["<e1@x>", "<e2@x>"]
+
+
+def test_idle_wakes_up_when_a_message_arrives(dovecot, imap_account, rep_a):
+    import threading
+    import time
+
+    mailbox = make_mailbox(imap_account, owner=rep_a, port=dovecot.port)
+    outcome = {}
+
+    def wait():
+        started = time.monotonic()
+        outcome["new"] = mailboxes.wait_for_new_mail(mailbox, timeout=20)
+        outcome["took"] = time.monotonic() - started
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(1)
+    append(dovecot, imap_account, raw(message_id="<idle@x>"))
+    waiter.join(30)
+    assert outcome["new"] is True and outcome["took"] < 15
+
+
+def test_the_mailboxes_command_reads_every_due_mailbox(dovecot, imap_account, rep_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_mailbox(imap_account, owner=rep_a, port=dovecot.port)
+    append(dovecot, imap_account, raw(message_id="<cmd@x>"))
+    out = StringIO()
+    call_command("mailboxes", stdout=out)
+    assert "1" in out.getvalue()
+    assert MailMessage.objects.get().message_id == "<cmd@x>"
