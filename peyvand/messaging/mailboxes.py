@@ -428,6 +428,9 @@ def sync_folder(mailbox, client, folder: str, *, batch_size: int = BATCH, result
                     "mailbox %s: message %s of %s not kept: %s", mailbox.pk, uid, folder, type(exc).__name__
                 )
         with transaction.atomic():
+            # Two runs of one mailbox at once (the worker and "read now") take turns batch by batch; the second
+            # then finds the first one's messages by Message-ID instead of colliding on them.
+            list(type(mailbox).objects.select_for_update().filter(pk=mailbox.pk).values_list("pk", flat=True))
             stored = store(mailbox, folder, parsed)
             MailboxFolder.objects.filter(pk=state.pk).update(last_uid=chunk[-1], synced_at=timezone.now())
         state.last_uid = chunk[-1]

@@ -80,14 +80,14 @@ def thread_of(user, message: MailMessage) -> list[MailMessage]:
     return found
 
 
-def links_of(message: MailMessage) -> list[dict[str, Any]]:
-    """The records a message is linked to, as {"record_type", "record"} for those that still exist."""
+def links_of(user, message: MailMessage) -> list[dict[str, Any]]:
+    """The records a message is linked to that the user may see, as {"record_type", "record"}."""
     found = []
     for record_type, record_id in message.links.values_list("record_type", "record_id"):
         kind = registry.find(record_type)
         if kind is None:
             continue
-        record = kind.model._default_manager.filter(pk=record_id).first()
+        record = kind.visible(user).filter(pk=record_id).first()
         if record is not None:
             found.append({"record_type": kind, "record": record})
     return found

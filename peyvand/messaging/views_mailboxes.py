@@ -220,7 +220,7 @@ def message_view(request, pk: int):
         {
             "message": message,
             "thread": selectors.thread_of(request.user, message),
-            "links": selectors.links_of(message),
+            "links": selectors.links_of(request.user, message),
         },
     )
 
