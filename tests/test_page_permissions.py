@@ -1877,6 +1877,20 @@ def _mail_message_url(world, who):
     return reverse("messaging-mail-message", args=[message.pk])
 
 
+def _mail_file_url(world, who):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from peyvand.messaging.models import MailMessage
+
+    url = _mail_message_url(world, who)
+    message = MailMessage.objects.latest("pk")
+    path = default_storage.save(f"mail/test/{next(SERIAL)}", ContentFile(b"%PDF-1.4\n"))
+    message.attachments = [{"name": "quote.pdf", "content_type": "application/pdf", "size": 9, "path": path}]
+    message.save(update_fields=["attachments"])
+    return url + "files/0/"
+
+
 PAGES.update(
     {
         "messaging-mailboxes": Page(_url("messaging-mailboxes"), get=everyone(200)),
@@ -1915,6 +1929,13 @@ PAGES.update(
             personal=True,
         ),
         "messaging-mail-message": Page(_mail_message_url, get=everyone(200), foreign=404),
+        # a private mailbox kept to metadata: its owner downloads, others who see the record do not
+        "messaging-mail-file": Page(
+            _mail_file_url,
+            get=roles(admin=404, manager=404, rep=200),
+            foreign=404,
+            note="a full mailbox's files for the record's viewers: tests/messaging/test_mailbox_views.py",
+        ),
     }
 )
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("settings/mailboxes/<int:pk>/sync/", views.mailbox_sync_view, name="messaging-mailbox-sync"),
     path("settings/mailboxes/<int:pk>/delete/", views.mailbox_delete_view, name="messaging-mailbox-delete"),
     path("mail/<int:pk>/", views.message_view, name="messaging-mail-message"),
+    path("mail/<int:pk>/files/<int:index>/", views.message_file_view, name="messaging-mail-file"),
 ]

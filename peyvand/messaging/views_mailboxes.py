@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -245,3 +246,23 @@ def register() -> None:
         )
     )
     registry.register_timeline_source(selectors.mail_items)
+
+
+@login_required
+def message_file_view(request, pk: int, index: int):
+    """A file that came with an e-mail, for whoever may read the message's body; always a download."""
+    message = selectors.message_for(request.user, pk)
+    files = message.attachments or []
+    if not message.body_visible or not 0 <= index < len(files) or not files[index].get("path"):
+        raise Http404
+    item = files[index]
+    response = FileResponse(
+        default_storage.open(item["path"], "rb"),
+        as_attachment=True,
+        filename=item["name"] or "attachment",
+        content_type=item["content_type"] or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

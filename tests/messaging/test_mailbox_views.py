@@ -184,3 +184,30 @@ def test_the_mailboxes_page_is_in_persian_for_a_persian_user(rep_a):
 def test_the_settings_hub_lists_my_mailboxes_for_anyone_signed_in(rep_a):
     page = client_for(rep_a).get(reverse("settings")).content.decode()
     assert reverse("messaging-mailboxes") in page
+
+
+def test_a_kept_file_downloads_for_those_who_may_read_the_body(dovecot, imap_account, rep_a, manager_a):
+    mailbox = make_mailbox(imap_account, owner=rep_a, port=dovecot.port)
+    create_contact(
+        actor=rep_a, values={"first_name": "Ali", "last_name": "Rezaei", "emails": ["ali@customer.example"]}
+    )
+    append(
+        dovecot,
+        imap_account,
+        b"From: ali@customer.example\r\nTo: sales@example.com\r\nSubject: Files\r\nMessage-ID: <f@x>\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+        b'--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="quote.pdf"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n",
+    )
+    mailboxes.sync_mailbox(mailbox)
+    message = MailMessage.objects.get()
+    url = reverse("messaging-mail-file", args=[message.pk, 0])
+    assert url in client_for(rep_a).get(reverse("messaging-mail-message", args=[message.pk])).content.decode()
+    download = client_for(rep_a).get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4\n"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert client_for(manager_a).get(url).status_code == 404  # metadata only for the record's other viewers
+    Mailbox.objects.filter(pk=mailbox.pk).update(privacy="full")
+    assert client_for(manager_a).get(url).status_code == 200
+    assert client_for(rep_a).get(reverse("messaging-mail-file", args=[message.pk, 1])).status_code == 404
