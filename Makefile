@@ -13,7 +13,7 @@ TYPED = $(wildcard peyvand/*/services.py peyvand/*/services_*.py peyvand/*/selec
 	peyvand/*/permissions.py) \
 	peyvand/core/registry.py peyvand/core/links.py peyvand/core/records.py
 
-.PHONY: install run test lint typecheck format browser pdf-libs demo clean
+.PHONY: install run test lint typecheck format browser mail-server pdf-libs demo clean
 
 install: $(STAMP) node_modules/.installed peyvand/locale/fa/LC_MESSAGES/django.mo pdf-libs
 
@@ -47,6 +47,14 @@ browser:
 		else echo "Install Debian's chromium (apt-get install chromium) to run the browser tests."; fi; \
 	fi
 
+# Debian's Dovecot, the real IMAP server the mailbox tests and bench start on a free port of their own.
+mail-server:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+		else echo "Install Debian's Dovecot (apt-get install dovecot-imapd) to run the mailbox tests."; fi; \
+	fi
+
 run: install
 	$(BIN)/peyvand migrate --noinput
 	PEYVAND_HOST=$(HOST) PEYVAND_PORT=$(PORT) $(BIN)/peyvand demo --if-empty
@@ -56,7 +64,7 @@ demo: install
 	$(BIN)/peyvand migrate --noinput
 	$(BIN)/peyvand demo --if-empty
 
-test: install browser
+test: install browser mail-server
 	$(BIN)/peyvand makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration: run 'peyvand makemigrations'"; exit 1)
 	$(BIN)/ruff check peyvand tests e2e
 	$(BIN)/mypy $(TYPED)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("peyvand.service.urls_surveys")),
     path("", include("peyvand.messaging.urls_compose")),
     path("", include("peyvand.files.urls")),
+    path("", include("peyvand.messaging.urls_mailboxes")),
     path("", include("peyvand.comments.urls")),
     path("", include("peyvand.messaging.urls_sms")),
     path("", include("peyvand.contacts.urls")),

@@ -724,7 +724,7 @@ PAGES: dict[str, Page] = {
     # --- configuration: the settings hub, pipelines (administrators), scoring (administrators), automation ---
     "settings": Page(
         _url("settings"),
-        get=roles(admin=200, manager=200, rep=403),
+        get=everyone(200),  # a rep's only card is "My mailboxes"
         note="the cards each role sees: tests/web/test_settings_hub.py",
     ),
     "sales-pipelines": Page(_url("sales-pipelines"), get=roles(admin=200, manager=403, rep=403)),
@@ -2051,6 +2051,117 @@ PAGES.update(
             get=everyone(200, anonymous=200),
             post=everyone(200, anonymous=200),
             note="public by design (RFC 8058 one-click): tests/messaging/test_consent.py",
+        ),
+    }
+)
+
+
+# --- mailboxes (issue 16): a private mailbox is its owner's alone; an e-mail opens for whoever sees a record it
+# is on (the body as the mailbox's privacy says: tests/messaging/test_mailbox_views.py)
+
+
+def _mailbox(world, who):
+    from peyvand.messaging.models import Mailbox
+
+    return Mailbox.objects.create(
+        name=f"Mail {next(SERIAL)}",
+        email_address=f"{who.username}@example.com",
+        owner=who,
+        imap_host="127.0.0.1",
+        imap_port=9,
+        imap_security="none",
+        imap_user=who.username,
+        imap_password="not-a-real-one",
+    )
+
+
+def _mailbox_url(name: str):
+    return lambda world, who: reverse(name, args=[_mailbox(world, who).pk])
+
+
+def _mail_message_url(world, who):
+    from django.utils import timezone
+
+    from peyvand.messaging.models import MailLink, MailMessage, MailThread
+
+    mailbox = _mailbox(world, who)
+    contact = create_contact(
+        actor=who,
+        values={"first_name": "Ali", "last_name": "Rezaei", "emails": ["ali@customer.example"]},
+        allow_duplicate=True,
+    )
+    thread = MailThread.objects.create(mailbox=mailbox, subject="Price list")
+    message = MailMessage.objects.create(
+        mailbox=mailbox,
+        thread=thread,
+        message_id=f"<{next(SERIAL)}@customer.example>",
+        from_address="ali@customer.example",
+        subject="Price list",
+        date=timezone.now(),
+        body="Please send it.",
+    )
+    MailLink.objects.create(message=message, record_type="contact", record_id=contact.pk)
+    return reverse("messaging-mail-message", args=[message.pk])
+
+
+def _mail_file_url(world, who):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from peyvand.messaging.models import MailMessage
+
+    url = _mail_message_url(world, who)
+    message = MailMessage.objects.latest("pk")
+    path = default_storage.save(f"mail/test/{next(SERIAL)}", ContentFile(b"%PDF-1.4\n"))
+    message.attachments = [{"name": "quote.pdf", "content_type": "application/pdf", "size": 9, "path": path}]
+    message.save(update_fields=["attachments"])
+    return url + "files/0/"
+
+
+PAGES.update(
+    {
+        "messaging-mailboxes": Page(_url("messaging-mailboxes"), get=everyone(200)),
+        "messaging-mailbox-add": Page(
+            _url("messaging-mailbox-add"),
+            get=everyone(200),
+            post=everyone(400),
+            note="a shared mailbox (administrators only) and the password: tests/messaging/test_mailbox_views.py",
+        ),
+        "messaging-mailbox": Page(
+            _mailbox_url("messaging-mailbox"),
+            get=everyone(200),
+            post=everyone(400),
+            foreign=MINE_ONLY,
+            personal=True,
+        ),
+        "messaging-mailbox-test": Page(
+            _mailbox_url("messaging-mailbox-test"),
+            get=POST_ONLY,
+            post=everyone(302),
+            foreign=MINE_ONLY,
+            personal=True,
+        ),
+        "messaging-mailbox-sync": Page(
+            _mailbox_url("messaging-mailbox-sync"),
+            get=POST_ONLY,
+            post=everyone(302),
+            foreign=MINE_ONLY,
+            personal=True,
+        ),
+        "messaging-mailbox-delete": Page(
+            _mailbox_url("messaging-mailbox-delete"),
+            get=POST_ONLY,
+            post=everyone(302),
+            foreign=MINE_ONLY,
+            personal=True,
+        ),
+        "messaging-mail-message": Page(_mail_message_url, get=everyone(200), foreign=404),
+        # a private mailbox kept to metadata: its owner downloads, others who see the record do not
+        "messaging-mail-file": Page(
+            _mail_file_url,
+            get=roles(admin=404, manager=404, rep=200),
+            foreign=404,
+            note="a full mailbox's files for the record's viewers: tests/messaging/test_mailbox_views.py",
         ),
     }
 )

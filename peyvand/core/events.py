@@ -40,3 +40,8 @@ def emit(signal: Signal, sender, **kwargs) -> None:
     # running at the time) is still known when it arrives, however late the commit comes.
     context = contextvars.copy_context()
     transaction.on_commit(lambda: context.run(signal.send, sender=sender, **kwargs))
+
+
+# A message read from a mailbox (messaging's IMAP sync), after its batch commits: sender=MailMessage, message,
+# mailbox, links (the (record_type, record_id) pairs it was linked to). Apps above messaging (tickets) link it.
+mail_synced = Signal()

@@ -9,11 +9,19 @@ class MessagingConfig(AppConfig):
     def ready(self):
         from peyvand.core import inbound_mail, registry
         from peyvand.core.settings_sections import SettingsSection, register_section
-        from peyvand.messaging import deliverability, permissions, timeline_outbox
+        from peyvand.messaging import (
+            deliverability,
+            permissions,
+            permissions_mailboxes,
+            selectors_mailboxes,
+            timeline_outbox,
+        )
         from peyvand.messaging.permissions_sms import can_manage_sms
         from peyvand.messaging.services_compose import can_manage_templates
         from peyvand.messaging.timeline import inbound_sms_items, sms_outbox_items
 
+        # the mail of connected mailboxes on the timelines of the records it concerns
+        registry.register_timeline_source(selectors_mailboxes.mail_items)
         # users' notification e-mails (reminders, mentions) leave through the outbox too: kept, retried, visible
         registry.register_mail_transport(_send_notification)
         # "+ E-mail" and "+ SMS" on the page of every record whose customer has an address
@@ -26,6 +34,20 @@ class MessagingConfig(AppConfig):
         registry.register_record_section("messaging/consent_section.html")
         # mail servers' bounce and complaint reports arriving by the inbound endpoints mark the address
         inbound_mail.register_route(deliverability.ROUTE, first=True)
+        register_section(
+            SettingsSection(
+                key="mailboxes",
+                title=_("My mailboxes"),
+                description=_(
+                    "Connect your e-mail over IMAP so that each customer's mail sits on their record; "
+                    "administrators connect shared addresses such as sales@."
+                ),
+                url_name="messaging-mailboxes",
+                allowed=permissions_mailboxes.can_open_mailboxes,
+                group="messages",
+                order=5,
+            )
+        )
         register_section(
             SettingsSection(
                 key="message-templates",

@@ -139,5 +139,6 @@ class OutboxEvent(models.Model):
 
 
 from peyvand.messaging.models_consent import MessagingSettings, Suppression  # noqa: E402, F401
+from peyvand.messaging.models_mailboxes import *  # noqa: E402, F403
 from peyvand.messaging.models_sms import InboundSms, SmsGateway, SmsProvider  # noqa: E402, F401
 from peyvand.messaging.models_templates import MessageTemplate, TemplateLanguage  # noqa: E402, F401

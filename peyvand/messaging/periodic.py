@@ -1,3 +1,3 @@
 """The messaging app's scheduled jobs, found by the worker's autodiscovery of ``periodic`` modules."""
 
-from peyvand.messaging import periodic_outbox, periodic_sms  # noqa: F401
+from peyvand.messaging import periodic_mailboxes, periodic_outbox, periodic_sms  # noqa: F401

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0005_sms'),
+        ('messaging', '0006_mailboxes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
