@@ -28,8 +28,12 @@ from peyvand.core.templating import MAX_TEMPLATE, check_template, render
 from peyvand.core.text import normalize_email
 from peyvand.files.models import Attachment
 from peyvand.messaging.models import Channel, Outbox
+from peyvand.messaging.models_mailboxes import Mailbox
 from peyvand.messaging.models_templates import MessageTemplate, TemplateLanguage
+from peyvand.messaging.permissions_mailboxes import is_mailbox_person
+from peyvand.messaging.selectors_mailboxes import message_for, readable_mailboxes
 from peyvand.messaging.services import MessageFile, send
+from peyvand.messaging.services_mailboxes import send_through_mailbox
 
 TEMPLATES_FORBIDDEN = "message_template.forbidden"
 MAX_RECIPIENTS = 20
@@ -293,6 +297,35 @@ def _files(record_type: str, record_id: int, ids: Sequence[int]) -> list[Message
     return [MessageFile(name=f.name, content_type=f.content_type, path=f.file.name) for f in files]
 
 
+def sending_mailboxes(user) -> list[Mailbox]:
+    """The active mailboxes the user may send from: their own, and the shared ones they belong to."""
+    return [m for m in readable_mailboxes(user).filter(active=True) if is_mailbox_person(user, m)]
+
+
+def reply_draft(*, actor, message_id: Any, forward: bool = False) -> dict[str, Any]:
+    """What a reply to (or a forward of) a kept e-mail starts with: its mailbox, the address to answer, the
+    subject with "Re:"/"Fwd:" once, and the text quoted. The user must be able to read the message's body."""
+    message = message_for(actor, message_id)
+    if not message.body_visible:
+        raise PeyvandError("mail.forbidden", _("You may not read this message."), status=403)
+    prefix = "Fwd: " if forward else "Re: "
+    subject = message.subject or ""
+    if not subject.lower().startswith(prefix.lower().strip()):
+        subject = prefix + subject
+    quoted = "\n".join(f"> {line}" for line in (message.body or "").splitlines())
+    said = _("On %(date)s, %(sender)s wrote:") % {
+        "date": message.date.strftime("%Y-%m-%d %H:%M"),
+        "sender": message.from_name or message.from_address,
+    }
+    return {
+        "mailbox": message.mailbox_id if is_mailbox_person(actor, message.mailbox) else None,
+        "reply_to": None if forward else message.pk,
+        "to": "" if forward or message.direction == "out" else message.from_address,
+        "subject": subject[:255],
+        "body": f"\n\n{said}\n{quoted}",
+    }
+
+
 def send_from_record(
     *,
     actor,
@@ -304,9 +337,15 @@ def send_from_record(
     body: str = "",
     attachment_ids: Sequence[int] = (),
     send_at: dt.datetime | None = None,
+    mailbox_id: Any = None,
+    reply_to_id: Any = None,
 ) -> list[Outbox]:
     """Send an e-mail or an SMS to the customer of a record the actor may see; one outbox row per recipient,
-    each tied to the record. ``send_at`` in the future keeps them queued until then."""
+    each tied to the record. ``send_at`` in the future keeps them queued until then.
+
+    An e-mail from one of the actor's mailbox (``mailbox_id``) goes over that mailbox's server at once, its copy
+    in the mailbox's Sent folder, threaded under ``reply_to_id`` (a kept message of the same mailbox); one from
+    the system's address goes through the outbox, tracked as the site says."""
     record = linked_record(actor, record_type, record_id)
     if not can_write_to(actor, record):
         raise PeyvandError("message.forbidden", _("A deleted record takes no new messages."), status=403)
@@ -325,9 +364,38 @@ def send_from_record(
     except ValidationFailed as exc:
         errors.extend(exc.errors)
         recipients = []
+    mailbox = None
+    if mailbox_id not in (None, "") and channel == Channel.EMAIL:
+        mailbox = next((m for m in sending_mailboxes(actor) if str(m.pk) == str(mailbox_id)), None)
+        if mailbox is None:
+            errors.append({"field": "mailbox", "message": _("You may not send from this mailbox.")})
+        elif send_at is not None and send_at > timezone.now():
+            errors.append(
+                {"field": "send_at", "message": _("Mail from a mailbox goes at once; leave the time empty.")}
+            )
+    reply = None
+    if reply_to_id not in (None, ""):
+        reply = message_for(actor, reply_to_id)
+        if mailbox is None or reply.mailbox_id != mailbox.pk:
+            errors.append({"field": "mailbox", "message": _("Reply from the mailbox the message came to.")})
     if errors:
         raise ValidationFailed(errors)
     files = _files(record_type, record.pk, attachment_ids) if channel == Channel.EMAIL else []
+    if mailbox is not None:
+        return [
+            send_through_mailbox(
+                actor=actor,
+                mailbox=mailbox,
+                to=address,
+                subject=subject,
+                body=body,
+                html_body=html_from_text(body),
+                reply_to=reply,
+                record=record,
+                attachments=[dict(f) for f in files],
+            )
+            for address in recipients
+        ]
     later = send_at if send_at is not None and send_at > timezone.now() else None
     sent: list[Outbox] = []
     for address in recipients:

@@ -27,8 +27,10 @@ from peyvand.messaging.services_compose import (
     can_write_to,
     delete_template,
     render_template,
+    reply_draft,
     save_template,
     send_from_record,
+    sending_mailboxes,
     suggested_recipients,
     templates_for,
 )
@@ -37,6 +39,8 @@ from peyvand.web.forms import LocalDateTimeField, add_service_errors
 
 class ComposeForm(forms.Form):
     template = forms.TypedChoiceField(label=gettext_lazy("Start from a template"), required=False, coerce=int)
+    mailbox = forms.ChoiceField(label=gettext_lazy("From"), required=False)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     to = forms.CharField(label=gettext_lazy("To"), max_length=2000)
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=255, required=False)
     body = forms.CharField(
@@ -54,9 +58,19 @@ class ComposeForm(forms.Form):
         help_text=gettext_lazy("Leave empty to send now."),
     )
 
-    def __init__(self, *args, channel: str, templates, files, **kwargs):
+    def __init__(self, *args, channel: str, templates, files, mailboxes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.channel = channel
+        if channel == Channel.EMAIL:
+            self.fields["mailbox"].choices = [
+                ("", _("The system's address (tracked)")),
+                *((str(m.pk), m.email_address) for m in mailboxes),
+            ]
+            if not mailboxes:
+                # only the system's address: nothing to choose, and any other value is refused as a bad choice
+                self.fields["mailbox"].widget = forms.HiddenInput()
+        else:
+            del self.fields["mailbox"]
         self.fields["template"].choices = [("", "—"), *((t.pk, t.name) for t in templates)]
         if channel == Channel.SMS:
             del self.fields["subject"]
@@ -98,7 +112,20 @@ def compose_view(request, record_type: str, record_id: int, channel: str):
         if channel == Channel.EMAIL
         else []
     )
-    initial = {"to": ", ".join(suggested_recipients(record, channel)[:1])}
+    mailboxes = sending_mailboxes(request.user) if channel == Channel.EMAIL else []
+    own = next((m for m in mailboxes if m.owner_id == request.user.pk), None)
+    initial: dict = {
+        "to": ", ".join(suggested_recipients(record, channel)[:1]),
+        "mailbox": str(own.pk) if own else "",
+    }
+    answering = request.GET.get("reply") or request.GET.get("forward")
+    if request.method == "GET" and answering and channel == Channel.EMAIL:
+        try:
+            draft = reply_draft(actor=request.user, message_id=answering, forward="forward" in request.GET)
+        except (NotFound, PeyvandError):
+            raise Http404 from None
+        initial.update({k: v for k, v in draft.items() if v is not None})
+        initial["mailbox"] = str(draft["mailbox"] or "")
     chosen = request.GET.get("template")
     if request.method == "GET" and chosen:
         # The template picker redraws the form: keep what was typed in "To", fill the rest from the template.
@@ -112,7 +139,12 @@ def compose_view(request, record_type: str, record_id: int, channel: str):
         except PeyvandError as exc:
             messages.error(request, str(exc.message))
     form = ComposeForm(
-        request.POST or None, initial=initial, channel=channel, templates=templates, files=files
+        request.POST or None,
+        initial=initial,
+        channel=channel,
+        templates=templates,
+        files=files,
+        mailboxes=mailboxes,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,6 +159,8 @@ def compose_view(request, record_type: str, record_id: int, channel: str):
                 body=data["body"],
                 attachment_ids=data.get("attachments") or [],
                 send_at=data.get("send_at"),
+                mailbox_id=data.get("mailbox") or None,
+                reply_to_id=data.get("reply_to"),
             )
         except PeyvandError as exc:
             add_service_errors(form, exc)

@@ -179,3 +179,51 @@ def test_the_audit_of_a_send_names_the_message_and_never_the_password(rep_a, smt
     entries = AuditEntry.objects.filter(object_id=mailbox.pk, content_type__model="mailbox")
     assert any(e.note.startswith("sent <") for e in entries)
     assert all(imap_account[1] not in f"{e.changes} {e.note}" for e in entries)
+
+
+def test_a_rep_replies_from_the_record_page_through_their_mailbox_and_the_reply_threads(
+    client, dovecot, imap_account, rep_a, smtp, mailbox, customer
+):
+    contact, _deal = customer
+    append(dovecot, imap_account, raw(message_id="<ask2@customer.example>", subject="Price list"))
+    mailboxes.sync_mailbox(mailbox)
+    question = MailMessage.objects.get()
+    client.force_login(rep_a)
+    compose = f"/messages/new/contact/{contact.pk}/email/"
+    page = client.get(compose, {"reply": question.pk}).content.decode()
+    # the reply starts from the question: its mailbox, its sender, "Re:" and the quoted text
+    assert f'<option value="{mailbox.pk}" selected' in page
+    assert 'value="ali@customer.example"' in page and 'value="Re: Price list"' in page
+    assert f'name="reply_to" value="{question.pk}"' in page
+    answer = client.post(
+        compose,
+        {
+            "mailbox": mailbox.pk,
+            "reply_to": question.pk,
+            "to": "ali@customer.example",
+            "subject": "Re: Price list",
+            "body": "لیست قیمت پیوست است.",
+        },
+    )
+    assert answer.status_code == 302
+    ((recipients, sent),) = smtp.messages
+    assert sent["In-Reply-To"] == "<ask2@customer.example>" and recipients == ["ali@customer.example"]
+    reply = MailMessage.objects.get(direction="out")
+    assert reply.thread_id == question.thread_id
+    assert Outbox.objects.get().record_id == contact.pk
+
+
+def test_a_rep_cannot_send_from_a_mailbox_that_is_not_theirs(client, rep_a2, mailbox):
+    contact = create_contact(
+        actor=rep_a2, values={"first_name": "Ali", "last_name": "Karimi", "emails": ["ali@customer.example"]}
+    )
+    client.force_login(rep_a2)
+    answer = client.post(
+        f"/messages/new/contact/{contact.pk}/email/",
+        {"mailbox": mailbox.pk, "to": "ali@customer.example", "subject": "Hi", "body": "Hello"},
+    )
+    assert answer.status_code == 400 and not Outbox.objects.exists()
+    assert (
+        "You may not send from this mailbox" in answer.content.decode()
+        or "mailbox" in answer.content.decode()
+    )
