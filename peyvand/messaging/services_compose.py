@@ -392,7 +392,9 @@ def send_from_record(
                 html_body=html_from_text(body),
                 reply_to=reply,
                 record=record,
-                attachments=[dict(f) for f in files],
+                attachments=[
+                    {"name": f["name"], "content_type": f["content_type"], "path": f["path"]} for f in files
+                ],
             )
             for address in recipients
         ]
