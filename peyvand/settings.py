@@ -240,6 +240,13 @@ PEYVAND_WEBHOOK_TIMEOUT = 10.0
 PEYVAND_BEHIND_PROXY = _env_bool("PEYVAND_BEHIND_PROXY")
 # Hosts a webhook may call although they resolve to private addresses (an intranet service), comma-separated.
 PEYVAND_WEBHOOK_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_WEBHOOK_ALLOW_HOSTS", "").split(",") if h]
+# Hosts that outside calls (mailbox servers, an HTTP SMS gateway) may reach although they resolve to private
+# addresses: an intranet's own mail server (core/outbound.py).
+PEYVAND_OUTBOUND_ALLOW_HOSTS = [h for h in os.environ.get("PEYVAND_OUTBOUND_ALLOW_HOSTS", "").split(",") if h]
+# The outbox's tries: the first wait, the longest, and how many tries in all before a message fails for good.
+PEYVAND_OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("PEYVAND_OUTBOX_RETRY_BASE_SECONDS", "60"))
+PEYVAND_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("PEYVAND_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600)))
+PEYVAND_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PEYVAND_OUTBOX_MAX_ATTEMPTS", "6"))
 
 # Sign-in: throttling and lock-out (django-axes), the password policy, two-factor sign-in (django-otp, TOTP and
 # backup codes) and the list of each user's sessions. See docs/sign-in.md.

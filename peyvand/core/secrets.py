@@ -2,7 +2,7 @@
 
 The key comes from the environment: ``PEYVAND_SECRETS_KEY`` holds one or more Fernet keys separated by commas,
 the first encrypting and all of them decrypting, so a key is rotated by putting a new one in front and running
-``peyvand rotate-secrets``. Without it (the embedded trial) a key is derived from ``SECRET_KEY`` with HKDF, so a
+``peyvand rotate_secrets``. Without it (the embedded trial) a key is derived from ``SECRET_KEY`` with HKDF, so a
 database copied without its ``SECRET_KEY`` still reveals nothing.
 
 ``EncryptedTextField`` stores the token and gives the model the clear text; nothing else of ours keeps it: the

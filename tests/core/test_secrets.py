@@ -47,3 +47,27 @@ def test_an_encrypted_field_keeps_only_the_token_in_the_database(db):
     assert field.from_db_value(stored, None, connection) == "p@ss"
     # a value no key opens loads as "unknown" (None), not as an error or an empty secret
     assert field.from_db_value(secrets.PREFIX + "garbage", None, connection) is None
+
+
+def test_rotating_encrypts_every_kept_secret_again_under_the_new_first_key(db, monkeypatch):
+    from django.core.management import call_command
+
+    from peyvand.messaging.models import SmsGateway
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("PEYVAND_SECRETS_KEY", old)
+    secrets.reset_keys()
+    try:
+        gateway = SmsGateway.objects.create(provider="kavenegar", api_key="key-123")
+        monkeypatch.setenv("PEYVAND_SECRETS_KEY", f"{new},{old}")
+        secrets.reset_keys()
+        call_command("rotate_secrets", stdout=__import__("io").StringIO())
+        monkeypatch.setenv("PEYVAND_SECRETS_KEY", new)  # the old key gone: the rotated value still opens
+        secrets.reset_keys()
+        assert SmsGateway.objects.get(pk=gateway.pk).api_key == "key-123"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT api_key FROM messaging_smsgateway")
+            assert "key-123" not in cursor.fetchone()[0]
+    finally:
+        monkeypatch.delenv("PEYVAND_SECRETS_KEY")
+        secrets.reset_keys()
