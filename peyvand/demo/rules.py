@@ -1,4 +1,5 @@
-"""Demo automation rules: the classic proposal follow-up, and a welcome for won deals."""
+"""Demo automation rules: the classic proposal follow-up, a welcome for won deals, and a birthday SMS (queued in
+the outbox until an SMS gateway is configured)."""
 
 from collections.abc import Iterable, Mapping
 
@@ -8,6 +9,7 @@ from peyvand.automation.services import create_rule
 
 FOLLOW_UP = "پیگیری پس از ارسال پیشنهاد"
 WON = "خوشامد به مشتری تازه"
+BIRTHDAY = "پیامک تبریک تولد"
 
 
 def load(users: Iterable | Mapping) -> int:
@@ -51,6 +53,20 @@ def load(users: Iterable | Mapping) -> int:
                     "due": "+1 day",
                     "owner": "record_owner",
                 },
+            ],
+        },
+        {
+            "name": BIRTHDAY,
+            "trigger": "date_reached",
+            "record_type": "contact",
+            "params": {"field": "birthday"},
+            "conditions": [],
+            "actions": [
+                {
+                    "type": "send_sms",
+                    "to": "contact",
+                    "body": "{{ record.first_name }} عزیز، زادروزتان خجسته باد! — {{ owner.name }}",
+                }
             ],
         },
     ]
