@@ -142,7 +142,7 @@ def test_the_demo_rules_load_once_and_the_follow_up_works_in_persian(admin, rep_
     from peyvand.activities.services import complete_activity, create_activity
     from peyvand.demo import rules as demo
 
-    assert demo.load([rep_a, admin]) == 2
+    assert demo.load([rep_a, admin]) == 3  # the follow-up, the welcome and the birthday SMS
     assert demo.load({"admin": admin}) == 0
     task = create_activity(actor=rep_a, values={"subject": "ارسال پیشنهاد"})
     with run_events():
