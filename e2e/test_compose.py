@@ -63,7 +63,8 @@ def test_a_rep_writes_to_a_contact_from_a_managers_template_with_the_contacts_fi
     expect(dialog.locator("#id_to")).to_have_value("sara@example.com")
     dialog.locator("input[name=attachments]").check()
     fits(page, f"compose-email-{language}")
-    with page.expect_response(_sent_form):
+    # the answer (204) asks htmx to reload the page: wait for that reload before going anywhere else
+    with page.expect_navigation(), page.expect_response(_sent_form):
         dialog.locator("button[type=submit].primary").click()
     (sent,) = mail.outbox
     assert sent.to == ["sara@example.com"] and sent.subject == "پیشنهاد برای احمدی"
@@ -81,7 +82,8 @@ def test_a_rep_writes_to_a_contact_from_a_managers_template_with_the_contacts_fi
     dialog.locator("#id_to").fill("0912 123 4567")
     dialog.locator("#id_send_at").fill("1410/01/01 10:00" if language == "fa" else "2031-03-21 10:00")
     fits(page, f"compose-sms-{language}")
-    with page.expect_response(_sent_form):
+    # the answer (204) asks htmx to reload the page: wait for that reload before going anywhere else
+    with page.expect_navigation(), page.expect_response(_sent_form):
         dialog.locator("button[type=submit].primary").click()
     sms = Outbox.objects.get(channel="sms")
     assert (sms.to, sms.status, sms.next_attempt_at.year) == ("+989121234567", "queued", 2031)
