@@ -2,8 +2,6 @@
 settings hub, connects a mailbox on a real Dovecot, reads its mail at once, and finds the customer's e-mail on the
 contact's timeline and on its own page with the thread. The password is never in a page."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,7 +9,7 @@ from e2e.conftest import fits, signed_in
 from e2e.test_billing_catalog import whole
 from peyvand.contacts.services import create_contact
 from peyvand.messaging.models import Mailbox, MailMessage
-from tests.messaging.dovecot import Dovecot, DovecotMissing
+from tests.messaging.dovecot import start_or_skip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -30,12 +28,7 @@ MESSAGE = (
 
 @pytest.fixture(scope="module")
 def dovecot():
-    try:
-        server = Dovecot({address: PASSWORD for address in ACCOUNTS.values()}).start()
-    except DovecotMissing as exc:
-        if os.environ.get("CI") == "true" or os.environ.get("PEYVAND_REQUIRE_MAIL_SERVER") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+    server = start_or_skip({address: PASSWORD for address in ACCOUNTS.values()})
     yield server
     server.stop()
 

@@ -1,11 +1,10 @@
 """A real Dovecot for the mailbox tests, started once for the session; each test gets an account of its own."""
 
 import itertools
-import os
 
 import pytest
 
-from tests.messaging.dovecot import Dovecot, DovecotMissing
+from tests.messaging.dovecot import start_or_skip
 
 _accounts = itertools.count(1)
 # Accounts are made when the server starts: Dovecot's password file is read again only when its modification
@@ -17,18 +16,9 @@ def _account(n: int) -> tuple[str, str]:
     return f"user{n}@example.com", f"pw-{n}-secret"
 
 
-def _mail_server_required() -> bool:
-    return os.environ.get("CI") == "true" or os.environ.get("PEYVAND_REQUIRE_MAIL_SERVER") == "1"
-
-
 @pytest.fixture(scope="session")
 def dovecot():
-    try:
-        server = Dovecot(dict(_account(n) for n in range(1, ACCOUNTS + 1))).start()
-    except DovecotMissing as exc:
-        if _mail_server_required():
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+    server = start_or_skip(dict(_account(n) for n in range(1, ACCOUNTS + 1)))
     yield server
     server.stop()
 
